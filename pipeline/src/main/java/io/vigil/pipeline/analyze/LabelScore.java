@@ -1,0 +1,4 @@
+package io.vigil.pipeline.analyze;
+
+/** One class and the probability the model gave it. */
+public record LabelScore(int classIndex, String label, float score) {}

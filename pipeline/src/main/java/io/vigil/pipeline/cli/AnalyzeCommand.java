@@ -1,0 +1,77 @@
+package io.vigil.pipeline.cli;
+
+import com.typesafe.config.Config;
+import io.vigil.pipeline.analyze.AnalyzeSettings;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code vigil analyze VIDEO --model M --out R}: classify every frame of a video file. */
+@Command(
+    name = "analyze",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Classifies every frame of a video file and writes one JSON line per frame.",
+      "No frame is dropped; the results file appears only once it is complete.",
+      "With a label file (VIDEO.labels.csv, as `vigil make-clip` writes) it also reports"
+          + " accuracy."
+    })
+final class AnalyzeCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "VIDEO", description = "Video file to analyse.")
+  Path video;
+
+  @Option(
+      names = "--model",
+      required = true,
+      paramLabel = "FILE",
+      description = "Model file (.vgl), e.g. from `vigil train`.")
+  Path model;
+
+  @Option(
+      names = "--out",
+      required = true,
+      paramLabel = "FILE",
+      description = "Results file to write (JSON Lines, one line per frame).")
+  Path out;
+
+  @Option(
+      names = "--labels",
+      paramLabel = "FILE",
+      description = "True label per frame (CSV: frame,label,class_name). Default: VIDEO.labels.csv if present.")
+  Path labels;
+
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      description = "Frames per engine call (default from config: vigil.analyze.batch.max-size).")
+  Integer batch;
+
+  @Mixin RuntimeOptions runtime;
+
+  @Override
+  public Integer call() throws Exception {
+    Config config = runtime.config();
+    AnalyzeSettings settings = AnalyzeSettings.from(config);
+    if (batch != null) {
+      settings = settings.withMaxBatch(batch);
+    }
+    AnalysisRunner.run(
+        config,
+        settings,
+        video,
+        model,
+        out,
+        labels,
+        spec.commandLine().getOut(),
+        spec.commandLine().getErr());
+    return 0;
+  }
+}

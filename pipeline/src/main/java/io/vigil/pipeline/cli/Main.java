@@ -1,0 +1,77 @@
+package io.vigil.pipeline.cli;
+
+import java.io.PrintWriter;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * The {@code vigil} command line. Each subcommand is a class of its own; this one only wires
+ * them and decides how failures look: a bad argument prints one line and the usage hint and
+ * exits 2, a failure while running prints one line naming what went wrong and exits 1.
+ */
+@Command(
+    name = "vigil",
+    mixinStandardHelpOptions = true,
+    versionProvider = VersionProvider.class,
+    description = "Watches video with convolutional networks.",
+    subcommands = {
+      DemoCommand.class,
+      AnalyzeCommand.class,
+      TrainCommand.class,
+      MakeClipCommand.class,
+      CommandLine.HelpCommand.class
+    })
+public final class Main implements Runnable {
+
+  /** Exit status of a run that failed (bad input, unreadable file, ...). */
+  static final int FAILED = 1;
+
+  /** Exit status of a command line that could not be understood. */
+  static final int USAGE = 2;
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  /** Runs the command line and returns the exit status (used by tests too). */
+  public static int run(String... args) {
+    return commandLine(new PrintWriter(System.out, true), new PrintWriter(System.err, true))
+        .execute(args);
+  }
+
+  static CommandLine commandLine(PrintWriter out, PrintWriter err) {
+    CommandLine cli = new CommandLine(new Main());
+    cli.setOut(out);
+    cli.setErr(err);
+    cli.setExitCodeExceptionMapper(e -> FAILED);
+    cli.setParameterExceptionHandler(
+        (e, args) -> {
+          CommandLine bad = e.getCommandLine();
+          bad.getErr().println("vigil: " + e.getMessage());
+          bad.getErr()
+              .println("Try '" + bad.getCommandSpec().qualifiedName() + " --help' for usage.");
+          return USAGE;
+        });
+    cli.setExecutionExceptionHandler(
+        (e, bad, parseResult) -> {
+          bad.getErr().println(bad.getCommandSpec().qualifiedName() + ": " + oneLine(e));
+          if (Boolean.getBoolean("vigil.debug")) {
+            e.printStackTrace(bad.getErr());
+          }
+          return FAILED;
+        });
+    return cli;
+  }
+
+  /** The message of a failure, or its type where it has none. */
+  static String oneLine(Throwable e) {
+    String message = e.getMessage();
+    return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
+  }
+
+  @Override
+  public void run() {
+    // `vigil` alone: show what there is to run.
+    new CommandLine(this).usage(System.out);
+  }
+}

@@ -1,0 +1,44 @@
+package io.vigil.pipeline.cli;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import com.typesafe.config.ConfigParseOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import picocli.CommandLine.Option;
+
+/** Options shared by the commands that run the stream: the configuration file. */
+final class RuntimeOptions {
+
+  @Option(
+      names = "--config",
+      paramLabel = "FILE",
+      description = "HOCON file with settings (see config/analyze.conf); defaults apply otherwise.")
+  Path configFile;
+
+  /** The configuration: the user's file (if any) over vigil's defaults. */
+  Config config() {
+    Config defaults = ConfigFactory.load();
+    if (configFile == null) {
+      return defaults;
+    }
+    if (!Files.isRegularFile(configFile)) {
+      throw new IllegalArgumentException("configuration file " + configFile + " does not exist");
+    }
+    Config user =
+        ConfigFactory.parseFile(
+            configFile.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+    return user.withFallback(defaults).resolve();
+  }
+
+  static ActorSystem<Void> actorSystem(Config config) {
+    return ActorSystem.create(Behaviors.empty(), "vigil", config);
+  }
+
+  /** The repository root, where the launcher lives (set by it), or the working directory. */
+  static Path home() {
+    return Path.of(System.getProperty("vigil.home", "."));
+  }
+}

@@ -1,0 +1,61 @@
+package io.vigil.pipeline.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+/** The command line's contract: help, one-line reasons and exit statuses. */
+class CliTest {
+
+  private final StringWriter out = new StringWriter();
+  private final StringWriter err = new StringWriter();
+
+  private int run(String... args) {
+    return Main.commandLine(new PrintWriter(out, true), new PrintWriter(err, true)).execute(args);
+  }
+
+  @Test
+  void helpListsEverySubcommand() {
+    assertEquals(0, run("--help"));
+    for (String command : new String[] {"demo", "analyze", "train", "make-clip"}) {
+      assertTrue(out.toString().contains(command), "help should list " + command + ":\n" + out);
+    }
+  }
+
+  @Test
+  void subcommandHelpDescribesOptions() {
+    assertEquals(0, run("analyze", "--help"));
+    assertTrue(out.toString().contains("--model"), out.toString());
+    assertTrue(out.toString().contains("--out"), out.toString());
+  }
+
+  @Test
+  void unknownOptionExitsWithUsageStatusAndOneLineReason() {
+    assertEquals(Main.USAGE, run("train", "--epoch", "3"));
+    String[] lines = err.toString().strip().split("\n");
+    assertEquals(2, lines.length, err.toString());
+    assertTrue(lines[0].contains("--epoch"), lines[0]);
+    assertTrue(lines[1].contains("vigil train --help"), lines[1]);
+  }
+
+  @Test
+  void missingRequiredOptionNamesIt() {
+    assertEquals(Main.USAGE, run("analyze", "video.mp4", "--out", "r.jsonl"));
+    assertTrue(err.toString().contains("--model"), err.toString());
+  }
+
+  @Test
+  void unknownSubcommandIsAUsageError() {
+    assertEquals(Main.USAGE, run("anlyze"));
+    assertTrue(err.toString().contains("anlyze"), err.toString());
+  }
+
+  @Test
+  void badNumberIsAUsageError() {
+    assertEquals(Main.USAGE, run("train", "--epochs", "three"));
+    assertTrue(err.toString().contains("three"), err.toString());
+  }
+}
