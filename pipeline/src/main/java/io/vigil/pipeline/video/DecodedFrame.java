@@ -1,0 +1,18 @@
+package io.vigil.pipeline.video;
+
+import org.bytedeco.javacv.Frame;
+
+/**
+ * One decoded video frame.
+ *
+ * <p>{@code index} counts delivered frames from 0 (a frame FFmpeg could not decode gets no index).
+ * {@code ptsMicros} is the presentation time in microseconds, from FFmpeg's timestamp; where that
+ * is missing or does not increase it is repaired (see {@link DecodeReport#timestampsRepaired()}),
+ * so it always increases from frame to frame.
+ *
+ * <p>{@code frame} belongs to the decoder and is <b>valid only until the next call to {@link
+ * VideoDecoder#next()} or {@link VideoDecoder#close()}</b>: the grabber decodes every frame into
+ * the same buffer. Copy it ({@code frame.clone()}, or {@link FramePreprocessor#toTensor}) to keep
+ * anything from it. With the default grabber settings it holds 8-bit BGR pixels, three channels.
+ */
+public record DecodedFrame(long index, long ptsMicros, Frame frame) {}

@@ -1,0 +1,104 @@
+package io.vigil.pipeline.video;
+
+import org.bytedeco.ffmpeg.avformat.AVFormatContext;
+import org.bytedeco.ffmpeg.avformat.AVStream;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
+import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+
+/** A started {@link FFmpegFrameGrabber} as a {@link FrameSource}, and what its headers claim. */
+final class GrabberSource implements FrameSource {
+
+  /** FFmpeg's {@code AV_FRAME_FLAG_CORRUPT}: the decoder concealed errors in this frame. */
+  private static final int AV_FRAME_FLAG_CORRUPT = 1;
+
+  private final FFmpegFrameGrabber grabber;
+  private final AVStream video;
+  private boolean lastDamaged;
+
+  /** Wraps a started grabber that has a video stream. */
+  GrabberSource(FFmpegFrameGrabber grabber) {
+    this.grabber = grabber;
+    this.video = firstVideoStream(grabber.getFormatContext());
+  }
+
+  @Override
+  public Frame grabImage() throws Exception {
+    Frame frame = grabber.grabImage();
+    // The grabber leaves the decoded AVFrame in opaque; its flags carry FFmpeg's damage verdict.
+    lastDamaged =
+        frame != null
+            && frame.opaque instanceof AVFrame decoded
+            && ((decoded.flags() & AV_FRAME_FLAG_CORRUPT) != 0
+                || decoded.decode_error_flags() != 0);
+    return frame;
+  }
+
+  @Override
+  public boolean lastFrameDamaged() {
+    return lastDamaged;
+  }
+
+  @Override
+  public void close() throws Exception {
+    grabber.close();
+  }
+
+  VideoInfo info() {
+    long duration = grabber.getFormatContext().duration();
+    return new VideoInfo(
+        grabber.getVideoCodecName(),
+        grabber.getImageWidth(),
+        grabber.getImageHeight(),
+        frameRate(),
+        video == null ? 0 : Math.max(0, video.nb_frames()),
+        duration == avutil.AV_NOPTS_VALUE ? 0 : Math.max(0, duration));
+  }
+
+  /**
+   * The latest end time the headers claim, in the grabber's timestamp scale (which includes the
+   * container's start time), or {@link Long#MIN_VALUE} if they claim none. See {@link
+   * FrameTimeline} for why the frame count counts only as a time span.
+   */
+  long claimedEndMicros() {
+    AVFormatContext format = grabber.getFormatContext();
+    long start = format.start_time() == avutil.AV_NOPTS_VALUE ? 0 : format.start_time();
+    long end = Long.MIN_VALUE;
+    if (format.duration() != avutil.AV_NOPTS_VALUE && format.duration() > 0) {
+      end = start + format.duration();
+    }
+    if (video != null) {
+      AVRational tb = video.time_base();
+      if (video.duration() != avutil.AV_NOPTS_VALUE && video.duration() > 0 && tb.den() > 0) {
+        long streamStart =
+            video.start_time() == avutil.AV_NOPTS_VALUE
+                ? start
+                : Math.round(video.start_time() * 1e6 * tb.num() / tb.den());
+        end = Math.max(end, streamStart + Math.round(video.duration() * 1e6 * tb.num() / tb.den()));
+      }
+      double rate = frameRate();
+      if (video.nb_frames() > 0 && rate > 0) {
+        end = Math.max(end, start + Math.round(video.nb_frames() * 1e6 / rate));
+      }
+    }
+    return end;
+  }
+
+  private double frameRate() {
+    double rate = grabber.getVideoFrameRate();
+    return Double.isFinite(rate) && rate > 0 ? rate : 0;
+  }
+
+  private static AVStream firstVideoStream(AVFormatContext format) {
+    // The same choice the grabber makes: the first stream of video type.
+    for (int i = 0; i < format.nb_streams(); i++) {
+      AVStream stream = format.streams(i);
+      if (stream.codecpar().codec_type() == avutil.AVMEDIA_TYPE_VIDEO) {
+        return stream;
+      }
+    }
+    return null;
+  }
+}

@@ -1,0 +1,291 @@
+package io.vigil.pipeline.video;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.bytedeco.ffmpeg.global.avutil;
+import org.bytedeco.javacv.FFmpegFrameGrabber;
+import org.bytedeco.javacv.Frame;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Decodes the video stream of one file, frame by frame, through FFmpeg ({@link
+ * FFmpegFrameGrabber}); other streams are not decoded.
+ *
+ * <p>It delivers exactly the frames {@code ffmpeg -i FILE -f null -} decodes. Damage does not end
+ * the stream: FFmpeg conceals or skips a corrupt packet itself, and if the grabber throws in the
+ * middle of a file, the error is counted and decoding goes on, until {@value
+ * #MAX_CONSECUTIVE_ERRORS} errors in a row end the stream (noted in the {@link #report()}). A
+ * truncated file yields the frames before the cut. {@link #report()} says what was met.
+ *
+ * <p>Not thread-safe: one thread decodes a file (on a blocking dispatcher; {@link #next()} blocks
+ * on disk and CPU).
+ */
+public final class VideoDecoder implements AutoCloseable {
+
+  /** Errors in a row after which a file is given up as unreadable from there on. */
+  static final int MAX_CONSECUTIVE_ERRORS = 10;
+
+  private static final Logger log = LoggerFactory.getLogger(VideoDecoder.class);
+  private static final Pattern FFMPEG_ERROR = Pattern.compile("(\\w+)\\(\\) error (-?\\d+)");
+
+  private final Path file;
+  private final VideoInfo info;
+  private final FrameSource source;
+  private final FrameTimeline timeline;
+  private long delivered;
+  private long errors;
+  private long damaged;
+  private boolean ended;
+  private boolean closed;
+  private String gaveUpBecause;
+
+  VideoDecoder(Path file, VideoInfo info, long claimedEndMicros, FrameSource source) {
+    this.file = file;
+    this.info = info;
+    this.source = source;
+    this.timeline = new FrameTimeline(info.frameRate(), claimedEndMicros);
+  }
+
+  /**
+   * Opens {@code file} and reads its headers.
+   *
+   * @throws VideoInputException naming the file and the reason: no such file, not a regular file,
+   *     not readable, empty file (0 bytes), not a video FFmpeg recognises, no video stream
+   */
+  public static VideoDecoder open(Path file) throws VideoInputException {
+    checkFile(file);
+    FfmpegLog.quietToErrors();
+    FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
+    try {
+      grabber.start();
+    } catch (FFmpegFrameGrabber.Exception e) {
+      closeQuietly(grabber, e);
+      throw new VideoInputException(file, reasonFor(file, e), e);
+    }
+    if (!grabber.hasVideo()) {
+      int streams = grabber.getFormatContext().nb_streams();
+      VideoInputException e =
+          new VideoInputException(
+              file,
+              "no video stream (the "
+                  + grabber.getFormat()
+                  + " container holds "
+                  + streams
+                  + (streams == 1 ? " stream" : " streams")
+                  + (grabber.hasAudio() ? ", audio only" : ", none of them video")
+                  + ")");
+      closeQuietly(grabber, e);
+      throw e;
+    }
+    GrabberSource source = new GrabberSource(grabber);
+    return new VideoDecoder(file, source.info(), source.claimedEndMicros(), source);
+  }
+
+  /** The file being decoded. */
+  public Path file() {
+    return file;
+  }
+
+  /** What the headers say; see {@link VideoInfo} for how far to trust each field. */
+  public VideoInfo info() {
+    return info;
+  }
+
+  /**
+   * The next decoded video frame, or null at the end of the stream (and on every call after). The
+   * returned frame is valid only until the next call; see {@link DecodedFrame}.
+   *
+   * @throws VideoInputException if the decoder was closed
+   */
+  public DecodedFrame next() throws VideoInputException {
+    if (closed) {
+      throw new VideoInputException(file, "decoder already closed");
+    }
+    if (ended) {
+      return null;
+    }
+    int consecutive = 0;
+    while (true) {
+      Frame frame;
+      try {
+        frame = source.grabImage();
+      } catch (Exception e) {
+        errors++;
+        consecutive++;
+        log.warn(
+            "{}: decode error {} after frame {}, skipping: {}",
+            file,
+            consecutive,
+            delivered,
+            e.getMessage());
+        if (consecutive >= MAX_CONSECUTIVE_ERRORS) {
+          gaveUpBecause = consecutive + " decode errors in a row, the last: " + e.getMessage();
+          log.warn("{}: giving up after {}", file, gaveUpBecause);
+          ended = true;
+          return null;
+        }
+        continue;
+      }
+      if (frame == null) {
+        ended = true;
+        return null;
+      }
+      if (source.lastFrameDamaged()) {
+        damaged++;
+      }
+      long pts = timeline.accept(frame.timestamp);
+      return new DecodedFrame(delivered++, pts, frame);
+    }
+  }
+
+  /** What decoding met so far; final once {@link #next()} has returned null. */
+  public DecodeReport report() {
+    FrameTimeline.Estimate estimate = timeline.estimate();
+    return new DecodeReport(
+        delivered,
+        errors,
+        damaged,
+        estimate.lostInGaps(),
+        estimate.lostAtEnd(),
+        timeline.repaired(),
+        gaveUpBecause != null,
+        summary(estimate));
+  }
+
+  /** Releases FFmpeg's decoder and file; frames delivered earlier become invalid. */
+  @Override
+  public void close() throws VideoInputException {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      source.close();
+    } catch (Exception e) {
+      throw new VideoInputException(file, "closing the decoder failed: " + e.getMessage(), e);
+    }
+  }
+
+  private String summary(FrameTimeline.Estimate estimate) {
+    StringBuilder s = new StringBuilder();
+    s.append(file.getFileName()).append(": ").append(delivered).append(" frames decoded");
+    if (damaged > 0) {
+      s.append(" (").append(damaged).append(" with concealed damage)");
+    }
+    long lost = estimate.lostInGaps() + estimate.lostAtEnd();
+    s.append(", ").append(lost > 0 ? "~" + lost : "0").append(" lost");
+    if (estimate.lostInGaps() > 0) {
+      s.append("; ").append(estimate.lostInGaps()).append(" in timestamp gaps");
+    }
+    if (estimate.lostAtEnd() > 0) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "; %d at the end (frames stop at %.2f s, the headers claim %.2f s)",
+              estimate.lostAtEnd(),
+              estimate.lastPtsMicros() / 1e6,
+              timeline.claimedEndMicros() / 1e6));
+    }
+    if (!estimate.gapsCounted() && delivered > 1) {
+      s.append(
+          String.format(
+              Locale.ROOT,
+              "; gaps not counted: frames are typically %.3f s apart but the declared rate is"
+                  + " %.3f fps (sparse or variable-rate stream)",
+              estimate.typicalStepMicros() / 1e6,
+              info.frameRate()));
+    }
+    s.append(", ").append(errors).append(errors == 1 ? " decode error" : " decode errors");
+    if (timeline.repaired() > 0) {
+      s.append(", ").append(timeline.repaired());
+      s.append(timeline.repaired() == 1 ? " timestamp repaired" : " timestamps repaired");
+    }
+    if (gaveUpBecause != null) {
+      s.append("; gave up: ").append(gaveUpBecause);
+    }
+    return s.toString();
+  }
+
+  private static void checkFile(Path file) throws VideoInputException {
+    if (!Files.exists(file)) {
+      throw new VideoInputException(file, "no such file");
+    }
+    if (!Files.isRegularFile(file)) {
+      throw new VideoInputException(file, "not a regular file (a directory or device?)");
+    }
+    if (!Files.isReadable(file)) {
+      throw new VideoInputException(file, "not readable (permission denied)");
+    }
+    long size;
+    try {
+      size = Files.size(file);
+    } catch (IOException e) {
+      throw new VideoInputException(file, "cannot read its size: " + e.getMessage(), e);
+    }
+    if (size == 0) {
+      throw new VideoInputException(file, "empty file (0 bytes)");
+    }
+  }
+
+  /** FFmpeg's exception in plain words: which step failed and FFmpeg's own error text. */
+  static String reasonFor(Path file, Exception e) {
+    String message = String.valueOf(e.getMessage());
+    Matcher m = FFMPEG_ERROR.matcher(message);
+    if (!m.find()) {
+      return "FFmpeg cannot open it: " + message;
+    }
+    String step = m.group(1);
+    int code = Integer.parseInt(m.group(2));
+    String ffmpegText = errorText(code);
+    if (step.equals("avformat_open_input")) {
+      if (code == avutil.AVERROR_INVALIDDATA()) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        boolean isoMedia = name.endsWith(".mp4") || name.endsWith(".mov") || name.endsWith(".m4v");
+        return "not a video file FFmpeg recognises (avformat_open_input: "
+            + ffmpegText
+            + ")"
+            + (isoMedia
+                ? "; an MP4 cut short before its index ('moov') was written fails so too"
+                : "");
+      }
+      if (code == -2) {
+        return "no such file (FFmpeg: " + ffmpegText + ")";
+      }
+      return "FFmpeg cannot open it (avformat_open_input: " + ffmpegText + ")";
+    }
+    if (step.equals("avformat_find_stream_info")) {
+      return "FFmpeg cannot read its stream information (" + ffmpegText + ")";
+    }
+    if (step.startsWith("avcodec_open") || step.equals("avcodec_find_decoder")) {
+      return "no decoder for its video codec (" + step + ": " + ffmpegText + ")";
+    }
+    return "FFmpeg cannot open it (" + step + ": " + ffmpegText + ")";
+  }
+
+  private static String errorText(int code) {
+    byte[] buffer = new byte[256];
+    if (avutil.av_strerror(code, buffer, buffer.length) != 0) {
+      return "error " + code;
+    }
+    int length = 0;
+    while (length < buffer.length && buffer[length] != 0) {
+      length++;
+    }
+    return new String(buffer, 0, length, StandardCharsets.UTF_8);
+  }
+
+  private static void closeQuietly(FFmpegFrameGrabber grabber, Exception primary) {
+    try {
+      grabber.close();
+    } catch (Exception e) {
+      // The open failure is what the caller needs to see; keep this one with it.
+      primary.addSuppressed(e);
+    }
+  }
+}
