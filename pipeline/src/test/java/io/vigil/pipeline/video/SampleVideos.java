@@ -9,18 +9,18 @@ import java.nio.file.StandardOpenOption;
 import java.util.Random;
 
 /** The sample videos of Debian's opencv-doc package, and damaged copies of them. */
-final class SampleVideos {
+public final class SampleVideos {
 
-  static final Path DIR = Path.of("/usr/share/doc/opencv-doc/examples/data");
+  public static final Path DIR = Path.of("/usr/share/doc/opencv-doc/examples/data");
 
   private SampleVideos() {}
 
-  static Path file(String name) {
+  public static Path file(String name) {
     return DIR.resolve(name);
   }
 
   /** A copy of the first {@code bytes} bytes of {@code source}. */
-  static Path truncatedCopy(Path source, Path target, long bytes) throws IOException {
+  public static Path truncatedCopy(Path source, Path target, long bytes) throws IOException {
     try (FileChannel in = FileChannel.open(source);
         FileChannel out =
             FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
@@ -30,7 +30,7 @@ final class SampleVideos {
   }
 
   /** A copy of {@code source} with {@code length} seeded random bytes written at {@code at}. */
-  static Path damagedCopy(Path source, Path target, long at, int length) throws IOException {
+  public static Path damagedCopy(Path source, Path target, long at, int length) throws IOException {
     Files.copy(source, target);
     byte[] junk = new byte[length];
     new Random(42).nextBytes(junk);
