@@ -1,0 +1,535 @@
+package io.vigil.engine.backend;
+
+import io.vigil.engine.tensor.IntTensor;
+import io.vigil.engine.tensor.Shape;
+import io.vigil.engine.tensor.Tensor;
+
+/**
+ * The always-present backend: host tensors on the Java heap, ops in plain Java spread over a fixed
+ * set of threads. Batched ops (GEMM over images, im2col, pooling) split the images between threads;
+ * a single large GEMM splits the rows of C. Nothing is allocated per call except the small task
+ * objects of a parallel hand-off.
+ */
+public final class CpuBackend implements Backend {
+
+  private static final class Shared {
+    static final CpuBackend INSTANCE = new CpuBackend(Runtime.getRuntime().availableProcessors());
+  }
+
+  private final Parallel parallel;
+
+  /** A backend with its own {@code threads} worker threads (the caller counts as one). */
+  public CpuBackend(int threads) {
+    this.parallel = new Parallel(threads);
+  }
+
+  /** One backend per process using every available core; what networks use by default. */
+  public static CpuBackend shared() {
+    return Shared.INSTANCE;
+  }
+
+  public int threads() {
+    return parallel.threads();
+  }
+
+  @Override
+  public String name() {
+    return "cpu(" + parallel.threads() + " threads)";
+  }
+
+  // --- memory ------------------------------------------------------------------------------
+
+  @Override
+  public Tensor allocate(Shape shape) {
+    return new Tensor(this, shape, new Tensor.HostStorage(new float[shape.size()]), 0);
+  }
+
+  @Override
+  public IntTensor allocateInts(int length) {
+    return new IntTensor(this, length, new int[length]);
+  }
+
+  /** The heap array behind a host tensor of this backend. */
+  public float[] data(Tensor t) {
+    if (t.owner() != this || !(t.storage() instanceof Tensor.HostStorage host)) {
+      throw new IllegalArgumentException(
+          t + " is not owned by " + name() + "; copy it explicitly between backends");
+    }
+    return host.data();
+  }
+
+  private int[] ints(IntTensor t) {
+    if (t.owner() != this || !(t.storage() instanceof int[] array)) {
+      throw new IllegalArgumentException("int tensor is not owned by " + name());
+    }
+    return array;
+  }
+
+  @Override
+  public void upload(float[] src, int srcOffset, Tensor dst, int dstOffset, int length) {
+    checkRange("upload destination", dst, dstOffset, length);
+    System.arraycopy(src, srcOffset, data(dst), dst.offset() + dstOffset, length);
+  }
+
+  @Override
+  public void download(Tensor src, int srcOffset, float[] dst, int dstOffset, int length) {
+    checkRange("download source", src, srcOffset, length);
+    System.arraycopy(data(src), src.offset() + srcOffset, dst, dstOffset, length);
+  }
+
+  @Override
+  public void uploadInts(int[] src, int srcOffset, IntTensor dst, int length) {
+    System.arraycopy(src, srcOffset, ints(dst), 0, length);
+  }
+
+  @Override
+  public void copy(Tensor src, Tensor dst) {
+    requireSameSize("copy", src, dst);
+    System.arraycopy(data(src), src.offset(), data(dst), dst.offset(), src.size());
+  }
+
+  @Override
+  public void fill(Tensor t, float value) {
+    java.util.Arrays.fill(data(t), t.offset(), t.offset() + t.size(), value);
+  }
+
+  // --- linear algebra ----------------------------------------------------------------------
+
+  @Override
+  public int gemmWorkspaceSize(GemmOp op) {
+    return op.sumsOverBatch() ? (parallel.threads() - 1) * op.spanC() : 0;
+  }
+
+  @Override
+  public void gemm(
+      GemmOp op, Tensor a, int aOffset, Tensor b, int bOffset, Tensor c, int cOffset, Tensor ws) {
+    float[] av = data(a);
+    float[] bv = data(b);
+    float[] cv = data(c);
+    int aBase = a.offset() + aOffset;
+    int bBase = b.offset() + bOffset;
+    int cBase = c.offset() + cOffset;
+    checkSpan("A", a, aOffset, (op.batch() - 1) * op.strideA() + op.spanA());
+    checkSpan("B", b, bOffset, (op.batch() - 1) * op.strideB() + op.spanB());
+    checkSpan("C", c, cOffset, (op.batch() - 1) * op.strideC() + op.spanC());
+    long cost = (long) op.m() * op.n() * op.k();
+    if (op.sumsOverBatch()) {
+      sumOverBatch(op, av, aBase, bv, bBase, cv, cBase, ws, cost);
+    } else if (op.batch() >= parallel.threads()) {
+      parallel.forRange(
+          op.batch(),
+          cost,
+          (from, to, part) -> {
+            for (int i = from; i < to; i++) {
+              single(
+                  op,
+                  0,
+                  op.m(),
+                  av,
+                  aBase + i * op.strideA(),
+                  bv,
+                  bBase + i * op.strideB(),
+                  op.beta(),
+                  cv,
+                  cBase + i * op.strideC());
+            }
+          });
+    } else {
+      for (int i = 0; i < op.batch(); i++) {
+        int ai = aBase + i * op.strideA();
+        int bi = bBase + i * op.strideB();
+        int ci = cBase + i * op.strideC();
+        // Split rows of C in multiples of 4 to keep the 4-row kernel busy.
+        int blocks = (op.m() + 3) / 4;
+        parallel.forRange(
+            blocks,
+            4L * op.n() * op.k(),
+            (from, to, part) ->
+                single(op, from * 4, Math.min(op.m(), to * 4), av, ai, bv, bi, op.beta(), cv, ci));
+      }
+    }
+  }
+
+  private void sumOverBatch(
+      GemmOp op,
+      float[] av,
+      int aBase,
+      float[] bv,
+      int bBase,
+      float[] cv,
+      int cBase,
+      Tensor ws,
+      long cost) {
+    int parts = parallel.parts(op.batch(), cost);
+    float[] wv = parts > 1 ? data(ws) : null;
+    int span = op.spanC();
+    if (parts > 1) {
+      checkSpan("workspace", ws, 0, (parts - 1) * span);
+    }
+    int wBase = parts > 1 ? ws.offset() - span : 0;
+    parallel.forRange(
+        op.batch(),
+        cost,
+        (from, to, part) -> {
+          // Share 0 accumulates into C itself; the others into their own slice of the workspace.
+          float[] target = part == 0 ? cv : wv;
+          int base = part == 0 ? cBase : wBase + part * span;
+          for (int i = from; i < to; i++) {
+            float beta = i > from ? 1f : (part == 0 ? op.beta() : 0f);
+            single(
+                op,
+                0,
+                op.m(),
+                av,
+                aBase + i * op.strideA(),
+                bv,
+                bBase + i * op.strideB(),
+                beta,
+                target,
+                base);
+          }
+        });
+    for (int part = 1; part < parts; part++) {
+      int base = wBase + part * span;
+      for (int i = 0; i < op.m(); i++) {
+        int crow = cBase + i * op.ldc();
+        int wrow = base + i * op.ldc();
+        for (int j = 0; j < op.n(); j++) {
+          cv[crow + j] += wv[wrow + j];
+        }
+      }
+    }
+  }
+
+  private static void single(
+      GemmOp op,
+      int r0,
+      int r1,
+      float[] a,
+      int aOff,
+      float[] b,
+      int bOff,
+      float beta,
+      float[] c,
+      int cOff) {
+    CpuGemm.gemm(
+        op.transA(),
+        op.transB(),
+        r0,
+        r1,
+        op.n(),
+        op.k(),
+        op.alpha(),
+        a,
+        aOff,
+        op.lda(),
+        b,
+        bOff,
+        op.ldb(),
+        beta,
+        c,
+        cOff,
+        op.ldc());
+  }
+
+  @Override
+  public void axpy(float a, Tensor x, Tensor y) {
+    requireSameSize("axpy", x, y);
+    float[] xv = data(x);
+    float[] yv = data(y);
+    int xo = x.offset();
+    int yo = y.offset();
+    for (int i = 0, n = x.size(); i < n; i++) {
+      yv[yo + i] += a * xv[xo + i];
+    }
+  }
+
+  @Override
+  public void scale(Tensor x, float a) {
+    float[] xv = data(x);
+    for (int i = x.offset(), end = x.offset() + x.size(); i < end; i++) {
+      xv[i] *= a;
+    }
+  }
+
+  // --- convolution and pooling -------------------------------------------------------------
+
+  @Override
+  public void im2col(Tensor images, Window2d w, Tensor cols) {
+    int n = images.shape().n();
+    requireImages("im2col", images, w.inPerImage());
+    checkSpan("im2col columns", cols, 0, n * w.colsPerImage());
+    float[] x = data(images);
+    float[] cv = data(cols);
+    parallel.forRange(
+        n,
+        w.colsPerImage(),
+        (from, to, part) -> {
+          for (int i = from; i < to; i++) {
+            CpuWindowOps.im2col(
+                x,
+                images.offset() + i * w.inPerImage(),
+                w,
+                cv,
+                cols.offset() + i * w.colsPerImage());
+          }
+        });
+  }
+
+  @Override
+  public void col2im(Tensor cols, Window2d w, Tensor images) {
+    int n = images.shape().n();
+    requireImages("col2im", images, w.inPerImage());
+    checkSpan("col2im columns", cols, 0, n * w.colsPerImage());
+    float[] x = data(images);
+    float[] cv = data(cols);
+    parallel.forRange(
+        n,
+        w.colsPerImage(),
+        (from, to, part) -> {
+          for (int i = from; i < to; i++) {
+            CpuWindowOps.col2im(
+                cv,
+                cols.offset() + i * w.colsPerImage(),
+                w,
+                x,
+                images.offset() + i * w.inPerImage());
+          }
+        });
+  }
+
+  @Override
+  public void maxPoolForward(Tensor in, Window2d w, Tensor out, IntTensor switches) {
+    int n = in.shape().n();
+    requireImages("max pool input", in, w.inPerImage());
+    requireImages("max pool output", out, w.outPerImage());
+    int[] sw = ints(switches);
+    if (sw.length < n * w.outPerImage()) {
+      throw new IllegalArgumentException(
+          "max pool: switches hold " + sw.length + " ints, need " + n * w.outPerImage());
+    }
+    float[] x = data(in);
+    float[] y = data(out);
+    parallel.forRange(
+        n,
+        (long) w.outPerImage() * w.kernelH() * w.kernelW(),
+        (from, to, part) -> {
+          for (int i = from; i < to; i++) {
+            CpuWindowOps.maxPoolForward(
+                x,
+                in.offset() + i * w.inPerImage(),
+                w,
+                y,
+                out.offset() + i * w.outPerImage(),
+                sw,
+                i * w.outPerImage());
+          }
+        });
+  }
+
+  @Override
+  public void maxPoolBackward(Tensor dOut, IntTensor switches, Window2d w, Tensor dIn) {
+    int n = dIn.shape().n();
+    requireImages("max pool gradient", dOut, w.outPerImage());
+    int[] sw = ints(switches);
+    float[] dy = data(dOut);
+    float[] dx = data(dIn);
+    parallel.forRange(
+        n,
+        w.inPerImage(),
+        (from, to, part) -> {
+          for (int i = from; i < to; i++) {
+            CpuWindowOps.maxPoolBackward(
+                dy,
+                dOut.offset() + i * w.outPerImage(),
+                sw,
+                i * w.outPerImage(),
+                w,
+                dx,
+                dIn.offset() + i * w.inPerImage());
+          }
+        });
+  }
+
+  // --- elementwise and reductions ----------------------------------------------------------
+
+  @Override
+  public void relu(Tensor in, Tensor out) {
+    requireSameSize("relu", in, out);
+    float[] x = data(in);
+    float[] y = data(out);
+    int xo = in.offset();
+    int yo = out.offset();
+    for (int i = 0, n = in.size(); i < n; i++) {
+      y[yo + i] = Math.max(0f, x[xo + i]);
+    }
+  }
+
+  @Override
+  public void reluBackward(Tensor out, Tensor dOut, Tensor dIn) {
+    requireSameSize("relu backward", out, dOut);
+    requireSameSize("relu backward", out, dIn);
+    float[] y = data(out);
+    float[] dy = data(dOut);
+    float[] dx = data(dIn);
+    int yo = out.offset();
+    int dyo = dOut.offset();
+    int dxo = dIn.offset();
+    for (int i = 0, n = out.size(); i < n; i++) {
+      dx[dxo + i] = y[yo + i] > 0f ? dy[dyo + i] : 0f;
+    }
+  }
+
+  @Override
+  public void addChannelBias(Tensor t, Tensor bias) {
+    Shape s = t.shape();
+    requireChannels("bias", bias, s.c());
+    float[] x = data(t);
+    float[] bv = data(bias);
+    int plane = s.plane();
+    for (int i = 0; i < s.n(); i++) {
+      for (int c = 0; c < s.c(); c++) {
+        float v = bv[bias.offset() + c];
+        int start = t.offset() + (i * s.c() + c) * plane;
+        for (int j = 0; j < plane; j++) {
+          x[start + j] += v;
+        }
+      }
+    }
+  }
+
+  @Override
+  public void accumulateChannelBiasGrad(Tensor dOut, Tensor dBias) {
+    Shape s = dOut.shape();
+    requireChannels("bias gradient", dBias, s.c());
+    float[] dy = data(dOut);
+    float[] db = data(dBias);
+    int plane = s.plane();
+    for (int c = 0; c < s.c(); c++) {
+      double sum = 0;
+      for (int i = 0; i < s.n(); i++) {
+        int start = dOut.offset() + (i * s.c() + c) * plane;
+        float partial = 0;
+        for (int j = 0; j < plane; j++) {
+          partial += dy[start + j];
+        }
+        sum += partial;
+      }
+      db[dBias.offset() + c] += (float) sum;
+    }
+  }
+
+  @Override
+  public void softmax(Tensor logits, Tensor probs) {
+    requireSameSize("softmax", logits, probs);
+    int rows = logits.shape().n();
+    int cols = logits.shape().perImage();
+    float[] x = data(logits);
+    float[] p = data(probs);
+    for (int r = 0; r < rows; r++) {
+      int xo = logits.offset() + r * cols;
+      int po = probs.offset() + r * cols;
+      float max = Float.NEGATIVE_INFINITY;
+      for (int j = 0; j < cols; j++) {
+        max = Math.max(max, x[xo + j]);
+      }
+      double sum = 0;
+      for (int j = 0; j < cols; j++) {
+        float e = (float) Math.exp(x[xo + j] - max);
+        p[po + j] = e;
+        sum += e;
+      }
+      float inv = (float) (1.0 / sum);
+      for (int j = 0; j < cols; j++) {
+        p[po + j] *= inv;
+      }
+    }
+  }
+
+  @Override
+  public double crossEntropySum(Tensor probs, IntTensor labels) {
+    int rows = probs.shape().n();
+    int cols = probs.shape().perImage();
+    int[] y = ints(labels);
+    float[] p = data(probs);
+    double sum = 0;
+    for (int r = 0; r < rows; r++) {
+      int label = checkLabel(y[r], cols, r);
+      // Clamp so a confidently wrong prediction gives a large finite loss, not infinity.
+      sum -= Math.log(Math.max(p[probs.offset() + r * cols + label], 1e-30f));
+    }
+    return sum;
+  }
+
+  @Override
+  public void softmaxCrossEntropyBackward(
+      Tensor probs, IntTensor labels, float scale, Tensor dLogits) {
+    requireSameSize("softmax cross-entropy backward", probs, dLogits);
+    int rows = probs.shape().n();
+    int cols = probs.shape().perImage();
+    int[] y = ints(labels);
+    float[] p = data(probs);
+    float[] d = data(dLogits);
+    for (int r = 0; r < rows; r++) {
+      int po = probs.offset() + r * cols;
+      int dOff = dLogits.offset() + r * cols;
+      int label = checkLabel(y[r], cols, r);
+      for (int j = 0; j < cols; j++) {
+        d[dOff + j] = scale * (p[po + j] - (j == label ? 1f : 0f));
+      }
+    }
+  }
+
+  // --- argument checks ---------------------------------------------------------------------
+
+  private static int checkLabel(int label, int classes, int row) {
+    if (label < 0 || label >= classes) {
+      throw new IllegalArgumentException(
+          "label " + label + " of batch row " + row + " is outside [0, " + classes + ")");
+    }
+    return label;
+  }
+
+  private static void requireSameSize(String op, Tensor x, Tensor y) {
+    if (x.size() != y.size()) {
+      throw new IllegalArgumentException(
+          op + ": tensors differ in size: " + x.shape() + " vs " + y.shape());
+    }
+  }
+
+  private static void requireImages(String op, Tensor t, int perImage) {
+    if (t.shape().perImage() != perImage) {
+      throw new IllegalArgumentException(
+          op + ": expected " + perImage + " values per image, tensor is " + t.shape());
+    }
+  }
+
+  private static void requireChannels(String op, Tensor bias, int channels) {
+    if (bias.size() != channels) {
+      throw new IllegalArgumentException(
+          op + ": expected " + channels + " values (one per channel), got " + bias.shape());
+    }
+  }
+
+  private static void checkSpan(String what, Tensor t, int offset, long floats) {
+    if (offset < 0 || t.offset() + offset + floats > t.storage().capacity()) {
+      throw new IllegalArgumentException(
+          what
+              + ": needs "
+              + floats
+              + " floats from offset "
+              + offset
+              + " but "
+              + t
+              + " holds "
+              + (t.storage().capacity() - t.offset()));
+    }
+  }
+
+  private static void checkRange(String what, Tensor t, int offset, int length) {
+    if (offset < 0 || length < 0 || offset + length > t.size()) {
+      throw new IllegalArgumentException(
+          what + ": range [" + offset + ", " + (offset + length) + ") outside " + t);
+    }
+  }
+}

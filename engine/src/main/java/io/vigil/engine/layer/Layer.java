@@ -1,0 +1,53 @@
+package io.vigil.engine.layer;
+
+import io.vigil.engine.tensor.Shape;
+import io.vigil.engine.tensor.Tensor;
+import java.util.List;
+import java.util.Random;
+
+/**
+ * One layer of a network, written once against {@link io.vigil.engine.backend.Backend} ops. A layer
+ * holds its hyperparameters (its {@link LayerSpec}) and its parameters; everything that depends on
+ * the batch (im2col columns, pooling switches) lives in a {@link Scratch} that each executor of the
+ * network owns, so several predictors can share one layer's weights.
+ *
+ * <p>{@code forward} writes {@code out}. {@code backward} adds the parameter gradients into each
+ * {@link Parameter#grad()} ({@code +=}) and, when {@code dIn} is not null, overwrites {@code dIn}
+ * with the gradient of the loss with respect to the input; a first layer passes null and the work
+ * is skipped. Tensors are NCHW with the batch size of {@code in}.
+ */
+public interface Layer {
+
+  /** Per-executor buffers of a layer; see {@link #newScratch(int)}. */
+  interface Scratch {}
+
+  /** A layer that needs no buffers returns this. */
+  Scratch NO_SCRATCH = new Scratch() {};
+
+  /** The node name, e.g. {@code conv1}; every error message starts with it. */
+  String name();
+
+  /** The hyperparameters this layer was built from. */
+  LayerSpec spec();
+
+  /** The per-image input shape ({@code n = 1}) the layer was built for. */
+  Shape inputShape();
+
+  /** The output shape for {@code input}; throws naming the layer and the numbers if impossible. */
+  default Shape outputShape(Shape input) {
+    return spec().outputShape(name(), input);
+  }
+
+  /** Learnable parameters in a fixed order (may be empty). */
+  List<Parameter> parameters();
+
+  /** Draws initial parameter values; weights He-normal, biases zero. */
+  void initialise(Random random);
+
+  /** Buffers for batches of up to {@code maxBatch} images. */
+  Scratch newScratch(int maxBatch);
+
+  void forward(Tensor in, Tensor out, Scratch scratch, boolean training);
+
+  void backward(Tensor in, Tensor out, Tensor dOut, Tensor dIn, Scratch scratch);
+}

@@ -1,0 +1,35 @@
+package io.vigil.engine.layer;
+
+import io.vigil.engine.backend.Backend;
+import io.vigil.engine.backend.Window2d;
+import io.vigil.engine.tensor.Shape;
+
+/**
+ * Max pooling over {@code kernelH × kernelW} windows of each channel, with stride and zero padding
+ * (padding never wins) per axis. Output {@code C × H' × W'}, {@code H' = (H − kernelH +
+ * 2·padH)/strideH + 1}, which must be an integer.
+ */
+public record MaxPool2dSpec(int kernelH, int kernelW, int strideH, int strideW, int padH, int padW)
+    implements LayerSpec {
+
+  /** Square window and stride, no padding (e.g. 2/2, or AlexNet's overlapping 3/2). */
+  public static MaxPool2dSpec of(int window, int stride) {
+    return new MaxPool2dSpec(window, window, stride, stride, 0, 0);
+  }
+
+  Window2d window(String layerName, Shape input) {
+    return WindowArithmetic.window(
+        layerName, input, kernelH, kernelW, strideH, strideW, padH, padW, true);
+  }
+
+  @Override
+  public Shape outputShape(String layerName, Shape input) {
+    Window2d w = window(layerName, input);
+    return new Shape(input.n(), input.c(), w.outH(), w.outW());
+  }
+
+  @Override
+  public Layer create(String layerName, Shape input, Backend backend) {
+    return new MaxPool2d(layerName, this, input, backend);
+  }
+}

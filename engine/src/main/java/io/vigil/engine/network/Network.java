@@ -1,0 +1,191 @@
+package io.vigil.engine.network;
+
+import io.vigil.engine.backend.Backend;
+import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.layer.Layer;
+import io.vigil.engine.layer.LayerSpec;
+import io.vigil.engine.layer.Parameter;
+import io.vigil.engine.tensor.Shape;
+import io.vigil.engine.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Random;
+
+/**
+ * A graph of named layers on one backend, with its parameters and their gradients. Built with
+ * {@link #builder} or from a {@link NetworkSpec} (model files). Input is {@code n × C × H × W},
+ * output {@code n × classes × 1 × 1} logits.
+ *
+ * <p>{@link #forward}/{@link #backward} use one built-in {@link NetworkExecutor} (for training; not
+ * thread-safe). Inference on several threads uses one {@link #newExecutor} per thread; they share
+ * the parameters, which must then not be trained at the same time.
+ */
+public final class Network {
+
+  private final NetworkSpec spec;
+  private final Backend backend;
+  private final List<Layer> layers;
+  private final List<Integer> inputIndex;
+  private final List<Parameter> parameters;
+  private final Shape outputShape;
+  private NetworkExecutor trainingExecutor;
+
+  private Network(NetworkSpec spec, Backend backend) {
+    this.spec = spec;
+    this.backend = Objects.requireNonNull(backend, "backend");
+    Map<String, Integer> index = new HashMap<>();
+    Map<String, Shape> shapes = new HashMap<>();
+    shapes.put(NetworkSpec.INPUT, spec.inputShape());
+    index.put(NetworkSpec.INPUT, -1);
+    List<Layer> built = new ArrayList<>();
+    List<Integer> inputs = new ArrayList<>();
+    List<Parameter> params = new ArrayList<>();
+    Shape last = null;
+    for (NodeSpec node : spec.nodes()) {
+      String in = node.inputs().get(0);
+      Layer layer = node.layer().create(node.name(), shapes.get(in), backend);
+      last = layer.outputShape(layer.inputShape());
+      shapes.put(node.name(), last);
+      index.put(node.name(), built.size());
+      inputs.add(index.get(in));
+      built.add(layer);
+      params.addAll(layer.parameters());
+    }
+    this.layers = List.copyOf(built);
+    this.inputIndex = List.copyOf(inputs);
+    this.parameters = List.copyOf(params);
+    this.outputShape = last;
+  }
+
+  /** A network with zero parameters for {@code spec} (values come from a model file). */
+  public static Network fromSpec(NetworkSpec spec, Backend backend) {
+    return new Network(spec, backend);
+  }
+
+  /** Starts a network whose images are {@code channels × height × width}. */
+  public static Builder builder(int channels, int height, int width) {
+    return new Builder(channels, height, width);
+  }
+
+  public NetworkSpec spec() {
+    return spec;
+  }
+
+  public Backend backend() {
+    return backend;
+  }
+
+  /** Layers in execution order. */
+  public List<Layer> layers() {
+    return layers;
+  }
+
+  /** Index in {@link #layers()} of the layer that feeds layer {@code i}, or −1 for the input. */
+  int inputOf(int i) {
+    return inputIndex.get(i);
+  }
+
+  /** All parameters, layer by layer, in a fixed order. */
+  public List<Parameter> parameters() {
+    return parameters;
+  }
+
+  /** Per-image input shape. */
+  public Shape inputShape() {
+    return spec.inputShape();
+  }
+
+  /** Per-image output shape ({@code classes × 1 × 1}). */
+  public Shape outputShape() {
+    return outputShape;
+  }
+
+  /** Draws every parameter afresh from {@code seed} (He-normal weights, zero biases). */
+  public void initialise(long seed) {
+    Random random = new Random(seed);
+    for (Layer layer : layers) {
+      layer.initialise(random);
+    }
+  }
+
+  /** Sets every gradient to zero. */
+  public void zeroGradients() {
+    for (Parameter p : parameters) {
+      backend.fill(p.grad(), 0f);
+    }
+  }
+
+  /** An executor with buffers for up to {@code maxBatch} images; gradients only if asked. */
+  public NetworkExecutor newExecutor(int maxBatch, boolean withGradients) {
+    return new NetworkExecutor(this, maxBatch, withGradients);
+  }
+
+  /** Forward pass with the built-in executor; the result is valid until the next call. */
+  public Tensor forward(Tensor input, boolean training) {
+    int n = input.shape().n();
+    if (trainingExecutor == null || trainingExecutor.maxBatch() < n) {
+      trainingExecutor = newExecutor(n, true);
+    }
+    return trainingExecutor.forward(input, training);
+  }
+
+  /** Backward pass of the last {@link #forward}: adds parameter gradients. */
+  public void backward(Tensor dOutput) {
+    if (trainingExecutor == null) {
+      throw new IllegalStateException("backward called before forward");
+    }
+    trainingExecutor.backward(dOutput);
+  }
+
+  /**
+   * Builds a network node by node. {@code add(name, spec)} reads the previous node (or the input);
+   * the optional {@code optBackend} and {@code optSeed} default to the shared CPU backend and 0.
+   */
+  public static final class Builder {
+    private final int channels;
+    private final int height;
+    private final int width;
+    private final List<NodeSpec> nodes = new ArrayList<>();
+    private Backend backend;
+    private long seed;
+
+    private Builder(int channels, int height, int width) {
+      this.channels = channels;
+      this.height = height;
+      this.width = width;
+    }
+
+    public Builder add(String name, LayerSpec layer) {
+      String previous = nodes.isEmpty() ? NetworkSpec.INPUT : nodes.get(nodes.size() - 1).name();
+      return add(name, layer, previous);
+    }
+
+    public Builder add(String name, LayerSpec layer, String input) {
+      nodes.add(new NodeSpec(name, layer, List.of(input)));
+      return this;
+    }
+
+    public Builder optBackend(Backend backend) {
+      this.backend = backend;
+      return this;
+    }
+
+    public Builder optSeed(long seed) {
+      this.seed = seed;
+      return this;
+    }
+
+    /** Checks every shape and draws the initial parameters. */
+    public Network build() {
+      Network network =
+          new Network(
+              new NetworkSpec(channels, height, width, nodes),
+              backend != null ? backend : CpuBackend.shared());
+      network.initialise(seed);
+      return network;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package io.vigil.engine.tensor;
+
+import io.vigil.engine.backend.Backend;
+import java.util.Objects;
+
+/**
+ * A float32 tensor of a given {@link Shape} (NCHW, dense, row-major) stored in a buffer owned by
+ * one {@link Backend}. A host tensor wraps a flat {@code float[]}; a device tensor wraps a device
+ * buffer. A tensor may be a view of the first {@code shape.size()} values of a larger buffer (from
+ * {@code offset}), which is how a network reuses buffers sized for its largest batch.
+ *
+ * <p>Data moves between backends only through the backend's explicit upload/download ops.
+ */
+public final class Tensor {
+
+  /** What holds the values. Backends define their own; {@link HostStorage} is the CPU one. */
+  public interface Storage {
+    /** Number of floats the buffer holds. */
+    int capacity();
+  }
+
+  /** A heap {@code float[]}, the storage of host tensors. */
+  public record HostStorage(float[] data) implements Storage {
+    @Override
+    public int capacity() {
+      return data.length;
+    }
+  }
+
+  private final Backend owner;
+  private final Shape shape;
+  private final Storage storage;
+  private final int offset;
+
+  public Tensor(Backend owner, Shape shape, Storage storage, int offset) {
+    this.owner = Objects.requireNonNull(owner, "owner");
+    this.shape = Objects.requireNonNull(shape, "shape");
+    this.storage = Objects.requireNonNull(storage, "storage");
+    this.offset = offset;
+    if (offset < 0 || (long) offset + shape.size() > storage.capacity()) {
+      throw new IllegalArgumentException(
+          "tensor of shape "
+              + shape
+              + " at offset "
+              + offset
+              + " does not fit a buffer of "
+              + storage.capacity()
+              + " floats");
+    }
+  }
+
+  public Backend owner() {
+    return owner;
+  }
+
+  public Shape shape() {
+    return shape;
+  }
+
+  public Storage storage() {
+    return storage;
+  }
+
+  /** Index of this tensor's first value in its storage. */
+  public int offset() {
+    return offset;
+  }
+
+  /** Number of values: {@code shape().size()}. */
+  public int size() {
+    return shape.size();
+  }
+
+  /** A view of the same buffer with another shape that fits from the same offset. */
+  public Tensor view(Shape newShape) {
+    return newShape.equals(shape) ? this : new Tensor(owner, newShape, storage, offset);
+  }
+
+  /** A view of the first {@code batch} images. */
+  public Tensor firstImages(int batch) {
+    return view(shape.withBatch(batch));
+  }
+
+  @Override
+  public String toString() {
+    return "Tensor[" + shape + " on " + owner.name() + "]";
+  }
+}

@@ -1,0 +1,49 @@
+package io.vigil.engine.train;
+
+import io.vigil.engine.backend.Backend;
+import io.vigil.engine.layer.Parameter;
+import io.vigil.engine.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Stochastic gradient descent with momentum and L2 weight decay, applied to every parameter:
+ *
+ * <pre>
+ *   v ← momentum·v − lr·(g + weightDecay·w);   w ← w + v;   g ← 0
+ * </pre>
+ */
+final class Sgd {
+
+  private final Backend backend;
+  private final List<Parameter> parameters;
+  private final List<Tensor> velocities = new ArrayList<>();
+  private final float learningRate;
+  private final float momentum;
+  private final float weightDecay;
+
+  Sgd(Backend backend, List<Parameter> parameters, TrainingConfig config) {
+    this.backend = backend;
+    this.parameters = parameters;
+    this.learningRate = config.learningRate();
+    this.momentum = config.momentum();
+    this.weightDecay = config.weightDecay();
+    for (Parameter p : parameters) {
+      velocities.add(backend.allocate(p.value().shape()));
+    }
+  }
+
+  void step() {
+    for (int i = 0; i < parameters.size(); i++) {
+      Parameter p = parameters.get(i);
+      Tensor v = velocities.get(i);
+      backend.scale(v, momentum);
+      backend.axpy(-learningRate, p.grad(), v);
+      if (weightDecay > 0) {
+        backend.axpy(-learningRate * weightDecay, p.value(), v);
+      }
+      backend.axpy(1f, v, p.value());
+      backend.fill(p.grad(), 0f);
+    }
+  }
+}
