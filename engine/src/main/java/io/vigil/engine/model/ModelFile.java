@@ -1,20 +1,17 @@
 package io.vigil.engine.model;
 
 import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.io.AtomicFiles;
 import io.vigil.engine.layer.Parameter;
 import io.vigil.engine.network.Network;
 import io.vigil.engine.tensor.Shape;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,31 +76,8 @@ public final class ModelFile {
     sha.update(body.array(), 0, body.position());
     body.put(sha.digest());
 
-    Path dir = file.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path temp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-    try {
-      try (FileChannel channel = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-        body.flip();
-        while (body.hasRemaining()) {
-          channel.write(body);
-        }
-        channel.force(true);
-      }
-      try {
-        Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-      } catch (AtomicMoveNotSupportedException e) {
-        throw new IOException(
-            "cannot save "
-                + file
-                + ": the file system of "
-                + dir
-                + " does not support atomic rename",
-            e);
-      }
-    } finally {
-      Files.deleteIfExists(temp);
-    }
+    body.flip();
+    AtomicFiles.write(file, body);
   }
 
   public static Model load(Path file) throws ModelFileException {

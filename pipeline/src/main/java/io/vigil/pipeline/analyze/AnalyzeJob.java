@@ -31,9 +31,9 @@ import org.apache.pekko.stream.javadsl.Sink;
  *   → tally
  * </pre>
  *
- * <p>Offline means no frame is ever dropped: every stage waits for the next one (backpressure),
- * so a slow engine slows the decoder. The results file appears only when the whole video has
- * been classified ({@link AtomicResultFile}); a failure leaves no partial output.
+ * <p>Offline means no frame is ever dropped: every stage waits for the next one (backpressure), so
+ * a slow engine slows the decoder. The results file appears only when the whole video has been
+ * classified ({@link AtomicResultFile}); a failure leaves no partial output.
  */
 public final class AnalyzeJob {
 
@@ -52,7 +52,8 @@ public final class AnalyzeJob {
    * @throws VideoInputException when the video cannot be opened or read (nothing is written)
    * @throws IOException when the label file or the results cannot be read or written
    */
-  public AnalyzeReport run(Path video, Model model, Path out, Path labels, ProgressListener progress)
+  public AnalyzeReport run(
+      Path video, Model model, Path out, Path labels, ProgressListener progress)
       throws IOException {
     int[] trueLabels = labels == null ? new int[0] : LabelSidecar.read(labels);
     long started = System.nanoTime();
@@ -60,7 +61,9 @@ public final class AnalyzeJob {
     double durationMicros = decoder.info().durationMicros();
     String stream = video.getFileName().toString();
     Executor blocking =
-        system.dispatchers().lookup(DispatcherSelector.fromConfig(VideoFrameSource.BLOCKING_DISPATCHER));
+        system
+            .dispatchers()
+            .lookup(DispatcherSelector.fromConfig(VideoFrameSource.BLOCKING_DISPATCHER));
     // The engine gets a thread of its own: its Predictor is not thread-safe, and it must never
     // run on the default dispatcher where it would starve the stream's own stages.
     ExecutorService engine = Executors.newSingleThreadExecutor(r -> new Thread(r, "vigil-engine"));
@@ -78,7 +81,8 @@ public final class AnalyzeJob {
               1,
               batch ->
                   CompletableFuture.supplyAsync(() -> classifier.classify(stream, batch), engine))
-          .mapAsync(1, batch -> CompletableFuture.supplyAsync(() -> write(results, batch), blocking))
+          .mapAsync(
+              1, batch -> CompletableFuture.supplyAsync(() -> write(results, batch), blocking))
           .runWith(
               Sink.fold(
                   tally,

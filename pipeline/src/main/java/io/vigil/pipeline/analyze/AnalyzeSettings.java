@@ -13,8 +13,7 @@ import java.time.Duration;
  * @param topK labels per result line, best first
  * @param progressInterval how often the progress line is refreshed
  */
-public record AnalyzeSettings(
-    int maxBatch, Duration maxWait, int topK, Duration progressInterval) {
+public record AnalyzeSettings(int maxBatch, Duration maxWait, int topK, Duration progressInterval) {
 
   public AnalyzeSettings {
     if (maxBatch < 1) {

@@ -2,23 +2,20 @@ package io.vigil.pipeline.analyze;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.vigil.engine.io.AtomicFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.nio.channels.Channels;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.List;
 
 /**
  * A JSON Lines results file that is either complete or absent.
  *
  * <p>Lines go to a hidden temporary file beside the target; {@link #commit()} flushes it to disk
- * and renames it over the target in one atomic step, {@link #abort()} deletes it. A run that
- * dies half-way therefore never leaves a half-written results file where a reader expects one.
+ * and renames it over the target in one atomic step, {@link #abort()} deletes it. A run that dies
+ * half-way therefore never leaves a half-written results file where a reader expects one.
  *
  * <p>Each line: {@code {"stream":…,"frame":…,"pts_us":…,"model":…,"top":[{"label":…,"score":…},…],
  * "latency_ms":…}}.
@@ -29,26 +26,20 @@ final class AtomicResultFile implements AutoCloseable {
 
   private final Path target;
   private final Path temporary;
-  private final FileChannel channel;
   private final OutputStream out;
   private boolean finished;
 
-  private AtomicResultFile(Path target, Path temporary, FileChannel channel) {
+  private AtomicResultFile(Path target, Path temporary, OutputStream file) {
     this.target = target;
     this.temporary = temporary;
-    this.channel = channel;
-    this.out = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
+    this.out = new BufferedOutputStream(file, 1 << 16);
   }
 
   /** Creates the temporary file beside {@code target} (creating missing parent directories). */
   static AtomicResultFile create(Path target) throws IOException {
     Path absolute = target.toAbsolutePath();
-    Path dir = absolute.getParent();
-    Files.createDirectories(dir);
-    Path temporary = Files.createTempFile(dir, "." + absolute.getFileName(), ".partial");
-    FileChannel channel =
-        FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-    return new AtomicResultFile(absolute, temporary, channel);
+    Path temporary = AtomicFiles.tempBeside(absolute);
+    return new AtomicResultFile(absolute, temporary, Files.newOutputStream(temporary));
   }
 
   /** Appends one JSON line per result. */
@@ -78,11 +69,8 @@ final class AtomicResultFile implements AutoCloseable {
 
   /** Makes the results visible under the target name, complete. */
   void commit() throws IOException {
-    out.flush();
-    channel.force(true);
     out.close();
-    Files.move(
-        temporary, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    AtomicFiles.commit(temporary, target);
     finished = true;
   }
 
@@ -92,15 +80,16 @@ final class AtomicResultFile implements AutoCloseable {
       return;
     }
     finished = true;
+    IllegalStateException failure =
+        new IllegalStateException("could not delete partial results " + temporary);
     try {
       out.close();
-    } catch (IOException ignored) {
+    } catch (IOException e) {
       // The file is deleted next; a failed close changes nothing for the caller.
     }
-    try {
-      Files.deleteIfExists(temporary);
-    } catch (IOException e) {
-      throw new IllegalStateException("could not delete partial results " + temporary, e);
+    AtomicFiles.discard(temporary, failure);
+    if (failure.getSuppressed().length > 0) {
+      throw failure;
     }
   }
 

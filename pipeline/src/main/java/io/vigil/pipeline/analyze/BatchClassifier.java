@@ -8,8 +8,8 @@ import java.util.List;
 /**
  * Runs the engine on one batch of frames and turns its probabilities into ranked labels.
  *
- * <p>Holds one {@link Predictor} and its input and output buffers, reused for every batch, so
- * it is not thread-safe: the stream calls it from one engine thread at a time.
+ * <p>Holds one {@link Predictor} and its input and output buffers, reused for every batch, so it is
+ * not thread-safe: the stream calls it from one engine thread at a time.
  */
 final class BatchClassifier implements AutoCloseable {
 

@@ -13,12 +13,12 @@ import org.apache.pekko.stream.javadsl.Source;
 
 /**
  * A stream of {@link FrameSample}s from an opened video: decodes a frame, converts it to the
- * model's input contract, emits it, and only then decodes the next (so backpressure from the
- * engine slows the decoder and no frame is dropped).
+ * model's input contract, emits it, and only then decodes the next (so backpressure from the engine
+ * slows the decoder and no frame is dropped).
  *
- * <p>Decoding blocks, so the stage runs on {@code vigil.blocking-dispatcher}. When the stream
- * ends, for whatever reason, the decoder and the converter are closed and the decoder's report
- * completes {@code report}.
+ * <p>Decoding blocks, so the stage runs on {@code vigil.blocking-dispatcher}. When the stream ends,
+ * for whatever reason, the decoder and the converter are closed and the decoder's report completes
+ * {@code report}.
  */
 final class VideoFrameSource {
 

@@ -6,10 +6,10 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil analyze VIDEO --model M --out R}: classify every frame of a video file. */
 @Command(
@@ -45,7 +45,8 @@ final class AnalyzeCommand implements Callable<Integer> {
   @Option(
       names = "--labels",
       paramLabel = "FILE",
-      description = "True label per frame (CSV: frame,label,class_name). Default: VIDEO.labels.csv if present.")
+      description =
+          "True label per frame (CSV: frame,label,class_name). Default: VIDEO.labels.csv if present.")
   Path labels;
 
   @Option(

@@ -3,8 +3,8 @@ package io.vigil.pipeline.cli;
 import java.io.PrintWriter;
 
 /**
- * Draws a progress line on the error stream. On a terminal the line is redrawn in place; when
- * the output goes to a file or a pipe each update is a line of its own, so logs stay readable.
+ * Draws a progress line on the error stream. On a terminal the line is redrawn in place; when the
+ * output goes to a file or a pipe each update is a line of its own, so logs stay readable.
  */
 final class ConsoleProgress {
 

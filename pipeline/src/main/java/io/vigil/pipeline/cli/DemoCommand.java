@@ -6,13 +6,13 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code vigil demo}: the main job on what ships in the repository, with nothing to set. It
- * analyses the sample clip {@value #CLIP} (Fashion-MNIST test images rendered as video by
- * {@code vigil make-clip}) with the model {@value #MODEL} (trained by {@code vigil train}).
+ * analyses the sample clip {@value #CLIP} (Fashion-MNIST test images rendered as video by {@code
+ * vigil make-clip}) with the model {@value #MODEL} (trained by {@code vigil train}).
  */
 @Command(
     name = "demo",

@@ -1,13 +1,14 @@
 package io.vigil.pipeline.cli;
 
 import java.io.PrintWriter;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code vigil} command line. Each subcommand is a class of its own; this one only wires
- * them and decides how failures look: a bad argument prints one line and the usage hint and
- * exits 2, a failure while running prints one line naming what went wrong and exits 1.
+ * The {@code vigil} command line. Each subcommand is a class of its own; this one only wires them
+ * and decides how failures look: a bad argument prints one line and the usage hint and exits 2, a
+ * failure while running prints one line naming what went wrong and exits 1.
  */
 @Command(
     name = "vigil",
@@ -30,6 +31,9 @@ public final class Main implements Runnable {
   static final int USAGE = 2;
 
   public static void main(String[] args) {
+    // Start logging on this thread before Pekko and JavaCV log from theirs; otherwise SLF4J
+    // warns that it replayed calls made while it was starting.
+    LoggerFactory.getILoggerFactory();
     System.exit(run(args));
   }
 

@@ -7,9 +7,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil make-clip}: renders labeled video from Fashion-MNIST test images. */
 @Command(
@@ -38,13 +38,15 @@ final class MakeClipCommand implements Callable<Integer> {
   Path data = FashionMnist.DEFAULT_DIR;
 
   @Option(names = "--items", description = "Test images to show. Default: ${DEFAULT-VALUE}")
-  int items = 200;
+  int items = 500;
 
   @Option(names = "--first", description = "Index of the first test image. Default: 0")
   Integer first;
 
-  @Option(names = "--frames-per-item", description = "Frames each image is shown (default 5).")
-  Integer framesPerItem;
+  @Option(
+      names = "--frames-per-item",
+      description = "Frames each image is shown. Default: ${DEFAULT-VALUE}")
+  int framesPerItem = 2;
 
   @Option(names = "--scale", description = "Frame width and height in pixels, even (default 112).")
   Integer scale;
@@ -68,9 +70,8 @@ final class MakeClipCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    ClipSpec.Builder builder = ClipSpec.builder().setItems(items);
+    ClipSpec.Builder builder = ClipSpec.builder().setItems(items).optFramesPerItem(framesPerItem);
     if (first != null) builder.optFirstIndex(first);
-    if (framesPerItem != null) builder.optFramesPerItem(framesPerItem);
     if (scale != null) builder.optScale(scale);
     if (fps != null) builder.optFps(fps);
     if (noise != null) builder.optNoise(noise);

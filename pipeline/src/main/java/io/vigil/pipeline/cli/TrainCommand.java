@@ -18,9 +18,9 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vigil train}: trains LeNet-5 on Fashion-MNIST and writes a model file. */
 @Command(
@@ -39,7 +39,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--data",
       paramLabel = "DIR",
-      description = "Directory of the Fashion-MNIST IDX files (plain or .gz). Default: ${DEFAULT-VALUE}")
+      description =
+          "Directory of the Fashion-MNIST IDX files (plain or .gz). Default: ${DEFAULT-VALUE}")
   Path data = FashionMnist.DEFAULT_DIR;
 
   @Option(
@@ -133,12 +134,12 @@ final class TrainCommand implements Callable<Integer> {
         Model.create("lenet5-fashion", network, LeNet5.INPUT, FashionMnist.CLASS_NAMES, provenance);
     ModelFile.save(model, modelOut);
     out.printf(
-            "test accuracy %.2f%% after %d epochs in %s; wrote %s (model %s)%n",
-            100 * result.testAccuracy(),
-            result.epochs(),
-            ConsoleProgress.duration(result.elapsed().toMillis() / 1000.0),
-            modelOut,
-            model.version());
+        "test accuracy %.2f%% after %d epochs in %s; wrote %s (model %s)%n",
+        100 * result.testAccuracy(),
+        result.epochs(),
+        ConsoleProgress.duration(result.elapsed().toMillis() / 1000.0),
+        modelOut,
+        model.version());
     return 0;
   }
 }

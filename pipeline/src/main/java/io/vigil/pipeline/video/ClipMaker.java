@@ -2,6 +2,7 @@ package io.vigil.pipeline.video;
 
 import io.vigil.engine.data.FashionMnist;
 import io.vigil.engine.data.LabeledImages;
+import io.vigil.engine.io.AtomicFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

@@ -1,5 +1,6 @@
 package io.vigil.pipeline.video;
 
+import io.vigil.engine.io.AtomicFiles;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.IOException;

@@ -19,8 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Video in, labels out: a clip rendered from Fashion-MNIST test images, run through the whole
- * pipeline with the shipped model, must score what the model scores on the same images
- * directly, give or take what video compression changed.
+ * pipeline with the shipped model, must score what the model scores on the same images directly,
+ * give or take what video compression changed.
  */
 class ClipAccuracyTest {
 
