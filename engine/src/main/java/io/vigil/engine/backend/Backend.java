@@ -67,6 +67,13 @@ public interface Backend {
   /** {@code x *= a}. */
   void scale(Tensor x, float a);
 
+  /**
+   * One Adam step on a parameter: updates the moment estimates {@code m} and {@code v} and the
+   * weights {@code param} in place from {@code grad}, per {@link AdamStep}. All four tensors have
+   * the same size.
+   */
+  void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, AdamStep step);
+
   // --- convolution and pooling -------------------------------------------------------------
 
   /**
@@ -91,12 +98,6 @@ public interface Backend {
 
   // --- elementwise and reductions ----------------------------------------------------------
 
-  /** {@code out = max(0, in)}. */
-  void relu(Tensor in, Tensor out);
-
-  /** {@code dIn = out > 0 ? dOut : 0}, given the forward output. */
-  void reluBackward(Tensor out, Tensor dOut, Tensor dIn);
-
   /** {@code t[n][c][·] += bias[c]}; {@code bias} has {@code C} values. */
   void addChannelBias(Tensor t, Tensor bias);
 
@@ -111,4 +112,84 @@ public interface Backend {
 
   /** {@code dLogits[i][j] = scale · (p[i][j] − [j = label_i])}, the gradient of scaled CE. */
   void softmaxCrossEntropyBackward(Tensor probs, IntTensor labels, float scale, Tensor dLogits);
+
+  // --- layers beyond the basic ones --------------------------------------------------------
+
+  /**
+   * {@code out = f(in)} elementwise, per {@link ActivationKind}; {@code alpha} is LeakyReLU's α.
+   */
+  void activation(ActivationKind kind, float alpha, Tensor in, Tensor out);
+
+  /**
+   * {@code dIn = f'(x) ⊙ dOut} elementwise (overwritten), given the forward input {@code in} and
+   * output {@code out} (each kind reads the one its derivative needs; see {@link ActivationKind}).
+   */
+  void activationBackward(
+      ActivationKind kind, float alpha, Tensor in, Tensor out, Tensor dOut, Tensor dIn);
+
+  /**
+   * The backward of {@link #softmax}: {@code dLogits[i][j] = p[i][j]·(dProbs[i][j] − Σ_k
+   * p[i][k]·dProbs[i][k])} per image (overwritten).
+   */
+  void softmaxBackward(Tensor probs, Tensor dProbs, Tensor dLogits);
+
+  /** {@code out = a ⊙ b} elementwise; sizes must match ({@code out} may be {@code a}). */
+  void multiply(Tensor a, Tensor b, Tensor out);
+
+  /**
+   * For every image, copies channels {@code [srcChannel, srcChannel + channels)} of {@code src}
+   * into channels {@code [dstChannel, dstChannel + channels)} of {@code dst}; both have the same
+   * batch and plane size {@code H·W} (the channel concatenation of Inception and its backward).
+   */
+  void copyChannels(Tensor src, int srcChannel, Tensor dst, int dstChannel, int channels);
+
+  /** Average or L2-norm pooling over each window, channel by channel; see {@link PoolKind}. */
+  void poolForward(PoolKind kind, Tensor in, Window2d window, Tensor out);
+
+  /**
+   * The backward of {@link #poolForward}: {@code dIn} (overwritten) from {@code dOut}, given the
+   * forward input and output.
+   */
+  void poolBackward(PoolKind kind, Tensor in, Tensor out, Tensor dOut, Window2d window, Tensor dIn);
+
+  /**
+   * Cross-channel local response normalisation (formula in {@link Lrn}); {@code scale} receives
+   * {@code s} for the backward pass (same size as {@code in}).
+   */
+  void lrnForward(Tensor in, Lrn lrn, Tensor out, Tensor scale);
+
+  /** {@code dIn} (overwritten) of {@link #lrnForward} from its input, output and scale. */
+  void lrnBackward(Tensor in, Tensor out, Tensor scale, Tensor dOut, Lrn lrn, Tensor dIn);
+
+  /**
+   * Per channel over the batch and positions ({@code m = N·H·W} values): {@code mean[c] = Σ x / m},
+   * {@code variance[c] = Σ (x − mean)² / m} (biased), both overwritten.
+   */
+  void channelMeanVariance(Tensor in, Tensor mean, Tensor variance);
+
+  /**
+   * Batch normalisation with given statistics: {@code out = gamma[c]·(x − mean[c]) /
+   * sqrt(variance[c] + eps) + beta[c]}.
+   */
+  void batchNormForward(
+      Tensor in, Tensor mean, Tensor variance, float eps, Tensor gamma, Tensor beta, Tensor out);
+
+  /**
+   * The backward of {@link #batchNormForward}, with {@code x̂ = (x − mean)/σ}, {@code σ =
+   * sqrt(variance + eps)} and {@code m = N·H·W}: {@code dBeta[c] += Σ dy}, {@code dGamma[c] += Σ
+   * dy·x̂}, and when {@code dIn} is not null, if the statistics are those of this batch ({@code
+   * batchStatistics}) {@code dx = (gamma/σ)·(dy − Σdy/m − x̂·Σ(dy·x̂)/m)}, otherwise {@code dx =
+   * (gamma/σ)·dy}.
+   */
+  void batchNormBackward(
+      Tensor in,
+      Tensor mean,
+      Tensor variance,
+      float eps,
+      Tensor gamma,
+      boolean batchStatistics,
+      Tensor dOut,
+      Tensor dIn,
+      Tensor dGamma,
+      Tensor dBeta);
 }

@@ -1,5 +1,10 @@
 package io.vigil.engine.backend;
 
+import static io.vigil.engine.backend.CpuChecks.checkRange;
+import static io.vigil.engine.backend.CpuChecks.checkSpan;
+import static io.vigil.engine.backend.CpuChecks.requireImages;
+import static io.vigil.engine.backend.CpuChecks.requireSameSize;
+
 import io.vigil.engine.tensor.IntTensor;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
@@ -10,7 +15,7 @@ import io.vigil.engine.tensor.Tensor;
  * a single large GEMM splits the rows of C. Nothing is allocated per call except the small task
  * objects of a parallel hand-off.
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend extends CpuLayerOps {
 
   private static final class Shared {
     static final CpuBackend INSTANCE = new CpuBackend(Runtime.getRuntime().availableProcessors());
@@ -26,6 +31,11 @@ public final class CpuBackend implements Backend {
   /** One backend per process using every available core; what networks use by default. */
   public static CpuBackend shared() {
     return Shared.INSTANCE;
+  }
+
+  @Override
+  Parallel parallel() {
+    return parallel;
   }
 
   public int threads() {
@@ -50,6 +60,7 @@ public final class CpuBackend implements Backend {
   }
 
   /** The heap array behind a host tensor of this backend. */
+  @Override
   public float[] data(Tensor t) {
     if (t.owner() != this || !(t.storage() instanceof Tensor.HostStorage host)) {
       throw new IllegalArgumentException(
@@ -58,7 +69,8 @@ public final class CpuBackend implements Backend {
     return host.data();
   }
 
-  private int[] ints(IntTensor t) {
+  @Override
+  int[] ints(IntTensor t) {
     if (t.owner() != this || !(t.storage() instanceof int[] array)) {
       throw new IllegalArgumentException("int tensor is not owned by " + name());
     }
@@ -245,6 +257,24 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, AdamStep step) {
+    requireSameSize("adamUpdate gradient", param, grad);
+    requireSameSize("adamUpdate first moment", param, m);
+    requireSameSize("adamUpdate second moment", param, v);
+    CpuOptimizerOps.adam(
+        data(param),
+        param.offset(),
+        data(grad),
+        grad.offset(),
+        data(m),
+        m.offset(),
+        data(v),
+        v.offset(),
+        param.size(),
+        step);
+  }
+
+  @Override
   public void scale(Tensor x, float a) {
     float[] xv = data(x);
     for (int i = x.offset(), end = x.offset() + x.size(); i < end; i++) {
@@ -349,187 +379,5 @@ public final class CpuBackend implements Backend {
                 dIn.offset() + i * w.inPerImage());
           }
         });
-  }
-
-  // --- elementwise and reductions ----------------------------------------------------------
-
-  @Override
-  public void relu(Tensor in, Tensor out) {
-    requireSameSize("relu", in, out);
-    float[] x = data(in);
-    float[] y = data(out);
-    int xo = in.offset();
-    int yo = out.offset();
-    for (int i = 0, n = in.size(); i < n; i++) {
-      y[yo + i] = Math.max(0f, x[xo + i]);
-    }
-  }
-
-  @Override
-  public void reluBackward(Tensor out, Tensor dOut, Tensor dIn) {
-    requireSameSize("relu backward", out, dOut);
-    requireSameSize("relu backward", out, dIn);
-    float[] y = data(out);
-    float[] dy = data(dOut);
-    float[] dx = data(dIn);
-    int yo = out.offset();
-    int dyo = dOut.offset();
-    int dxo = dIn.offset();
-    for (int i = 0, n = out.size(); i < n; i++) {
-      dx[dxo + i] = y[yo + i] > 0f ? dy[dyo + i] : 0f;
-    }
-  }
-
-  @Override
-  public void addChannelBias(Tensor t, Tensor bias) {
-    Shape s = t.shape();
-    requireChannels("bias", bias, s.c());
-    float[] x = data(t);
-    float[] bv = data(bias);
-    int plane = s.plane();
-    for (int i = 0; i < s.n(); i++) {
-      for (int c = 0; c < s.c(); c++) {
-        float v = bv[bias.offset() + c];
-        int start = t.offset() + (i * s.c() + c) * plane;
-        for (int j = 0; j < plane; j++) {
-          x[start + j] += v;
-        }
-      }
-    }
-  }
-
-  @Override
-  public void accumulateChannelBiasGrad(Tensor dOut, Tensor dBias) {
-    Shape s = dOut.shape();
-    requireChannels("bias gradient", dBias, s.c());
-    float[] dy = data(dOut);
-    float[] db = data(dBias);
-    int plane = s.plane();
-    for (int c = 0; c < s.c(); c++) {
-      double sum = 0;
-      for (int i = 0; i < s.n(); i++) {
-        int start = dOut.offset() + (i * s.c() + c) * plane;
-        float partial = 0;
-        for (int j = 0; j < plane; j++) {
-          partial += dy[start + j];
-        }
-        sum += partial;
-      }
-      db[dBias.offset() + c] += (float) sum;
-    }
-  }
-
-  @Override
-  public void softmax(Tensor logits, Tensor probs) {
-    requireSameSize("softmax", logits, probs);
-    int rows = logits.shape().n();
-    int cols = logits.shape().perImage();
-    float[] x = data(logits);
-    float[] p = data(probs);
-    for (int r = 0; r < rows; r++) {
-      int xo = logits.offset() + r * cols;
-      int po = probs.offset() + r * cols;
-      float max = Float.NEGATIVE_INFINITY;
-      for (int j = 0; j < cols; j++) {
-        max = Math.max(max, x[xo + j]);
-      }
-      double sum = 0;
-      for (int j = 0; j < cols; j++) {
-        float e = (float) Math.exp(x[xo + j] - max);
-        p[po + j] = e;
-        sum += e;
-      }
-      float inv = (float) (1.0 / sum);
-      for (int j = 0; j < cols; j++) {
-        p[po + j] *= inv;
-      }
-    }
-  }
-
-  @Override
-  public double crossEntropySum(Tensor probs, IntTensor labels) {
-    int rows = probs.shape().n();
-    int cols = probs.shape().perImage();
-    int[] y = ints(labels);
-    float[] p = data(probs);
-    double sum = 0;
-    for (int r = 0; r < rows; r++) {
-      int label = checkLabel(y[r], cols, r);
-      // Clamp so a confidently wrong prediction gives a large finite loss, not infinity.
-      sum -= Math.log(Math.max(p[probs.offset() + r * cols + label], 1e-30f));
-    }
-    return sum;
-  }
-
-  @Override
-  public void softmaxCrossEntropyBackward(
-      Tensor probs, IntTensor labels, float scale, Tensor dLogits) {
-    requireSameSize("softmax cross-entropy backward", probs, dLogits);
-    int rows = probs.shape().n();
-    int cols = probs.shape().perImage();
-    int[] y = ints(labels);
-    float[] p = data(probs);
-    float[] d = data(dLogits);
-    for (int r = 0; r < rows; r++) {
-      int po = probs.offset() + r * cols;
-      int dOff = dLogits.offset() + r * cols;
-      int label = checkLabel(y[r], cols, r);
-      for (int j = 0; j < cols; j++) {
-        d[dOff + j] = scale * (p[po + j] - (j == label ? 1f : 0f));
-      }
-    }
-  }
-
-  // --- argument checks ---------------------------------------------------------------------
-
-  private static int checkLabel(int label, int classes, int row) {
-    if (label < 0 || label >= classes) {
-      throw new IllegalArgumentException(
-          "label " + label + " of batch row " + row + " is outside [0, " + classes + ")");
-    }
-    return label;
-  }
-
-  private static void requireSameSize(String op, Tensor x, Tensor y) {
-    if (x.size() != y.size()) {
-      throw new IllegalArgumentException(
-          op + ": tensors differ in size: " + x.shape() + " vs " + y.shape());
-    }
-  }
-
-  private static void requireImages(String op, Tensor t, int perImage) {
-    if (t.shape().perImage() != perImage) {
-      throw new IllegalArgumentException(
-          op + ": expected " + perImage + " values per image, tensor is " + t.shape());
-    }
-  }
-
-  private static void requireChannels(String op, Tensor bias, int channels) {
-    if (bias.size() != channels) {
-      throw new IllegalArgumentException(
-          op + ": expected " + channels + " values (one per channel), got " + bias.shape());
-    }
-  }
-
-  private static void checkSpan(String what, Tensor t, int offset, long floats) {
-    if (offset < 0 || t.offset() + offset + floats > t.storage().capacity()) {
-      throw new IllegalArgumentException(
-          what
-              + ": needs "
-              + floats
-              + " floats from offset "
-              + offset
-              + " but "
-              + t
-              + " holds "
-              + (t.storage().capacity() - t.offset()));
-    }
-  }
-
-  private static void checkRange(String what, Tensor t, int offset, int length) {
-    if (offset < 0 || length < 0 || offset + length > t.size()) {
-      throw new IllegalArgumentException(
-          what + ": range [" + offset + ", " + (offset + length) + ") outside " + t);
-    }
   }
 }

@@ -1,52 +1,95 @@
 package io.vigil.engine.backend;
 
-import java.util.Arrays;
+import java.util.Locale;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Single-threaded row-major GEMM for the CPU backend, {@code C[r0..r1) = alpha·op(A)·op(B) +
- * beta·C}, shaped for what C2 (JDK 17) vectorises. Its SuperWord pass vectorises {@code y[j] +=
- * a·x[j]} only when every array is indexed by the loop variable with the same offset; a loop over
- * {@code c[cOff + j]} and {@code b[bOff + j]} runs scalar (≈6 GFLOP/s instead of 20–35). So:
- *
- * <ol>
- *   <li>a panel of {@code op(B)} ({@code k × TILE} columns) is packed into zero-offset row arrays
- *       (which also absorbs the transposition of B);
- *   <li>four rows of C accumulate in zero-offset row arrays, each B value feeding four
- *       multiply-adds: {@code t_r[j] += A(i+r, p)·Bp[j]};
- *   <li>the accumulators are added into C.
- * </ol>
- *
- * Scratch arrays are per thread and grow to the largest size seen, so steady state allocates
- * nothing.
+ * Chooses the CPU GEMM kernel once per process and announces it. {@link VectorGemm} (Vector API)
+ * when the JVM was started with {@code --add-modules jdk.incubator.vector}, else {@link
+ * ScalarGemm}, with a warning that says how to get the fast one. The system property {@value
+ * #PROPERTY} forces a choice: {@code vector} (fails if the module is missing), {@code scalar}, or
+ * {@code auto} (the default).
  */
 final class CpuGemm {
 
-  /** Columns of op(B) and C per panel: the packed panel stays in L2, accumulators in L1. */
-  static final int TILE = 256;
+  static final String PROPERTY = "vigil.gemm";
 
-  /** Below this many columns of C, {@code A·Bᵀ} runs as dot products ({@link CpuDotGemm}). */
-  private static final int SHORT_ROWS = 48;
+  static final String VECTOR_MODULE = "jdk.incubator.vector";
 
-  private static final class Scratch {
-    float[][] panel = new float[0][];
-    final float[][] acc = {new float[TILE], new float[TILE], new float[TILE], new float[TILE]};
+  private static final Logger LOG = LoggerFactory.getLogger(CpuGemm.class);
 
-    float[][] panel(int k) {
-      if (panel.length < k) {
-        float[][] grown = Arrays.copyOf(panel, k);
-        for (int p = panel.length; p < k; p++) {
-          grown[p] = new float[TILE];
-        }
-        panel = grown;
-      }
-      return panel;
-    }
+  private static final class Chosen {
+    static final GemmKernel KERNEL = announce(choose(System.getProperty(PROPERTY, "auto")));
   }
-
-  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
   private CpuGemm() {}
 
+  /** The kernel every CPU backend in this process uses. */
+  static GemmKernel kernel() {
+    return Chosen.KERNEL;
+  }
+
+  /** True when the JVM resolved the Vector API module (it is not resolved by default). */
+  static boolean vectorApiPresent() {
+    return ModuleLayer.boot().findModule(VECTOR_MODULE).isPresent();
+  }
+
+  /** The kernel for a {@value #PROPERTY} setting, given whether the Vector API is present. */
+  static GemmKernel choose(String setting) {
+    String name = setting.trim().toLowerCase(Locale.ROOT);
+    switch (name) {
+      case "scalar":
+        return ScalarGemm.INSTANCE;
+      case "vector":
+        if (!vectorApiPresent()) {
+          throw new IllegalStateException(
+              PROPERTY
+                  + "=vector, but module "
+                  + VECTOR_MODULE
+                  + " is not loaded: start java with --add-modules "
+                  + VECTOR_MODULE);
+        }
+        return loadVector();
+      case "auto":
+        return vectorApiPresent() ? loadVector() : ScalarGemm.INSTANCE;
+      default:
+        throw new IllegalArgumentException(
+            "unknown " + PROPERTY + " '" + setting + "'; known: auto, vector, scalar");
+    }
+  }
+
+  /** Loaded by name so that this class links without the incubator module. */
+  private static GemmKernel loadVector() {
+    try {
+      return (GemmKernel)
+          Class.forName(CpuGemm.class.getPackageName() + ".VectorGemm")
+              .getDeclaredField("INSTANCE")
+              .get(null);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      throw new IllegalStateException("cannot load the Vector API GEMM kernel", e);
+    }
+  }
+
+  /** One line, once per process: which kernel runs, and how to get the fast one if it is not. */
+  private static GemmKernel announce(GemmKernel kernel) {
+    if (kernel instanceof ScalarGemm) {
+      if (vectorApiPresent()) {
+        LOG.info("GEMM kernel: scalar (forced by -D{}=scalar)", PROPERTY);
+      } else {
+        LOG.warn(
+            "GEMM kernel: scalar, about 10× slower: module {} is not loaded; start java with"
+                + " --add-modules {} for the Vector API kernel",
+            VECTOR_MODULE,
+            VECTOR_MODULE);
+      }
+    } else {
+      LOG.info("GEMM kernel: {}", kernel.describe());
+    }
+    return kernel;
+  }
+
+  /** Runs the chosen kernel; see {@link GemmKernel#gemm}. */
   static void gemm(
       boolean transA,
       boolean transB,
@@ -65,108 +108,7 @@ final class CpuGemm {
       float[] c,
       int cOff,
       int ldc) {
-    scaleRows(c, cOff, ldc, r0, r1, n, beta);
-    if (alpha == 0 || r0 >= r1) {
-      return;
-    }
-    if (transB && !transA && n < SHORT_ROWS) {
-      CpuDotGemm.accumulate(r0, r1, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-      return;
-    }
-    Scratch scratch = SCRATCH.get();
-    float[][] panel = scratch.panel(k);
-    float[][] acc = scratch.acc;
-    // A(i,p) is a[i·lda + p] when stored m × k, a[p·lda + i] when stored k × m.
-    int rowStep = transA ? 1 : lda;
-    int colStep = transA ? lda : 1;
-    for (int j0 = 0; j0 < n; j0 += TILE) {
-      int len = Math.min(TILE, n - j0);
-      pack(transB, b, bOff, ldb, k, j0, len, panel);
-      int i = r0;
-      for (; i + 4 <= r1; i += 4) {
-        float[] t0 = acc[0];
-        float[] t1 = acc[1];
-        float[] t2 = acc[2];
-        float[] t3 = acc[3];
-        Arrays.fill(t0, 0, len, 0f);
-        Arrays.fill(t1, 0, len, 0f);
-        Arrays.fill(t2, 0, len, 0f);
-        Arrays.fill(t3, 0, len, 0f);
-        int ai = aOff + i * rowStep;
-        for (int p = 0; p < k; p++) {
-          int ap = ai + p * colStep;
-          float a0 = a[ap];
-          float a1 = a[ap + rowStep];
-          float a2 = a[ap + 2 * rowStep];
-          float a3 = a[ap + 3 * rowStep];
-          float[] bp = panel[p];
-          for (int j = 0; j < len; j++) {
-            float bv = bp[j];
-            t0[j] += a0 * bv;
-            t1[j] += a1 * bv;
-            t2[j] += a2 * bv;
-            t3[j] += a3 * bv;
-          }
-        }
-        int ci = cOff + i * ldc + j0;
-        addScaled(alpha, t0, c, ci, len);
-        addScaled(alpha, t1, c, ci + ldc, len);
-        addScaled(alpha, t2, c, ci + 2 * ldc, len);
-        addScaled(alpha, t3, c, ci + 3 * ldc, len);
-      }
-      for (; i < r1; i++) {
-        float[] t0 = acc[0];
-        Arrays.fill(t0, 0, len, 0f);
-        int ai = aOff + i * rowStep;
-        for (int p = 0; p < k; p++) {
-          float a0 = a[ai + p * colStep];
-          float[] bp = panel[p];
-          for (int j = 0; j < len; j++) {
-            t0[j] += a0 * bp[j];
-          }
-        }
-        addScaled(alpha, t0, c, cOff + i * ldc + j0, len);
-      }
-    }
-  }
-
-  /** Rows 0..k of op(B), columns j0..j0+len, into {@code panel[p][0..len)}. */
-  private static void pack(
-      boolean transB, float[] b, int bOff, int ldb, int k, int j0, int len, float[][] panel) {
-    if (!transB) {
-      for (int p = 0; p < k; p++) {
-        System.arraycopy(b, bOff + p * ldb + j0, panel[p], 0, len);
-      }
-      return;
-    }
-    // op(B)[p][j] = B[j][p]: walk B row by row so reads stay sequential.
-    for (int j = 0; j < len; j++) {
-      int src = bOff + (j0 + j) * ldb;
-      for (int p = 0; p < k; p++) {
-        panel[p][j] = b[src + p];
-      }
-    }
-  }
-
-  private static void addScaled(float alpha, float[] t, float[] c, int cOff, int len) {
-    for (int j = 0; j < len; j++) {
-      c[cOff + j] += alpha * t[j];
-    }
-  }
-
-  private static void scaleRows(float[] c, int cOff, int ldc, int r0, int r1, int n, float beta) {
-    if (beta == 1f) {
-      return;
-    }
-    for (int i = r0; i < r1; i++) {
-      int row = cOff + i * ldc;
-      if (beta == 0f) {
-        Arrays.fill(c, row, row + n, 0f);
-      } else {
-        for (int j = 0; j < n; j++) {
-          c[row + j] *= beta;
-        }
-      }
-    }
+    Chosen.KERNEL.gemm(
+        transA, transB, r0, r1, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
   }
 }

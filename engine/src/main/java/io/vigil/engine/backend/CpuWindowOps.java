@@ -19,7 +19,7 @@ final class CpuWindowOps {
         for (int dx = 0; dx < g.kernelW(); dx++, row++) {
           int dst = colOff + row * positions;
           for (int oy = 0; oy < g.outH(); oy++) {
-            int y = oy * g.strideH() - g.padH() + dy;
+            int y = oy * g.strideH() - g.padH() + dy * g.dilationH();
             int d = dst + oy * g.outW();
             if (y < 0 || y >= g.height()) {
               Arrays.fill(cols, d, d + g.outW(), 0f);
@@ -27,7 +27,7 @@ final class CpuWindowOps {
             }
             int src = plane + y * g.width();
             for (int ox = 0; ox < g.outW(); ox++) {
-              int xx = ox * g.strideW() - g.padW() + dx;
+              int xx = ox * g.strideW() - g.padW() + dx * g.dilationW();
               cols[d + ox] = xx >= 0 && xx < g.width() ? x[src + xx] : 0f;
             }
           }
@@ -46,14 +46,14 @@ final class CpuWindowOps {
         for (int dx = 0; dx < g.kernelW(); dx++, row++) {
           int src = colOff + row * positions;
           for (int oy = 0; oy < g.outH(); oy++) {
-            int y = oy * g.strideH() - g.padH() + dy;
+            int y = oy * g.strideH() - g.padH() + dy * g.dilationH();
             if (y < 0 || y >= g.height()) {
               continue;
             }
             int dst = plane + y * g.width();
             int s = src + oy * g.outW();
             for (int ox = 0; ox < g.outW(); ox++) {
-              int xx = ox * g.strideW() - g.padW() + dx;
+              int xx = ox * g.strideW() - g.padW() + dx * g.dilationW();
               if (xx >= 0 && xx < g.width()) {
                 x[dst + xx] += cols[s + ox];
               }

@@ -3,9 +3,10 @@ package io.vigil.engine.data;
 import io.vigil.engine.model.InputContract;
 
 /**
- * Turns IDX images into the floats a model expects: each byte scaled to [0, 1], then {@code (p −
- * mean)/std} per the {@link InputContract}, written CHW. A 3-channel contract gets the gray image
- * replicated into R, G and B.
+ * Turns stored images into the floats a model expects: each byte scaled to [0, 1], then {@code (p −
+ * mean)/std} per the {@link InputContract}, written CHW. A 3-channel contract gets a gray image
+ * replicated into R, G and B; a 1-channel contract gets a colour image as luma {@code 0.299 R +
+ * 0.587 G + 0.114 B} (ITU-R BT.601, as OpenCV's gray conversion).
  */
 public final class ImageTensors {
 
@@ -33,7 +34,7 @@ public final class ImageTensors {
       throw new IndexOutOfBoundsException(
           "image index " + index + " outside [0, " + images.count() + ")");
     }
-    int plane = images.imageSize();
+    int plane = images.height() * images.width();
     if (offset < 0 || offset + contract.size() > dst.length) {
       throw new IllegalArgumentException(
           "destination holds "
@@ -45,14 +46,28 @@ public final class ImageTensors {
               + ")");
     }
     byte[] pixels = images.pixels();
-    int src = index * plane;
+    int src = index * images.imageSize();
     float scale = 1f / (255f * contract.std());
     float shift = contract.mean() / contract.std();
-    for (int i = 0; i < plane; i++) {
-      dst[offset + i] = (pixels[src + i] & 0xFF) * scale - shift;
-    }
-    for (int c = 1; c < contract.channels(); c++) {
-      System.arraycopy(dst, offset, dst, offset + c * plane, plane);
+    if (images.channels() == contract.channels()) {
+      for (int i = 0; i < contract.size(); i++) {
+        dst[offset + i] = (pixels[src + i] & 0xFF) * scale - shift;
+      }
+    } else if (images.channels() == 1) {
+      for (int i = 0; i < plane; i++) {
+        dst[offset + i] = (pixels[src + i] & 0xFF) * scale - shift;
+      }
+      for (int c = 1; c < contract.channels(); c++) {
+        System.arraycopy(dst, offset, dst, offset + c * plane, plane);
+      }
+    } else {
+      for (int i = 0; i < plane; i++) {
+        float luma =
+            0.299f * (pixels[src + i] & 0xFF)
+                + 0.587f * (pixels[src + plane + i] & 0xFF)
+                + 0.114f * (pixels[src + 2 * plane + i] & 0xFF);
+        dst[offset + i] = luma * scale - shift;
+      }
     }
   }
 }

@@ -3,23 +3,31 @@ package io.vigil.engine.data;
 import java.util.Objects;
 
 /**
- * A set of grayscale images with one class label each, as read from IDX files.
+ * A set of images with one class label each, as read from IDX files or an image folder.
  *
- * <p>{@code pixels} holds {@code count × height × width} unsigned bytes (0 = black, 255 = white),
- * image after image, row after row. {@code labels[i]} is the class index of image {@code i}.
+ * <p>{@code pixels} holds {@code count × channels × height × width} unsigned bytes (0 = black, 255
+ * = full intensity), image after image, each CHW: one plane for gray, R, G and B planes for colour.
+ * {@code labels[i]} is the class index of image {@code i}.
  */
-public record LabeledImages(int count, int height, int width, byte[] pixels, int[] labels) {
+public record LabeledImages(
+    int count, int channels, int height, int width, byte[] pixels, int[] labels) {
 
   public LabeledImages {
     Objects.requireNonNull(pixels, "pixels");
     Objects.requireNonNull(labels, "labels");
-    if ((long) count * height * width != pixels.length) {
+    if (channels != 1 && channels != 3) {
+      throw new IllegalArgumentException(
+          "labeled images: channels must be 1 (gray) or 3 (RGB), got " + channels);
+    }
+    if ((long) count * channels * height * width != pixels.length) {
       throw new IllegalArgumentException(
           "labeled images: "
               + pixels.length
               + " pixel bytes do not make "
               + count
               + " images of "
+              + channels
+              + "×"
               + height
               + "×"
               + width);
@@ -30,14 +38,24 @@ public record LabeledImages(int count, int height, int width, byte[] pixels, int
     }
   }
 
-  /** Pixels in one image. */
-  public int imageSize() {
-    return height * width;
+  /** Gray images, as IDX files hold them. */
+  public LabeledImages(int count, int height, int width, byte[] pixels, int[] labels) {
+    this(count, 1, height, width, pixels, labels);
   }
 
-  /** Pixel {@code (row, col)} of image {@code index}, scaled to [0, 1]. */
+  /** Bytes in one image: {@code channels × height × width}. */
+  public int imageSize() {
+    return channels * height * width;
+  }
+
+  /** Pixel {@code (row, col)} of the first channel of image {@code index}, scaled to [0, 1]. */
   public float pixel(int index, int row, int col) {
-    return (pixels[index * imageSize() + row * width + col] & 0xFF) / 255f;
+    return pixel(index, 0, row, col);
+  }
+
+  /** Pixel {@code (channel, row, col)} of image {@code index}, scaled to [0, 1]. */
+  public float pixel(int index, int channel, int row, int col) {
+    return (pixels[index * imageSize() + (channel * height + row) * width + col] & 0xFF) / 255f;
   }
 
   /** The first {@code n} images (or all, if there are fewer), sharing no arrays with this. */
@@ -47,6 +65,6 @@ public record LabeledImages(int count, int height, int width, byte[] pixels, int
     System.arraycopy(pixels, 0, p, 0, p.length);
     int[] l = new int[m];
     System.arraycopy(labels, 0, l, 0, m);
-    return new LabeledImages(m, height, width, p, l);
+    return new LabeledImages(m, channels, height, width, p, l);
   }
 }

@@ -39,6 +39,11 @@ abstract class AbstractLayer<S extends LayerSpec> implements Layer {
   }
 
   @Override
+  public Shape outputShape() {
+    return outputShape;
+  }
+
+  @Override
   public List<Parameter> parameters() {
     return List.of();
   }

@@ -9,15 +9,17 @@ import java.util.List;
 import java.util.Random;
 
 /**
- * Convolution as im2col + GEMM. With {@code P = C·kH·kW} (patch size) and {@code Q = H'·W'} (output
- * positions), for each image {@code i}:
+ * Convolution as im2col + GEMM. With {@code g} groups, {@code Pg = (C/g)·kH·kW} (patch size of one
+ * group), {@code Kg = K/g} filters per group and {@code Q = H'·W'} (output positions), for each
+ * image {@code i} and group {@code j} (rows {@code j·Pg…} of the columns, rows {@code j·Kg…} of the
+ * weights and of the output):
  *
  * <pre>
- *   cols_i = im2col(x_i)                       P × Q
- *   y_i    = W · cols_i + b                    K × Q      (W is K × P, stored K × C × kH × kW)
- *   dW    += Σ_i dy_i · cols_iᵀ                K × P
- *   db    += Σ_i Σ_q dy_i[·, q]
- *   dx_i   = col2im(Wᵀ · dy_i)                 C × H × W
+ *   cols_i   = im2col(x_i)                        (g·Pg) × Q   (dilated taps, zero padding)
+ *   y_ij     = W_j · cols_ij + b_j                 Kg × Q      (W is K × C/g × kH × kW)
+ *   dW_j    += Σ_i dy_ij · cols_ijᵀ                Kg × Pg
+ *   db      += Σ_i Σ_q dy_i[·, q]
+ *   dcols_ij = W_jᵀ · dy_ij;  dx_i = col2im(dcols_i)
  * </pre>
  *
  * This is cross-correlation (no kernel flip), as in the seed texts and every framework.
@@ -25,35 +27,41 @@ import java.util.Random;
 public final class Conv2d extends AbstractLayer<Conv2dSpec> {
 
   private final Window2d window;
+  private final int groups;
   private final Parameter weight;
   private final Parameter bias;
 
   Conv2d(String name, Conv2dSpec spec, Shape input, Backend backend) {
     super(name, spec, input, backend);
     this.window = spec.window(name, inputShape);
+    this.groups = spec.groups();
     this.weight =
         newParameter(
-            "weight", new Shape(spec.filters(), input.c(), spec.kernelH(), spec.kernelW()));
-    this.bias = newParameter("bias", new Shape(1, spec.filters(), 1, 1));
+            "weight",
+            new Shape(spec.filters(), input.c() / groups, spec.kernelH(), spec.kernelW()));
+    this.bias = spec.bias() ? newParameter("bias", new Shape(1, spec.filters(), 1, 1)) : null;
   }
 
   public Parameter weight() {
     return weight;
   }
 
+  /** The bias, or null for a convolution without bias. */
   public Parameter bias() {
     return bias;
   }
 
   @Override
   public List<Parameter> parameters() {
-    return List.of(weight, bias);
+    return bias == null ? List.of(weight) : List.of(weight, bias);
   }
 
   @Override
   public void initialise(Random random) {
-    heNormal(weight, window.patchSize(), random);
-    backend.fill(bias.value(), 0f);
+    heNormal(weight, window.patchSize() / groups, random);
+    if (bias != null) {
+      backend.fill(bias.value(), 0f);
+    }
   }
 
   /** Column buffer and GEMM descriptors for one executor, rebuilt only when the batch changes. */
@@ -77,11 +85,13 @@ public final class Conv2d extends AbstractLayer<Conv2dSpec> {
         return;
       }
       int k = spec.filters();
+      int kg = k / groups;
       int p = window.patchSize();
+      int pg = p / groups;
       int q = window.positions();
-      forward = GemmOp.of(false, false, k, q, p, 1f, 0f).batched(n, 0, p * q, k * q);
+      forward = GemmOp.of(false, false, kg, q, pg, 1f, 0f).batched(n, 0, p * q, k * q);
       weightGrad = weightGradOp(n);
-      inputGrad = GemmOp.of(true, false, p, q, k, 1f, 0f).batched(n, 0, k * q, p * q);
+      inputGrad = GemmOp.of(true, false, pg, q, kg, 1f, 0f).batched(n, 0, k * q, p * q);
       batch = n;
     }
   }
@@ -90,7 +100,7 @@ public final class Conv2d extends AbstractLayer<Conv2dSpec> {
     int k = spec.filters();
     int p = window.patchSize();
     int q = window.positions();
-    return GemmOp.of(false, true, k, p, q, 1f, 1f).batched(n, k * q, p * q, 0);
+    return GemmOp.of(false, true, k / groups, p / groups, q, 1f, 1f).batched(n, k * q, p * q, 0);
   }
 
   @Override
@@ -104,20 +114,69 @@ public final class Conv2d extends AbstractLayer<Conv2dSpec> {
     ConvScratch s = (ConvScratch) scratch;
     s.prepare(in.shape().n());
     backend.im2col(in, window, s.cols);
-    backend.gemm(s.forward, weight.value(), 0, s.cols, 0, out, 0, null);
-    backend.addChannelBias(out, bias.value());
+    for (int j = 0; j < groups; j++) {
+      backend.gemm(
+          s.forward,
+          weight.value(),
+          j * wStride(),
+          s.cols,
+          j * colStride(),
+          out,
+          j * yStride(),
+          null);
+    }
+    if (bias != null) {
+      backend.addChannelBias(out, bias.value());
+    }
   }
 
   @Override
   public void backward(Tensor in, Tensor out, Tensor dOut, Tensor dIn, Scratch scratch) {
     ConvScratch s = (ConvScratch) scratch;
     s.prepare(in.shape().n());
-    backend.accumulateChannelBiasGrad(dOut, bias.grad());
+    if (bias != null) {
+      backend.accumulateChannelBiasGrad(dOut, bias.grad());
+    }
     // cols still holds im2col(x) from forward; it is overwritten by dcols only afterwards.
-    backend.gemm(s.weightGrad, dOut, 0, s.cols, 0, weight.grad(), 0, s.workspace);
+    for (int j = 0; j < groups; j++) {
+      backend.gemm(
+          s.weightGrad,
+          dOut,
+          j * yStride(),
+          s.cols,
+          j * colStride(),
+          weight.grad(),
+          j * wStride(),
+          s.workspace);
+    }
     if (dIn != null) {
-      backend.gemm(s.inputGrad, weight.value(), 0, dOut, 0, s.cols, 0, null);
+      for (int j = 0; j < groups; j++) {
+        backend.gemm(
+            s.inputGrad,
+            weight.value(),
+            j * wStride(),
+            dOut,
+            j * yStride(),
+            s.cols,
+            j * colStride(),
+            null);
+      }
       backend.col2im(s.cols, window, dIn);
     }
+  }
+
+  /** Floats between groups in the weights ({@code Kg·Pg}). */
+  private int wStride() {
+    return (spec.filters() / groups) * (window.patchSize() / groups);
+  }
+
+  /** Floats between groups in one image's columns ({@code Pg·Q}). */
+  private int colStride() {
+    return window.patchSize() / groups * window.positions();
+  }
+
+  /** Floats between groups in one image's output ({@code Kg·Q}). */
+  private int yStride() {
+    return spec.filters() / groups * window.positions();
   }
 }

@@ -38,8 +38,26 @@ public interface Layer {
     return spec().outputShape(name(), input);
   }
 
+  /** The per-image input shapes, one per input (one for all but concatenation and addition). */
+  default List<Shape> inputShapes() {
+    return List.of(inputShape());
+  }
+
+  /** The per-image output shape ({@code n = 1}) for the inputs the layer was built for. */
+  default Shape outputShape() {
+    return outputShape(inputShape());
+  }
+
   /** Learnable parameters in a fixed order (may be empty). */
   List<Parameter> parameters();
+
+  /**
+   * State that is saved with the model but not learned by gradient (batch normalisation's running
+   * mean and variance), in a fixed order; empty for most layers.
+   */
+  default List<StateTensor> state() {
+    return List.of();
+  }
 
   /** Draws initial parameter values; weights He-normal, biases zero. */
   void initialise(Random random);
@@ -47,7 +65,29 @@ public interface Layer {
   /** Buffers for batches of up to {@code maxBatch} images. */
   Scratch newScratch(int maxBatch);
 
+  /**
+   * Buffers for one executor; {@code seed} seeds whatever randomness the layer draws per batch
+   * (dropout masks), so each executor is reproducible on its own.
+   */
+  default Scratch newScratch(int maxBatch, long seed) {
+    return newScratch(maxBatch);
+  }
+
   void forward(Tensor in, Tensor out, Scratch scratch, boolean training);
 
   void backward(Tensor in, Tensor out, Tensor dOut, Tensor dIn, Scratch scratch);
+
+  /** Forward over several inputs; single-input layers take the one. */
+  default void forward(List<Tensor> ins, Tensor out, Scratch scratch, boolean training) {
+    forward(ins.get(0), out, scratch, training);
+  }
+
+  /**
+   * Backward over several inputs: {@code dIns.get(k)} (null to skip) receives the gradient of input
+   * {@code k}, overwritten; single-input layers take the one.
+   */
+  default void backward(
+      List<Tensor> ins, Tensor out, Tensor dOut, List<Tensor> dIns, Scratch scratch) {
+    backward(ins.get(0), out, dOut, dIns.get(0), scratch);
+  }
 }

@@ -1,5 +1,6 @@
 package io.vigil.engine.layer;
 
+import io.vigil.engine.backend.ActivationKind;
 import io.vigil.engine.backend.Backend;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
@@ -16,13 +17,13 @@ public final class Relu extends AbstractLayer<ReluSpec> {
   @Override
   public void forward(Tensor in, Tensor out, Scratch scratch, boolean training) {
     requireBatch(in, out);
-    backend.relu(in, out);
+    backend.activation(ActivationKind.RELU, 0f, in, out);
   }
 
   @Override
   public void backward(Tensor in, Tensor out, Tensor dOut, Tensor dIn, Scratch scratch) {
     if (dIn != null) {
-      backend.reluBackward(out, dOut, dIn);
+      backend.activationBackward(ActivationKind.RELU, 0f, in, out, dOut, dIn);
     }
   }
 }

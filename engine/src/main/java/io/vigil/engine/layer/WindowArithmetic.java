@@ -21,13 +21,102 @@ final class WindowArithmetic {
       int padH,
       int padW,
       boolean padMustBeSmallerThanKernel) {
+    return window(
+        layer,
+        input,
+        kernelH,
+        kernelW,
+        strideH,
+        strideW,
+        padH,
+        padW,
+        1,
+        1,
+        padMustBeSmallerThanKernel);
+  }
+
+  /** As above with dilation: the window covers {@code F = m + (m − 1)(d − 1)} inputs per axis. */
+  static Window2d window(
+      String layer,
+      Shape input,
+      int kernelH,
+      int kernelW,
+      int strideH,
+      int strideW,
+      int padH,
+      int padW,
+      int dilationH,
+      int dilationW,
+      boolean padMustBeSmallerThanKernel) {
+    return window(
+        layer,
+        input,
+        kernelH,
+        kernelW,
+        strideH,
+        strideW,
+        padH,
+        padW,
+        dilationH,
+        dilationW,
+        padMustBeSmallerThanKernel,
+        Rounding.EXACT);
+  }
+
+  /** As above, with what to do when the window does not tile the input ({@link Rounding}). */
+  static Window2d window(
+      String layer,
+      Shape input,
+      int kernelH,
+      int kernelW,
+      int strideH,
+      int strideW,
+      int padH,
+      int padW,
+      int dilationH,
+      int dilationW,
+      boolean padMustBeSmallerThanKernel,
+      Rounding rounding) {
     int outH =
-        size(layer, "height", "H", input.h(), kernelH, padH, strideH, padMustBeSmallerThanKernel);
+        size(
+            layer,
+            "height",
+            "H",
+            input.h(),
+            effective(layer, "height", kernelH, dilationH),
+            padH,
+            strideH,
+            padMustBeSmallerThanKernel,
+            rounding);
     int outW =
-        size(layer, "width", "W", input.w(), kernelW, padW, strideW, padMustBeSmallerThanKernel);
+        size(
+            layer,
+            "width",
+            "W",
+            input.w(),
+            effective(layer, "width", kernelW, dilationW),
+            padW,
+            strideW,
+            padMustBeSmallerThanKernel,
+            rounding);
     return new Window2d(
-        input.c(), input.h(), input.w(), kernelH, kernelW, strideH, strideW, padH, padW, outH,
-        outW);
+        input.c(), input.h(), input.w(), kernelH, kernelW, strideH, strideW, padH, padW, dilationH,
+        dilationW, outH, outW);
+  }
+
+  /** The effective size {@code m + (m − 1)(d − 1)} of an {@code m}-tap kernel with dilation d. */
+  static int effective(String layer, String axis, int kernel, int dilation) {
+    if (kernel < 1 || dilation < 1) {
+      throw new IllegalArgumentException(
+          layer
+              + ": "
+              + axis
+              + ": kernel size m and dilation d must be ≥ 1, got m="
+              + kernel
+              + " d="
+              + dilation);
+    }
+    return kernel + (kernel - 1) * (dilation - 1);
   }
 
   static int size(
@@ -38,7 +127,8 @@ final class WindowArithmetic {
       int kernel,
       int pad,
       int stride,
-      boolean padMustBeSmallerThanKernel) {
+      boolean padMustBeSmallerThanKernel,
+      Rounding rounding) {
     if (kernel < 1 || stride < 1 || pad < 0) {
       throw new IllegalArgumentException(
           layer
@@ -76,13 +166,22 @@ final class WindowArithmetic {
               + (in + 2 * pad)
               + ")");
     }
-    if (span % stride != 0) {
-      throw new IllegalArgumentException(
-          formula
-              + " is not an integer: the window does not tile the input; change the padding"
-              + " or the stride");
+    if (span % stride == 0) {
+      return span / stride + 1;
     }
-    return span / stride + 1;
+    switch (rounding) {
+      case FLOOR:
+        return span / stride + 1;
+      case CEIL:
+        int out = span / stride + 2;
+        // PyTorch's rule: the last window must start inside the input or its left padding.
+        return (out - 1) * stride >= in + pad ? out - 1 : out;
+      default:
+        throw new IllegalArgumentException(
+            formula
+                + " is not an integer: the window does not tile the input; change the padding"
+                + " or the stride (or declare rounding floor/ceil if that is meant)");
+    }
   }
 
   private static String plain(double v) {

@@ -2,7 +2,7 @@ package io.vigil.engine.model;
 
 import io.vigil.engine.backend.CpuBackend;
 import io.vigil.engine.io.AtomicFiles;
-import io.vigil.engine.layer.Parameter;
+import io.vigil.engine.layer.StateTensor;
 import io.vigil.engine.network.Network;
 import io.vigil.engine.tensor.Shape;
 import java.io.IOException;
@@ -27,7 +27,9 @@ import java.util.List;
  *   4 bytes   header length H in bytes (little-endian int32)
  *   H bytes   JSON header (UTF-8): name, version, graph, input contract, class names,
  *             provenance, tensor table (name, shape, offset and length in floats)
- *   W bytes   weights, little-endian float32, in tensor-table order
+ *   W bytes   weights, little-endian float32, in tensor-table order: every parameter, then the
+ *             non-trainable state (batch-norm running mean and variance), see
+ *             Network#savedTensors()
  *   32 bytes  SHA-256 of every byte before it
  * </pre>
  *
@@ -51,7 +53,7 @@ public final class ModelFile {
     byte[] weights = ModelJson.weightBytes(network);
     List<ModelFileHeader.TensorEntry> table = new ArrayList<>();
     long offset = 0;
-    for (Parameter p : network.parameters()) {
+    for (StateTensor p : network.savedTensors()) {
       Shape s = p.value().shape();
       table.add(
           new ModelFileHeader.TensorEntry(
@@ -174,7 +176,7 @@ public final class ModelFile {
     } catch (IllegalArgumentException e) {
       throw new ModelFileException(file + ": invalid graph: " + e.getMessage(), e);
     }
-    List<Parameter> params = network.parameters();
+    List<StateTensor> params = network.savedTensors();
     List<ModelFileHeader.TensorEntry> table = header.tensors();
     if (params.size() != table.size()) {
       throw new ModelFileException(
@@ -186,7 +188,7 @@ public final class ModelFile {
     }
     int base = weights.position();
     for (int i = 0; i < params.size(); i++) {
-      Parameter p = params.get(i);
+      StateTensor p = params.get(i);
       ModelFileHeader.TensorEntry t = table.get(i);
       Shape s = p.value().shape();
       int[] want = {s.n(), s.c(), s.h(), s.w()};

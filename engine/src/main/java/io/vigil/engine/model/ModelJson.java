@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
-import io.vigil.engine.layer.Parameter;
+import io.vigil.engine.layer.StateTensor;
 import io.vigil.engine.network.Network;
 import io.vigil.engine.network.NetworkSpec;
 import java.nio.ByteBuffer;
@@ -34,15 +34,18 @@ final class ModelJson {
     }
   }
 
-  /** Every parameter's values, in {@link Network#parameters()} order, little-endian float32. */
+  /**
+   * Every saved tensor's values (parameters, then non-trainable state such as running statistics),
+   * in {@link Network#savedTensors()} order, little-endian float32.
+   */
   static byte[] weightBytes(Network network) {
     long floats = 0;
-    for (Parameter p : network.parameters()) {
+    for (StateTensor p : network.savedTensors()) {
       floats += p.value().size();
     }
     ByteBuffer buffer =
         ByteBuffer.allocate(Math.toIntExact(floats * 4)).order(ByteOrder.LITTLE_ENDIAN);
-    for (Parameter p : network.parameters()) {
+    for (StateTensor p : network.savedTensors()) {
       float[] values = new float[p.value().size()];
       network.backend().download(p.value(), 0, values, 0, values.length);
       buffer.asFloatBuffer().put(values);

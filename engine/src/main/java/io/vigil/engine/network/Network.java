@@ -5,6 +5,7 @@ import io.vigil.engine.backend.CpuBackend;
 import io.vigil.engine.layer.Layer;
 import io.vigil.engine.layer.LayerSpec;
 import io.vigil.engine.layer.Parameter;
+import io.vigil.engine.layer.StateTensor;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
 import java.util.ArrayList;
@@ -15,9 +16,9 @@ import java.util.Objects;
 import java.util.Random;
 
 /**
- * A graph of named layers on one backend, with its parameters and their gradients. Built with
- * {@link #builder} or from a {@link NetworkSpec} (model files). Input is {@code n × C × H × W},
- * output {@code n × classes × 1 × 1} logits.
+ * A DAG of named layers on one backend, with its parameters and their gradients. Built with {@link
+ * #builder} or from a {@link NetworkSpec} (model files). Input is {@code n × C × H × W}, output
+ * {@code n × classes × 1 × 1} logits.
  *
  * <p>{@link #forward}/{@link #backward} use one built-in {@link NetworkExecutor} (for training; not
  * thread-safe). Inference on several threads uses one {@link #newExecutor} per thread; they share
@@ -28,9 +29,11 @@ public final class Network {
   private final NetworkSpec spec;
   private final Backend backend;
   private final List<Layer> layers;
-  private final List<Integer> inputIndex;
+  private final List<int[]> inputIndex;
   private final List<Parameter> parameters;
+  private final List<StateTensor> state;
   private final Shape outputShape;
+  private long seed;
   private NetworkExecutor trainingExecutor;
 
   private Network(NetworkSpec spec, Backend backend) {
@@ -41,22 +44,25 @@ public final class Network {
     shapes.put(NetworkSpec.INPUT, spec.inputShape());
     index.put(NetworkSpec.INPUT, -1);
     List<Layer> built = new ArrayList<>();
-    List<Integer> inputs = new ArrayList<>();
+    List<int[]> inputs = new ArrayList<>();
     List<Parameter> params = new ArrayList<>();
+    List<StateTensor> states = new ArrayList<>();
     Shape last = null;
     for (NodeSpec node : spec.nodes()) {
-      String in = node.inputs().get(0);
-      Layer layer = node.layer().create(node.name(), shapes.get(in), backend);
-      last = layer.outputShape(layer.inputShape());
+      List<Shape> in = node.inputs().stream().map(shapes::get).toList();
+      Layer layer = node.layer().create(node.name(), in, backend);
+      last = layer.outputShape();
       shapes.put(node.name(), last);
       index.put(node.name(), built.size());
-      inputs.add(index.get(in));
+      inputs.add(node.inputs().stream().mapToInt(index::get).toArray());
       built.add(layer);
       params.addAll(layer.parameters());
+      states.addAll(layer.state());
     }
     this.layers = List.copyOf(built);
     this.inputIndex = List.copyOf(inputs);
     this.parameters = List.copyOf(params);
+    this.state = List.copyOf(states);
     this.outputShape = last;
   }
 
@@ -83,14 +89,43 @@ public final class Network {
     return layers;
   }
 
-  /** Index in {@link #layers()} of the layer that feeds layer {@code i}, or −1 for the input. */
-  int inputOf(int i) {
+  /**
+   * Indices in {@link #layers()} of the layers that feed layer {@code i}, in the order it reads
+   * them; −1 stands for the network input. A copy.
+   */
+  public int[] inputsOf(int i) {
+    return inputIndex.get(i).clone();
+  }
+
+  int[] inputIndices(int i) {
     return inputIndex.get(i);
   }
 
   /** All parameters, layer by layer, in a fixed order. */
   public List<Parameter> parameters() {
     return parameters;
+  }
+
+  /**
+   * Non-trainable state saved with the model (batch normalisation's running statistics), layer by
+   * layer, in a fixed order; not in {@link #parameters()}, so optimizers never touch it.
+   */
+  public List<StateTensor> state() {
+    return state;
+  }
+
+  /**
+   * What a model file stores, in order: every parameter's value (named as the parameter), then
+   * every state tensor. For networks without state this is exactly the parameters, so files written
+   * before state existed read unchanged.
+   */
+  public List<StateTensor> savedTensors() {
+    List<StateTensor> all = new ArrayList<>(parameters.size() + state.size());
+    for (Parameter p : parameters) {
+      all.add(new StateTensor(p.name(), p.value()));
+    }
+    all.addAll(state);
+    return all;
   }
 
   /** Per-image input shape. */
@@ -105,6 +140,7 @@ public final class Network {
 
   /** Draws every parameter afresh from {@code seed} (He-normal weights, zero biases). */
   public void initialise(long seed) {
+    this.seed = seed;
     Random random = new Random(seed);
     for (Layer layer : layers) {
       layer.initialise(random);
@@ -118,9 +154,17 @@ public final class Network {
     }
   }
 
-  /** An executor with buffers for up to {@code maxBatch} images; gradients only if asked. */
+  /**
+   * An executor with buffers for up to {@code maxBatch} images; gradients only if asked. Its random
+   * draws (dropout masks) are seeded from the seed of the last {@link #initialise}.
+   */
   public NetworkExecutor newExecutor(int maxBatch, boolean withGradients) {
-    return new NetworkExecutor(this, maxBatch, withGradients);
+    return new NetworkExecutor(this, maxBatch, withGradients, seed);
+  }
+
+  /** As {@link #newExecutor(int, boolean)}, with its random draws seeded from {@code seed}. */
+  public NetworkExecutor newExecutor(int maxBatch, boolean withGradients, long seed) {
+    return new NetworkExecutor(this, maxBatch, withGradients, seed);
   }
 
   /** Forward pass with the built-in executor; the result is valid until the next call. */
@@ -142,7 +186,9 @@ public final class Network {
 
   /**
    * Builds a network node by node. {@code add(name, spec)} reads the previous node (or the input);
-   * the optional {@code optBackend} and {@code optSeed} default to the shared CPU backend and 0.
+   * {@code add(name, spec, inputs...)} reads the named nodes ({@link NetworkSpec#INPUT} for the
+   * network input), which makes branches, concatenations and residual additions. The optional
+   * {@code optBackend} and {@code optSeed} default to the shared CPU backend and 0.
    */
   public static final class Builder {
     private final int channels;
@@ -165,6 +211,12 @@ public final class Network {
 
     public Builder add(String name, LayerSpec layer, String input) {
       nodes.add(new NodeSpec(name, layer, List.of(input)));
+      return this;
+    }
+
+    /** A node reading the named nodes, in order (e.g. the branches of a concatenation). */
+    public Builder add(String name, LayerSpec layer, String... inputs) {
+      nodes.add(new NodeSpec(name, layer, List.of(inputs)));
       return this;
     }
 

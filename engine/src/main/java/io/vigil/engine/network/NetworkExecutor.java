@@ -4,12 +4,19 @@ import io.vigil.engine.backend.Backend;
 import io.vigil.engine.layer.Layer;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
  * The per-thread state of running a {@link Network}: one activation tensor per node (and one
  * gradient tensor per node when training), and each layer's scratch, all sized for {@code maxBatch}
  * images when created and reused for every batch of that size or smaller. Not thread-safe.
+ *
+ * <p>Forward runs the nodes in the spec's (topological) order; backward runs them in reverse. A
+ * node read by several nodes (or twice by one) gets the sum of their gradients: the first consumer
+ * in reverse order writes the node's gradient, later ones write a spare buffer that is then added
+ * in. Nodes whose output reaches no loss (dead branches) are skipped by backward.
  */
 public final class NetworkExecutor {
 
@@ -20,10 +27,18 @@ public final class NetworkExecutor {
   private final Layer.Scratch[] scratch;
   private final Tensor[] activationViews;
   private final Tensor[] gradientViews;
+
+  /** For input slot k of node i: null if its gradient goes straight to the producer's. */
+  private final Tensor[][] spare;
+
+  private final Tensor[][] spareViews;
+  private final boolean[] reachesOutput;
+  private final List<List<Tensor>> inputLists = new ArrayList<>();
+  private final List<List<Tensor>> inputGradLists = new ArrayList<>();
   private Tensor input;
   private int batch = -1;
 
-  NetworkExecutor(Network network, int maxBatch, boolean withGradients) {
+  NetworkExecutor(Network network, int maxBatch, boolean withGradients, long seed) {
     if (maxBatch < 1) {
       throw new IllegalArgumentException("executor: maxBatch must be ≥ 1, got " + maxBatch);
     }
@@ -37,14 +52,39 @@ public final class NetworkExecutor {
     scratch = new Layer.Scratch[count];
     activationViews = new Tensor[count];
     gradientViews = new Tensor[count];
+    spare = new Tensor[count][];
+    spareViews = new Tensor[count][];
+    reachesOutput = new boolean[count];
     for (int i = 0; i < count; i++) {
       Layer layer = layers.get(i);
-      Shape out = layer.outputShape(layer.inputShape()).withBatch(maxBatch);
+      Shape out = layer.outputShape().withBatch(maxBatch);
       activations[i] = backend.allocate(out);
       if (withGradients) {
         gradients[i] = backend.allocate(out);
       }
-      scratch[i] = layer.newScratch(maxBatch);
+      scratch[i] = layer.newScratch(maxBatch, seed * 1_000_003L + i);
+    }
+    // Which gradient writes must accumulate, found by walking backward as backward() will.
+    boolean[] written = new boolean[count];
+    reachesOutput[count - 1] = true;
+    for (int i = count - 1; i >= 0; i--) {
+      int[] from = network.inputIndices(i);
+      spare[i] = new Tensor[from.length];
+      spareViews[i] = new Tensor[from.length];
+      if (!reachesOutput[i]) {
+        continue;
+      }
+      for (int k = 0; k < from.length; k++) {
+        int j = from[k];
+        if (j < 0) {
+          continue;
+        }
+        reachesOutput[j] = true;
+        if (written[j] && withGradients) {
+          spare[i][k] = backend.allocate(activations[j].shape());
+        }
+        written[j] = true;
+      }
     }
   }
 
@@ -75,18 +115,32 @@ public final class NetworkExecutor {
               + ", got "
               + s);
     }
-    useBatch(s.n());
-    this.input = input;
+    boolean rebuilt = useBatch(s.n());
+    if (rebuilt || this.input != input) {
+      this.input = input;
+      for (int i = 0; i < activations.length; i++) {
+        int[] from = network.inputIndices(i);
+        List<Tensor> ins = inputLists.get(i);
+        for (int k = 0; k < from.length; k++) {
+          ins.set(k, from[k] < 0 ? input : activationViews[from[k]]);
+        }
+      }
+    }
     List<Layer> layers = network.layers();
     for (int i = 0; i < layers.size(); i++) {
-      layers.get(i).forward(inputOf(i), activationViews[i], scratch[i], training);
+      List<Tensor> ins = inputLists.get(i);
+      if (ins.size() == 1) {
+        layers.get(i).forward(ins.get(0), activationViews[i], scratch[i], training);
+      } else {
+        layers.get(i).forward(ins, activationViews[i], scratch[i], training);
+      }
     }
     return activationViews[layers.size() - 1];
   }
 
   /**
    * Back-propagates {@code dOutput} (gradient of the loss w.r.t. the last forward's output) and
-   * adds every parameter's gradient. The input gradient of the first layer is not computed.
+   * adds every parameter's gradient. The gradient of the network input is not computed.
    */
   public void backward(Tensor dOutput) {
     if (gradients == null) {
@@ -104,30 +158,54 @@ public final class NetworkExecutor {
               + " does not match output "
               + activationViews[last].shape());
     }
+    Backend backend = network.backend();
     for (int i = last; i >= 0; i--) {
-      int from = network.inputOf(i);
+      if (!reachesOutput[i]) {
+        continue;
+      }
       Tensor dOut = i == last ? dOutput : gradientViews[i];
-      Tensor dIn = from < 0 ? null : gradientViews[from];
-      layers.get(i).backward(inputOf(i), activationViews[i], dOut, dIn, scratch[i]);
+      int[] from = network.inputIndices(i);
+      List<Tensor> ins = inputLists.get(i);
+      List<Tensor> dIns = inputGradLists.get(i);
+      if (from.length == 1) {
+        layers.get(i).backward(ins.get(0), activationViews[i], dOut, dIns.get(0), scratch[i]);
+      } else {
+        layers.get(i).backward(ins, activationViews[i], dOut, dIns, scratch[i]);
+      }
+      for (int k = 0; k < from.length; k++) {
+        if (spareViews[i][k] != null) {
+          backend.axpy(1f, spareViews[i][k], gradientViews[from[k]]);
+        }
+      }
     }
-  }
-
-  private Tensor inputOf(int i) {
-    int from = network.inputOf(i);
-    return from < 0 ? input : activationViews[from];
   }
 
   /** Views of the first {@code n} images; rebuilt only when the batch size changes. */
-  private void useBatch(int n) {
+  private boolean useBatch(int n) {
     if (n == batch) {
-      return;
+      return false;
     }
+    inputLists.clear();
+    inputGradLists.clear();
     for (int i = 0; i < activations.length; i++) {
       activationViews[i] = activations[i].firstImages(n);
       if (gradients != null) {
         gradientViews[i] = gradients[i].firstImages(n);
       }
     }
+    for (int i = 0; i < activations.length; i++) {
+      int[] from = network.inputIndices(i);
+      inputLists.add(Arrays.asList(new Tensor[from.length]));
+      Tensor[] dIns = new Tensor[from.length];
+      for (int k = 0; k < from.length; k++) {
+        spareViews[i][k] = spare[i][k] == null ? null : spare[i][k].firstImages(n);
+        if (gradients != null && from[k] >= 0) {
+          dIns[k] = spareViews[i][k] != null ? spareViews[i][k] : gradientViews[from[k]];
+        }
+      }
+      inputGradLists.add(Arrays.asList(dIns));
+    }
     batch = n;
+    return true;
   }
 }

@@ -2,13 +2,16 @@ package io.vigil.engine.network;
 
 import io.vigil.engine.tensor.Shape;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
  * A network's graph as written in model files: the per-image input {@code channels × height ×
- * width} and the nodes in an order where every node comes after the nodes it reads. The last node
- * is the output (logits).
+ * width} and the nodes in an order where every node comes after the nodes it reads (a topological
+ * order of the DAG). A node may read several nodes (concatenation, addition) and be read by several
+ * (a branch point). The last node is the output (logits).
  */
 public record NetworkSpec(int channels, int height, int width, List<NodeSpec> nodes) {
 
@@ -21,7 +24,6 @@ public record NetworkSpec(int channels, int height, int width, List<NodeSpec> no
       throw new IllegalArgumentException("network has no layers");
     }
     Set<String> defined = new HashSet<>();
-    Set<String> consumed = new HashSet<>();
     defined.add(INPUT);
     for (NodeSpec node : nodes) {
       for (String in : node.inputs()) {
@@ -29,28 +31,31 @@ public record NetworkSpec(int channels, int height, int width, List<NodeSpec> no
           throw new IllegalArgumentException(
               "node " + node.name() + " reads '" + in + "', which is not defined before it");
         }
-        if (!consumed.add(in)) {
-          throw new IllegalArgumentException(
-              "node "
-                  + node.name()
-                  + " reads '"
-                  + in
-                  + "', which another node already reads;"
-                  + " fan-out is not supported yet");
-        }
-      }
-      if (node.inputs().size() != 1) {
-        throw new IllegalArgumentException(
-            "node "
-                + node.name()
-                + " reads "
-                + node.inputs().size()
-                + " inputs; only single-input layers are supported yet");
       }
       if (!defined.add(node.name())) {
         throw new IllegalArgumentException("node name " + node.name() + " is used twice");
       }
     }
+  }
+
+  /**
+   * The per-image output shape of every node, by name ({@link #INPUT} included), computed from the
+   * specs alone (no parameters are allocated); throws naming the first impossible layer.
+   */
+  public Map<String, Shape> shapes() {
+    Map<String, Shape> shapes = new LinkedHashMap<>();
+    shapes.put(INPUT, inputShape());
+    for (NodeSpec node : nodes) {
+      List<Shape> in = node.inputs().stream().map(shapes::get).toList();
+      shapes.put(node.name(), node.layer().outputShape(node.name(), in));
+    }
+    return shapes;
+  }
+
+  /** The per-image shape of the last node (the network output), from the specs alone. */
+  public Shape outputShape() {
+    Map<String, Shape> shapes = shapes();
+    return shapes.get(nodes.get(nodes.size() - 1).name());
   }
 
   /** The per-image input shape. */

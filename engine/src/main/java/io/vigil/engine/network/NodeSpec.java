@@ -7,7 +7,7 @@ import java.util.Objects;
 /**
  * One named node of a network graph: a layer and the names of the nodes it reads ({@link
  * NetworkSpec#INPUT} for the network input). Single-input layers have one name; concatenation and
- * residual addition (later) take several.
+ * residual addition take several.
  */
 public record NodeSpec(String name, LayerSpec layer, List<String> inputs) {
 

@@ -13,19 +13,18 @@ import java.util.List;
  *   v ← momentum·v − lr·(g + weightDecay·w);   w ← w + v;   g ← 0
  * </pre>
  */
-final class Sgd {
+final class Sgd implements Optimizer {
 
   private final Backend backend;
   private final List<Parameter> parameters;
   private final List<Tensor> velocities = new ArrayList<>();
-  private final float learningRate;
   private final float momentum;
   private final float weightDecay;
+  private long steps;
 
   Sgd(Backend backend, List<Parameter> parameters, TrainingConfig config) {
     this.backend = backend;
     this.parameters = parameters;
-    this.learningRate = config.learningRate();
     this.momentum = config.momentum();
     this.weightDecay = config.weightDecay();
     for (Parameter p : parameters) {
@@ -33,7 +32,8 @@ final class Sgd {
     }
   }
 
-  void step() {
+  @Override
+  public void step(float learningRate) {
     for (int i = 0; i < parameters.size(); i++) {
       Parameter p = parameters.get(i);
       Tensor v = velocities.get(i);
@@ -45,5 +45,21 @@ final class Sgd {
       backend.axpy(1f, v, p.value());
       backend.fill(p.grad(), 0f);
     }
+    steps++;
+  }
+
+  @Override
+  public List<Tensor> state() {
+    return List.copyOf(velocities);
+  }
+
+  @Override
+  public long steps() {
+    return steps;
+  }
+
+  @Override
+  public void restoreSteps(long steps) {
+    this.steps = steps;
   }
 }

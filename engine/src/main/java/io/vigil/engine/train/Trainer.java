@@ -1,7 +1,6 @@
 package io.vigil.engine.train;
 
 import io.vigil.engine.backend.Backend;
-import io.vigil.engine.data.ImageTensors;
 import io.vigil.engine.data.LabeledImages;
 import io.vigil.engine.loss.SoftmaxCrossEntropy;
 import io.vigil.engine.model.InputContract;
@@ -10,16 +9,21 @@ import io.vigil.engine.model.Provenance;
 import io.vigil.engine.network.Network;
 import io.vigil.engine.network.NetworkExecutor;
 import io.vigil.engine.tensor.Tensor;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
 
 /**
- * Trains a classification network with softmax cross-entropy and {@link Sgd}: each epoch visits the
- * training images once in an order shuffled from {@code seed + epoch}, in mini-batches of {@code
- * batchSize} (the last may be smaller), then evaluates on the test images. The backend spreads each
- * batch over its threads. Not thread-safe; trains the network in place.
+ * Trains a classification network with softmax cross-entropy and the configured optimizer (SGD with
+ * momentum or Adam): each epoch visits the training images once in an order shuffled from {@code
+ * seed + epoch}, augmented if asked, in mini-batches of {@code batchSize} (the last may be
+ * smaller), at the schedule's learning rate for that epoch, then evaluates on the test images. The
+ * backend spreads each batch over its threads. Not thread-safe; trains the network in place.
  */
 public final class Trainer {
 
@@ -28,6 +32,7 @@ public final class Trainer {
   private final Network network;
   private final InputContract input;
   private final TrainingConfig config;
+  private Path checkpoint;
 
   public Trainer(Network network, InputContract input, TrainingConfig config) {
     this.network = Objects.requireNonNull(network, "network");
@@ -43,6 +48,21 @@ public final class Trainer {
     }
   }
 
+  /**
+   * Writes a {@link Checkpoint} to {@code file} after every epoch and, if {@code file} already
+   * holds one of this network and these settings, continues from it instead of starting over.
+   */
+  public Trainer optCheckpoint(Path file) {
+    this.checkpoint = Objects.requireNonNull(file, "checkpoint file");
+    return this;
+  }
+
+  /**
+   * Trains for the configured epochs (fewer when resuming from a checkpoint) and evaluates on
+   * {@code test} after each.
+   *
+   * @throws UncheckedIOException when the checkpoint cannot be read or written
+   */
   public TrainingResult fit(LabeledImages train, LabeledImages test, TrainingListener listener) {
     Objects.requireNonNull(listener, "listener");
     if (train.count() == 0) {
@@ -53,7 +73,8 @@ public final class Trainer {
     int batchSize = config.batchSize();
     NetworkExecutor executor = network.newExecutor(batchSize, true);
     SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(backend, classes, batchSize);
-    Sgd sgd = new Sgd(backend, network.parameters(), config);
+    Optimizer optimizer = config.optimizer().create(backend, network.parameters(), config);
+    SampleWriter samples = new SampleWriter(train, input, config.augmentation());
     Tensor inputs = backend.allocate(network.inputShape().withBatch(batchSize));
     Tensor dLogits = backend.allocate(network.outputShape().withBatch(batchSize));
     float[] hostInputs = new float[batchSize * input.size()];
@@ -63,20 +84,29 @@ public final class Trainer {
       order[i] = i;
     }
     network.zeroGradients();
+    int epochsDone = resume(optimizer, listener);
+    for (int epoch = 1; epoch <= epochsDone; epoch++) {
+      // Each epoch shuffles the previous epoch's order: replay the epochs a checkpoint skipped so
+      // that a resumed run visits the images exactly as an uninterrupted one would.
+      shuffle(order, new Random(config.seed() + epoch));
+    }
 
     long start = System.nanoTime();
-    long totalSamples = (long) config.epochs() * train.count();
-    double epochLoss = 0;
+    long totalSamples = (long) (config.epochs() - epochsDone) * train.count();
+    double epochLoss = Double.NaN;
     EvaluationResult evaluation = null;
-    for (int epoch = 1; epoch <= config.epochs(); epoch++) {
+    for (int epoch = epochsDone + 1; epoch <= config.epochs(); epoch++) {
       shuffle(order, new Random(config.seed() + epoch));
+      // Augmentation draws from its own generator, so turning it on leaves the order unchanged.
+      Random augmentRandom = new Random(config.seed() * 1_000_003L + epoch);
+      float learningRate = config.rateAt(epoch);
       double lossSum = 0;
       long nextReport = System.nanoTime() + PROGRESS_INTERVAL_NANOS;
       for (int first = 0; first < order.length; first += batchSize) {
         int n = Math.min(batchSize, order.length - first);
         for (int i = 0; i < n; i++) {
           int image = order[first + i];
-          ImageTensors.normalise(train, image, input, hostInputs, i * input.size());
+          samples.write(image, augmentRandom, hostInputs, i * input.size());
           hostLabels[i] = train.labels()[image];
         }
         Tensor batchInputs = n == batchSize ? inputs : inputs.firstImages(n);
@@ -99,12 +129,12 @@ public final class Trainer {
         lossSum += batchLoss * n;
         loss.backward(batchGrad);
         executor.backward(batchGrad);
-        sgd.step();
+        optimizer.step(learningRate);
         long now = System.nanoTime();
         if (now >= nextReport) {
           nextReport = now + PROGRESS_INTERVAL_NANOS;
           long done = first + n;
-          long doneTotal = (long) (epoch - 1) * train.count() + done;
+          long doneTotal = (long) (epoch - 1 - epochsDone) * train.count() + done;
           double seconds = (now - start) / 1e9;
           double rate = doneTotal / seconds;
           listener.onProgress(
@@ -123,6 +153,14 @@ public final class Trainer {
       listener.onEpochEnd(
           new EpochSummary(
               epoch, config.epochs(), epochLoss, evaluation.accuracy(), elapsedSince(start)));
+      if (checkpoint != null) {
+        saveCheckpoint(optimizer, epoch);
+        listener.onCheckpoint(checkpoint, epoch);
+      }
+    }
+    if (evaluation == null) {
+      // Every epoch was done before an interruption: only the evaluation is left.
+      evaluation = evaluate(test);
     }
     return new TrainingResult(
         evaluation.accuracy(),
@@ -130,6 +168,27 @@ public final class Trainer {
         elapsedSince(start),
         config.epochs(),
         evaluation.confusion());
+  }
+
+  private int resume(Optimizer optimizer, TrainingListener listener) {
+    if (checkpoint == null || !Files.exists(checkpoint)) {
+      return 0;
+    }
+    try {
+      int done = Checkpoint.restore(checkpoint, network, optimizer, config);
+      listener.onResume(checkpoint, done);
+      return done;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e.getMessage(), e);
+    }
+  }
+
+  private void saveCheckpoint(Optimizer optimizer, int epoch) {
+    try {
+      Checkpoint.save(checkpoint, network, optimizer, config, epoch);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot write checkpoint " + checkpoint + ": " + e, e);
+    }
   }
 
   private EvaluationResult evaluate(LabeledImages test) {

@@ -1,5 +1,6 @@
 package io.vigil.engine.zoo;
 
+import io.vigil.engine.backend.CpuBackend;
 import io.vigil.engine.layer.Conv2dSpec;
 import io.vigil.engine.layer.FlattenSpec;
 import io.vigil.engine.layer.LinearSpec;
@@ -7,6 +8,7 @@ import io.vigil.engine.layer.MaxPool2dSpec;
 import io.vigil.engine.layer.ReluSpec;
 import io.vigil.engine.model.InputContract;
 import io.vigil.engine.network.Network;
+import io.vigil.engine.network.NetworkSpec;
 
 /**
  * The common modern LeNet-5 for 28×28 grayscale images (ReLU and max pooling instead of the
@@ -29,20 +31,31 @@ public final class LeNet5 {
 
   /** A freshly initialised LeNet-5 (He-normal weights from {@code seed}) on the CPU backend. */
   public static Network create(long seed) {
-    return Network.builder(1, 28, 28)
-        .add("conv1", Conv2dSpec.of(6, 5, 1, 2))
-        .add("relu1", new ReluSpec())
-        .add("pool1", MaxPool2dSpec.of(2, 2))
-        .add("conv2", Conv2dSpec.of(16, 5, 1, 0))
-        .add("relu2", new ReluSpec())
-        .add("pool2", MaxPool2dSpec.of(2, 2))
-        .add("flatten", new FlattenSpec())
-        .add("fc1", new LinearSpec(120))
-        .add("relu3", new ReluSpec())
-        .add("fc2", new LinearSpec(84))
-        .add("relu4", new ReluSpec())
-        .add("fc3", new LinearSpec(10))
-        .optSeed(seed)
-        .build();
+    return create(seed, 10);
+  }
+
+  /** The same with {@code classes} outputs instead of ten. */
+  public static Network create(long seed, int classes) {
+    Network network = Network.fromSpec(spec(classes), CpuBackend.shared());
+    network.initialise(seed);
+    return network;
+  }
+
+  /** The graph with {@code classes} outputs. */
+  public static NetworkSpec spec(int classes) {
+    GraphBuilder g = new GraphBuilder(1, 28, 28);
+    g.add("conv1", Conv2dSpec.of(6, 5, 1, 2));
+    g.add("relu1", new ReluSpec());
+    g.add("pool1", MaxPool2dSpec.of(2, 2));
+    g.add("conv2", Conv2dSpec.of(16, 5, 1, 0));
+    g.add("relu2", new ReluSpec());
+    g.add("pool2", MaxPool2dSpec.of(2, 2));
+    g.add("flatten", new FlattenSpec());
+    g.add("fc1", new LinearSpec(120));
+    g.add("relu3", new ReluSpec());
+    g.add("fc2", new LinearSpec(84));
+    g.add("relu4", new ReluSpec());
+    g.add("fc3", new LinearSpec(classes));
+    return g.build();
   }
 }

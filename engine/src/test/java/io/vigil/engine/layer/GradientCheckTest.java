@@ -56,7 +56,7 @@ class GradientCheckTest {
     check(new FlattenSpec(), new Shape(2, 3, 2, 2), false);
   }
 
-  private static void check(LayerSpec spec, Shape in, boolean kinked) {
+  static void check(LayerSpec spec, Shape in, boolean kinked) {
     Random random = new Random(SEED);
     LayerHarness h = new LayerHarness(spec, in);
     h.layer.initialise(random);

@@ -26,8 +26,12 @@ final class LayerHarness {
   }
 
   float[] forward(float[] x) {
+    return forward(x, true);
+  }
+
+  float[] forward(float[] x, boolean training) {
     BACKEND.upload(x, 0, input, 0, x.length);
-    layer.forward(input, output, scratch, true);
+    layer.forward(input, output, scratch, training);
     return BACKEND.data(output).clone();
   }
 
@@ -42,5 +46,11 @@ final class LayerHarness {
 
   void set(Parameter p, float[] values) {
     BACKEND.upload(values, 0, p.value(), 0, values.length);
+  }
+
+  static float[] values(io.vigil.engine.tensor.Tensor t) {
+    float[] v = new float[t.size()];
+    BACKEND.download(t, 0, v, 0, v.length);
+    return v;
   }
 }

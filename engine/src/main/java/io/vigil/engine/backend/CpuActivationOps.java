@@ -1,0 +1,145 @@
+package io.vigil.engine.backend;
+
+/**
+ * Elementwise kernels of the CPU backend: activations and their derivatives (formulas in {@link
+ * ActivationKind}), the softmax backward, products and channel copies. Each works on flat arrays
+ * from given offsets.
+ */
+final class CpuActivationOps {
+
+  private CpuActivationOps() {}
+
+  static void forward(
+      ActivationKind kind, float alpha, float[] x, int xo, float[] y, int yo, int count) {
+    switch (kind) {
+      case RELU -> {
+        for (int i = 0; i < count; i++) {
+          y[yo + i] = Math.max(0f, x[xo + i]);
+        }
+      }
+      case LEAKY_RELU -> {
+        for (int i = 0; i < count; i++) {
+          float v = x[xo + i];
+          y[yo + i] = v > 0f ? v : alpha * v;
+        }
+      }
+      case SIGMOID -> {
+        for (int i = 0; i < count; i++) {
+          y[yo + i] = (float) (1.0 / (1.0 + Math.exp(-x[xo + i])));
+        }
+      }
+      case TANH -> {
+        for (int i = 0; i < count; i++) {
+          y[yo + i] = (float) Math.tanh(x[xo + i]);
+        }
+      }
+    }
+  }
+
+  static void backward(
+      ActivationKind kind,
+      float alpha,
+      float[] x,
+      int xo,
+      float[] y,
+      int yo,
+      float[] dy,
+      int dyo,
+      float[] dx,
+      int dxo,
+      int count) {
+    switch (kind) {
+      case RELU -> {
+        for (int i = 0; i < count; i++) {
+          dx[dxo + i] = x[xo + i] > 0f ? dy[dyo + i] : 0f;
+        }
+      }
+      case LEAKY_RELU -> {
+        for (int i = 0; i < count; i++) {
+          dx[dxo + i] = x[xo + i] > 0f ? dy[dyo + i] : alpha * dy[dyo + i];
+        }
+      }
+      case SIGMOID -> {
+        for (int i = 0; i < count; i++) {
+          float v = y[yo + i];
+          dx[dxo + i] = dy[dyo + i] * v * (1f - v);
+        }
+      }
+      case TANH -> {
+        for (int i = 0; i < count; i++) {
+          float v = y[yo + i];
+          dx[dxo + i] = dy[dyo + i] * (1f - v * v);
+        }
+      }
+    }
+  }
+
+  /** Row-wise softmax, {@code p = e^{x − max} / Σ e^{x − max}}, for {@code rows} rows. */
+  static void softmax(float[] x, int xOff, float[] p, int pOff, int rows, int cols) {
+    for (int r = 0; r < rows; r++) {
+      int xo = xOff + r * cols;
+      int po = pOff + r * cols;
+      float max = Float.NEGATIVE_INFINITY;
+      for (int j = 0; j < cols; j++) {
+        max = Math.max(max, x[xo + j]);
+      }
+      double sum = 0;
+      for (int j = 0; j < cols; j++) {
+        float e = (float) Math.exp(x[xo + j] - max);
+        p[po + j] = e;
+        sum += e;
+      }
+      float inv = (float) (1.0 / sum);
+      for (int j = 0; j < cols; j++) {
+        p[po + j] *= inv;
+      }
+    }
+  }
+
+  static void softmaxBackward(
+      float[] p, int po, float[] dp, int dpo, float[] dx, int dxo, int rows, int cols) {
+    for (int r = 0; r < rows; r++) {
+      int a = po + r * cols;
+      int b = dpo + r * cols;
+      int c = dxo + r * cols;
+      double dot = 0;
+      for (int j = 0; j < cols; j++) {
+        dot += (double) p[a + j] * dp[b + j];
+      }
+      float d = (float) dot;
+      for (int j = 0; j < cols; j++) {
+        dx[c + j] = p[a + j] * (dp[b + j] - d);
+      }
+    }
+  }
+
+  static void multiply(float[] a, int ao, float[] b, int bo, float[] out, int oo, int count) {
+    for (int i = 0; i < count; i++) {
+      out[oo + i] = a[ao + i] * b[bo + i];
+    }
+  }
+
+  /** Copies {@code channels} planes per image between tensors of different channel counts. */
+  static void copyChannels(
+      float[] src,
+      int srcOff,
+      int srcChannels,
+      int srcChannel,
+      float[] dst,
+      int dstOff,
+      int dstChannels,
+      int dstChannel,
+      int channels,
+      int images,
+      int plane) {
+    int length = channels * plane;
+    for (int i = 0; i < images; i++) {
+      System.arraycopy(
+          src,
+          srcOff + (i * srcChannels + srcChannel) * plane,
+          dst,
+          dstOff + (i * dstChannels + dstChannel) * plane,
+          length);
+    }
+  }
+}

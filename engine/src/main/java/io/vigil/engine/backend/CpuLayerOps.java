@@ -1,0 +1,402 @@
+package io.vigil.engine.backend;
+
+import static io.vigil.engine.backend.CpuChecks.checkLabel;
+import static io.vigil.engine.backend.CpuChecks.requireChannels;
+import static io.vigil.engine.backend.CpuChecks.requireImages;
+import static io.vigil.engine.backend.CpuChecks.requireSameSize;
+
+import io.vigil.engine.tensor.IntTensor;
+import io.vigil.engine.tensor.Shape;
+import io.vigil.engine.tensor.Tensor;
+
+/**
+ * The elementwise, reduction, normalisation and pooling ops of {@link CpuBackend}, kept apart from
+ * its memory, GEMM and im2col ops so that each file has one job. The kernels themselves live in
+ * {@link CpuActivationOps}, {@link CpuPoolOps} and {@link CpuNormOps}; this class checks the
+ * arguments and unwraps the host arrays.
+ */
+abstract sealed class CpuLayerOps implements Backend permits CpuBackend {
+
+  /** The heap array behind a host tensor of this backend. */
+  abstract float[] data(Tensor t);
+
+  /** The heap array behind a host int tensor of this backend. */
+  abstract int[] ints(IntTensor t);
+
+  /** The worker threads of this backend. */
+  abstract Parallel parallel();
+
+  // --- elementwise and reductions ----------------------------------------------------------
+
+  @Override
+  public void addChannelBias(Tensor t, Tensor bias) {
+    Shape s = t.shape();
+    requireChannels("bias", bias, s.c());
+    float[] x = data(t);
+    float[] bv = data(bias);
+    int plane = s.plane();
+    for (int i = 0; i < s.n(); i++) {
+      for (int c = 0; c < s.c(); c++) {
+        float v = bv[bias.offset() + c];
+        int start = t.offset() + (i * s.c() + c) * plane;
+        for (int j = 0; j < plane; j++) {
+          x[start + j] += v;
+        }
+      }
+    }
+  }
+
+  @Override
+  public void accumulateChannelBiasGrad(Tensor dOut, Tensor dBias) {
+    Shape s = dOut.shape();
+    requireChannels("bias gradient", dBias, s.c());
+    float[] dy = data(dOut);
+    float[] db = data(dBias);
+    int plane = s.plane();
+    for (int c = 0; c < s.c(); c++) {
+      double sum = 0;
+      for (int i = 0; i < s.n(); i++) {
+        int start = dOut.offset() + (i * s.c() + c) * plane;
+        float partial = 0;
+        for (int j = 0; j < plane; j++) {
+          partial += dy[start + j];
+        }
+        sum += partial;
+      }
+      db[dBias.offset() + c] += (float) sum;
+    }
+  }
+
+  @Override
+  public void softmax(Tensor logits, Tensor probs) {
+    requireSameSize("softmax", logits, probs);
+    int rows = logits.shape().n();
+    int cols = logits.shape().perImage();
+    CpuActivationOps.softmax(
+        data(logits), logits.offset(), data(probs), probs.offset(), rows, cols);
+  }
+
+  @Override
+  public double crossEntropySum(Tensor probs, IntTensor labels) {
+    int rows = probs.shape().n();
+    int cols = probs.shape().perImage();
+    int[] y = ints(labels);
+    float[] p = data(probs);
+    double sum = 0;
+    for (int r = 0; r < rows; r++) {
+      int label = checkLabel(y[r], cols, r);
+      // Clamp so a confidently wrong prediction gives a large finite loss, not infinity.
+      sum -= Math.log(Math.max(p[probs.offset() + r * cols + label], 1e-30f));
+    }
+    return sum;
+  }
+
+  @Override
+  public void softmaxCrossEntropyBackward(
+      Tensor probs, IntTensor labels, float scale, Tensor dLogits) {
+    requireSameSize("softmax cross-entropy backward", probs, dLogits);
+    int rows = probs.shape().n();
+    int cols = probs.shape().perImage();
+    int[] y = ints(labels);
+    float[] p = data(probs);
+    float[] d = data(dLogits);
+    for (int r = 0; r < rows; r++) {
+      int po = probs.offset() + r * cols;
+      int dOff = dLogits.offset() + r * cols;
+      int label = checkLabel(y[r], cols, r);
+      for (int j = 0; j < cols; j++) {
+        d[dOff + j] = scale * (p[po + j] - (j == label ? 1f : 0f));
+      }
+    }
+  }
+
+  // --- layers beyond the basic ones --------------------------------------------------------
+
+  @Override
+  public void activation(ActivationKind kind, float alpha, Tensor in, Tensor out) {
+    requireSameSize(kind + " activation", in, out);
+    float[] x = data(in);
+    float[] y = data(out);
+    // Split the values between threads; sigmoid and tanh cost a few multiply-adds each.
+    parallel()
+        .forRange(
+            in.size(),
+            4,
+            (from, to, part) ->
+                CpuActivationOps.forward(
+                    kind, alpha, x, in.offset() + from, y, out.offset() + from, to - from));
+  }
+
+  @Override
+  public void activationBackward(
+      ActivationKind kind, float alpha, Tensor in, Tensor out, Tensor dOut, Tensor dIn) {
+    requireSameSize(kind + " activation backward", in, out);
+    requireSameSize(kind + " activation backward", in, dOut);
+    requireSameSize(kind + " activation backward", in, dIn);
+    float[] x = data(in);
+    float[] y = data(out);
+    float[] dy = data(dOut);
+    float[] dx = data(dIn);
+    parallel()
+        .forRange(
+            in.size(),
+            2,
+            (from, to, part) ->
+                CpuActivationOps.backward(
+                    kind,
+                    alpha,
+                    x,
+                    in.offset() + from,
+                    y,
+                    out.offset() + from,
+                    dy,
+                    dOut.offset() + from,
+                    dx,
+                    dIn.offset() + from,
+                    to - from));
+  }
+
+  @Override
+  public void softmaxBackward(Tensor probs, Tensor dProbs, Tensor dLogits) {
+    requireSameSize("softmax backward", probs, dProbs);
+    requireSameSize("softmax backward", probs, dLogits);
+    CpuActivationOps.softmaxBackward(
+        data(probs),
+        probs.offset(),
+        data(dProbs),
+        dProbs.offset(),
+        data(dLogits),
+        dLogits.offset(),
+        probs.shape().n(),
+        probs.shape().perImage());
+  }
+
+  @Override
+  public void multiply(Tensor a, Tensor b, Tensor out) {
+    requireSameSize("multiply", a, b);
+    requireSameSize("multiply", a, out);
+    CpuActivationOps.multiply(
+        data(a), a.offset(), data(b), b.offset(), data(out), out.offset(), a.size());
+  }
+
+  @Override
+  public void copyChannels(Tensor src, int srcChannel, Tensor dst, int dstChannel, int channels) {
+    Shape s = src.shape();
+    Shape d = dst.shape();
+    if (s.n() != d.n()
+        || s.plane() != d.plane()
+        || srcChannel < 0
+        || dstChannel < 0
+        || channels < 0
+        || srcChannel + channels > s.c()
+        || dstChannel + channels > d.c()) {
+      throw new IllegalArgumentException(
+          "copy channels: cannot copy "
+              + channels
+              + " channels from channel "
+              + srcChannel
+              + " of "
+              + s
+              + " to channel "
+              + dstChannel
+              + " of "
+              + d);
+    }
+    CpuActivationOps.copyChannels(
+        data(src),
+        src.offset(),
+        s.c(),
+        srcChannel,
+        data(dst),
+        dst.offset(),
+        d.c(),
+        dstChannel,
+        channels,
+        s.n(),
+        s.plane());
+  }
+
+  @Override
+  public void poolForward(PoolKind kind, Tensor in, Window2d w, Tensor out) {
+    int n = in.shape().n();
+    requireImages(kind + " pool input", in, w.inPerImage());
+    requireImages(kind + " pool output", out, w.outPerImage());
+    float[] x = data(in);
+    float[] y = data(out);
+    parallel()
+        .forRange(
+            n,
+            (long) w.outPerImage() * w.kernelH() * w.kernelW(),
+            (from, to, part) -> {
+              for (int i = from; i < to; i++) {
+                CpuPoolOps.forward(
+                    kind,
+                    x,
+                    in.offset() + i * w.inPerImage(),
+                    w,
+                    y,
+                    out.offset() + i * w.outPerImage());
+              }
+            });
+  }
+
+  @Override
+  public void poolBackward(
+      PoolKind kind, Tensor in, Tensor out, Tensor dOut, Window2d w, Tensor dIn) {
+    int n = in.shape().n();
+    requireImages(kind + " pool gradient", dOut, w.outPerImage());
+    requireImages(kind + " pool input gradient", dIn, w.inPerImage());
+    float[] x = data(in);
+    float[] y = data(out);
+    float[] dy = data(dOut);
+    float[] dx = data(dIn);
+    parallel()
+        .forRange(
+            n,
+            (long) w.outPerImage() * w.kernelH() * w.kernelW(),
+            (from, to, part) -> {
+              for (int i = from; i < to; i++) {
+                CpuPoolOps.backward(
+                    kind,
+                    x,
+                    in.offset() + i * w.inPerImage(),
+                    y,
+                    out.offset() + i * w.outPerImage(),
+                    dy,
+                    dOut.offset() + i * w.outPerImage(),
+                    w,
+                    dx,
+                    dIn.offset() + i * w.inPerImage());
+              }
+            });
+  }
+
+  @Override
+  public void lrnForward(Tensor in, Lrn lrn, Tensor out, Tensor scale) {
+    requireSameSize("lrn", in, out);
+    requireSameSize("lrn scale", in, scale);
+    Shape s = in.shape();
+    CpuNormOps.lrnForward(
+        data(in),
+        in.offset(),
+        lrn,
+        data(out),
+        out.offset(),
+        data(scale),
+        scale.offset(),
+        s.n(),
+        s.c(),
+        s.plane());
+  }
+
+  @Override
+  public void lrnBackward(Tensor in, Tensor out, Tensor scale, Tensor dOut, Lrn lrn, Tensor dIn) {
+    requireSameSize("lrn backward", in, out);
+    requireSameSize("lrn backward", in, dOut);
+    requireSameSize("lrn backward", in, dIn);
+    Shape s = in.shape();
+    CpuNormOps.lrnBackward(
+        data(in),
+        in.offset(),
+        data(out),
+        out.offset(),
+        data(scale),
+        scale.offset(),
+        data(dOut),
+        dOut.offset(),
+        lrn,
+        data(dIn),
+        dIn.offset(),
+        s.n(),
+        s.c(),
+        s.plane());
+  }
+
+  @Override
+  public void channelMeanVariance(Tensor in, Tensor mean, Tensor variance) {
+    Shape s = in.shape();
+    requireChannels("channel mean", mean, s.c());
+    requireChannels("channel variance", variance, s.c());
+    CpuNormOps.meanVariance(
+        data(in),
+        in.offset(),
+        s.n(),
+        s.c(),
+        s.plane(),
+        data(mean),
+        mean.offset(),
+        data(variance),
+        variance.offset());
+  }
+
+  @Override
+  public void batchNormForward(
+      Tensor in, Tensor mean, Tensor variance, float eps, Tensor gamma, Tensor beta, Tensor out) {
+    Shape s = in.shape();
+    requireSameSize("batch norm", in, out);
+    for (Tensor t : new Tensor[] {mean, variance, gamma, beta}) {
+      requireChannels("batch norm", t, s.c());
+    }
+    CpuNormOps.batchNormForward(
+        data(in),
+        in.offset(),
+        s.n(),
+        s.c(),
+        s.plane(),
+        data(mean),
+        mean.offset(),
+        data(variance),
+        variance.offset(),
+        eps,
+        data(gamma),
+        gamma.offset(),
+        data(beta),
+        beta.offset(),
+        data(out),
+        out.offset());
+  }
+
+  @Override
+  public void batchNormBackward(
+      Tensor in,
+      Tensor mean,
+      Tensor variance,
+      float eps,
+      Tensor gamma,
+      boolean batchStatistics,
+      Tensor dOut,
+      Tensor dIn,
+      Tensor dGamma,
+      Tensor dBeta) {
+    Shape s = in.shape();
+    requireSameSize("batch norm backward", in, dOut);
+    if (dIn != null) {
+      requireSameSize("batch norm backward", in, dIn);
+    }
+    for (Tensor t : new Tensor[] {mean, variance, gamma, dGamma, dBeta}) {
+      requireChannels("batch norm backward", t, s.c());
+    }
+    CpuNormOps.batchNormBackward(
+        data(in),
+        in.offset(),
+        s.n(),
+        s.c(),
+        s.plane(),
+        data(mean),
+        mean.offset(),
+        data(variance),
+        variance.offset(),
+        eps,
+        data(gamma),
+        gamma.offset(),
+        batchStatistics,
+        data(dOut),
+        dOut.offset(),
+        dIn == null ? null : data(dIn),
+        dIn == null ? 0 : dIn.offset(),
+        data(dGamma),
+        dGamma.offset(),
+        data(dBeta),
+        dBeta.offset());
+  }
+}

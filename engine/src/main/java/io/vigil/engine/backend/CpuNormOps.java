@@ -1,0 +1,179 @@
+package io.vigil.engine.backend;
+
+/**
+ * Normalisation kernels of the CPU backend: local response normalisation (formula in {@link Lrn})
+ * and batch normalisation (formulas in {@link Backend#batchNormForward} and {@link
+ * Backend#batchNormBackward}). Arrays are NCHW from the given offsets.
+ */
+final class CpuNormOps {
+
+  private CpuNormOps() {}
+
+  static void lrnForward(
+      float[] x, int xo, Lrn p, float[] y, int yo, float[] s, int so, int n, int c, int plane) {
+    for (int i = 0; i < n; i++) {
+      int base = i * c * plane;
+      for (int ch = 0; ch < c; ch++) {
+        int from = Math.max(0, ch - p.before());
+        int to = Math.min(c - 1, ch + p.after());
+        for (int q = 0; q < plane; q++) {
+          double sum = 0;
+          for (int j = from; j <= to; j++) {
+            float v = x[xo + base + j * plane + q];
+            sum += (double) v * v;
+          }
+          int at = base + ch * plane + q;
+          double scale = p.k() + p.alpha() * sum;
+          s[so + at] = (float) scale;
+          y[yo + at] = (float) (x[xo + at] * Math.pow(scale, -p.beta()));
+        }
+      }
+    }
+  }
+
+  static void lrnBackward(
+      float[] x,
+      int xo,
+      float[] y,
+      int yo,
+      float[] s,
+      int so,
+      float[] dy,
+      int dyo,
+      Lrn p,
+      float[] dx,
+      int dxo,
+      int n,
+      int c,
+      int plane) {
+    double twoAlphaBeta = 2.0 * p.alpha() * p.beta();
+    for (int i = 0; i < n; i++) {
+      int base = i * c * plane;
+      for (int ch = 0; ch < c; ch++) {
+        // Channel ch lies in the window of channels i with i − before ≤ ch ≤ i + after.
+        int from = Math.max(0, ch - p.after());
+        int to = Math.min(c - 1, ch + p.before());
+        for (int q = 0; q < plane; q++) {
+          double sum = 0;
+          for (int j = from; j <= to; j++) {
+            int at = base + j * plane + q;
+            sum += (double) dy[dyo + at] * y[yo + at] / s[so + at];
+          }
+          int at = base + ch * plane + q;
+          dx[dxo + at] =
+              (float)
+                  (dy[dyo + at] * Math.pow(s[so + at], -p.beta())
+                      - twoAlphaBeta * x[xo + at] * sum);
+        }
+      }
+    }
+  }
+
+  static void meanVariance(
+      float[] x, int xo, int n, int c, int plane, float[] mean, int mo, float[] var, int vo) {
+    double m = (double) n * plane;
+    for (int ch = 0; ch < c; ch++) {
+      double sum = 0;
+      for (int i = 0; i < n; i++) {
+        int start = xo + (i * c + ch) * plane;
+        for (int q = 0; q < plane; q++) {
+          sum += x[start + q];
+        }
+      }
+      double mu = sum / m;
+      double sq = 0;
+      for (int i = 0; i < n; i++) {
+        int start = xo + (i * c + ch) * plane;
+        for (int q = 0; q < plane; q++) {
+          double d = x[start + q] - mu;
+          sq += d * d;
+        }
+      }
+      mean[mo + ch] = (float) mu;
+      var[vo + ch] = (float) (sq / m);
+    }
+  }
+
+  static void batchNormForward(
+      float[] x,
+      int xo,
+      int n,
+      int c,
+      int plane,
+      float[] mean,
+      int mo,
+      float[] var,
+      int vo,
+      float eps,
+      float[] gamma,
+      int go,
+      float[] beta,
+      int bo,
+      float[] y,
+      int yo) {
+    for (int ch = 0; ch < c; ch++) {
+      float a = (float) (gamma[go + ch] / Math.sqrt(var[vo + ch] + (double) eps));
+      float b = beta[bo + ch] - a * mean[mo + ch];
+      for (int i = 0; i < n; i++) {
+        int off = (i * c + ch) * plane;
+        for (int q = 0; q < plane; q++) {
+          y[yo + off + q] = a * x[xo + off + q] + b;
+        }
+      }
+    }
+  }
+
+  static void batchNormBackward(
+      float[] x,
+      int xo,
+      int n,
+      int c,
+      int plane,
+      float[] mean,
+      int mo,
+      float[] var,
+      int vo,
+      float eps,
+      float[] gamma,
+      int go,
+      boolean batchStatistics,
+      float[] dy,
+      int dyo,
+      float[] dx,
+      int dxo,
+      float[] dGamma,
+      int dgo,
+      float[] dBeta,
+      int dbo) {
+    double m = (double) n * plane;
+    for (int ch = 0; ch < c; ch++) {
+      double mu = mean[mo + ch];
+      double invStd = 1.0 / Math.sqrt(var[vo + ch] + (double) eps);
+      double sumDy = 0;
+      double sumDyXhat = 0;
+      for (int i = 0; i < n; i++) {
+        int off = (i * c + ch) * plane;
+        for (int q = 0; q < plane; q++) {
+          double g = dy[dyo + off + q];
+          sumDy += g;
+          sumDyXhat += g * (x[xo + off + q] - mu) * invStd;
+        }
+      }
+      dBeta[dbo + ch] += (float) sumDy;
+      dGamma[dgo + ch] += (float) sumDyXhat;
+      if (dx == null) {
+        continue;
+      }
+      double scale = gamma[go + ch] * invStd;
+      double meanDy = batchStatistics ? sumDy / m : 0;
+      double meanDyXhat = batchStatistics ? sumDyXhat / m : 0;
+      for (int i = 0; i < n; i++) {
+        int off = (i * c + ch) * plane;
+        for (int q = 0; q < plane; q++) {
+          double xhat = (x[xo + off + q] - mu) * invStd;
+          dx[dxo + off + q] = (float) (scale * (dy[dyo + off + q] - meanDy - xhat * meanDyXhat));
+        }
+      }
+    }
+  }
+}

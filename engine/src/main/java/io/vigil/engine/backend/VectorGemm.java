@@ -1,0 +1,582 @@
+package io.vigil.engine.backend;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The fast GEMM kernel: cache-blocked and register-tiled with the Vector API (GotoBLAS/BLIS loop
+ * order), {@code C[r0..r1) = alpha·op(A)·op(B) + beta·C}.
+ *
+ * <pre>
+ *   for jc in n step NC                  a block of NC columns of op(B) and C
+ *     for pc in k step KC                a KC-deep slice: packed op(B) block KC × NC (L2/L3)
+ *       for ic in [r0, r1) step MC       packed op(A) block MC × KC (L2)
+ *         for jr in NC step NR           one KC × NR micro-panel of op(B) (stays in L1)
+ *           for ir in MC step MR         MR × NR register tile: C += A-panel · B-panel
+ * </pre>
+ *
+ * The register tile is {@code MR = 6} rows by {@code NR = 2} vectors (6 × 32 floats with AVX-512):
+ * twelve accumulators held in local variables, so C2 keeps them in registers (held in an array they
+ * fall to memory and the kernel runs ~40× slower). Packing absorbs the transpositions and zero-pads
+ * the edges, so one micro-kernel serves every case; tiles that cross the edge of C are finished
+ * through a small scratch tile. When op(B) is {@code B} itself and C has few rows, the micro-panels
+ * are read straight from B (stride {@code ldb}) instead of being packed: a convolution's per-image
+ * {@code 6 × 784 × 25} product would otherwise spend as long copying its columns as multiplying
+ * them.
+ *
+ * <p>Needs {@code --add-modules jdk.incubator.vector}; load this class only after checking the
+ * module is present ({@link CpuGemm} does). Per-thread scratch grows to the largest block seen, so
+ * steady state allocates nothing.
+ */
+final class VectorGemm implements GemmKernel {
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+  /** Floats per vector: 16 with AVX-512, 8 with AVX2. */
+  static final int LANES = S.length();
+
+  /** Rows of the register tile. */
+  static final int MR = 6;
+
+  /** Columns of the register tile: two vectors. */
+  static final int NR = 2 * LANES;
+
+  /** Depth of a packed slice: a KC × NR micro-panel of B fills about half of L1. */
+  static final int KC = 256;
+
+  /** Rows of a packed A block (a multiple of MR): 144 × 256 floats = 144 KiB, in L2. */
+  static final int MC = 144;
+
+  /** Columns of a packed B block (a multiple of NR). */
+  static final int NC = 3072;
+
+  /** Up to this many rows of C, op(B) = B is read in place rather than packed. */
+  private static final int DIRECT_B_MAX_ROWS = 4 * MR;
+
+  /**
+   * Up to this many rows of C, {@code A·Bᵀ} with a long {@code k} runs as vector dot products along
+   * the rows of A and B (both contiguous): packing B would cost more than the product (a
+   * convolution's weight gradient {@code 6 × 25 × 784}: 25 × 784 floats transposed per 6 rows).
+   */
+  private static final int DOT_MAX_ROWS = 4 * MR;
+
+  static final VectorGemm INSTANCE = new VectorGemm();
+
+  private static final class Scratch {
+    float[] a = new float[0];
+    float[] b = new float[0];
+    final float[] edge = new float[KC * NR];
+    final float[] tile = new float[MR * NR];
+
+    float[] a(int size) {
+      if (a.length < size) {
+        a = new float[size];
+      }
+      return a;
+    }
+
+    float[] b(int size) {
+      if (b.length < size) {
+        b = new float[size];
+      }
+      return b;
+    }
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+  private VectorGemm() {}
+
+  @Override
+  public String name() {
+    return "vector";
+  }
+
+  @Override
+  public String describe() {
+    return "vector (Vector API, "
+        + LANES
+        + " float lanes, "
+        + MR
+        + "×"
+        + NR
+        + " register tile, blocks "
+        + MC
+        + "×"
+        + KC
+        + "×"
+        + NC
+        + ")";
+  }
+
+  @Override
+  public void gemm(
+      boolean transA,
+      boolean transB,
+      int r0,
+      int r1,
+      int n,
+      int k,
+      float alpha,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float beta,
+      float[] c,
+      int cOff,
+      int ldc) {
+    if (r0 >= r1) {
+      return;
+    }
+    if (alpha == 0f) {
+      scaleRows(c, cOff, ldc, r0, r1, n, beta);
+      return;
+    }
+    if (transB && !transA && r1 - r0 <= DOT_MAX_ROWS && k >= 2 * LANES) {
+      dots(r0, r1, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      return;
+    }
+    Scratch s = SCRATCH.get();
+    // Reading B in place pays when few row tiles reuse each panel and rows of B do not alias in
+    // L1 (a stride of a multiple of 1 KiB maps a panel's rows onto a few cache sets).
+    boolean direct = !transB && r1 - r0 <= DIRECT_B_MAX_ROWS && (ldb & 255) != 0;
+    for (int jc = 0; jc < n; jc += NC) {
+      int nc = Math.min(NC, n - jc);
+      for (int pc = 0; pc < k; pc += KC) {
+        int kc = Math.min(KC, k - pc);
+        float betaNow = pc == 0 ? beta : 1f;
+        float[] bp = null;
+        if (!direct) {
+          bp = s.b(kc * roundUp(nc, NR));
+          packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+        }
+        for (int ic = r0; ic < r1; ic += MC) {
+          int mc = Math.min(MC, r1 - ic);
+          float[] ap = s.a(kc * roundUp(mc, MR));
+          packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
+          for (int jr = 0; jr < nc; jr += NR) {
+            int cols = Math.min(NR, nc - jr);
+            float[] bArr;
+            int bIdx;
+            int bStride;
+            if (!direct) {
+              bArr = bp;
+              bIdx = jr * kc;
+              bStride = NR;
+            } else if (cols == NR) {
+              bArr = b;
+              bIdx = bOff + pc * ldb + jc + jr;
+              bStride = ldb;
+            } else {
+              bArr = s.edge;
+              bIdx = 0;
+              bStride = NR;
+              packBPanel(false, b, bOff, ldb, pc, kc, jc + jr, cols, bArr, 0);
+            }
+            int cCol = cOff + jc + jr;
+            for (int ir = 0; ir < mc; ir += MR) {
+              micro(
+                  kc,
+                  ap,
+                  ir * kc,
+                  bArr,
+                  bIdx,
+                  bStride,
+                  c,
+                  cCol + (ic + ir) * ldc,
+                  ldc,
+                  Math.min(MR, mc - ir),
+                  cols,
+                  alpha,
+                  betaNow,
+                  s.tile);
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /**
+   * {@code C[rows × cols] = alpha · Apanel · Bpanel + beta · C} for one register tile. {@code ap}
+   * holds {@code kc} groups of MR values (one per row); B's row {@code p} starts at {@code bi + p ·
+   * bs}.
+   */
+  private static void micro(
+      int kc,
+      float[] ap,
+      int ai,
+      float[] bp,
+      int bi,
+      int bs,
+      float[] c,
+      int ci,
+      int ldc,
+      int rows,
+      int cols,
+      float alpha,
+      float beta,
+      float[] tile) {
+    FloatVector c00 = FloatVector.zero(S);
+    FloatVector c01 = c00;
+    FloatVector c10 = c00;
+    FloatVector c11 = c00;
+    FloatVector c20 = c00;
+    FloatVector c21 = c00;
+    FloatVector c30 = c00;
+    FloatVector c31 = c00;
+    FloatVector c40 = c00;
+    FloatVector c41 = c00;
+    FloatVector c50 = c00;
+    FloatVector c51 = c00;
+    // Indices linear in p (not running sums) let C2 hoist the bounds checks.
+    for (int p = 0; p < kc; p++) {
+      int pb = bi + p * bs;
+      int pa = ai + p * MR;
+      FloatVector b0 = FloatVector.fromArray(S, bp, pb);
+      FloatVector b1 = FloatVector.fromArray(S, bp, pb + LANES);
+      FloatVector x = FloatVector.broadcast(S, ap[pa]);
+      c00 = x.fma(b0, c00);
+      c01 = x.fma(b1, c01);
+      x = FloatVector.broadcast(S, ap[pa + 1]);
+      c10 = x.fma(b0, c10);
+      c11 = x.fma(b1, c11);
+      x = FloatVector.broadcast(S, ap[pa + 2]);
+      c20 = x.fma(b0, c20);
+      c21 = x.fma(b1, c21);
+      x = FloatVector.broadcast(S, ap[pa + 3]);
+      c30 = x.fma(b0, c30);
+      c31 = x.fma(b1, c31);
+      x = FloatVector.broadcast(S, ap[pa + 4]);
+      c40 = x.fma(b0, c40);
+      c41 = x.fma(b1, c41);
+      x = FloatVector.broadcast(S, ap[pa + 5]);
+      c50 = x.fma(b0, c50);
+      c51 = x.fma(b1, c51);
+    }
+    // Spill the tile and finish it in a second method: calls that take vectors as arguments are
+    // not reliably inlined in a method this large, and a vector that escapes is boxed.
+    c00.intoArray(tile, 0);
+    c01.intoArray(tile, LANES);
+    c10.intoArray(tile, NR);
+    c11.intoArray(tile, NR + LANES);
+    c20.intoArray(tile, 2 * NR);
+    c21.intoArray(tile, 2 * NR + LANES);
+    c30.intoArray(tile, 3 * NR);
+    c31.intoArray(tile, 3 * NR + LANES);
+    c40.intoArray(tile, 4 * NR);
+    c41.intoArray(tile, 4 * NR + LANES);
+    c50.intoArray(tile, 5 * NR);
+    c51.intoArray(tile, 5 * NR + LANES);
+    if (cols == NR) {
+      flushRows(tile, c, ci, ldc, rows, alpha, beta);
+    } else {
+      flushEdge(tile, c, ci, ldc, rows, cols, alpha, beta);
+    }
+  }
+
+  /** {@code C[r][0..NR) = alpha · tile[r] + beta · C[r]} for the first {@code rows} rows. */
+  private static void flushRows(
+      float[] tile, float[] c, int ci, int ldc, int rows, float alpha, float beta) {
+    for (int r = 0; r < rows; r++) {
+      int at = ci + r * ldc;
+      for (int v = 0; v < NR; v += LANES) {
+        FloatVector x = FloatVector.fromArray(S, tile, r * NR + v);
+        if (alpha != 1f) {
+          x = x.mul(alpha);
+        }
+        if (beta == 1f) {
+          x = x.add(FloatVector.fromArray(S, c, at + v));
+        } else if (beta != 0f) {
+          x = FloatVector.fromArray(S, c, at + v).fma(FloatVector.broadcast(S, beta), x);
+        }
+        x.intoArray(c, at + v);
+      }
+    }
+  }
+
+  /** The part of an edge tile that lies inside C. */
+  private static void flushEdge(
+      float[] tile, float[] c, int ci, int ldc, int rows, int cols, float alpha, float beta) {
+    for (int r = 0; r < rows; r++) {
+      int row = ci + r * ldc;
+      int t = r * NR;
+      for (int j = 0; j < cols; j++) {
+        float old = beta == 0f ? 0f : beta * c[row + j];
+        c[row + j] = alpha * tile[t + j] + old;
+      }
+    }
+  }
+
+  /**
+   * {@code C[i][j] = alpha · Σ_p A[i][p]·B[j][p] + beta · C[i][j]} with A stored {@code m × k} and
+   * B stored {@code n × k}, in 4 × 3 blocks of vector dot products (twelve accumulators, seven
+   * loads per twelve FMAs), remainders one dot product at a time.
+   */
+  private static void dots(
+      int r0,
+      int r1,
+      int n,
+      int k,
+      float alpha,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float beta,
+      float[] c,
+      int cOff,
+      int ldc) {
+    int kv = k - k % LANES;
+    int i = r0;
+    for (; i + 4 <= r1; i += 4) {
+      int a0 = aOff + i * lda;
+      int j = 0;
+      for (; j + 3 <= n; j += 3) {
+        dotBlock(
+            k, kv, a, a0, lda, b, bOff + j * ldb, ldb, c, cOff + i * ldc + j, ldc, alpha, beta);
+      }
+      for (; j < n; j++) {
+        for (int r = 0; r < 4; r++) {
+          int at = cOff + (i + r) * ldc + j;
+          c[at] = finish(alpha, dot(k, kv, a, a0 + r * lda, b, bOff + j * ldb), beta, c[at]);
+        }
+      }
+    }
+    for (; i < r1; i++) {
+      for (int j = 0; j < n; j++) {
+        int at = cOff + i * ldc + j;
+        c[at] = finish(alpha, dot(k, kv, a, aOff + i * lda, b, bOff + j * ldb), beta, c[at]);
+      }
+    }
+  }
+
+  private static void dotBlock(
+      int k,
+      int kv,
+      float[] a,
+      int a0,
+      int lda,
+      float[] b,
+      int b0,
+      int ldb,
+      float[] c,
+      int ci,
+      int ldc,
+      float alpha,
+      float beta) {
+    int a1 = a0 + lda;
+    int a2 = a1 + lda;
+    int a3 = a2 + lda;
+    int b1 = b0 + ldb;
+    int b2 = b1 + ldb;
+    FloatVector s00 = FloatVector.zero(S);
+    FloatVector s01 = s00;
+    FloatVector s02 = s00;
+    FloatVector s10 = s00;
+    FloatVector s11 = s00;
+    FloatVector s12 = s00;
+    FloatVector s20 = s00;
+    FloatVector s21 = s00;
+    FloatVector s22 = s00;
+    FloatVector s30 = s00;
+    FloatVector s31 = s00;
+    FloatVector s32 = s00;
+    for (int p = 0; p < kv; p += LANES) {
+      FloatVector y0 = FloatVector.fromArray(S, b, b0 + p);
+      FloatVector y1 = FloatVector.fromArray(S, b, b1 + p);
+      FloatVector y2 = FloatVector.fromArray(S, b, b2 + p);
+      FloatVector x = FloatVector.fromArray(S, a, a0 + p);
+      s00 = x.fma(y0, s00);
+      s01 = x.fma(y1, s01);
+      s02 = x.fma(y2, s02);
+      x = FloatVector.fromArray(S, a, a1 + p);
+      s10 = x.fma(y0, s10);
+      s11 = x.fma(y1, s11);
+      s12 = x.fma(y2, s12);
+      x = FloatVector.fromArray(S, a, a2 + p);
+      s20 = x.fma(y0, s20);
+      s21 = x.fma(y1, s21);
+      s22 = x.fma(y2, s22);
+      x = FloatVector.fromArray(S, a, a3 + p);
+      s30 = x.fma(y0, s30);
+      s31 = x.fma(y1, s31);
+      s32 = x.fma(y2, s32);
+    }
+    float t00 = s00.reduceLanes(VectorOperators.ADD);
+    float t01 = s01.reduceLanes(VectorOperators.ADD);
+    float t02 = s02.reduceLanes(VectorOperators.ADD);
+    float t10 = s10.reduceLanes(VectorOperators.ADD);
+    float t11 = s11.reduceLanes(VectorOperators.ADD);
+    float t12 = s12.reduceLanes(VectorOperators.ADD);
+    float t20 = s20.reduceLanes(VectorOperators.ADD);
+    float t21 = s21.reduceLanes(VectorOperators.ADD);
+    float t22 = s22.reduceLanes(VectorOperators.ADD);
+    float t30 = s30.reduceLanes(VectorOperators.ADD);
+    float t31 = s31.reduceLanes(VectorOperators.ADD);
+    float t32 = s32.reduceLanes(VectorOperators.ADD);
+    for (int p = kv; p < k; p++) {
+      float y0 = b[b0 + p];
+      float y1 = b[b1 + p];
+      float y2 = b[b2 + p];
+      float x0 = a[a0 + p];
+      float x1 = a[a1 + p];
+      float x2 = a[a2 + p];
+      float x3 = a[a3 + p];
+      t00 += x0 * y0;
+      t01 += x0 * y1;
+      t02 += x0 * y2;
+      t10 += x1 * y0;
+      t11 += x1 * y1;
+      t12 += x1 * y2;
+      t20 += x2 * y0;
+      t21 += x2 * y1;
+      t22 += x2 * y2;
+      t30 += x3 * y0;
+      t31 += x3 * y1;
+      t32 += x3 * y2;
+    }
+    c[ci] = finish(alpha, t00, beta, c[ci]);
+    c[ci + 1] = finish(alpha, t01, beta, c[ci + 1]);
+    c[ci + 2] = finish(alpha, t02, beta, c[ci + 2]);
+    int r = ci + ldc;
+    c[r] = finish(alpha, t10, beta, c[r]);
+    c[r + 1] = finish(alpha, t11, beta, c[r + 1]);
+    c[r + 2] = finish(alpha, t12, beta, c[r + 2]);
+    r += ldc;
+    c[r] = finish(alpha, t20, beta, c[r]);
+    c[r + 1] = finish(alpha, t21, beta, c[r + 1]);
+    c[r + 2] = finish(alpha, t22, beta, c[r + 2]);
+    r += ldc;
+    c[r] = finish(alpha, t30, beta, c[r]);
+    c[r + 1] = finish(alpha, t31, beta, c[r + 1]);
+    c[r + 2] = finish(alpha, t32, beta, c[r + 2]);
+  }
+
+  private static float dot(int k, int kv, float[] a, int ai, float[] b, int bi) {
+    FloatVector s = FloatVector.zero(S);
+    for (int p = 0; p < kv; p += LANES) {
+      s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bi + p), s);
+    }
+    float t = s.reduceLanes(VectorOperators.ADD);
+    for (int p = kv; p < k; p++) {
+      t += a[ai + p] * b[bi + p];
+    }
+    return t;
+  }
+
+  /** {@code alpha·sum + beta·old}, not reading {@code old} when beta is 0 (it may be NaN). */
+  private static float finish(float alpha, float sum, float beta, float old) {
+    return beta == 0f ? alpha * sum : alpha * sum + beta * old;
+  }
+
+  /**
+   * Rows {@code [i0, i0 + mc)} and depth {@code [p0, p0 + kc)} of op(A) into MR-row panels: panel
+   * {@code q} at {@code q · MR · kc}, value {@code (r, p)} at {@code + p · MR + r}; rows past the
+   * end are zero.
+   */
+  private static void packA(
+      boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst) {
+    for (int ir = 0; ir < mc; ir += MR) {
+      int rows = Math.min(MR, mc - ir);
+      int base = ir * kc;
+      if (!transA) {
+        // A(i, p) = a[i·lda + p]: read each row sequentially.
+        for (int r = 0; r < rows; r++) {
+          int src = aOff + (i0 + ir + r) * lda + p0;
+          for (int p = 0; p < kc; p++) {
+            dst[base + p * MR + r] = a[src + p];
+          }
+        }
+        for (int r = rows; r < MR; r++) {
+          for (int p = 0; p < kc; p++) {
+            dst[base + p * MR + r] = 0f;
+          }
+        }
+      } else {
+        // A(i, p) = a[p·lda + i]: each depth step is MR contiguous values.
+        for (int p = 0; p < kc; p++) {
+          int src = aOff + (p0 + p) * lda + i0 + ir;
+          int d = base + p * MR;
+          for (int r = 0; r < rows; r++) {
+            dst[d + r] = a[src + r];
+          }
+          for (int r = rows; r < MR; r++) {
+            dst[d + r] = 0f;
+          }
+        }
+      }
+    }
+  }
+
+  /** Columns {@code [j0, j0 + nc)}, depth {@code [p0, p0 + kc)} of op(B) into NR-wide panels. */
+  private static void packB(
+      boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
+    for (int jr = 0; jr < nc; jr += NR) {
+      packBPanel(transB, b, bOff, ldb, p0, kc, j0 + jr, Math.min(NR, nc - jr), dst, jr * kc);
+    }
+  }
+
+  /** One {@code kc × NR} panel, value {@code (p, j)} at {@code at + p · NR + j}, zero-padded. */
+  private static void packBPanel(
+      boolean transB,
+      float[] b,
+      int bOff,
+      int ldb,
+      int p0,
+      int kc,
+      int j0,
+      int cols,
+      float[] dst,
+      int at) {
+    if (!transB) {
+      for (int p = 0; p < kc; p++) {
+        int d = at + p * NR;
+        System.arraycopy(b, bOff + (p0 + p) * ldb + j0, dst, d, cols);
+        if (cols < NR) {
+          Arrays.fill(dst, d + cols, d + NR, 0f);
+        }
+      }
+      return;
+    }
+    // op(B)(p, j) = B[j][p]: walk each row of B sequentially.
+    for (int j = 0; j < cols; j++) {
+      int src = bOff + (j0 + j) * ldb + p0;
+      for (int p = 0; p < kc; p++) {
+        dst[at + p * NR + j] = b[src + p];
+      }
+    }
+    if (cols < NR) {
+      for (int p = 0; p < kc; p++) {
+        Arrays.fill(dst, at + p * NR + cols, at + (p + 1) * NR, 0f);
+      }
+    }
+  }
+
+  private static void scaleRows(float[] c, int cOff, int ldc, int r0, int r1, int n, float beta) {
+    if (beta == 1f) {
+      return;
+    }
+    for (int i = r0; i < r1; i++) {
+      int row = cOff + i * ldc;
+      if (beta == 0f) {
+        Arrays.fill(c, row, row + n, 0f);
+      } else {
+        for (int j = 0; j < n; j++) {
+          c[row + j] *= beta;
+        }
+      }
+    }
+  }
+
+  private static int roundUp(int x, int step) {
+    return (x + step - 1) / step * step;
+  }
+}

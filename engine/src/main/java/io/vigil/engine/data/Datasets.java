@@ -1,0 +1,95 @@
+package io.vigil.engine.data;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.stream.IntStream;
+
+/**
+ * Opens a data directory in one of the layouts vigil trains from:
+ *
+ * <ul>
+ *   <li><b>IDX</b> (MNIST, Fashion-MNIST): {@code train-images-idx3-ubyte}, {@code
+ *       train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte}, {@code t10k-labels-idx1-ubyte},
+ *       plain or {@code .gz}. Class names come from a {@code classes.txt} beside them (one per
+ *       line, in label order) if there is one; otherwise Fashion-MNIST's names when the directory
+ *       name says {@code fashion}, else the label numbers.
+ *   <li><b>Image folders</b>: {@code train/<class>/*.png|jpg|…} and {@code test/<class>/*}; see
+ *       {@link ImageFolderReader}.
+ * </ul>
+ */
+public final class Datasets {
+
+  private Datasets() {}
+
+  /** Reads the data in {@code dir}, as images of {@code channels × height × width}. */
+  public static Dataset open(Path dir, int channels, int height, int width) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new NoSuchFileException(dir.toString(), null, "data directory not found");
+    }
+    if (Files.isDirectory(dir.resolve("train")) && Files.isDirectory(dir.resolve("test"))) {
+      ImageFolderReader reader = new ImageFolderReader(channels, height, width);
+      ImageFolderReader.Folder train = reader.read(dir.resolve("train"), null);
+      ImageFolderReader.Folder test = reader.read(dir.resolve("test"), train.classNames());
+      return new Dataset(
+          train.images(),
+          test.images(),
+          train.classNames(),
+          "image folders in "
+              + dir
+              + ": "
+              + train.images().count()
+              + " train, "
+              + test.images().count()
+              + " test images");
+    }
+    LabeledImages train = FashionMnist.train(dir);
+    LabeledImages test = FashionMnist.test(dir);
+    if (train.height() != height || train.width() != width) {
+      throw new IOException(
+          dir
+              + ": IDX images are "
+              + train.height()
+              + "×"
+              + train.width()
+              + " but the model takes "
+              + height
+              + "×"
+              + width);
+    }
+    int classes =
+        IntStream.concat(IntStream.of(train.labels()), IntStream.of(test.labels())).max().orElse(0)
+            + 1;
+    return new Dataset(
+        train,
+        test,
+        idxClassNames(dir, classes),
+        "IDX files in " + dir + ": " + train.count() + " train, " + test.count() + " test images");
+  }
+
+  private static List<String> idxClassNames(Path dir, int classes) throws IOException {
+    Path listed = dir.resolve("classes.txt");
+    if (Files.isRegularFile(listed)) {
+      List<String> names =
+          Files.readAllLines(listed).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
+      if (names.size() < classes) {
+        throw new IOException(
+            listed + " names " + names.size() + " classes but the labels use " + classes);
+      }
+      return names;
+    }
+    String name = dir.toAbsolutePath().normalize().toString().toLowerCase(Locale.ROOT);
+    if (name.contains("fashion") && classes <= FashionMnist.CLASS_NAMES.size()) {
+      return FashionMnist.CLASS_NAMES;
+    }
+    List<String> numbers = new ArrayList<>();
+    for (int i = 0; i < classes; i++) {
+      numbers.add(Integer.toString(i));
+    }
+    return numbers;
+  }
+}

@@ -1,0 +1,65 @@
+package io.vigil.engine.summary;
+
+import io.vigil.engine.tensor.Shape;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Renders a {@link NetworkSummary} as a text table, one line per layer, totals at the end. */
+public final class SummaryTable {
+
+  private SummaryTable() {}
+
+  public static List<String> render(NetworkSummary summary) {
+    int nameWidth = 5;
+    for (NetworkSummary.Row r : summary.rows()) {
+      nameWidth = Math.max(nameWidth, r.name().length());
+    }
+    String format = "%-" + nameWidth + "s  %-18s %-15s %13s %13s %15s";
+    List<String> lines = new ArrayList<>();
+    lines.add(
+        String.format(
+            format, "layer", "type", "output C×H×W", "activations", "parameters", "multiply-adds"));
+    lines.add(
+        String.format(
+            format,
+            "input",
+            "",
+            shape(summary.input()),
+            group(summary.input().perImage()),
+            "",
+            ""));
+    for (NetworkSummary.Row r : summary.rows()) {
+      lines.add(
+          String.format(
+              format,
+              r.name(),
+              r.type(),
+              shape(r.output()),
+              group(r.activations()),
+              r.parameters() == 0 ? "" : group(r.parameters()),
+              r.multiplyAdds() == 0 ? "" : group(r.multiplyAdds())));
+    }
+    lines.add(
+        String.format(
+            "total: %s parameters (%.1f MB as float32)%s, %s activations per image (%.1f MB forward,"
+                + " about twice that to train), %.2f G multiply-adds (%.2f GFLOPs) per image",
+            group(summary.totalParameters()),
+            summary.totalParameters() * 4 / 1e6,
+            summary.totalState() > 0
+                ? String.format(" + %s state values", group(summary.totalState()))
+                : "",
+            group(summary.totalActivations()),
+            summary.totalActivations() * 4 / 1e6,
+            summary.totalMultiplyAdds() / 1e9,
+            2 * summary.totalMultiplyAdds() / 1e9));
+    return lines;
+  }
+
+  private static String shape(Shape s) {
+    return s.c() + "×" + s.h() + "×" + s.w();
+  }
+
+  private static String group(long n) {
+    return String.format("%,d", n);
+  }
+}

@@ -1,0 +1,325 @@
+package io.vigil.engine.bench;
+
+import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.GemmOp;
+import io.vigil.engine.data.FashionMnist;
+import io.vigil.engine.data.LabeledImages;
+import io.vigil.engine.model.Model;
+import io.vigil.engine.model.Predictor;
+import io.vigil.engine.model.Provenance;
+import io.vigil.engine.network.Network;
+import io.vigil.engine.tensor.Shape;
+import io.vigil.engine.tensor.Tensor;
+import io.vigil.engine.train.EpochSummary;
+import io.vigil.engine.train.Trainer;
+import io.vigil.engine.train.TrainingConfig;
+import io.vigil.engine.train.TrainingListener;
+import io.vigil.engine.zoo.LeNet5;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.CountDownLatch;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The engine's benchmark (not a unit test): {@code bench/engine/run.sh} runs it. Modes:
+ *
+ * <ul>
+ *   <li>{@code peak [threads]}: the FP32 peak of this machine as a Vector API loop of independent
+ *       FMAs reaches it on 1 and on {@code threads} threads, the yardstick for the GEMM rows;
+ *   <li>{@code gemm [threads]}: GFLOP/s of {@link CpuBackend#gemm} on M=N=K=1024 and on the GEMMs
+ *       that the convolutions of LeNet-5, AlexNet and ResNet-18 issue (im2col layout: weights
+ *       {@code K × C·kH·kW} times columns {@code C·kH·kW × H'·W'}, one product per image, shared
+ *       weights);
+ *   <li>{@code lenet}: LeNet-5 inference images/s at batch 1, 32 and 256 through {@link
+ *       Model#newPredictor};
+ *   <li>{@code train [dir]}: seconds for one LeNet-5 epoch on Fashion-MNIST, batch 64.
+ * </ul>
+ *
+ * Every figure is the median of five timed rounds of at least {@code 0.4 s} each after a warm-up,
+ * with the spread (min–max) printed alongside, since the machine is shared.
+ */
+public final class EngineBench {
+
+  private static final int ROUNDS = 5;
+  private static final double ROUND_SECONDS = 0.4;
+
+  /** One convolution's GEMM: filters K, patch P = C·kH·kW, positions Q = H'·W', images. */
+  record ConvShape(String name, int filters, int patch, int positions, int images) {}
+
+  static final List<ConvShape> CONV_SHAPES =
+      List.of(
+          new ConvShape("lenet conv1 (batch 256)", 6, 25, 784, 256),
+          new ConvShape("lenet conv2 (batch 256)", 16, 150, 100, 256),
+          new ConvShape("alexnet conv1 11x11/4", 64, 363, 3025, 1),
+          new ConvShape("alexnet conv2 5x5", 192, 1600, 729, 1),
+          new ConvShape("alexnet conv3 3x3", 384, 1728, 169, 1),
+          new ConvShape("alexnet conv4 3x3", 256, 3456, 169, 1),
+          new ConvShape("alexnet conv5 3x3", 256, 2304, 169, 1),
+          new ConvShape("resnet18 conv1 7x7/2", 64, 147, 12544, 1),
+          new ConvShape("resnet18 layer1 3x3", 64, 576, 3136, 1),
+          new ConvShape("resnet18 layer2 3x3", 128, 1152, 784, 1),
+          new ConvShape("resnet18 layer3 3x3", 256, 2304, 196, 1),
+          new ConvShape("resnet18 layer4 3x3", 512, 4608, 49, 1),
+          new ConvShape("resnet18 layer1 3x3 (batch 16)", 64, 576, 3136, 16));
+
+  private EngineBench() {}
+
+  public static void main(String[] args) throws Exception {
+    if (!ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent()) {
+      throw new IllegalStateException("run with --add-modules jdk.incubator.vector");
+    }
+    String mode = args.length > 0 ? args[0] : "gemm";
+    switch (mode) {
+      case "peak" -> peak(args.length > 1 ? Integer.parseInt(args[1]) : 2);
+      case "gemm" -> gemm(args.length > 1 ? Integer.parseInt(args[1]) : 2);
+      case "lenet" -> lenet();
+      case "train" -> train(args.length > 1 ? Path.of(args[1]) : FashionMnist.DEFAULT_DIR);
+      default ->
+          throw new IllegalArgumentException(
+              "unknown mode '"
+                  + mode
+                  + "'; known: peak [threads], gemm [threads], lenet, train [dir]");
+    }
+  }
+
+  // --- FP32 peak ---------------------------------------------------------------------------
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+  private static void peak(int threads) throws InterruptedException {
+    System.out.printf(
+        "# FP32 peak, %d-lane FMA loop; GFLOP/s median [min-max] of %d rounds%n",
+        S.length(), ROUNDS);
+    for (int t : threads == 1 ? new int[] {1} : new int[] {1, threads}) {
+      double[] rates = new double[ROUNDS];
+      for (int r = 0; r < ROUNDS; r++) {
+        rates[r] = peakOnce(t);
+      }
+      System.out.printf("peak %d thread%s GFLOP/s %s%n", t, t == 1 ? " " : "s", format(rates, 1e9));
+    }
+  }
+
+  /** FLOP/s of {@code threads} threads each running {@link #fmaLoop} at once. */
+  private static double peakOnce(int threads) throws InterruptedException {
+    long iterations = 40_000_000L;
+    fmaLoop(iterations / 20); // compile it first
+    CountDownLatch start = new CountDownLatch(1);
+    Thread[] workers = new Thread[threads];
+    float[] sink = new float[threads];
+    for (int i = 0; i < threads; i++) {
+      int id = i;
+      workers[i] =
+          new Thread(
+              () -> {
+                try {
+                  start.await();
+                } catch (InterruptedException e) {
+                  Thread.currentThread().interrupt();
+                  return;
+                }
+                sink[id] = fmaLoop(iterations);
+              });
+      workers[i].start();
+    }
+    long t0 = System.nanoTime();
+    start.countDown();
+    for (Thread w : workers) {
+      w.join();
+    }
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    return threads * iterations * 12.0 * 2 * S.length() / seconds;
+  }
+
+  /** Twelve independent FMA chains: enough to cover the FMA latency on every current x86 core. */
+  private static float fmaLoop(long iterations) {
+    FloatVector x = FloatVector.broadcast(S, 1.0000001f);
+    FloatVector y = FloatVector.broadcast(S, 0.9999999f);
+    FloatVector c0 = FloatVector.zero(S);
+    FloatVector c1 = c0;
+    FloatVector c2 = c0;
+    FloatVector c3 = c0;
+    FloatVector c4 = c0;
+    FloatVector c5 = c0;
+    FloatVector c6 = c0;
+    FloatVector c7 = c0;
+    FloatVector c8 = c0;
+    FloatVector c9 = c0;
+    FloatVector c10 = c0;
+    FloatVector c11 = c0;
+    for (long i = 0; i < iterations; i++) {
+      c0 = x.fma(y, c0);
+      c1 = x.fma(y, c1);
+      c2 = x.fma(y, c2);
+      c3 = x.fma(y, c3);
+      c4 = x.fma(y, c4);
+      c5 = x.fma(y, c5);
+      c6 = x.fma(y, c6);
+      c7 = x.fma(y, c7);
+      c8 = x.fma(y, c8);
+      c9 = x.fma(y, c9);
+      c10 = x.fma(y, c10);
+      c11 = x.fma(y, c11);
+    }
+    return c0.add(c1)
+        .add(c2)
+        .add(c3)
+        .add(c4)
+        .add(c5)
+        .add(c6)
+        .add(c7)
+        .add(c8)
+        .add(c9)
+        .add(c10)
+        .add(c11)
+        .lane(0);
+  }
+
+  // --- GEMM --------------------------------------------------------------------------------
+
+  private static void gemm(int threads) {
+    CpuBackend backend = new CpuBackend(threads);
+    System.out.printf(
+        "# GEMM on %s, kernel %s; GFLOP/s median [min-max] of %d rounds%n",
+        backend.name(), System.getProperty("vigil.gemm", "auto"), ROUNDS);
+    System.out.printf("%-34s %8s %8s %8s %6s  %s%n", "shape", "M", "N", "K", "batch", "GFLOP/s");
+    row(backend, "square 1024", GemmOp.of(false, false, 1024, 1024, 1024, 1f, 0f));
+    row(
+        backend,
+        "square 1024, A and B transposed",
+        GemmOp.of(true, true, 1024, 1024, 1024, 1f, 0f));
+    for (ConvShape s : CONV_SHAPES) {
+      GemmOp op =
+          GemmOp.of(false, false, s.filters(), s.positions(), s.patch(), 1f, 0f)
+              .batched(s.images(), 0, s.patch() * s.positions(), s.filters() * s.positions());
+      row(backend, s.name(), op);
+    }
+    // The backward GEMMs of LeNet conv2 at training batch 64.
+    row(
+        backend,
+        "lenet conv2 dW (sum over 64)",
+        GemmOp.of(false, true, 16, 150, 100, 1f, 1f).batched(64, 16 * 100, 150 * 100, 0));
+    row(
+        backend,
+        "lenet conv2 dX (batch 64)",
+        GemmOp.of(true, false, 150, 100, 16, 1f, 0f).batched(64, 0, 16 * 100, 150 * 100));
+    row(backend, "lenet fc1 (batch 256)", GemmOp.of(false, true, 256, 120, 400, 1f, 0f));
+  }
+
+  private static void row(CpuBackend backend, String name, GemmOp op) {
+    Random random = new Random(1);
+    Tensor a = filled(backend, (op.batch() - 1) * op.strideA() + op.m() * op.k(), random);
+    Tensor b = filled(backend, (op.batch() - 1) * op.strideB() + op.k() * op.n(), random);
+    Tensor c = filled(backend, (op.batch() - 1) * op.strideC() + op.m() * op.n(), random);
+    Tensor ws = backend.allocate(new Shape(1, 1, 1, Math.max(1, backend.gemmWorkspaceSize(op))));
+    double flops = 2.0 * op.m() * op.n() * op.k() * op.batch();
+    double[] rates = measure(flops, () -> backend.gemm(op, a, 0, b, 0, c, 0, ws));
+    System.out.printf(
+        "%-34s %8d %8d %8d %6d  %s%n",
+        name, op.m(), op.n(), op.k(), op.batch(), format(rates, 1e9));
+  }
+
+  private static Tensor filled(CpuBackend backend, int size, Random random) {
+    float[] v = new float[size];
+    for (int i = 0; i < size; i++) {
+      v[i] = (float) random.nextGaussian();
+    }
+    Tensor t = backend.allocate(new Shape(1, 1, 1, size));
+    backend.upload(v, 0, t, 0, size);
+    return t;
+  }
+
+  // --- LeNet-5 inference -------------------------------------------------------------------
+
+  private static void lenet() {
+    Network network = LeNet5.create(7);
+    Model model =
+        Model.create(
+            "lenet5-bench",
+            network,
+            LeNet5.INPUT,
+            FashionMnist.CLASS_NAMES,
+            new Provenance("random", 0, 0, null, "", "bench"));
+    System.out.printf(
+        "# LeNet-5 inference on %s, kernel %s; images/s median [min-max] of %d rounds%n",
+        network.backend().name(), System.getProperty("vigil.gemm", "auto"), ROUNDS);
+    for (int batch : new int[] {1, 32, 256}) {
+      try (Predictor predictor = model.newPredictor(batch)) {
+        float[] input = new float[batch * LeNet5.INPUT.size()];
+        Random random = new Random(batch);
+        for (int i = 0; i < input.length; i++) {
+          input[i] = (float) random.nextGaussian();
+        }
+        float[] out = new float[batch * predictor.numClasses()];
+        double[] rates = measure(batch, () -> predictor.predict(input, batch, out));
+        System.out.printf("lenet5 batch %-4d images/s %s%n", batch, format(rates, 1));
+      }
+    }
+  }
+
+  // --- LeNet-5 training --------------------------------------------------------------------
+
+  private static void train(Path dir) throws Exception {
+    LabeledImages train = FashionMnist.train(dir);
+    LabeledImages test = FashionMnist.test(dir).head(1000);
+    TrainingConfig config = TrainingConfig.defaults().withEpochs(1);
+    System.out.printf(
+        "# LeNet-5 training, Fashion-MNIST %d images, batch %d, kernel %s%n",
+        train.count(), config.batchSize(), System.getProperty("vigil.gemm", "auto"));
+    for (int run = 0; run < 2; run++) {
+      Network network = LeNet5.create(42 + run);
+      long start = System.nanoTime();
+      double[] accuracy = {0};
+      new Trainer(network, LeNet5.INPUT, config)
+          .fit(
+              train,
+              test,
+              new TrainingListener() {
+                @Override
+                public void onProgress(io.vigil.engine.train.TrainingProgress p) {}
+
+                @Override
+                public void onEpochEnd(EpochSummary s) {
+                  accuracy[0] = s.testAccuracy();
+                }
+              });
+      double seconds = (System.nanoTime() - start) / 1e9;
+      System.out.printf(
+          "lenet5 train epoch (run %d%s) s/epoch %.2f  (test accuracy on 1000: %.3f)%n",
+          run + 1, run == 0 ? ", includes JIT warm-up" : "", seconds, accuracy[0]);
+    }
+  }
+
+  // --- timing ------------------------------------------------------------------------------
+
+  /** Work units per second in each of {@link #ROUNDS} rounds, after a warm-up. */
+  private static double[] measure(double unitsPerCall, Runnable call) {
+    long warmEnd = System.nanoTime() + 800_000_000L;
+    while (System.nanoTime() < warmEnd) {
+      call.run();
+    }
+    double[] rates = new double[ROUNDS];
+    for (int r = 0; r < ROUNDS; r++) {
+      long start = System.nanoTime();
+      long calls = 0;
+      long now;
+      do {
+        call.run();
+        calls++;
+        now = System.nanoTime();
+      } while (now - start < ROUND_SECONDS * 1e9);
+      rates[r] = calls * unitsPerCall / ((now - start) / 1e9);
+    }
+    return rates;
+  }
+
+  private static String format(double[] rates, double unit) {
+    double[] sorted = rates.clone();
+    Arrays.sort(sorted);
+    return String.format(
+        "%9.1f [%.1f-%.1f]",
+        sorted[sorted.length / 2] / unit, sorted[0] / unit, sorted[sorted.length - 1] / unit);
+  }
+}
