@@ -17,7 +17,8 @@ import java.util.stream.IntStream;
  *       train-labels-idx1-ubyte}, {@code t10k-images-idx3-ubyte}, {@code t10k-labels-idx1-ubyte},
  *       plain or {@code .gz}. Class names come from a {@code classes.txt} beside them (one per
  *       line, in label order) if there is one; otherwise Fashion-MNIST's names when the directory
- *       name says {@code fashion}, else the label numbers.
+ *       name says {@code fashion}, else the label numbers. Images smaller than the model's input
+ *       are centred on a black canvas (28×28 → 32×32 for the classic LeNet-5).
  *   <li><b>Image folders</b>: {@code train/<class>/*.png|jpg|…} and {@code test/<class>/*}; see
  *       {@link ImageFolderReader}.
  * </ul>
@@ -49,7 +50,7 @@ public final class Datasets {
     }
     LabeledImages train = FashionMnist.train(dir);
     LabeledImages test = FashionMnist.test(dir);
-    if (train.height() != height || train.width() != width) {
+    if (train.height() > height || train.width() > width) {
       throw new IOException(
           dir
               + ": IDX images are "
@@ -60,6 +61,11 @@ public final class Datasets {
               + height
               + "×"
               + width);
+    }
+    if (train.height() < height || train.width() < width) {
+      // Smaller images are centred on a black canvas, as LeNet-5 did with 28×28 digits.
+      train = train.padTo(height, width);
+      test = test.padTo(height, width);
     }
     int classes =
         IntStream.concat(IntStream.of(train.labels()), IntStream.of(test.labels())).max().orElse(0)

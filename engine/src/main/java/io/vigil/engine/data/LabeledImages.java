@@ -67,4 +67,38 @@ public record LabeledImages(
     System.arraycopy(labels, 0, l, 0, m);
     return new LabeledImages(m, channels, height, width, p, l);
   }
+
+  /**
+   * These images centred on a black canvas of {@code height × width} (LeNet-5 took 28×28 MNIST
+   * digits padded to 32×32).
+   */
+  public LabeledImages padTo(int newHeight, int newWidth) {
+    if (newHeight < height || newWidth < width) {
+      throw new IllegalArgumentException(
+          "cannot pad "
+              + height
+              + "×"
+              + width
+              + " images to the smaller "
+              + newHeight
+              + "×"
+              + newWidth);
+    }
+    int top = (newHeight - height) / 2;
+    int left = (newWidth - width) / 2;
+    byte[] out = new byte[count * channels * newHeight * newWidth];
+    for (int i = 0; i < count; i++) {
+      for (int c = 0; c < channels; c++) {
+        for (int y = 0; y < height; y++) {
+          System.arraycopy(
+              pixels,
+              ((i * channels + c) * height + y) * width,
+              out,
+              ((i * channels + c) * newHeight + y + top) * newWidth + left,
+              width);
+        }
+      }
+    }
+    return new LabeledImages(count, channels, newHeight, newWidth, out, labels.clone());
+  }
 }

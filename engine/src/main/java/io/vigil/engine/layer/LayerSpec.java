@@ -31,7 +31,9 @@ import java.util.List;
   @JsonSubTypes.Type(value = BatchNormSpec.class, name = "batchnorm"),
   @JsonSubTypes.Type(value = DropoutSpec.class, name = "dropout"),
   @JsonSubTypes.Type(value = ConvTranspose2dSpec.class, name = "conv_transpose2d"),
-  @JsonSubTypes.Type(value = LocallyConnected2dSpec.class, name = "locally_connected2d")
+  @JsonSubTypes.Type(value = LocallyConnected2dSpec.class, name = "locally_connected2d"),
+  @JsonSubTypes.Type(value = ConnectionTableConv2dSpec.class, name = "connection_table_conv2d"),
+  @JsonSubTypes.Type(value = SubsamplingSpec.class, name = "subsampling")
 })
 public sealed interface LayerSpec
     permits Conv2dSpec,
@@ -52,7 +54,9 @@ public sealed interface LayerSpec
         BatchNormSpec,
         DropoutSpec,
         ConvTranspose2dSpec,
-        LocallyConnected2dSpec {
+        LocallyConnected2dSpec,
+        ConnectionTableConv2dSpec,
+        SubsamplingSpec {
 
   /**
    * The per-image output shape for a per-image {@code input}; throws {@link

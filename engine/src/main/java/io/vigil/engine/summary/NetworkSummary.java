@@ -1,11 +1,13 @@
 package io.vigil.engine.summary;
 
 import io.vigil.engine.layer.BatchNormSpec;
+import io.vigil.engine.layer.ConnectionTableConv2dSpec;
 import io.vigil.engine.layer.Conv2dSpec;
 import io.vigil.engine.layer.ConvTranspose2dSpec;
 import io.vigil.engine.layer.LayerSpec;
 import io.vigil.engine.layer.LinearSpec;
 import io.vigil.engine.layer.LocallyConnected2dSpec;
+import io.vigil.engine.layer.SubsamplingSpec;
 import io.vigil.engine.network.NetworkSpec;
 import io.vigil.engine.network.NodeSpec;
 import io.vigil.engine.tensor.Shape;
@@ -30,7 +32,11 @@ import java.util.Map;
  */
 public record NetworkSummary(Shape input, List<Row> rows) {
 
-  /** One layer's line. */
+  /**
+   * One layer's line. {@code connections} counts, as LeCun's LeNet-5 paper and the textbook do,
+   * every weight use including biases: {@code H'·W'·(parameters)} for a convolution (each output
+   * position uses every weight of its map), the parameters for a fully connected layer.
+   */
   public record Row(
       String name,
       String type,
@@ -38,7 +44,8 @@ public record NetworkSummary(Shape input, List<Row> rows) {
       long activations,
       long parameters,
       long state,
-      long multiplyAdds) {}
+      long multiplyAdds,
+      long connections) {}
 
   public static NetworkSummary of(NetworkSpec spec) {
     Map<String, Shape> shapes = spec.shapes();
@@ -54,7 +61,8 @@ public record NetworkSummary(Shape input, List<Row> rows) {
               out.perImage(),
               parameters(node.layer(), inputs.get(0), out),
               state(node.layer(), inputs.get(0)),
-              multiplyAdds(node.layer(), inputs.get(0), out)));
+              multiplyAdds(node.layer(), inputs.get(0), out),
+              connections(node.layer(), inputs.get(0), out)));
     }
     return new NetworkSummary(spec.inputShape(), List.copyOf(rows));
   }
@@ -103,6 +111,26 @@ public record NetworkSummary(Shape input, List<Row> rows) {
     if (layer instanceof BatchNormSpec) {
       return 2L * in.c();
     }
+    if (layer instanceof ConnectionTableConv2dSpec t) {
+      return (long) t.kernels() * t.kernelH() * t.kernelW() + t.inputs().size();
+    }
+    if (layer instanceof SubsamplingSpec) {
+      return 2L * in.c();
+    }
+    return 0;
+  }
+
+  static long connections(LayerSpec layer, Shape in, Shape out) {
+    long positions = (long) out.h() * out.w();
+    if (layer instanceof Conv2dSpec || layer instanceof ConnectionTableConv2dSpec) {
+      return positions * parameters(layer, in, out);
+    }
+    if (layer instanceof SubsamplingSpec sub) {
+      return positions * in.c() * (sub.window() * sub.window() + 1L);
+    }
+    if (layer instanceof LinearSpec || layer instanceof LocallyConnected2dSpec) {
+      return parameters(layer, in, out);
+    }
     return 0;
   }
 
@@ -127,6 +155,12 @@ public record NetworkSummary(Shape input, List<Row> rows) {
     }
     if (layer instanceof LinearSpec l) {
       return (long) l.outputs() * in.perImage();
+    }
+    if (layer instanceof ConnectionTableConv2dSpec t) {
+      return (long) out.h() * out.w() * t.kernels() * t.kernelH() * t.kernelW();
+    }
+    if (layer instanceof SubsamplingSpec sub) {
+      return (long) out.h() * out.w() * in.c() * sub.window() * sub.window();
     }
     return 0;
   }

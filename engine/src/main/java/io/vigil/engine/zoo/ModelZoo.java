@@ -36,6 +36,11 @@ public final class ModelZoo {
 
   static {
     register("lenet5", "LeNet-5, modern variant (ReLU, max pooling)", LeNet5.INPUT, LeNet5::spec);
+    register(
+        "lenet5-classic",
+        "LeNet-5 as in 1998 (C3 connection table, trainable subsampling, tanh)",
+        LeNet5Classic.INPUT,
+        LeNet5Classic::spec);
     register("alexnet", "AlexNet, two-GPU columns as 2 groups", AlexNet.INPUT, AlexNet::spec);
     register("vgg11", "VGG configuration A (11 weight layers)", Vgg.INPUT, Vgg::vgg11);
     register("vgg16", "VGG configuration D (16 weight layers)", Vgg.INPUT, Vgg::vgg16);
