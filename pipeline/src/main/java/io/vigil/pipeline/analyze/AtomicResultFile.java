@@ -1,7 +1,5 @@
 package io.vigil.pipeline.analyze;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.JsonGenerator;
 import io.vigil.engine.io.AtomicFiles;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -21,8 +19,6 @@ import java.util.List;
  * "latency_ms":…}}.
  */
 final class AtomicResultFile implements AutoCloseable {
-
-  private static final JsonFactory JSON = new JsonFactory();
 
   private final Path target;
   private final Path temporary;
@@ -44,27 +40,7 @@ final class AtomicResultFile implements AutoCloseable {
 
   /** Appends one JSON line per result. */
   void write(List<FrameResult> results) throws IOException {
-    for (FrameResult r : results) {
-      try (JsonGenerator g = JSON.createGenerator(out)) {
-        g.configure(JsonGenerator.Feature.AUTO_CLOSE_TARGET, false);
-        g.writeStartObject();
-        g.writeStringField("stream", r.stream());
-        g.writeNumberField("frame", r.frame());
-        g.writeNumberField("pts_us", r.ptsMicros());
-        g.writeStringField("model", r.model());
-        g.writeArrayFieldStart("top");
-        for (LabelScore s : r.top()) {
-          g.writeStartObject();
-          g.writeStringField("label", s.label());
-          g.writeNumberField("score", Math.round(s.score() * 1e5) / 1e5);
-          g.writeEndObject();
-        }
-        g.writeEndArray();
-        g.writeNumberField("latency_ms", Math.round(r.latencyMillis() * 1000) / 1000.0);
-        g.writeEndObject();
-      }
-      out.write('\n');
-    }
+    ResultLines.write(out, results);
   }
 
   /** Makes the results visible under the target name, complete. */

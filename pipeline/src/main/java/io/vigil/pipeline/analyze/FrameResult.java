@@ -10,7 +10,9 @@ import java.util.List;
  * @param ptsMicros presentation timestamp in microseconds
  * @param model version of the model that produced this result
  * @param top the best {@code top-k} labels, best first
- * @param latencyMillis time from leaving the decoder to leaving the engine
+ * @param latencyMillis time from capture (a live or paced source) or from leaving the decoder to
+ *     leaving the engine
+ * @param capturedAtMillis wall-clock time of capture (epoch milliseconds), or 0 when not recorded
  */
 public record FrameResult(
     String stream,
@@ -18,4 +20,17 @@ public record FrameResult(
     long ptsMicros,
     String model,
     List<LabelScore> top,
-    double latencyMillis) {}
+    double latencyMillis,
+    long capturedAtMillis) {
+
+  /** A result without a capture time. */
+  public FrameResult(
+      String stream,
+      long frame,
+      long ptsMicros,
+      String model,
+      List<LabelScore> top,
+      double latencyMillis) {
+    this(stream, frame, ptsMicros, model, top, latencyMillis, 0);
+  }
+}

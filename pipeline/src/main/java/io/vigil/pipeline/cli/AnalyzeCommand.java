@@ -2,7 +2,10 @@ package io.vigil.pipeline.cli;
 
 import com.typesafe.config.Config;
 import io.vigil.pipeline.analyze.AnalyzeSettings;
+import io.vigil.pipeline.analyze.BatchSettings;
+import io.vigil.pipeline.analyze.VideoInputs;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,12 +14,19 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code vigil analyze VIDEO --model M --out R}: classify every frame of a video file. */
+/**
+ * {@code vigil analyze VIDEO --model M --out R}: classify every frame of a video file; with a
+ * directory, a glob or several files, {@code --out} is a folder and the files are analysed together
+ * (see {@link BatchAnalysisRunner}).
+ */
 @Command(
     name = "analyze",
     mixinStandardHelpOptions = true,
     description = {
       "Classifies every frame of a video file and writes one JSON line per frame.",
+      "Given a directory, a glob (quoted) or several files, --out is a folder: one"
+          + " NAME.jsonl and NAME.summary.json per video and run-summary.json; files already"
+          + " complete there are skipped, so an interrupted run can simply be run again.",
       "No frame is dropped; the results file appears only once it is complete.",
       "With a label file (VIDEO.labels.csv, as `vigil make-clip` writes) it also reports"
           + " accuracy."
@@ -25,8 +35,11 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(index = "0", paramLabel = "VIDEO", description = "Video file to analyse.")
-  Path video;
+  @Parameters(
+      arity = "1..*",
+      paramLabel = "VIDEO",
+      description = "Video file, directory of videos, or glob such as 'videos/*.avi'.")
+  List<String> videos;
 
   @Option(
       names = "--model",
@@ -39,7 +52,8 @@ final class AnalyzeCommand implements Callable<Integer> {
       names = "--out",
       required = true,
       paramLabel = "FILE",
-      description = "Results file to write (JSON Lines, one line per frame).")
+      description =
+          "Results file to write (JSON Lines, one line per frame); a folder for many videos.")
   Path out;
 
   @Option(
@@ -64,10 +78,21 @@ final class AnalyzeCommand implements Callable<Integer> {
     if (batch != null) {
       settings = settings.withMaxBatch(batch);
     }
+    if (videos.size() > 1 || VideoInputs.isMany(videos.get(0))) {
+      return BatchAnalysisRunner.run(
+          config,
+          settings,
+          BatchSettings.from(config),
+          VideoInputs.expand(videos),
+          model,
+          out,
+          spec.commandLine().getOut(),
+          spec.commandLine().getErr());
+    }
     AnalysisRunner.run(
         config,
         settings,
-        video,
+        Path.of(videos.get(0)),
         model,
         out,
         labels,

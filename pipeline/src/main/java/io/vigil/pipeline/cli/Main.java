@@ -18,8 +18,10 @@ import picocli.CommandLine.Command;
     subcommands = {
       DemoCommand.class,
       AnalyzeCommand.class,
+      RunCommand.class,
       TrainCommand.class,
       MakeClipCommand.class,
+      ModelCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

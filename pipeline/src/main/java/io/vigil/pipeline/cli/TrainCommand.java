@@ -1,34 +1,44 @@
 package io.vigil.pipeline.cli;
 
+import io.vigil.engine.data.Dataset;
+import io.vigil.engine.data.Datasets;
 import io.vigil.engine.data.FashionMnist;
-import io.vigil.engine.data.LabeledImages;
+import io.vigil.engine.model.InputContract;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.ModelFile;
 import io.vigil.engine.model.Provenance;
 import io.vigil.engine.network.Network;
-import io.vigil.engine.train.EpochSummary;
+import io.vigil.engine.train.Augmentation;
+import io.vigil.engine.train.LearningRateSchedule;
+import io.vigil.engine.train.OptimizerKind;
 import io.vigil.engine.train.Trainer;
 import io.vigil.engine.train.TrainingConfig;
-import io.vigil.engine.train.TrainingListener;
-import io.vigil.engine.train.TrainingProgress;
 import io.vigil.engine.train.TrainingResult;
-import io.vigil.engine.zoo.LeNet5;
+import io.vigil.engine.zoo.ModelZoo;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code vigil train}: trains LeNet-5 on Fashion-MNIST and writes a model file. */
+/**
+ * {@code vigil train}: trains a network from the zoo (or continues a model file) on a data
+ * directory, with a checkpoint after every epoch, and writes a model file.
+ */
 @Command(
     name = "train",
     mixinStandardHelpOptions = true,
     description = {
-      "Trains a LeNet-5 network on Fashion-MNIST (IDX files), evaluates it on the test set",
-      "and writes a model file. Training is deterministic for a given --seed."
+      "Trains a network on labeled images, evaluates it on the test set after every epoch,",
+      "and writes a model file. Training is deterministic for a given --seed.",
+      "A checkpoint is written after every epoch; run the same command again after an",
+      "interruption and it continues from there (--fresh starts over).",
+      "Data: IDX files (MNIST/Fashion-MNIST layout) or train/<class>/* and test/<class>/*."
     })
 final class TrainCommand implements Callable<Integer> {
 
@@ -37,10 +47,17 @@ final class TrainCommand implements Callable<Integer> {
   @Spec CommandSpec spec;
 
   @Option(
+      names = "--model",
+      paramLabel = "NAME|FILE",
+      description =
+          "Zoo network to train from scratch, or a model file (.vgl) to fine-tune."
+              + " Default: ${DEFAULT-VALUE}")
+  String model = "lenet5";
+
+  @Option(
       names = "--data",
       paramLabel = "DIR",
-      description =
-          "Directory of the Fashion-MNIST IDX files (plain or .gz). Default: ${DEFAULT-VALUE}")
+      description = "Data directory (IDX files or image folders). Default: ${DEFAULT-VALUE}")
   Path data = FashionMnist.DEFAULT_DIR;
 
   @Option(
@@ -64,6 +81,21 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--weight-decay", paramLabel = "L2", description = "L2 weight decay.")
   float weightDecay = DEFAULTS.weightDecay();
 
+  @Option(names = "--optimizer", paramLabel = "sgd|adam", description = "Default: sgd")
+  String optimizer = DEFAULTS.optimizer().toString();
+
+  @Option(
+      names = "--schedule",
+      paramLabel = "S",
+      description = "Learning rate schedule: constant, step:EVERY:GAMMA, cosine[:FLOOR].")
+  String schedule = DEFAULTS.schedule().toString();
+
+  @Option(
+      names = "--augment",
+      paramLabel = "A",
+      description = "Augmentation: none, shift:N (pad and random crop), flip, or shift:N,flip.")
+  String augment = DEFAULTS.augmentation().toString();
+
   @Option(names = "--seed", paramLabel = "N", description = "Seed for weights and shuffling.")
   long seed = DEFAULTS.seed();
 
@@ -73,73 +105,131 @@ final class TrainCommand implements Callable<Integer> {
       description = "Train on the first N training images only (for a quick try).")
   Integer limit;
 
+  @Option(
+      names = "--checkpoint",
+      paramLabel = "FILE",
+      description = "Checkpoint file. Default: the --out file name + .checkpoint")
+  Path checkpoint;
+
+  @Option(names = "--fresh", description = "Ignore an existing checkpoint and start over.")
+  boolean fresh;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
     TrainingConfig config =
-        new TrainingConfig(epochs, batch, learningRate, momentum, weightDecay, seed);
-    LabeledImages train = FashionMnist.train(data);
-    LabeledImages test = FashionMnist.test(data);
+        new TrainingConfig(epochs, batch, learningRate, momentum, weightDecay, seed)
+            .withOptimizer(OptimizerKind.parse(optimizer))
+            .withSchedule(LearningRateSchedule.parse(schedule))
+            .withAugmentation(Augmentation.parse(augment));
+    Start start = start();
+    InputContract input = start.input();
+    Dataset dataset = Datasets.open(data, input.channels(), input.height(), input.width());
     if (limit != null) {
-      train = train.head(limit);
+      dataset =
+          new Dataset(
+              dataset.train().head(limit),
+              dataset.test(),
+              dataset.classNames(),
+              dataset.description() + " (first " + limit + " used)");
     }
-    out.printf(
-        "training LeNet-5 on %d Fashion-MNIST images (%d test) from %s: %s%n",
-        train.count(), test.count(), data, config);
-    Network network = LeNet5.create(seed);
-    ConsoleProgress progress = new ConsoleProgress(err);
-    TrainingResult result =
-        new Trainer(network, LeNet5.INPUT, config)
-            .fit(
-                train,
-                test,
-                new TrainingListener() {
-                  @Override
-                  public void onProgress(TrainingProgress p) {
-                    progress.show(
-                        String.format(
-                            "epoch %d/%d %5.1f%%  %,.0f samples/s  loss %.4f  ETA %s",
-                            p.epoch(),
-                            p.epochs(),
-                            100.0 * p.samplesDone() / p.samplesPerEpoch(),
-                            p.samplesPerSecond(),
-                            p.meanLoss(),
-                            ConsoleProgress.duration(p.eta().toMillis() / 1000.0)));
-                  }
+    Network network = start.network(dataset.classNames().size());
+    Path checkpointFile =
+        checkpoint != null
+            ? checkpoint
+            : modelOut.resolveSibling(modelOut.getFileName() + ".checkpoint");
+    if (fresh) {
+      Files.deleteIfExists(checkpointFile);
+    }
+    out.printf("training %s on %s%n  %s%n", start.describe(), dataset.description(), config);
+    out.flush();
 
-                  @Override
-                  public void onEpochEnd(EpochSummary s) {
-                    progress.done();
-                    out.printf(
-                        "epoch %d/%d: loss %.4f, test accuracy %.2f%% (%s)%n",
-                        s.epoch(),
-                        s.epochs(),
-                        s.meanLoss(),
-                        100 * s.testAccuracy(),
-                        ConsoleProgress.duration(s.elapsed().toMillis() / 1000.0));
-                    out.flush();
-                  }
-                });
-    progress.done();
+    TrainingResult result =
+        new Trainer(network, input, config)
+            .optCheckpoint(checkpointFile)
+            .fit(
+                dataset.train(),
+                dataset.test(),
+                new TrainingProgressPrinter(out, spec.commandLine().getErr()));
+
     Provenance provenance =
         new Provenance(
-            String.format("fashion-mnist: %d train, %d test images", train.count(), test.count()),
+            dataset.description(),
             config.epochs(),
             result.testAccuracy(),
-            null,
+            start.parentVersion(),
             Instant.now().toString(),
-            "vigil train " + config);
-    Model model =
-        Model.create("lenet5-fashion", network, LeNet5.INPUT, FashionMnist.CLASS_NAMES, provenance);
-    ModelFile.save(model, modelOut);
+            "vigil train --model " + model + " " + config);
+    Model trained = Model.create(start.name(), network, input, dataset.classNames(), provenance);
+    ModelFile.save(trained, modelOut);
+    Files.deleteIfExists(checkpointFile);
+    ConfusionPrinter.print(result.confusion(), dataset.classNames(), out);
     out.printf(
         "test accuracy %.2f%% after %d epochs in %s; wrote %s (model %s)%n",
         100 * result.testAccuracy(),
         result.epochs(),
         ConsoleProgress.duration(result.elapsed().toMillis() / 1000.0),
         modelOut,
-        model.version());
+        trained.version());
     return 0;
+  }
+
+  /** Where training starts: a fresh zoo network, or a trained model to fine-tune. */
+  private Start start() throws java.io.IOException {
+    if (ModelZoo.contains(model)) {
+      ModelZoo.Entry entry = ModelZoo.get(model);
+      return new Start(
+          modelName(),
+          entry.input(),
+          classes -> entry.create(seed, classes),
+          null,
+          entry.name() + " (from scratch, seed " + seed + ")");
+    }
+    Path file = Path.of(model);
+    if (!Files.exists(file)) {
+      throw new IllegalArgumentException(
+          "--model " + model + ": neither a zoo network " + zooNames() + " nor an existing file");
+    }
+    Model parent = ModelFile.load(file);
+    return new Start(
+        parent.name(),
+        parent.input(),
+        classes -> {
+          if (classes != parent.classNames().size()) {
+            throw new IllegalArgumentException(
+                "model "
+                    + parent.version()
+                    + " has "
+                    + parent.classNames().size()
+                    + " classes but the data has "
+                    + classes);
+          }
+          return parent.network();
+        },
+        parent.version(),
+        "model " + parent.version() + " from " + file + " (fine-tuning)");
+  }
+
+  /** The model's name is the output file's, without its extension: it starts the version. */
+  private String modelName() {
+    String file = modelOut.getFileName().toString();
+    int dot = file.lastIndexOf('.');
+    return dot > 0 ? file.substring(0, dot) : file;
+  }
+
+  private static List<String> zooNames() {
+    return ModelZoo.entries().stream().map(ModelZoo.Entry::name).toList();
+  }
+
+  /** The network to train, its input contract, and what to record about where it came from. */
+  private record Start(
+      String name,
+      InputContract input,
+      java.util.function.IntFunction<Network> networkForClasses,
+      String parentVersion,
+      String describe) {
+    Network network(int classes) {
+      return networkForClasses.apply(classes);
+    }
   }
 }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.bytedeco.ffmpeg.global.avutil;
@@ -35,6 +36,8 @@ public final class VideoDecoder implements AutoCloseable {
   private static final Pattern FFMPEG_ERROR = Pattern.compile("(\\w+)\\(\\) error (-?\\d+)");
 
   private final Path file;
+  private final String name;
+  private final String shortName;
   private final VideoInfo info;
   private final FrameSource source;
   private final FrameTimeline timeline;
@@ -46,7 +49,19 @@ public final class VideoDecoder implements AutoCloseable {
   private String gaveUpBecause;
 
   VideoDecoder(Path file, VideoInfo info, long claimedEndMicros, FrameSource source) {
+    this(file, file.toString(), file.getFileName().toString(), info, claimedEndMicros, source);
+  }
+
+  private VideoDecoder(
+      Path file,
+      String name,
+      String shortName,
+      VideoInfo info,
+      long claimedEndMicros,
+      FrameSource source) {
     this.file = file;
+    this.name = name;
+    this.shortName = shortName;
     this.info = info;
     this.source = source;
     this.timeline = new FrameTimeline(info.frameRate(), claimedEndMicros);
@@ -87,7 +102,46 @@ public final class VideoDecoder implements AutoCloseable {
     return new VideoDecoder(file, source.info(), source.claimedEndMicros(), source);
   }
 
-  /** The file being decoded. */
+  /**
+   * Opens a network stream or device: {@code url} is anything FFmpeg opens (an {@code rtsp://},
+   * {@code http://}, {@code udp://} or {@code tcp://} URL, or a device such as {@code /dev/video0}
+   * with {@code format = "video4linux2"}). {@code options} go to FFmpeg as they are; a network
+   * source should carry {@code rw_timeout} (and {@code timeout} for RTSP), in microseconds, or a
+   * stalled source can block a read for hours.
+   *
+   * @param format the input format to force, or null to let FFmpeg probe
+   * @throws VideoInputException naming the URL when FFmpeg cannot open it or it has no video
+   */
+  public static VideoDecoder openUrl(String url, String format, Map<String, String> options)
+      throws VideoInputException {
+    FfmpegLog.quietToErrors();
+    FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(url);
+    if (format != null) {
+      grabber.setFormat(format);
+    }
+    options.forEach(grabber::setOption);
+    try {
+      // start() holds one lock shared by every grabber and recorder in the process while it
+      // opens the input: a silent network source would hold it for its whole timeout and keep
+      // every other stream, files included, from opening (NetworkSourceTest shows it). FFmpeg's
+      // open is thread-safe, so network sources open without that lock.
+      grabber.startUnsafe();
+    } catch (FFmpegFrameGrabber.Exception e) {
+      VideoInputException failure =
+          new VideoInputException(url, "FFmpeg cannot open it: " + e.getMessage(), e);
+      closeQuietly(grabber, failure);
+      throw failure;
+    }
+    if (!grabber.hasVideo()) {
+      VideoInputException failure = new VideoInputException(url, "no video stream", null);
+      closeQuietly(grabber, failure);
+      throw failure;
+    }
+    GrabberSource source = new GrabberSource(grabber);
+    return new VideoDecoder(null, url, url, source.info(), source.claimedEndMicros(), source);
+  }
+
+  /** The file being decoded (null for a URL or device). */
   public Path file() {
     return file;
   }
@@ -105,7 +159,7 @@ public final class VideoDecoder implements AutoCloseable {
    */
   public DecodedFrame next() throws VideoInputException {
     if (closed) {
-      throw new VideoInputException(file, "decoder already closed");
+      throw new VideoInputException(name, "decoder already closed", null);
     }
     if (ended) {
       return null;
@@ -120,13 +174,13 @@ public final class VideoDecoder implements AutoCloseable {
         consecutive++;
         log.warn(
             "{}: decode error {} after frame {}, skipping: {}",
-            file,
+            name,
             consecutive,
             delivered,
             e.getMessage());
         if (consecutive >= MAX_CONSECUTIVE_ERRORS) {
           gaveUpBecause = consecutive + " decode errors in a row, the last: " + e.getMessage();
-          log.warn("{}: giving up after {}", file, gaveUpBecause);
+          log.warn("{}: giving up after {}", name, gaveUpBecause);
           ended = true;
           return null;
         }
@@ -168,13 +222,13 @@ public final class VideoDecoder implements AutoCloseable {
     try {
       source.close();
     } catch (Exception e) {
-      throw new VideoInputException(file, "closing the decoder failed: " + e.getMessage(), e);
+      throw new VideoInputException(name, "closing the decoder failed: " + e.getMessage(), e);
     }
   }
 
   private String summary(FrameTimeline.Estimate estimate) {
     StringBuilder s = new StringBuilder();
-    s.append(file.getFileName()).append(": ").append(delivered).append(" frames decoded");
+    s.append(shortName).append(": ").append(delivered).append(" frames decoded");
     if (damaged > 0) {
       s.append(" (").append(damaged).append(" with concealed damage)");
     }

@@ -26,7 +26,15 @@ public class VideoInputException extends IOException {
     this.file = file;
   }
 
-  /** The file the problem is about. */
+  /**
+   * A problem with a non-file input ({@code source}: a URL or device), described by {@code reason}.
+   */
+  public VideoInputException(String source, String reason, Throwable cause) {
+    super(source + ": " + reason, cause);
+    this.file = null;
+  }
+
+  /** The file the problem is about (null for a URL or device). */
   public Path file() {
     return file;
   }

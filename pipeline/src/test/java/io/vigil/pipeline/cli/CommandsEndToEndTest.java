@@ -107,4 +107,67 @@ class CommandsEndToEndTest {
     assertEquals(Main.FAILED, status);
     assertTrue(err.toString().contains("damaged.vgl"), err.toString());
   }
+
+  @Test
+  void analyzeOfADirectoryWritesPerVideoResultsListsFailuresAndResumes() throws Exception {
+    Path videos = Files.createDirectories(tmp.resolve("videos"));
+    Files.copy(
+        Path.of("/usr/share/doc/opencv-doc/examples/data/tree.avi"), videos.resolve("t.avi"));
+    Files.writeString(videos.resolve("notes.mp4"), "not a video\n".repeat(40));
+    Path results = tmp.resolve("results");
+    String[] args = {
+      "analyze",
+      videos.toString(),
+      "--model",
+      TestModels.SHIPPED.toString(),
+      "--out",
+      results.toString()
+    };
+    assertEquals(Main.FAILED, run(args), err.toString());
+    assertTrue(err.toString().contains("1 of 2 files failed"), err.toString());
+    assertTrue(err.toString().contains("notes.mp4"), err.toString());
+    assertTrue(err.toString().contains("files"), "progress line: " + err);
+    assertEquals(68, Files.readAllLines(results.resolve("t.avi.jsonl")).size());
+    assertTrue(Files.exists(results.resolve("t.avi.summary.json")));
+    assertTrue(Files.exists(results.resolve("run-summary.json")));
+
+    Files.delete(videos.resolve("notes.mp4"));
+    out.getBuffer().setLength(0);
+    assertEquals(0, run(args), err.toString());
+    assertTrue(out.toString().contains("t.avi: skipped"), out.toString());
+  }
+
+  @Test
+  void runPacesFileStreamsPrintsTheirMetricsAndListsTheOneThatFailed() throws Exception {
+    Path conf =
+        Files.writeString(
+            tmp.resolve("cams.conf"),
+            "vigil.run.streams = [\n"
+                + "  { id = a, file = \"/usr/share/doc/opencv-doc/examples/data/tree.avi\","
+                + " fps = 100 }\n"
+                + "  { id = b, file = \"/usr/share/doc/opencv-doc/examples/data/tree.avi\","
+                + " fps = 100, every-nth = 2 }\n"
+                + "  { id = c, file = \"/no/such/video.avi\" }\n"
+                + "]\n");
+    Path results = tmp.resolve("run");
+    assertEquals(
+        Main.FAILED,
+        run(
+            "run",
+            "--config",
+            conf.toString(),
+            "--model",
+            TestModels.SHIPPED.toString(),
+            "--out",
+            results.toString(),
+            "--duration",
+            "20"),
+        err.toString());
+    assertEquals(68, Files.readAllLines(results.resolve("a.jsonl")).size());
+    assertEquals(34, Files.readAllLines(results.resolve("b.jsonl")).size());
+    assertTrue(Files.exists(results.resolve("a.summary.json")));
+    assertTrue(out.toString().contains("a: 68 in, 68 out, 0 dropped"), out.toString());
+    assertTrue(err.toString().contains("1 of 3 streams failed"), err.toString());
+    assertTrue(err.toString().contains("/no/such/video.avi: no such file"), err.toString());
+  }
 }

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# The pipeline benchmark: decode-only, inference-only, offline pipeline with 1/4/16 copies of
+# vtest.avi, real-time 16 x 30 fps with LeNet-5 and an AlexNet-class model. Prints its figures.
+# Usage: bench/pipeline/run.sh [SECONDS_PER_REALTIME_RUN]   (default 20; from the repository root)
+#        bench/pipeline/run.sh soak [SECONDS]             (memory over a long real-time run)
+# Needs opencv-doc (vtest.avi) and a built engine in the local Maven repository.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+mvn -B -q -o -pl pipeline test-compile
+mvn -B -q -o -pl pipeline dependency:build-classpath -Dmdep.outputFile=target/bench-classpath.txt \
+  -Dmdep.includeScope=test >/dev/null
+cp="pipeline/target/test-classes:pipeline/target/classes:$(cat pipeline/target/bench-classpath.txt)"
+exec java -Xmx4g --add-modules jdk.incubator.vector -cp "$cp" io.vigil.pipeline.bench.PipelineBench "$@"

@@ -1,0 +1,152 @@
+package io.vigil.pipeline.cli;
+
+import com.typesafe.config.Config;
+import io.vigil.engine.model.Model;
+import io.vigil.engine.model.ModelFile;
+import io.vigil.pipeline.realtime.RealtimePipeline;
+import io.vigil.pipeline.realtime.RealtimeSettings;
+import io.vigil.pipeline.realtime.SourceSpec;
+import io.vigil.pipeline.stream.EngineClassifier;
+import io.vigil.pipeline.stream.PipelineMetrics;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.actor.typed.ActorSystem;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vigil run --config config/camera.conf}: the real-time pipeline over the streams the
+ * configuration lists ({@code vigil.run.streams}), until they all end, {@code --duration} passes,
+ * or Ctrl-C. Prints metrics as it goes and at the end; exits 1, listing them, if any stream failed.
+ */
+@Command(
+    name = "run",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Classifies live streams in real time: cameras, network URLs, or files paced at their frame"
+          + " rate. Latency stays bounded: under overload frames are dropped (and counted) by the"
+          + " buffer policy in the configuration.",
+      "Writes OUT/<stream>.jsonl as it goes and OUT/<stream>.summary.json when a stream ends."
+    })
+final class RunCommand implements Callable<Integer> {
+
+  @Spec CommandSpec spec;
+
+  @Option(
+      names = "--model",
+      paramLabel = "FILE",
+      description = "Model file (default from config: vigil.run.model).")
+  Path model;
+
+  @Option(
+      names = "--out",
+      paramLabel = "DIR",
+      description = "Results folder (default from config: vigil.run.out).")
+  Path out;
+
+  @Option(
+      names = "--duration",
+      paramLabel = "SECONDS",
+      description = "Stop after this many seconds (default from config: vigil.run.duration).")
+  Double duration;
+
+  @Mixin RuntimeOptions runtime;
+
+  @Override
+  public Integer call() throws Exception {
+    Config config = runtime.config();
+    RealtimeSettings settings = RealtimeSettings.from(config);
+    List<SourceSpec> sources = new ArrayList<>();
+    for (Config c : config.getConfigList("vigil.run.streams")) {
+      sources.add(SourceSpec.from(c));
+    }
+    if (sources.isEmpty()) {
+      throw new IllegalArgumentException(
+          "no streams to run: list them under vigil.run.streams (see config/camera.conf)");
+    }
+    Path modelFile = model != null ? model : home(config.getString("vigil.run.model"));
+    Path outDir = out != null ? out : home(config.getString("vigil.run.out"));
+    Duration limit =
+        duration != null
+            ? Duration.ofMillis((long) (duration * 1000))
+            : config.getDuration("vigil.run.duration");
+    Model m = ModelFile.load(modelFile);
+    var stdout = spec.commandLine().getOut();
+    var stderr = spec.commandLine().getErr();
+    ActorSystem<Void> system = RuntimeOptions.actorSystem(config);
+    CountDownLatch interrupted = new CountDownLatch(1);
+    Thread hook = new Thread(interrupted::countDown, "vigil-run-stop");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      RealtimePipeline pipeline =
+          RealtimePipeline.start(
+              system,
+              settings,
+              new EngineClassifier(m, settings.maxBatch(), settings.topK()),
+              m.input(),
+              outDir);
+      for (SourceSpec s : sources) {
+        pipeline.add(s);
+      }
+      stderr.printf(
+          "run: %d streams, model %s, buffer %d (%s), results in %s%n",
+          sources.size(), m.version(), settings.bufferSize(), settings.dropPolicy(), outDir);
+      long started = System.nanoTime();
+      long lastPrint = started;
+      long interval = settings.metricsInterval().toNanos();
+      while (!pipeline.streams().isEmpty()) {
+        if (interrupted.await(100, TimeUnit.MILLISECONDS)) {
+          break;
+        }
+        long now = System.nanoTime();
+        if (!limit.isZero() && now - started >= limit.toNanos()) {
+          break;
+        }
+        if (interval > 0 && now - lastPrint >= interval) {
+          lastPrint = now;
+          stderr.print(pipeline.metrics().describe());
+          stderr.flush();
+        }
+      }
+      PipelineMetrics end = pipeline.stop(Duration.ofSeconds(10));
+      stdout.printf("run ended after %.1f s%n", (System.nanoTime() - started) / 1e9);
+      stdout.print(end.describe());
+      stdout.println("results: " + outDir);
+      stdout.flush();
+      if (!pipeline.failures().isEmpty()) {
+        stderr.println(
+            "vigil run: "
+                + pipeline.failures().size()
+                + " of "
+                + sources.size()
+                + " streams failed:");
+        pipeline.failures().values().forEach(reason -> stderr.println("  " + reason));
+        return Main.FAILED;
+      }
+      return 0;
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // Ctrl-C: the JVM is already stopping, the hook has run.
+      }
+      system.terminate();
+      system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /** A relative path from the configuration: as given if it exists, else under vigil's home. */
+  private static Path home(String path) {
+    Path p = Path.of(path);
+    return p.isAbsolute() || Files.exists(p) ? p : RuntimeOptions.home().resolve(p);
+  }
+}

@@ -1,0 +1,239 @@
+package io.vigil.pipeline.realtime;
+
+import io.vigil.engine.model.InputContract;
+import io.vigil.pipeline.stream.ClassifiedBatch;
+import io.vigil.pipeline.stream.DecoderSource;
+import io.vigil.pipeline.stream.FrameClassifier;
+import io.vigil.pipeline.stream.MetricsRegistry;
+import io.vigil.pipeline.stream.PipelineMetrics;
+import io.vigil.pipeline.stream.StreamItem;
+import io.vigil.pipeline.stream.StreamMetrics;
+import io.vigil.pipeline.video.VideoAnnotator;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.DispatcherSelector;
+import org.apache.pekko.japi.Pair;
+import org.apache.pekko.stream.KillSwitches;
+import org.apache.pekko.stream.UniqueKillSwitch;
+import org.apache.pekko.stream.javadsl.Keep;
+import org.apache.pekko.stream.javadsl.MergeHub;
+import org.apache.pekko.stream.javadsl.Sink;
+import org.apache.pekko.stream.javadsl.Source;
+
+/**
+ * The real-time pipeline and its stream manager: streams are added and removed while it runs,
+ * without pausing the others.
+ *
+ * <pre>
+ * stream sources (each its own graph, with a kill switch) ─▶ MergeHub
+ *   → DroppingBuffer(size, policy, max-size, max-wait)
+ *         never backpressures the sources; counts every drop; the one batcher for all
+ *         streams, forming a batch when the engine asks for one
+ *   → classify (the engine's own thread)
+ *   → results to each stream's JSONL, metrics (blocking dispatcher)
+ * </pre>
+ *
+ * <p>Between the buffer and the engine there is no other queue (the stages are fused; a batch being
+ * gathered and one in the engine), so a frame waits at most about {@code (buffer / batch + 2)}
+ * batch times: latency stays bounded under any load, and what does not fit is dropped and counted.
+ * Removing a stream stops its source with its kill switch; its end marker follows its last frame
+ * through the pipeline, and {@link #add}'s future completes once its results are closed.
+ */
+public final class RealtimePipeline implements AutoCloseable {
+
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(RealtimePipeline.class);
+
+  private final ActorSystem<?> system;
+  private final RealtimeSettings settings;
+  private final InputContract contract;
+  private final MetricsRegistry metrics = new MetricsRegistry();
+  private final LiveResultRouter router;
+  private final FrameClassifier classifier;
+  private final ExecutorService engine;
+  private final Sink<StreamItem, NotUsed> hub;
+  private final UniqueKillSwitch killSwitch;
+  private final CompletionStage<Done> done;
+  private final Map<String, UniqueKillSwitch> streams = new ConcurrentHashMap<>();
+
+  private RealtimePipeline(
+      ActorSystem<?> system,
+      RealtimeSettings settings,
+      FrameClassifier classifier,
+      InputContract contract,
+      Path outDir) {
+    this.system = system;
+    this.settings = settings;
+    this.contract = contract;
+    this.classifier = classifier;
+    this.router =
+        new LiveResultRouter(outDir, classifier.modelVersion(), classifier.classNames(), metrics);
+    this.engine = Executors.newSingleThreadExecutor(r -> new Thread(r, "vigil-engine-realtime"));
+    Executor blocking =
+        system
+            .dispatchers()
+            .lookup(DispatcherSelector.fromConfig(DecoderSource.BLOCKING_DISPATCHER));
+    Pair<Pair<Sink<StreamItem, NotUsed>, UniqueKillSwitch>, CompletionStage<Done>> graph =
+        MergeHub.of(StreamItem.class, 16)
+            .map(this::arrived)
+            .via(
+                new DroppingBuffer(
+                    settings.bufferSize(),
+                    settings.dropPolicy(),
+                    settings.maxBatch(),
+                    settings.maxWait(),
+                    f -> {
+                      metrics.stream(f.stream()).dropped.increment();
+                      f.releaseImage();
+                    },
+                    metrics::queueDepth))
+            .mapAsync(
+                1,
+                items ->
+                    CompletableFuture.supplyAsync(
+                        () -> ClassifiedBatch.classify(items, classifier), engine))
+            .mapAsync(
+                1,
+                batch ->
+                    CompletableFuture.supplyAsync(
+                        () -> {
+                          router.accept(batch);
+                          return batch.batchSize();
+                        },
+                        blocking))
+            .viaMat(KillSwitches.single(), Keep.both())
+            .toMat(Sink.ignore(), Keep.both())
+            .run(system);
+    this.hub = graph.first().first();
+    this.killSwitch = graph.first().second();
+    this.done = graph.second();
+  }
+
+  /**
+   * Starts the shared part of the pipeline; streams are added with {@link #add}.
+   *
+   * @param classifier the engine, used from one thread and closed by {@link #close()}
+   */
+  public static RealtimePipeline start(
+      ActorSystem<?> system,
+      RealtimeSettings settings,
+      FrameClassifier classifier,
+      InputContract contract,
+      Path outDir) {
+    return new RealtimePipeline(system, settings, classifier, contract, outDir);
+  }
+
+  /**
+   * Adds a stream; its frames start flowing at once.
+   *
+   * @return completes with the stream's final counters once it has ended (removed, or its source
+   *     finished or failed) and its results are closed
+   * @throws IllegalArgumentException when a stream with this id is running
+   */
+  public CompletionStage<StreamMetrics> add(SourceSpec spec) {
+    String id = spec.id();
+    CompletableFuture<StreamMetrics> ended = router.ended(id, spec.input());
+    if (spec.annotate() != null) {
+      double fps = spec.pacing().fps() > 0 ? spec.pacing().fps() : 25;
+      router.annotate(id, new VideoAnnotator(spec.annotate(), fps));
+    }
+    metrics.stream(id);
+    Source<StreamItem, UniqueKillSwitch> source =
+        LiveSources.of(spec, contract, settings, metrics)
+            .viaMat(KillSwitches.single(), Keep.right())
+            .concat(Source.single(new StreamItem.End(id, null)));
+    synchronized (streams) {
+      if (streams.containsKey(id)) {
+        throw new IllegalArgumentException("stream " + id + " is already running");
+      }
+      streams.put(id, source.toMat(hub, Keep.left()).run(system));
+    }
+    ended.whenComplete((m, e) -> streams.remove(id));
+    return ended;
+  }
+
+  /** Stops a stream; the others go on. Its {@link #add} future completes when it has drained. */
+  public void remove(String id) {
+    UniqueKillSwitch stream = streams.get(id);
+    if (stream == null) {
+      throw new IllegalArgumentException(
+          "no running stream " + id + "; running: " + String.join(", ", streams.keySet()));
+    }
+    stream.shutdown();
+  }
+
+  /** The ids of the streams running now. */
+  public Set<String> streams() {
+    return Set.copyOf(streams.keySet());
+  }
+
+  /** The streams that failed (their input could not be opened or read), with the reason. */
+  public Map<String, String> failures() {
+    return router.failures();
+  }
+
+  /** The pipeline's counters now. */
+  public PipelineMetrics metrics() {
+    return metrics.snapshot();
+  }
+
+  /**
+   * Removes every stream, waits up to {@code grace} for their last frames to be written, then stops
+   * the pipeline and the engine. Returns the final metrics.
+   */
+  public PipelineMetrics stop(Duration grace) throws InterruptedException {
+    List<CompletableFuture<StreamMetrics>> pending = new ArrayList<>();
+    for (String id : streams()) {
+      pending.add(router.ended(id, null));
+      UniqueKillSwitch s = streams.get(id);
+      if (s != null) {
+        s.shutdown();
+      }
+    }
+    try {
+      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+          .get(grace.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // Streams that did not drain in time are closed below; their counters still show.
+      log.warn("not every stream drained within {}: {}", grace, e.toString());
+    }
+    close();
+    return metrics.snapshot();
+  }
+
+  @Override
+  public void close() throws InterruptedException {
+    killSwitch.shutdown();
+    try {
+      done.toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+      // The pipeline is being torn down: say what it ended with and go on closing.
+      log.warn("the real-time pipeline ended with: {}", e.toString());
+    }
+    router.closeAll();
+    engine.shutdown();
+    engine.awaitTermination(10, TimeUnit.SECONDS);
+    classifier.close();
+  }
+
+  private StreamItem arrived(StreamItem item) {
+    if (item instanceof StreamItem.Frame f) {
+      metrics.stream(f.stream()).framesIn.increment();
+    }
+    return item;
+  }
+}

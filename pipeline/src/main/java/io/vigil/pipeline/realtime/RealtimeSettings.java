@@ -1,0 +1,83 @@
+package io.vigil.pipeline.realtime;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigException;
+import java.time.Duration;
+
+/**
+ * The knobs of a real-time run, from {@code vigil.run} (defaults in {@code reference.conf}, a
+ * user's in {@code config/camera.conf}).
+ *
+ * @param bufferSize frames the buffer before inference holds at most; with batches of {@code B}
+ *     frames taking {@code T} each, a frame waits at most about {@code (bufferSize / B + 2) × T}
+ * @param dropPolicy what a full buffer drops
+ * @param maxBatch frames per engine call at most
+ * @param maxWait longest time the oldest frame of a batch waits for the batch to fill
+ * @param topK labels per result line
+ * @param rwTimeout network read/connect timeout: a stalled source fails after this long
+ * @param minBackoff first wait before reconnecting a lost network source
+ * @param maxBackoff longest wait between reconnects (the wait doubles up to it)
+ * @param metricsInterval how often metrics are printed while running (0: only at the end)
+ */
+public record RealtimeSettings(
+    int bufferSize,
+    DropPolicy dropPolicy,
+    int maxBatch,
+    Duration maxWait,
+    int topK,
+    Duration rwTimeout,
+    Duration minBackoff,
+    Duration maxBackoff,
+    Duration metricsInterval) {
+
+  public RealtimeSettings {
+    if (bufferSize < 1) {
+      throw new IllegalArgumentException("vigil.run.buffer.size must be ≥ 1, got " + bufferSize);
+    }
+    if (maxBatch < 1) {
+      throw new IllegalArgumentException("vigil.run.batch.max-size must be ≥ 1, got " + maxBatch);
+    }
+    if (maxWait.isNegative() || maxWait.isZero()) {
+      throw new IllegalArgumentException("vigil.run.batch.max-wait must be positive: " + maxWait);
+    }
+  }
+
+  /** Reads {@code vigil.run}. */
+  public static RealtimeSettings from(Config config) {
+    try {
+      Config c = config.getConfig("vigil.run");
+      return new RealtimeSettings(
+          c.getInt("buffer.size"),
+          DropPolicy.parse(c.getString("buffer.policy"), c.getInt("buffer.skip-every")),
+          c.getInt("batch.max-size"),
+          c.getDuration("batch.max-wait"),
+          c.getInt("top-k"),
+          c.getDuration("network.rw-timeout"),
+          c.getDuration("network.min-backoff"),
+          c.getDuration("network.max-backoff"),
+          c.getDuration("metrics-interval"));
+    } catch (ConfigException e) {
+      throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
+    }
+  }
+
+  /** A copy with another buffer size and policy. */
+  public RealtimeSettings withBuffer(int size, DropPolicy policy) {
+    return new RealtimeSettings(
+        size, policy, maxBatch, maxWait, topK, rwTimeout, minBackoff, maxBackoff, metricsInterval);
+  }
+
+  /** A copy with another batch size and wait. */
+  public RealtimeSettings withBatch(int size, Duration wait) {
+    return new RealtimeSettings(
+        bufferSize,
+        dropPolicy,
+        size,
+        wait,
+        topK,
+        rwTimeout,
+        minBackoff,
+        maxBackoff,
+        metricsInterval);
+  }
+}

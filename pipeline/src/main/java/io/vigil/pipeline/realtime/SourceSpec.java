@@ -1,0 +1,121 @@
+package io.vigil.pipeline.realtime;
+
+import com.typesafe.config.Config;
+import io.vigil.pipeline.stream.Pacing;
+import java.nio.file.Path;
+
+/**
+ * One stream of a real-time run, as {@code config/camera.conf} lists it under {@code
+ * vigil.run.streams}.
+ *
+ * @param id the stream's id: names its results ({@code <id>.jsonl}) and its metrics
+ * @param kind a file (paced like a camera), an image sequence, a network URL, or a camera device
+ * @param input the file path, image pattern ({@code dir/img%04d.png}), URL or device path
+ * @param pacing for files: the rate frames are released at and whether the file loops
+ * @param everyNth keep one frame in {@code everyNth} (1 = every frame), before the buffer
+ * @param annotate where to write an annotated copy of the stream (label, score and model drawn on
+ *     each classified frame), or null for none
+ * @param maxRate keep at most this many frames per second (by capture time), 0 for no limit
+ */
+public record SourceSpec(
+    String id,
+    Kind kind,
+    String input,
+    Pacing pacing,
+    int everyNth,
+    Path annotate,
+    double maxRate) {
+
+  /** Where frames come from. */
+  public enum Kind {
+    FILE,
+    IMAGES,
+    URL,
+    CAMERA
+  }
+
+  public SourceSpec {
+    if (id == null || id.isBlank() || id.contains("/")) {
+      throw new IllegalArgumentException("stream id must be a non-empty name without '/': " + id);
+    }
+    if (everyNth < 1) {
+      throw new IllegalArgumentException(
+          "stream " + id + ": every-nth must be ≥ 1, got " + everyNth);
+    }
+  }
+
+  /** A spec without an annotated video. */
+  public SourceSpec(String id, Kind kind, String input, Pacing pacing, int everyNth) {
+    this(id, kind, input, pacing, everyNth, null, 0);
+  }
+
+  /** The same stream, writing an annotated copy to {@code video}. */
+  public SourceSpec withAnnotation(Path video) {
+    return new SourceSpec(id, kind, input, pacing, everyNth, video, maxRate);
+  }
+
+  /** The same stream, keeping at most {@code fps} frames per second. */
+  public SourceSpec withMaxRate(double fps) {
+    return new SourceSpec(id, kind, input, pacing, everyNth, annotate, fps);
+  }
+
+  /** A file released at its native rate (or {@code fps} when positive), optionally looping. */
+  public static SourceSpec file(String id, Path file, double fps, boolean loop) {
+    return new SourceSpec(id, Kind.FILE, file.toString(), Pacing.realtime(fps, loop), 1);
+  }
+
+  /** A numbered image sequence ({@code dir/img%04d.png}) released at {@code fps}. */
+  public static SourceSpec images(String id, String pattern, double fps, boolean loop) {
+    return new SourceSpec(id, Kind.IMAGES, pattern, Pacing.realtime(fps, loop), 1);
+  }
+
+  /** A network stream. */
+  public static SourceSpec url(String id, String url) {
+    return new SourceSpec(id, Kind.URL, url, Pacing.NONE, 1);
+  }
+
+  /**
+   * Reads one entry of {@code vigil.run.streams}: {@code id} and exactly one of {@code file},
+   * {@code images} (a numbered pattern such as {@code frames/%05d.png}), {@code url}, {@code
+   * camera}; for files and images {@code loop} (default false), {@code fps} (default 0: native, 25
+   * for images); {@code every-nth} (default 1); {@code max-rate} (frames per second kept, default
+   * 0: all); {@code annotate} (a video file to write, default none).
+   */
+  public static SourceSpec from(Config c) {
+    SourceSpec spec = fromWithoutAnnotation(c);
+    if (c.hasPath("max-rate")) {
+      spec = spec.withMaxRate(c.getDouble("max-rate"));
+    }
+    return c.hasPath("annotate") ? spec.withAnnotation(Path.of(c.getString("annotate"))) : spec;
+  }
+
+  private static SourceSpec fromWithoutAnnotation(Config c) {
+    String id = c.hasPath("id") ? c.getString("id") : null;
+    int given =
+        (c.hasPath("file") ? 1 : 0)
+            + (c.hasPath("images") ? 1 : 0)
+            + (c.hasPath("url") ? 1 : 0)
+            + (c.hasPath("camera") ? 1 : 0);
+    if (given != 1) {
+      throw new IllegalArgumentException(
+          "stream " + id + ": give exactly one of file, images, url or camera (got " + given + ")");
+    }
+    int everyNth = c.hasPath("every-nth") ? c.getInt("every-nth") : 1;
+    if (c.hasPath("file")) {
+      boolean loop = c.hasPath("loop") && c.getBoolean("loop");
+      double fps = c.hasPath("fps") ? c.getDouble("fps") : 0;
+      return new SourceSpec(
+          id, Kind.FILE, c.getString("file"), Pacing.realtime(fps, loop), everyNth);
+    }
+    if (c.hasPath("images")) {
+      boolean loop = c.hasPath("loop") && c.getBoolean("loop");
+      double fps = c.hasPath("fps") ? c.getDouble("fps") : 25;
+      return new SourceSpec(
+          id, Kind.IMAGES, c.getString("images"), Pacing.realtime(fps, loop), everyNth);
+    }
+    if (c.hasPath("url")) {
+      return new SourceSpec(id, Kind.URL, c.getString("url"), Pacing.NONE, everyNth);
+    }
+    return new SourceSpec(id, Kind.CAMERA, c.getString("camera"), Pacing.NONE, everyNth);
+  }
+}

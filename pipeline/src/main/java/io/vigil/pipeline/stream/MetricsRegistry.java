@@ -1,0 +1,99 @@
+package io.vigil.pipeline.stream;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * The live counters of one pipeline, updated by its stages from their own threads and read by
+ * {@link #snapshot()} from any thread. Counters only grow; a stream's entry stays after the stream
+ * ends so that a final snapshot still shows it.
+ */
+public final class MetricsRegistry {
+
+  private final Map<String, Counters> streams = new ConcurrentHashMap<>();
+  private final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
+  private final LatencyTracker latency = new LatencyTracker();
+  private final LongAdder batches = new LongAdder();
+  private final LongAdder batchedFrames = new LongAdder();
+  private final AtomicInteger largestBatch = new AtomicInteger();
+  private final AtomicInteger queueDepth = new AtomicInteger();
+  private final AtomicInteger maxQueueDepth = new AtomicInteger();
+
+  /** The counters of {@code stream}, created at first use. */
+  public Counters stream(String stream) {
+    return streams.computeIfAbsent(
+        stream,
+        id -> {
+          order.add(id);
+          return new Counters();
+        });
+  }
+
+  /** Records one engine call of {@code size} frames. */
+  public void batch(int size) {
+    if (size == 0) {
+      return;
+    }
+    batches.increment();
+    batchedFrames.add(size);
+    largestBatch.accumulateAndGet(size, Math::max);
+  }
+
+  /** Records the depth of the real-time buffer now. */
+  public void queueDepth(int depth) {
+    queueDepth.set(depth);
+    maxQueueDepth.accumulateAndGet(depth, Math::max);
+  }
+
+  /** Records one frame's capture-to-result latency for {@code stream}. */
+  public void latency(String stream, double millis) {
+    latency.record(millis);
+    stream(stream).latency.record(millis);
+  }
+
+  /** The counters as they are now. */
+  public PipelineMetrics snapshot() {
+    List<StreamMetrics> list = new ArrayList<>();
+    for (String id : order) {
+      Counters c = streams.get(id);
+      list.add(
+          new StreamMetrics(
+              id,
+              c.framesIn.sum(),
+              c.framesOut.sum(),
+              c.dropped.sum(),
+              c.corrupt.sum(),
+              c.disconnects.sum(),
+              c.reconnects.sum(),
+              c.latency.percentiles()));
+    }
+    long n = batches.sum();
+    return new PipelineMetrics(
+        Instant.now(),
+        List.copyOf(list),
+        n,
+        n == 0 ? 0 : (double) batchedFrames.sum() / n,
+        largestBatch.get(),
+        queueDepth.get(),
+        maxQueueDepth.get(),
+        latency.percentiles());
+  }
+
+  /** One stream's counters; each is safe to add to from any thread. */
+  public static final class Counters {
+    public final LongAdder framesIn = new LongAdder();
+    public final LongAdder framesOut = new LongAdder();
+    public final LongAdder dropped = new LongAdder();
+    public final LongAdder corrupt = new LongAdder();
+    public final LongAdder disconnects = new LongAdder();
+    public final LongAdder reconnects = new LongAdder();
+    final LatencyTracker latency = new LatencyTracker();
+
+    Counters() {}
+  }
+}

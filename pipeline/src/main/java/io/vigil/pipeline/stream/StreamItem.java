@@ -1,0 +1,63 @@
+package io.vigil.pipeline.stream;
+
+import io.vigil.pipeline.video.DecodeReport;
+
+/**
+ * What flows from the sources of a multi-stream pipeline into its one batcher: the frames of every
+ * stream, each tagged with its stream's id, and one closing marker per stream ({@link End} when the
+ * stream finished, {@link Failed} when it could not go on). Within a stream, items keep their order
+ * from source to sink; the marker is always a stream's last item.
+ */
+public sealed interface StreamItem {
+
+  /** The id of the stream this item belongs to. */
+  String stream();
+
+  /**
+   * One decoded frame, converted to the model's input contract.
+   *
+   * @param stream the stream's id
+   * @param index 0-based position among the frames the stream's decoder delivered
+   * @param ptsMicros presentation timestamp in microseconds
+   * @param capturedAtNanos {@link System#nanoTime()} when the frame was captured (live or paced
+   *     sources) or left the decoder (files read as fast as possible); latency starts here
+   * @param capturedAtMillis wall-clock time of the same moment, for the results file
+   * @param pixels {@code contract.size()} normalised floats, CHW
+   * @param image a copy of the decoded picture, kept only for streams that write an annotated video
+   *     (null otherwise); whoever consumes or drops the frame closes it
+   */
+  record Frame(
+      String stream,
+      long index,
+      long ptsMicros,
+      long capturedAtNanos,
+      long capturedAtMillis,
+      float[] pixels,
+      org.bytedeco.javacv.Frame image)
+      implements StreamItem {
+
+    /** A frame without a kept picture. */
+    public Frame(
+        String stream,
+        long index,
+        long ptsMicros,
+        long capturedAtNanos,
+        long capturedAtMillis,
+        float[] pixels) {
+      this(stream, index, ptsMicros, capturedAtNanos, capturedAtMillis, pixels, null);
+    }
+
+    /** Releases the kept picture, if any. */
+    public void releaseImage() {
+      if (image != null) {
+        image.close();
+      }
+    }
+  }
+
+  /** The stream ended normally; {@code decode} says what its decoder met (null if unknown). */
+  record End(String stream, DecodeReport decode) implements StreamItem {}
+
+  /** The stream could not go on; {@code error} names the input and what is wrong with it. */
+  record Failed(String stream, Throwable error) implements StreamItem {}
+}

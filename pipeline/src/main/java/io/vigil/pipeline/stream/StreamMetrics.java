@@ -1,0 +1,23 @@
+package io.vigil.pipeline.stream;
+
+/**
+ * One stream's counters at one moment.
+ *
+ * @param stream the stream's id
+ * @param framesIn frames the source delivered into the pipeline
+ * @param framesOut frames classified and written
+ * @param dropped frames dropped under overload (real-time mode only; offline never drops)
+ * @param corrupt frames the decoder delivered damaged or estimated lost, plus decode errors
+ * @param disconnects times a live source was lost (error, timeout or end of a network stream)
+ * @param reconnects times a live source was opened again after a disconnect
+ * @param latency capture-to-result latency percentiles, milliseconds
+ */
+public record StreamMetrics(
+    String stream,
+    long framesIn,
+    long framesOut,
+    long dropped,
+    long corrupt,
+    long disconnects,
+    long reconnects,
+    LatencyTracker.Percentiles latency) {}

@@ -1,0 +1,98 @@
+package io.vigil.pipeline.stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.vigil.engine.io.AtomicFiles;
+import io.vigil.pipeline.video.DecodeReport;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * What one stream produced, written as {@code <stream>.summary.json} beside its results.
+ *
+ * @param stream the stream's id
+ * @param source the file or URL it was read from
+ * @param model the model version that classified every frame
+ * @param frames frames classified (one results line each)
+ * @param elapsedSeconds wall time from the stream's first item to its end
+ * @param dropped frames dropped under overload (always 0 offline)
+ * @param decode what the decoder met, or null when unknown (a live source)
+ * @param classNames the model's classes
+ * @param perClass frames whose best label was each class
+ * @param segments runs where the best label held for at least the configured frames
+ * @param latency capture-to-result latency percentiles, milliseconds
+ */
+public record StreamSummary(
+    String stream,
+    String source,
+    String model,
+    long frames,
+    double elapsedSeconds,
+    long dropped,
+    DecodeReport decode,
+    List<String> classNames,
+    long[] perClass,
+    List<SegmentTracker.Segment> segments,
+    LatencyTracker.Percentiles latency) {
+
+  private static final ObjectMapper JSON =
+      new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** Frames classified per second of the stream's wall time. */
+  public double framesPerSecond() {
+    return elapsedSeconds > 0 ? frames / elapsedSeconds : 0;
+  }
+
+  /** Writes the summary as JSON to {@code target}, atomically (complete or absent). */
+  public void write(Path target) throws IOException {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("stream", stream);
+    root.put("source", source);
+    root.put("model", model);
+    root.put("frames", frames);
+    root.put("elapsed_s", Math.round(elapsedSeconds * 1000) / 1000.0);
+    root.put("frames_per_s", Math.round(framesPerSecond() * 10) / 10.0);
+    root.put("dropped", dropped);
+    if (decode != null) {
+      ObjectNode d = root.putObject("decode");
+      d.put("frames_decoded", decode.framesDecoded());
+      d.put("decode_errors", decode.decodeErrors());
+      d.put("damaged_frames", decode.damagedFrames());
+      d.put("lost_in_gaps", decode.lostInGaps());
+      d.put("lost_at_end", decode.lostAtEnd());
+      d.put("timestamps_repaired", decode.timestampsRepaired());
+      d.put("gave_up", decode.gaveUp());
+      d.put("summary", decode.summary());
+    }
+    ObjectNode labels = root.putObject("labels");
+    for (int c = 0; c < classNames.size(); c++) {
+      labels.put(classNames.get(c), perClass[c]);
+    }
+    ArrayNode segs = root.putArray("segments");
+    for (SegmentTracker.Segment s : segments) {
+      ObjectNode n = segs.addObject();
+      n.put("label", s.label());
+      n.put("first_frame", s.first());
+      n.put("last_frame", s.last());
+      n.put("frames", s.frames());
+      n.put("start_pts_us", s.startPtsMicros());
+      n.put("end_pts_us", s.endPtsMicros());
+    }
+    if (latency.count() > 0) {
+      ObjectNode l = root.putObject("latency_ms");
+      l.put("p50", round(latency.p50()));
+      l.put("p95", round(latency.p95()));
+      l.put("p99", round(latency.p99()));
+    }
+    byte[] bytes = JSON.writeValueAsBytes(root);
+    AtomicFiles.write(target.toAbsolutePath(), ByteBuffer.wrap(bytes));
+  }
+
+  private static double round(double millis) {
+    return Math.round(millis * 100) / 100.0;
+  }
+}
