@@ -1,10 +1,12 @@
 /**
  * The OpenCL backend of the engine, through LWJGL: host code here, kernels as {@code .cl} resources
- * under {@code kernels/}, found at run time with {@link java.util.ServiceLoader} so the engine runs
- * without it.
+ * under {@code kernels/}, found at run time with {@link java.util.ServiceLoader} (provider {@link
+ * io.vigil.opencl.OpenClBackendProvider}) so the engine runs without it.
  *
- * <p>Not built yet: the module exists so that the reactor, its dependencies (LWJGL with the Linux
- * natives) and the dependency direction ({@code opencl-kernels → engine}) are in place from the
- * start. The backend itself is the OpenCL issue's work.
+ * <p>Layers: {@link io.vigil.opencl.OpenClLibrary} loads the ICD loader, {@link
+ * io.vigil.opencl.OpenClDevices} lists and picks devices, {@link io.vigil.opencl.ClContext} holds a
+ * context, an in-order queue and the per-device program cache, {@link
+ * io.vigil.opencl.OpenClBackend} implements every op of the engine's {@code Backend} with kernels
+ * from {@code kernels/*.cl}.
  */
 package io.vigil.opencl;

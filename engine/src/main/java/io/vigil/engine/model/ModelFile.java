@@ -1,5 +1,6 @@
 package io.vigil.engine.model;
 
+import io.vigil.engine.backend.Backend;
 import io.vigil.engine.backend.CpuBackend;
 import io.vigil.engine.io.AtomicFiles;
 import io.vigil.engine.layer.StateTensor;
@@ -82,7 +83,13 @@ public final class ModelFile {
     AtomicFiles.write(file, body);
   }
 
+  /** Loads a model onto the CPU backend. */
   public static Model load(Path file) throws ModelFileException {
+    return load(file, CpuBackend.shared());
+  }
+
+  /** Loads a model with its network's tensors on {@code backend} (e.g. an OpenCL device). */
+  public static Model load(Path file, Backend backend) throws ModelFileException {
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);
@@ -150,7 +157,7 @@ public final class ModelFile {
       throw new ModelFileException(
           file + ": " + (bytes.length - expected) + " unexpected bytes after the weights");
     }
-    return rebuild(file, header, in.position(PREAMBLE + headerLength));
+    return rebuild(file, header, in.position(PREAMBLE + headerLength), backend);
   }
 
   private static ModelFileHeader parseHeader(
@@ -168,11 +175,12 @@ public final class ModelFile {
     }
   }
 
-  private static Model rebuild(Path file, ModelFileHeader header, ByteBuffer weights)
+  private static Model rebuild(
+      Path file, ModelFileHeader header, ByteBuffer weights, Backend backend)
       throws ModelFileException {
     Network network;
     try {
-      network = Network.fromSpec(header.graph(), CpuBackend.shared());
+      network = Network.fromSpec(header.graph(), backend);
     } catch (IllegalArgumentException e) {
       throw new ModelFileException(file + ": invalid graph: " + e.getMessage(), e);
     }

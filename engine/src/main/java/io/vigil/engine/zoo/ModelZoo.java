@@ -1,5 +1,6 @@
 package io.vigil.engine.zoo;
 
+import io.vigil.engine.backend.Backend;
 import io.vigil.engine.backend.CpuBackend;
 import io.vigil.engine.model.InputContract;
 import io.vigil.engine.network.Network;
@@ -26,7 +27,12 @@ public final class ModelZoo {
 
     /** A freshly initialised network (He-normal weights from {@code seed}) on the CPU backend. */
     public Network create(long seed, int classes) {
-      Network network = Network.fromSpec(spec(classes), CpuBackend.shared());
+      return create(seed, classes, CpuBackend.shared());
+    }
+
+    /** The same on {@code backend}. */
+    public Network create(long seed, int classes, Backend backend) {
+      Network network = Network.fromSpec(spec(classes), backend);
       network.initialise(seed);
       return network;
     }

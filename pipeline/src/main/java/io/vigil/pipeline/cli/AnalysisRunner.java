@@ -1,6 +1,7 @@
 package io.vigil.pipeline.cli;
 
 import com.typesafe.config.Config;
+import io.vigil.engine.backend.Backend;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.ModelFile;
 import io.vigil.pipeline.analyze.AnalyzeJob;
@@ -27,12 +28,13 @@ final class AnalysisRunner {
       AnalyzeSettings settings,
       Path video,
       Path modelFile,
+      Backend backend,
       Path out,
       Path labels,
       PrintWriter stdout,
       PrintWriter stderr)
       throws IOException {
-    Model model = ModelFile.load(modelFile);
+    Model model = ModelFile.load(modelFile, backend);
     Path sidecar = labels != null ? labels : defaultSidecar(video);
     ConsoleProgress progress = new ConsoleProgress(stderr);
     ActorSystem<Void> system = RuntimeOptions.actorSystem(config);

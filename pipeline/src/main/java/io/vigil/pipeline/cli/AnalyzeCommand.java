@@ -85,6 +85,7 @@ final class AnalyzeCommand implements Callable<Integer> {
           BatchSettings.from(config),
           VideoInputs.expand(videos),
           model,
+          runtime.backend(),
           out,
           spec.commandLine().getOut(),
           spec.commandLine().getErr());
@@ -94,6 +95,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         settings,
         Path.of(videos.get(0)),
         model,
+        runtime.backend(),
         out,
         labels,
         spec.commandLine().getOut(),

@@ -1,6 +1,7 @@
 package io.vigil.pipeline.cli;
 
 import com.typesafe.config.Config;
+import io.vigil.engine.backend.Backend;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.ModelFile;
 import io.vigil.pipeline.analyze.AnalyzeSettings;
@@ -34,11 +35,12 @@ final class BatchAnalysisRunner {
       BatchSettings batch,
       List<Path> videos,
       Path modelFile,
+      Backend backend,
       Path outDir,
       PrintWriter stdout,
       PrintWriter stderr)
       throws IOException {
-    Model model = ModelFile.load(modelFile);
+    Model model = ModelFile.load(modelFile, backend);
     ConsoleProgress progress = new ConsoleProgress(stderr);
     ActorSystem<Void> system = RuntimeOptions.actorSystem(config);
     try {

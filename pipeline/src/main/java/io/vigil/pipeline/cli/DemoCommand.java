@@ -1,6 +1,7 @@
 package io.vigil.pipeline.cli;
 
 import com.typesafe.config.Config;
+import io.vigil.engine.backend.CpuBackend;
 import io.vigil.pipeline.analyze.AnalyzeSettings;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -40,6 +41,7 @@ final class DemoCommand implements Callable<Integer> {
         AnalyzeSettings.from(config),
         home.resolve(CLIP),
         home.resolve(MODEL),
+        CpuBackend.shared(),
         home.resolve(OUT),
         null,
         out,

@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       MakeClipCommand.class,
       ModelCommand.class,
+      DevicesCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

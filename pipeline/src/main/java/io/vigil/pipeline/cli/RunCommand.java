@@ -79,7 +79,7 @@ final class RunCommand implements Callable<Integer> {
         duration != null
             ? Duration.ofMillis((long) (duration * 1000))
             : config.getDuration("vigil.run.duration");
-    Model m = ModelFile.load(modelFile);
+    Model m = ModelFile.load(modelFile, runtime.backend());
     var stdout = spec.commandLine().getOut();
     var stderr = spec.commandLine().getErr();
     ActorSystem<Void> system = RuntimeOptions.actorSystem(config);

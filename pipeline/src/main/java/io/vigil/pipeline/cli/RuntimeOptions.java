@@ -3,10 +3,12 @@ package io.vigil.pipeline.cli;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
+import io.vigil.engine.backend.Backend;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** Options shared by the commands that run the stream: the configuration file. */
@@ -17,6 +19,13 @@ final class RuntimeOptions {
       paramLabel = "FILE",
       description = "HOCON file with settings (see config/analyze.conf); defaults apply otherwise.")
   Path configFile;
+
+  @Mixin DeviceOption device = new DeviceOption();
+
+  /** The backend {@code --device} names; fails with the known names when it is unknown. */
+  Backend backend() {
+    return device.backend();
+  }
 
   /** The configuration: the user's file (if any) over vigil's defaults. */
   Config config() {

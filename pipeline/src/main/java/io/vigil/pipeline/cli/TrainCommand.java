@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -114,6 +115,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--fresh", description = "Ignore an existing checkpoint and start over.")
   boolean fresh;
 
+  @Mixin DeviceOption device;
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -181,7 +184,7 @@ final class TrainCommand implements Callable<Integer> {
       return new Start(
           modelName(),
           entry.input(),
-          classes -> entry.create(seed, classes),
+          classes -> entry.create(seed, classes, device.backend()),
           null,
           entry.name() + " (from scratch, seed " + seed + ")");
     }
@@ -190,7 +193,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--model " + model + ": neither a zoo network " + zooNames() + " nor an existing file");
     }
-    Model parent = ModelFile.load(file);
+    Model parent = ModelFile.load(file, device.backend());
     return new Start(
         parent.name(),
         parent.input(),

@@ -1,0 +1,36 @@
+package io.vigil.opencl;
+
+import io.vigil.engine.tensor.Tensor;
+
+/**
+ * The storage of a device tensor: a {@code cl_mem} of {@code capacity} 4-byte values (floats, or
+ * ints for an {@code IntTensor}). {@code hostInts} mirrors what was last uploaded into an int
+ * buffer (class labels), so that labels can be checked on the host without a read-back; it is null
+ * for buffers the device writes (max-pool switches).
+ */
+final class ClBuffer implements Tensor.Storage {
+
+  private final long mem;
+  private final int capacity;
+  int[] hostInts;
+
+  ClBuffer(long mem, int capacity) {
+    this.mem = mem;
+    this.capacity = capacity;
+  }
+
+  /** The {@code cl_mem} handle. */
+  long mem() {
+    return mem;
+  }
+
+  @Override
+  public int capacity() {
+    return capacity;
+  }
+
+  @Override
+  public String toString() {
+    return "cl_mem(" + capacity + " values)";
+  }
+}

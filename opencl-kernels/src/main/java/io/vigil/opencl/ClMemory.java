@@ -1,0 +1,106 @@
+package io.vigil.opencl;
+
+import static org.lwjgl.opencl.CL10.*;
+
+import java.lang.ref.Cleaner;
+import java.nio.IntBuffer;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+import org.lwjgl.system.MemoryStack;
+
+/**
+ * Allocates device buffers and frees them: when their {@link ClBuffer} becomes unreachable (the
+ * engine's {@code Backend} has no explicit free; a {@link Cleaner} releases the {@code cl_mem}) or,
+ * for those still alive, when the backend closes. Refuses an allocation that cannot fit with a
+ * message saying how much was asked and how much the device has.
+ */
+final class ClMemory implements AutoCloseable {
+
+  private static final Cleaner CLEANER = Cleaner.create();
+
+  private final ClContext cl;
+  private final Set<Long> live = ConcurrentHashMap.newKeySet();
+  private final AtomicLong liveBytes = new AtomicLong();
+  private volatile boolean closed;
+
+  ClMemory(ClContext cl) {
+    this.cl = cl;
+  }
+
+  /** A buffer of {@code values} 4-byte values; its contents are undefined until written. */
+  ClBuffer allocate(int values) {
+    if (closed) {
+      throw new IllegalStateException("OpenCL backend on " + cl.device().name() + " is closed");
+    }
+    // OpenCL rejects zero-sized buffers; an empty tensor still gets a valid handle.
+    long bytes = 4L * Math.max(1, values);
+    OpenClDevice d = cl.device();
+    if (bytes > d.maxAllocationBytes() || liveBytes.get() + bytes > d.globalMemoryBytes()) {
+      throw outOfMemory(bytes, null);
+    }
+    long mem;
+    try (MemoryStack stack = MemoryStack.stackPush()) {
+      IntBuffer status = stack.mallocInt(1);
+      mem = clCreateBuffer(cl.context(), CL_MEM_READ_WRITE, bytes, status);
+      int code = status.get(0);
+      if (code == CL_MEM_OBJECT_ALLOCATION_FAILURE
+          || code == CL_OUT_OF_RESOURCES
+          || code == CL_OUT_OF_HOST_MEMORY) {
+        throw outOfMemory(bytes, ClErrors.name(code));
+      }
+      ClErrors.check(mem, status, "clCreateBuffer(" + bytes + " bytes)");
+    }
+    ClBuffer buffer = new ClBuffer(mem, values);
+    live.add(mem);
+    liveBytes.addAndGet(bytes);
+    CLEANER.register(buffer, () -> release(mem, bytes));
+    return buffer;
+  }
+
+  private ClException outOfMemory(long bytes, String code) {
+    OpenClDevice d = cl.device();
+    return new ClException(
+        String.format(
+            "out of memory on OpenCL device %s: asked for %,d bytes (%.1f MiB)%s; the device has"
+                + " %,d bytes (%.1f GiB) of which this backend holds %,d in %d buffers, and"
+                + " allows at most %,d bytes in one buffer",
+            d.name(),
+            bytes,
+            bytes / 1048576.0,
+            code == null ? "" : " (" + code + ")",
+            d.globalMemoryBytes(),
+            d.globalMemoryBytes() / (double) (1L << 30),
+            liveBytes.get(),
+            live.size(),
+            d.maxAllocationBytes()),
+        CL_MEM_OBJECT_ALLOCATION_FAILURE);
+  }
+
+  private void release(long mem, long bytes) {
+    // After close() the context's buffers were already released together.
+    if (live.remove(mem)) {
+      liveBytes.addAndGet(-bytes);
+      ClErrors.check(clReleaseMemObject(mem), "clReleaseMemObject");
+    }
+  }
+
+  /** Bytes held by buffers still alive. */
+  long liveBytes() {
+    return liveBytes.get();
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    int first = 0;
+    for (Long mem : live) {
+      if (live.remove(mem)) {
+        int status = clReleaseMemObject(mem);
+        first = first != 0 ? first : status;
+      }
+    }
+    liveBytes.set(0);
+    ClErrors.check(first, "clReleaseMemObject");
+  }
+}

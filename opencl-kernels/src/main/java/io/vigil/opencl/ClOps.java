@@ -1,0 +1,66 @@
+package io.vigil.opencl;
+
+import io.vigil.engine.backend.Backend;
+import io.vigil.engine.backend.Window2d;
+import io.vigil.engine.tensor.IntTensor;
+import io.vigil.engine.tensor.Tensor;
+
+/**
+ * What every op of {@link OpenClBackend} needs: the device context, unwrapping of device tensors
+ * (refusing tensors of another backend), and kernel launches. The ops themselves live in {@link
+ * ClLayerOps} and {@link OpenClBackend}.
+ */
+abstract sealed class ClOps implements Backend permits ClLayerOps {
+
+  /** The device context; ops hold the backend's lock while they use it. */
+  abstract ClContext cl();
+
+  /** The device buffer behind a tensor of this backend. */
+  final ClBuffer buffer(Tensor t) {
+    if (t.owner() != this || !(t.storage() instanceof ClBuffer b)) {
+      throw new IllegalArgumentException(
+          t + " is not owned by " + name() + "; copy it explicitly between backends");
+    }
+    return b;
+  }
+
+  /** The device buffer behind an int tensor of this backend. */
+  final ClBuffer ints(IntTensor t) {
+    if (t.owner() != this || !(t.storage() instanceof ClBuffer b)) {
+      throw new IllegalArgumentException("int tensor is not owned by " + name());
+    }
+    return b;
+  }
+
+  /** Starts a launch of kernel {@code name} from {@code kernels/FILE.cl}. */
+  final Launch launch(String file, String name) {
+    return launch(file, name, "");
+  }
+
+  final Launch launch(String file, String name, String options) {
+    return new Launch(cl(), this, cl().kernel(file, name, options), name);
+  }
+
+  /** A tensor argument, checked to be ours. */
+  final Launch tensor(Launch l, Tensor t) {
+    buffer(t);
+    return l.tensor(t);
+  }
+
+  /** The 13 window arguments in the order of {@code WINDOW_PARAMS} in the kernels. */
+  static Launch window(Launch l, Window2d w) {
+    return l.i(w.channels())
+        .i(w.height())
+        .i(w.width())
+        .i(w.kernelH())
+        .i(w.kernelW())
+        .i(w.strideH())
+        .i(w.strideW())
+        .i(w.padH())
+        .i(w.padW())
+        .i(w.dilationH())
+        .i(w.dilationW())
+        .i(w.outH())
+        .i(w.outW());
+  }
+}
