@@ -11,8 +11,9 @@ import io.vigil.engine.tensor.Tensor;
 
 /**
  * The always-present backend: host tensors on the Java heap, ops in plain Java spread over a fixed
- * set of threads. Batched ops (GEMM over images, im2col, pooling) split the images between threads;
- * a single large GEMM splits the rows of C. Nothing is allocated per call except the small task
+ * set of threads. Batched ops (im2col, pooling) split the images between threads; GEMM goes through
+ * {@link CpuGemmDriver} (batches, column strips, sums over a batch) with the kernel {@link CpuGemm}
+ * chose once (Vector API when available). Nothing is allocated per call except the small task
  * objects of a parallel hand-off.
  */
 public final class CpuBackend extends CpuLayerOps {
@@ -22,10 +23,12 @@ public final class CpuBackend extends CpuLayerOps {
   }
 
   private final Parallel parallel;
+  private final CpuGemmDriver gemm;
 
   /** A backend with its own {@code threads} worker threads (the caller counts as one). */
   public CpuBackend(int threads) {
     this.parallel = new Parallel(threads);
+    this.gemm = new CpuGemmDriver(CpuGemm.kernel(), parallel);
   }
 
   /** One backend per process using every available core; what networks use by default. */
@@ -109,139 +112,25 @@ public final class CpuBackend extends CpuLayerOps {
 
   @Override
   public int gemmWorkspaceSize(GemmOp op) {
-    return op.sumsOverBatch() ? (parallel.threads() - 1) * op.spanC() : 0;
+    return gemm.workspaceSize(op);
   }
 
   @Override
   public void gemm(
       GemmOp op, Tensor a, int aOffset, Tensor b, int bOffset, Tensor c, int cOffset, Tensor ws) {
-    float[] av = data(a);
-    float[] bv = data(b);
-    float[] cv = data(c);
-    int aBase = a.offset() + aOffset;
-    int bBase = b.offset() + bOffset;
-    int cBase = c.offset() + cOffset;
     checkSpan("A", a, aOffset, (op.batch() - 1) * op.strideA() + op.spanA());
     checkSpan("B", b, bOffset, (op.batch() - 1) * op.strideB() + op.spanB());
     checkSpan("C", c, cOffset, (op.batch() - 1) * op.strideC() + op.spanC());
-    long cost = (long) op.m() * op.n() * op.k();
-    if (op.sumsOverBatch()) {
-      sumOverBatch(op, av, aBase, bv, bBase, cv, cBase, ws, cost);
-    } else if (op.batch() >= parallel.threads()) {
-      parallel.forRange(
-          op.batch(),
-          cost,
-          (from, to, part) -> {
-            for (int i = from; i < to; i++) {
-              single(
-                  op,
-                  0,
-                  op.m(),
-                  av,
-                  aBase + i * op.strideA(),
-                  bv,
-                  bBase + i * op.strideB(),
-                  op.beta(),
-                  cv,
-                  cBase + i * op.strideC());
-            }
-          });
-    } else {
-      for (int i = 0; i < op.batch(); i++) {
-        int ai = aBase + i * op.strideA();
-        int bi = bBase + i * op.strideB();
-        int ci = cBase + i * op.strideC();
-        // Split rows of C in multiples of 4 to keep the 4-row kernel busy.
-        int blocks = (op.m() + 3) / 4;
-        parallel.forRange(
-            blocks,
-            4L * op.n() * op.k(),
-            (from, to, part) ->
-                single(op, from * 4, Math.min(op.m(), to * 4), av, ai, bv, bi, op.beta(), cv, ci));
-      }
-    }
-  }
-
-  private void sumOverBatch(
-      GemmOp op,
-      float[] av,
-      int aBase,
-      float[] bv,
-      int bBase,
-      float[] cv,
-      int cBase,
-      Tensor ws,
-      long cost) {
-    int parts = parallel.parts(op.batch(), cost);
-    float[] wv = parts > 1 ? data(ws) : null;
-    int span = op.spanC();
-    if (parts > 1) {
-      checkSpan("workspace", ws, 0, (parts - 1) * span);
-    }
-    int wBase = parts > 1 ? ws.offset() - span : 0;
-    parallel.forRange(
-        op.batch(),
-        cost,
-        (from, to, part) -> {
-          // Share 0 accumulates into C itself; the others into their own slice of the workspace.
-          float[] target = part == 0 ? cv : wv;
-          int base = part == 0 ? cBase : wBase + part * span;
-          for (int i = from; i < to; i++) {
-            float beta = i > from ? 1f : (part == 0 ? op.beta() : 0f);
-            single(
-                op,
-                0,
-                op.m(),
-                av,
-                aBase + i * op.strideA(),
-                bv,
-                bBase + i * op.strideB(),
-                beta,
-                target,
-                base);
-          }
-        });
-    for (int part = 1; part < parts; part++) {
-      int base = wBase + part * span;
-      for (int i = 0; i < op.m(); i++) {
-        int crow = cBase + i * op.ldc();
-        int wrow = base + i * op.ldc();
-        for (int j = 0; j < op.n(); j++) {
-          cv[crow + j] += wv[wrow + j];
-        }
-      }
-    }
-  }
-
-  private static void single(
-      GemmOp op,
-      int r0,
-      int r1,
-      float[] a,
-      int aOff,
-      float[] b,
-      int bOff,
-      float beta,
-      float[] c,
-      int cOff) {
-    CpuGemm.gemm(
-        op.transA(),
-        op.transB(),
-        r0,
-        r1,
-        op.n(),
-        op.k(),
-        op.alpha(),
-        a,
-        aOff,
-        op.lda(),
-        b,
-        bOff,
-        op.ldb(),
-        beta,
-        c,
-        cOff,
-        op.ldc());
+    gemm.run(
+        op,
+        data(a),
+        a.offset() + aOffset,
+        data(b),
+        b.offset() + bOffset,
+        data(c),
+        c.offset() + cOffset,
+        ws == null ? null : data(ws),
+        ws == null ? 0 : ws.offset());
   }
 
   @Override

@@ -46,7 +46,7 @@ final class CpuGemmDriver {
       int cBase,
       float[] workspace,
       int wsBase) {
-    long cost = (long) op.m() * op.n() * op.k();
+    long cost = kernel.parallelCost((long) op.m() * op.n() * op.k());
     if (op.sumsOverBatch()) {
       sumOverBatch(op, a, aBase, b, bBase, c, cBase, workspace, wsBase, cost);
       return;
@@ -114,22 +114,26 @@ final class CpuGemmDriver {
           // Share 0 accumulates into C itself; the others into their own slice of the workspace.
           float[] target = part == 0 ? c : workspace;
           int base = part == 0 ? cBase : wsBase + (part - 1) * span;
-          for (int i = from; i < to; i++) {
-            float beta = i > from ? 1f : (part == 0 ? op.beta() : 0f);
-            product(
-                op,
-                0,
-                op.m(),
-                0,
-                op.n(),
-                a,
-                aBase + i * op.strideA(),
-                b,
-                bBase + i * op.strideB(),
-                beta,
-                target,
-                base);
-          }
+          kernel.gemmSum(
+              op.transA(),
+              op.transB(),
+              op.m(),
+              op.n(),
+              op.k(),
+              op.alpha(),
+              a,
+              aBase + from * op.strideA(),
+              op.lda(),
+              op.strideA(),
+              b,
+              bBase + from * op.strideB(),
+              op.ldb(),
+              op.strideB(),
+              to - from,
+              part == 0 ? op.beta() : 0f,
+              target,
+              base,
+              op.ldc());
         });
     for (int part = 1; part < parts; part++) {
       int base = wsBase + (part - 1) * span;

@@ -23,6 +23,14 @@ interface GemmKernel {
     return name();
   }
 
+  /**
+   * The cost of {@code multiplyAdds} in the units of {@link Parallel#parts} (about a nanosecond of
+   * one thread's work each), which decides whether a product is worth handing to other threads.
+   */
+  default long parallelCost(long multiplyAdds) {
+    return multiplyAdds;
+  }
+
   void gemm(
       boolean transA,
       boolean transB,
@@ -41,4 +49,51 @@ interface GemmKernel {
       float[] c,
       int cOff,
       int ldc);
+
+  /**
+   * {@code C = alpha · Σ_img op(A_img)·op(B_img) + beta · C} over {@code count} products, all rows
+   * of C, operands {@code strideA} and {@code strideB} floats apart (a weight gradient summed over
+   * the images of a batch). By default one {@link #gemm} per image; a kernel may fuse them.
+   */
+  default void gemmSum(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      float[] a,
+      int aOff,
+      int lda,
+      int strideA,
+      float[] b,
+      int bOff,
+      int ldb,
+      int strideB,
+      int count,
+      float beta,
+      float[] c,
+      int cOff,
+      int ldc) {
+    for (int i = 0; i < count; i++) {
+      gemm(
+          transA,
+          transB,
+          0,
+          m,
+          n,
+          k,
+          alpha,
+          a,
+          aOff + i * strideA,
+          lda,
+          b,
+          bOff + i * strideB,
+          ldb,
+          i == 0 ? beta : 1f,
+          c,
+          cOff,
+          ldc);
+    }
+  }
 }

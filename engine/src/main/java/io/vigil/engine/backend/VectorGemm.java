@@ -2,7 +2,6 @@ package io.vigil.engine.backend;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -57,8 +56,9 @@ final class VectorGemm implements GemmKernel {
 
   /**
    * Up to this many rows of C, {@code A·Bᵀ} with a long {@code k} runs as vector dot products along
-   * the rows of A and B (both contiguous): packing B would cost more than the product (a
-   * convolution's weight gradient {@code 6 × 25 × 784}: 25 × 784 floats transposed per 6 rows).
+   * the rows of A and B, both contiguous ({@link VectorDotGemm}): packing B would cost more than
+   * the product (a convolution's weight gradient {@code 6 × 25 × 784}: 25 × 784 floats transposed
+   * per 6 rows).
    */
   private static final int DOT_MAX_ROWS = 4 * MR;
 
@@ -92,6 +92,45 @@ final class VectorGemm implements GemmKernel {
   @Override
   public String name() {
     return "vector";
+  }
+
+  /** Several multiply-adds a nanosecond: a small product is over before a hand-off would be. */
+  @Override
+  public long parallelCost(long multiplyAdds) {
+    return multiplyAdds / 8;
+  }
+
+  /** {@code A·Bᵀ} sums with few rows run as one long dot product per element across the batch. */
+  @Override
+  public void gemmSum(
+      boolean transA,
+      boolean transB,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      float[] a,
+      int aOff,
+      int lda,
+      int strideA,
+      float[] b,
+      int bOff,
+      int ldb,
+      int strideB,
+      int count,
+      float beta,
+      float[] c,
+      int cOff,
+      int ldc) {
+    if (transB && !transA && m <= DOT_MAX_ROWS && k >= LANES && alpha != 0f) {
+      VectorDotGemm.gemmSum(
+          0, m, n, k, alpha, a, aOff, lda, strideA, b, bOff, ldb, strideB, count, beta, c, cOff,
+          ldc);
+      return;
+    }
+    GemmKernel.super.gemmSum(
+        transA, transB, m, n, k, alpha, a, aOff, lda, strideA, b, bOff, ldb, strideB, count, beta,
+        c, cOff, ldc);
   }
 
   @Override
@@ -138,7 +177,7 @@ final class VectorGemm implements GemmKernel {
       return;
     }
     if (transB && !transA && r1 - r0 <= DOT_MAX_ROWS && k >= 2 * LANES) {
-      dots(r0, r1, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      VectorDotGemm.gemm(r0, r1, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
     Scratch s = SCRATCH.get();
@@ -180,21 +219,17 @@ final class VectorGemm implements GemmKernel {
             }
             int cCol = cOff + jc + jr;
             for (int ir = 0; ir < mc; ir += MR) {
-              micro(
-                  kc,
-                  ap,
-                  ir * kc,
-                  bArr,
-                  bIdx,
-                  bStride,
-                  c,
-                  cCol + (ic + ir) * ldc,
-                  ldc,
-                  Math.min(MR, mc - ir),
-                  cols,
-                  alpha,
-                  betaNow,
-                  s.tile);
+              int rows = Math.min(MR, mc - ir);
+              int ci = cCol + (ic + ir) * ldc;
+              if (cols <= LANES) {
+                microNarrow(
+                    kc, ap, ir * kc, bArr, bIdx, bStride, c, ci, ldc, rows, cols, alpha, betaNow,
+                    s.tile);
+              } else {
+                micro(
+                    kc, ap, ir * kc, bArr, bIdx, bStride, c, ci, ldc, rows, cols, alpha, betaNow,
+                    s.tile);
+              }
             }
           }
         }
@@ -259,8 +294,39 @@ final class VectorGemm implements GemmKernel {
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
     }
-    // Spill the tile and finish it in a second method: calls that take vectors as arguments are
-    // not reliably inlined in a method this large, and a vector that escapes is boxed.
+    if (rows == MR && cols == NR && alpha == 1f && (beta == 0f || beta == 1f)) {
+      // The common full tiles, stored in place. Only Vector API calls here: they are always
+      // inlined, where a helper taking vectors may not be in a method this large, and a vector
+      // that escapes is boxed.
+      if (beta == 1f) {
+        c00 = c00.add(FloatVector.fromArray(S, c, ci));
+        c01 = c01.add(FloatVector.fromArray(S, c, ci + LANES));
+        c10 = c10.add(FloatVector.fromArray(S, c, ci + ldc));
+        c11 = c11.add(FloatVector.fromArray(S, c, ci + ldc + LANES));
+        c20 = c20.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+        c21 = c21.add(FloatVector.fromArray(S, c, ci + 2 * ldc + LANES));
+        c30 = c30.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+        c31 = c31.add(FloatVector.fromArray(S, c, ci + 3 * ldc + LANES));
+        c40 = c40.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+        c41 = c41.add(FloatVector.fromArray(S, c, ci + 4 * ldc + LANES));
+        c50 = c50.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+        c51 = c51.add(FloatVector.fromArray(S, c, ci + 5 * ldc + LANES));
+      }
+      c00.intoArray(c, ci);
+      c01.intoArray(c, ci + LANES);
+      c10.intoArray(c, ci + ldc);
+      c11.intoArray(c, ci + ldc + LANES);
+      c20.intoArray(c, ci + 2 * ldc);
+      c21.intoArray(c, ci + 2 * ldc + LANES);
+      c30.intoArray(c, ci + 3 * ldc);
+      c31.intoArray(c, ci + 3 * ldc + LANES);
+      c40.intoArray(c, ci + 4 * ldc);
+      c41.intoArray(c, ci + 4 * ldc + LANES);
+      c50.intoArray(c, ci + 5 * ldc);
+      c51.intoArray(c, ci + 5 * ldc + LANES);
+      return;
+    }
+    // Other tiles: spill to scratch and finish in a second method.
     c00.intoArray(tile, 0);
     c01.intoArray(tile, LANES);
     c10.intoArray(tile, NR);
@@ -278,6 +344,50 @@ final class VectorGemm implements GemmKernel {
     } else {
       flushEdge(tile, c, ci, ldc, rows, cols, alpha, beta);
     }
+  }
+
+  /**
+   * {@link #micro} for an edge panel at most one vector wide: half the multiply-adds, where the
+   * full tile would compute (and discard) up to {@code NR − 1} padding columns.
+   */
+  private static void microNarrow(
+      int kc,
+      float[] ap,
+      int ai,
+      float[] bp,
+      int bi,
+      int bs,
+      float[] c,
+      int ci,
+      int ldc,
+      int rows,
+      int cols,
+      float alpha,
+      float beta,
+      float[] tile) {
+    FloatVector c0 = FloatVector.zero(S);
+    FloatVector c1 = c0;
+    FloatVector c2 = c0;
+    FloatVector c3 = c0;
+    FloatVector c4 = c0;
+    FloatVector c5 = c0;
+    for (int p = 0; p < kc; p++) {
+      int pa = ai + p * MR;
+      FloatVector y = FloatVector.fromArray(S, bp, bi + p * bs);
+      c0 = FloatVector.broadcast(S, ap[pa]).fma(y, c0);
+      c1 = FloatVector.broadcast(S, ap[pa + 1]).fma(y, c1);
+      c2 = FloatVector.broadcast(S, ap[pa + 2]).fma(y, c2);
+      c3 = FloatVector.broadcast(S, ap[pa + 3]).fma(y, c3);
+      c4 = FloatVector.broadcast(S, ap[pa + 4]).fma(y, c4);
+      c5 = FloatVector.broadcast(S, ap[pa + 5]).fma(y, c5);
+    }
+    c0.intoArray(tile, 0);
+    c1.intoArray(tile, NR);
+    c2.intoArray(tile, 2 * NR);
+    c3.intoArray(tile, 3 * NR);
+    c4.intoArray(tile, 4 * NR);
+    c5.intoArray(tile, 5 * NR);
+    flushEdge(tile, c, ci, ldc, rows, cols, alpha, beta);
   }
 
   /** {@code C[r][0..NR) = alpha · tile[r] + beta · C[r]} for the first {@code rows} rows. */
@@ -311,170 +421,6 @@ final class VectorGemm implements GemmKernel {
         c[row + j] = alpha * tile[t + j] + old;
       }
     }
-  }
-
-  /**
-   * {@code C[i][j] = alpha · Σ_p A[i][p]·B[j][p] + beta · C[i][j]} with A stored {@code m × k} and
-   * B stored {@code n × k}, in 4 × 3 blocks of vector dot products (twelve accumulators, seven
-   * loads per twelve FMAs), remainders one dot product at a time.
-   */
-  private static void dots(
-      int r0,
-      int r1,
-      int n,
-      int k,
-      float alpha,
-      float[] a,
-      int aOff,
-      int lda,
-      float[] b,
-      int bOff,
-      int ldb,
-      float beta,
-      float[] c,
-      int cOff,
-      int ldc) {
-    int kv = k - k % LANES;
-    int i = r0;
-    for (; i + 4 <= r1; i += 4) {
-      int a0 = aOff + i * lda;
-      int j = 0;
-      for (; j + 3 <= n; j += 3) {
-        dotBlock(
-            k, kv, a, a0, lda, b, bOff + j * ldb, ldb, c, cOff + i * ldc + j, ldc, alpha, beta);
-      }
-      for (; j < n; j++) {
-        for (int r = 0; r < 4; r++) {
-          int at = cOff + (i + r) * ldc + j;
-          c[at] = finish(alpha, dot(k, kv, a, a0 + r * lda, b, bOff + j * ldb), beta, c[at]);
-        }
-      }
-    }
-    for (; i < r1; i++) {
-      for (int j = 0; j < n; j++) {
-        int at = cOff + i * ldc + j;
-        c[at] = finish(alpha, dot(k, kv, a, aOff + i * lda, b, bOff + j * ldb), beta, c[at]);
-      }
-    }
-  }
-
-  private static void dotBlock(
-      int k,
-      int kv,
-      float[] a,
-      int a0,
-      int lda,
-      float[] b,
-      int b0,
-      int ldb,
-      float[] c,
-      int ci,
-      int ldc,
-      float alpha,
-      float beta) {
-    int a1 = a0 + lda;
-    int a2 = a1 + lda;
-    int a3 = a2 + lda;
-    int b1 = b0 + ldb;
-    int b2 = b1 + ldb;
-    FloatVector s00 = FloatVector.zero(S);
-    FloatVector s01 = s00;
-    FloatVector s02 = s00;
-    FloatVector s10 = s00;
-    FloatVector s11 = s00;
-    FloatVector s12 = s00;
-    FloatVector s20 = s00;
-    FloatVector s21 = s00;
-    FloatVector s22 = s00;
-    FloatVector s30 = s00;
-    FloatVector s31 = s00;
-    FloatVector s32 = s00;
-    for (int p = 0; p < kv; p += LANES) {
-      FloatVector y0 = FloatVector.fromArray(S, b, b0 + p);
-      FloatVector y1 = FloatVector.fromArray(S, b, b1 + p);
-      FloatVector y2 = FloatVector.fromArray(S, b, b2 + p);
-      FloatVector x = FloatVector.fromArray(S, a, a0 + p);
-      s00 = x.fma(y0, s00);
-      s01 = x.fma(y1, s01);
-      s02 = x.fma(y2, s02);
-      x = FloatVector.fromArray(S, a, a1 + p);
-      s10 = x.fma(y0, s10);
-      s11 = x.fma(y1, s11);
-      s12 = x.fma(y2, s12);
-      x = FloatVector.fromArray(S, a, a2 + p);
-      s20 = x.fma(y0, s20);
-      s21 = x.fma(y1, s21);
-      s22 = x.fma(y2, s22);
-      x = FloatVector.fromArray(S, a, a3 + p);
-      s30 = x.fma(y0, s30);
-      s31 = x.fma(y1, s31);
-      s32 = x.fma(y2, s32);
-    }
-    float t00 = s00.reduceLanes(VectorOperators.ADD);
-    float t01 = s01.reduceLanes(VectorOperators.ADD);
-    float t02 = s02.reduceLanes(VectorOperators.ADD);
-    float t10 = s10.reduceLanes(VectorOperators.ADD);
-    float t11 = s11.reduceLanes(VectorOperators.ADD);
-    float t12 = s12.reduceLanes(VectorOperators.ADD);
-    float t20 = s20.reduceLanes(VectorOperators.ADD);
-    float t21 = s21.reduceLanes(VectorOperators.ADD);
-    float t22 = s22.reduceLanes(VectorOperators.ADD);
-    float t30 = s30.reduceLanes(VectorOperators.ADD);
-    float t31 = s31.reduceLanes(VectorOperators.ADD);
-    float t32 = s32.reduceLanes(VectorOperators.ADD);
-    for (int p = kv; p < k; p++) {
-      float y0 = b[b0 + p];
-      float y1 = b[b1 + p];
-      float y2 = b[b2 + p];
-      float x0 = a[a0 + p];
-      float x1 = a[a1 + p];
-      float x2 = a[a2 + p];
-      float x3 = a[a3 + p];
-      t00 += x0 * y0;
-      t01 += x0 * y1;
-      t02 += x0 * y2;
-      t10 += x1 * y0;
-      t11 += x1 * y1;
-      t12 += x1 * y2;
-      t20 += x2 * y0;
-      t21 += x2 * y1;
-      t22 += x2 * y2;
-      t30 += x3 * y0;
-      t31 += x3 * y1;
-      t32 += x3 * y2;
-    }
-    c[ci] = finish(alpha, t00, beta, c[ci]);
-    c[ci + 1] = finish(alpha, t01, beta, c[ci + 1]);
-    c[ci + 2] = finish(alpha, t02, beta, c[ci + 2]);
-    int r = ci + ldc;
-    c[r] = finish(alpha, t10, beta, c[r]);
-    c[r + 1] = finish(alpha, t11, beta, c[r + 1]);
-    c[r + 2] = finish(alpha, t12, beta, c[r + 2]);
-    r += ldc;
-    c[r] = finish(alpha, t20, beta, c[r]);
-    c[r + 1] = finish(alpha, t21, beta, c[r + 1]);
-    c[r + 2] = finish(alpha, t22, beta, c[r + 2]);
-    r += ldc;
-    c[r] = finish(alpha, t30, beta, c[r]);
-    c[r + 1] = finish(alpha, t31, beta, c[r + 1]);
-    c[r + 2] = finish(alpha, t32, beta, c[r + 2]);
-  }
-
-  private static float dot(int k, int kv, float[] a, int ai, float[] b, int bi) {
-    FloatVector s = FloatVector.zero(S);
-    for (int p = 0; p < kv; p += LANES) {
-      s = FloatVector.fromArray(S, a, ai + p).fma(FloatVector.fromArray(S, b, bi + p), s);
-    }
-    float t = s.reduceLanes(VectorOperators.ADD);
-    for (int p = kv; p < k; p++) {
-      t += a[ai + p] * b[bi + p];
-    }
-    return t;
-  }
-
-  /** {@code alpha·sum + beta·old}, not reading {@code old} when beta is 0 (it may be NaN). */
-  private static float finish(float alpha, float sum, float beta, float old) {
-    return beta == 0f ? alpha * sum : alpha * sum + beta * old;
   }
 
   /**

@@ -24,6 +24,12 @@ class GemmDriverTest {
     check(GemmOp.of(true, true, 97, 13, 200, 1f, 1f), 2, 0, 1);
     check(GemmOp.of(false, false, 1, 1, 1, 1f, 0f), 0, 0, 0);
     check(GemmOp.of(false, false, 5, 33, 70, 1f, 0f), 0, 0, 0);
+    // Large enough that the vector kernel's products are split between threads.
+    check(GemmOp.of(false, false, 6, 2001, 300, 1f, 0f), 0, 0, 0);
+    check(GemmOp.of(false, true, 7, 1500, 333, 1f, 1f), 1, 1, 1);
+    check(GemmOp.of(true, false, 503, 40, 101, 1f, 0f), 0, 0, 0);
+    check(
+        GemmOp.of(false, false, 16, 401, 150, 1f, 0f).batched(3, 0, 150 * 401, 16 * 401), 0, 0, 0);
   }
 
   @Test
@@ -42,6 +48,10 @@ class GemmDriverTest {
     for (int batch : new int[] {2, 3, 7, 64}) {
       check(GemmOp.of(false, true, 16, 150, 100, 1f, 1f).batched(batch, 1600, 15000, 0), 1, 0, 2);
       check(GemmOp.of(true, false, 7, 9, 30, 0.5f, 0f).batched(batch, 210, 270, 0), 0, 3, 0);
+      // LeNet conv1's weight gradient, and remainders of the 4 × 3 dot block and of the vector.
+      check(
+          GemmOp.of(false, true, 6, 25, 784, 1f, 1f).batched(batch, 6 * 784, 25 * 784, 0), 0, 0, 0);
+      check(GemmOp.of(false, true, 7, 26, 50, 2f, 0.5f).batched(batch, 400, 1400, 0), 2, 1, 3);
     }
   }
 

@@ -1,0 +1,256 @@
+package io.vigil.engine.backend;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The Vector API kernel for {@code A·Bᵀ} with few rows and a long {@code k}, as dot products along
+ * the rows of A ({@code m × k}) and B ({@code n × k}), both contiguous: a convolution's weight
+ * gradient {@code dW = dY·colsᵀ} ({@code 6 × 25 × 784} for LeNet's conv1) would spend longer
+ * transposing B into {@link VectorGemm}'s panels than multiplying. {@link VectorGemm} calls it;
+ * like that class it needs {@code --add-modules jdk.incubator.vector}.
+ */
+final class VectorDotGemm {
+
+  private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+  private static final int LANES = S.length();
+
+  private VectorDotGemm() {}
+
+  /**
+   * {@code C[i][j] = alpha · Σ_p A[i][p]·B[j][p] + beta · C[i][j]} with A stored {@code m × k} and
+   * B stored {@code n × k}, in 4 × 3 blocks of vector dot products (twelve accumulators, seven
+   * loads per twelve FMAs), remainders one dot product at a time.
+   */
+  static void gemm(
+      int r0,
+      int r1,
+      int n,
+      int k,
+      float alpha,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float beta,
+      float[] c,
+      int cOff,
+      int ldc) {
+    gemmSum(r0, r1, n, k, alpha, a, aOff, lda, 0, b, bOff, ldb, 0, 1, beta, c, cOff, ldc);
+  }
+
+  /**
+   * {@code C = alpha · Σ_img A_img·B_imgᵀ + beta · C} over {@code count} pairs {@code strideA} and
+   * {@code strideB} floats apart: one long dot product per element of C across all the images, so
+   * the horizontal sums and the writes to C happen once per batch, not once per image.
+   */
+  static void gemmSum(
+      int r0,
+      int r1,
+      int n,
+      int k,
+      float alpha,
+      float[] a,
+      int aOff,
+      int lda,
+      int strideA,
+      float[] b,
+      int bOff,
+      int ldb,
+      int strideB,
+      int count,
+      float beta,
+      float[] c,
+      int cOff,
+      int ldc) {
+    int kv = k - k % LANES;
+    int i = r0;
+    for (; i + 4 <= r1; i += 4) {
+      int a0 = aOff + i * lda;
+      int j = 0;
+      for (; j + 3 <= n; j += 3) {
+        dotBlock(
+            k,
+            kv,
+            a,
+            a0,
+            lda,
+            strideA,
+            b,
+            bOff + j * ldb,
+            ldb,
+            strideB,
+            count,
+            c,
+            cOff + i * ldc + j,
+            ldc,
+            alpha,
+            beta);
+      }
+      for (; j < n; j++) {
+        for (int r = 0; r < 4; r++) {
+          int at = cOff + (i + r) * ldc + j;
+          float sum = dot(k, kv, a, a0 + r * lda, strideA, b, bOff + j * ldb, strideB, count);
+          c[at] = finish(alpha, sum, beta, c[at]);
+        }
+      }
+    }
+    for (; i < r1; i++) {
+      for (int j = 0; j < n; j++) {
+        int at = cOff + i * ldc + j;
+        float sum = dot(k, kv, a, aOff + i * lda, strideA, b, bOff + j * ldb, strideB, count);
+        c[at] = finish(alpha, sum, beta, c[at]);
+      }
+    }
+  }
+
+  private static void dotBlock(
+      int k,
+      int kv,
+      float[] a,
+      int a0,
+      int lda,
+      int strideA,
+      float[] b,
+      int b0,
+      int ldb,
+      int strideB,
+      int count,
+      float[] c,
+      int ci,
+      int ldc,
+      float alpha,
+      float beta) {
+    FloatVector s00 = FloatVector.zero(S);
+    FloatVector s01 = s00;
+    FloatVector s02 = s00;
+    FloatVector s10 = s00;
+    FloatVector s11 = s00;
+    FloatVector s12 = s00;
+    FloatVector s20 = s00;
+    FloatVector s21 = s00;
+    FloatVector s22 = s00;
+    FloatVector s30 = s00;
+    FloatVector s31 = s00;
+    FloatVector s32 = s00;
+    // One flat loop over (image, pv): accumulators carried through a nested loop are not kept in
+    // registers by C2 (JDK 17), and the kernel drops to a few GFLOP/s.
+    int xa = a0;
+    int yb = b0;
+    int pv = 0;
+    for (int step = 0, steps = count * (kv / LANES); step < steps; step++) {
+      FloatVector y0 = FloatVector.fromArray(S, b, yb + pv);
+      FloatVector y1 = FloatVector.fromArray(S, b, yb + ldb + pv);
+      FloatVector y2 = FloatVector.fromArray(S, b, yb + 2 * ldb + pv);
+      FloatVector x = FloatVector.fromArray(S, a, xa + pv);
+      s00 = x.fma(y0, s00);
+      s01 = x.fma(y1, s01);
+      s02 = x.fma(y2, s02);
+      x = FloatVector.fromArray(S, a, xa + lda + pv);
+      s10 = x.fma(y0, s10);
+      s11 = x.fma(y1, s11);
+      s12 = x.fma(y2, s12);
+      x = FloatVector.fromArray(S, a, xa + 2 * lda + pv);
+      s20 = x.fma(y0, s20);
+      s21 = x.fma(y1, s21);
+      s22 = x.fma(y2, s22);
+      x = FloatVector.fromArray(S, a, xa + 3 * lda + pv);
+      s30 = x.fma(y0, s30);
+      s31 = x.fma(y1, s31);
+      s32 = x.fma(y2, s32);
+      pv += LANES;
+      if (pv == kv) {
+        pv = 0;
+        xa += strideA;
+        yb += strideB;
+      }
+    }
+    float t00 = s00.reduceLanes(VectorOperators.ADD);
+    float t01 = s01.reduceLanes(VectorOperators.ADD);
+    float t02 = s02.reduceLanes(VectorOperators.ADD);
+    float t10 = s10.reduceLanes(VectorOperators.ADD);
+    float t11 = s11.reduceLanes(VectorOperators.ADD);
+    float t12 = s12.reduceLanes(VectorOperators.ADD);
+    float t20 = s20.reduceLanes(VectorOperators.ADD);
+    float t21 = s21.reduceLanes(VectorOperators.ADD);
+    float t22 = s22.reduceLanes(VectorOperators.ADD);
+    float t30 = s30.reduceLanes(VectorOperators.ADD);
+    float t31 = s31.reduceLanes(VectorOperators.ADD);
+    float t32 = s32.reduceLanes(VectorOperators.ADD);
+    for (int img = 0; kv < k && img < count; img++) {
+      int x0 = a0 + img * strideA;
+      int y0i = b0 + img * strideB;
+      for (int p = kv; p < k; p++) {
+        float y0 = b[y0i + p];
+        float y1 = b[y0i + ldb + p];
+        float y2 = b[y0i + 2 * ldb + p];
+        float v0 = a[x0 + p];
+        float v1 = a[x0 + lda + p];
+        float v2 = a[x0 + 2 * lda + p];
+        float v3 = a[x0 + 3 * lda + p];
+        t00 += v0 * y0;
+        t01 += v0 * y1;
+        t02 += v0 * y2;
+        t10 += v1 * y0;
+        t11 += v1 * y1;
+        t12 += v1 * y2;
+        t20 += v2 * y0;
+        t21 += v2 * y1;
+        t22 += v2 * y2;
+        t30 += v3 * y0;
+        t31 += v3 * y1;
+        t32 += v3 * y2;
+      }
+    }
+    c[ci] = finish(alpha, t00, beta, c[ci]);
+    c[ci + 1] = finish(alpha, t01, beta, c[ci + 1]);
+    c[ci + 2] = finish(alpha, t02, beta, c[ci + 2]);
+    int r = ci + ldc;
+    c[r] = finish(alpha, t10, beta, c[r]);
+    c[r + 1] = finish(alpha, t11, beta, c[r + 1]);
+    c[r + 2] = finish(alpha, t12, beta, c[r + 2]);
+    r += ldc;
+    c[r] = finish(alpha, t20, beta, c[r]);
+    c[r + 1] = finish(alpha, t21, beta, c[r + 1]);
+    c[r + 2] = finish(alpha, t22, beta, c[r + 2]);
+    r += ldc;
+    c[r] = finish(alpha, t30, beta, c[r]);
+    c[r + 1] = finish(alpha, t31, beta, c[r + 1]);
+    c[r + 2] = finish(alpha, t32, beta, c[r + 2]);
+  }
+
+  private static float dot(
+      int k, int kv, float[] a, int ai, int strideA, float[] b, int bi, int strideB, int count) {
+    // Flat over (image, p), as in dotBlock.
+    FloatVector s = FloatVector.zero(S);
+    int x = ai;
+    int y = bi;
+    int p = 0;
+    for (int step = 0, steps = count * (kv / LANES); step < steps; step++) {
+      s = FloatVector.fromArray(S, a, x + p).fma(FloatVector.fromArray(S, b, y + p), s);
+      p += LANES;
+      if (p == kv) {
+        p = 0;
+        x += strideA;
+        y += strideB;
+      }
+    }
+    float t = 0f;
+    for (int img = 0; kv < k && img < count; img++) {
+      int xi = ai + img * strideA;
+      int yi = bi + img * strideB;
+      for (int q = kv; q < k; q++) {
+        t += a[xi + q] * b[yi + q];
+      }
+    }
+    return s.reduceLanes(VectorOperators.ADD) + t;
+  }
+
+  /** {@code alpha·sum + beta·old}, not reading {@code old} when beta is 0 (it may be NaN). */
+  private static float finish(float alpha, float sum, float beta, float old) {
+    return beta == 0f ? alpha * sum : alpha * sum + beta * old;
+  }
+}
