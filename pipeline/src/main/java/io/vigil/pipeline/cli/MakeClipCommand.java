@@ -38,7 +38,7 @@ final class MakeClipCommand implements Callable<Integer> {
   Path data = FashionMnist.DEFAULT_DIR;
 
   @Option(names = "--items", description = "Test images to show. Default: ${DEFAULT-VALUE}")
-  int items = 500;
+  int items = 1000;
 
   @Option(names = "--first", description = "Index of the first test image. Default: 0")
   Integer first;
