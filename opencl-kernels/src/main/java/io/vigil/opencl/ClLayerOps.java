@@ -1,10 +1,11 @@
 package io.vigil.opencl;
 
-import static io.vigil.opencl.ClChecks.requireChannels;
-import static io.vigil.opencl.ClChecks.requireImages;
-import static io.vigil.opencl.ClChecks.requireSameSize;
+import static io.vigil.engine.backend.BackendChecks.requireChannels;
+import static io.vigil.engine.backend.BackendChecks.requireImages;
+import static io.vigil.engine.backend.BackendChecks.requireSameSize;
 
 import io.vigil.engine.backend.ActivationKind;
+import io.vigil.engine.backend.BackendChecks;
 import io.vigil.engine.backend.Lrn;
 import io.vigil.engine.backend.PoolKind;
 import io.vigil.engine.backend.Window2d;
@@ -97,27 +98,9 @@ abstract sealed class ClLayerOps extends ClOps permits OpenClBackend {
   @Override
   public synchronized void copyChannels(
       Tensor src, int srcChannel, Tensor dst, int dstChannel, int channels) {
+    BackendChecks.checkChannelCopy(src, srcChannel, dst, dstChannel, channels);
     Shape s = src.shape();
     Shape d = dst.shape();
-    if (s.n() != d.n()
-        || s.plane() != d.plane()
-        || srcChannel < 0
-        || dstChannel < 0
-        || channels < 0
-        || srcChannel + channels > s.c()
-        || dstChannel + channels > d.c()) {
-      throw new IllegalArgumentException(
-          "copy channels: cannot copy "
-              + channels
-              + " channels from channel "
-              + srcChannel
-              + " of "
-              + s
-              + " to channel "
-              + dstChannel
-              + " of "
-              + d);
-    }
     int total = s.n() * channels * s.plane();
     tensor(launch(ELEMENTWISE, "copy_channels"), src)
         .i(s.c())

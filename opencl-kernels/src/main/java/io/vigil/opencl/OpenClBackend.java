@@ -1,11 +1,11 @@
 package io.vigil.opencl;
 
-import static io.vigil.opencl.ClChecks.checkArray;
-import static io.vigil.opencl.ClChecks.checkLabel;
-import static io.vigil.opencl.ClChecks.checkRange;
-import static io.vigil.opencl.ClChecks.checkSpan;
-import static io.vigil.opencl.ClChecks.requireImages;
-import static io.vigil.opencl.ClChecks.requireSameSize;
+import static io.vigil.engine.backend.BackendChecks.checkArray;
+import static io.vigil.engine.backend.BackendChecks.checkLabel;
+import static io.vigil.engine.backend.BackendChecks.checkRange;
+import static io.vigil.engine.backend.BackendChecks.checkSpan;
+import static io.vigil.engine.backend.BackendChecks.requireImages;
+import static io.vigil.engine.backend.BackendChecks.requireSameSize;
 import static org.lwjgl.opencl.CL10.clEnqueueReadBuffer;
 import static org.lwjgl.opencl.CL10.clEnqueueWriteBuffer;
 

@@ -1,9 +1,9 @@
 package io.vigil.engine.backend;
 
-import static io.vigil.engine.backend.CpuChecks.checkRange;
-import static io.vigil.engine.backend.CpuChecks.checkSpan;
-import static io.vigil.engine.backend.CpuChecks.requireImages;
-import static io.vigil.engine.backend.CpuChecks.requireSameSize;
+import static io.vigil.engine.backend.BackendChecks.checkRange;
+import static io.vigil.engine.backend.BackendChecks.checkSpan;
+import static io.vigil.engine.backend.BackendChecks.requireImages;
+import static io.vigil.engine.backend.BackendChecks.requireSameSize;
 
 import io.vigil.engine.tensor.IntTensor;
 import io.vigil.engine.tensor.Shape;

@@ -1,9 +1,9 @@
 package io.vigil.engine.backend;
 
-import static io.vigil.engine.backend.CpuChecks.checkLabel;
-import static io.vigil.engine.backend.CpuChecks.requireChannels;
-import static io.vigil.engine.backend.CpuChecks.requireImages;
-import static io.vigil.engine.backend.CpuChecks.requireSameSize;
+import static io.vigil.engine.backend.BackendChecks.checkLabel;
+import static io.vigil.engine.backend.BackendChecks.requireChannels;
+import static io.vigil.engine.backend.BackendChecks.requireImages;
+import static io.vigil.engine.backend.BackendChecks.requireSameSize;
 
 import io.vigil.engine.tensor.IntTensor;
 import io.vigil.engine.tensor.Shape;
@@ -181,27 +181,9 @@ abstract sealed class CpuLayerOps implements Backend permits CpuBackend {
 
   @Override
   public void copyChannels(Tensor src, int srcChannel, Tensor dst, int dstChannel, int channels) {
+    BackendChecks.checkChannelCopy(src, srcChannel, dst, dstChannel, channels);
     Shape s = src.shape();
     Shape d = dst.shape();
-    if (s.n() != d.n()
-        || s.plane() != d.plane()
-        || srcChannel < 0
-        || dstChannel < 0
-        || channels < 0
-        || srcChannel + channels > s.c()
-        || dstChannel + channels > d.c()) {
-      throw new IllegalArgumentException(
-          "copy channels: cannot copy "
-              + channels
-              + " channels from channel "
-              + srcChannel
-              + " of "
-              + s
-              + " to channel "
-              + dstChannel
-              + " of "
-              + d);
-    }
     CpuActivationOps.copyChannels(
         data(src),
         src.offset(),
