@@ -40,4 +40,14 @@ public final class OpenClBackendProvider implements BackendProvider {
   public Backend create(String deviceSpec) {
     return OpenClBackend.create(deviceSpec);
   }
+
+  @Override
+  public void tune(
+      String deviceSpec,
+      boolean write,
+      double secondsPerShape,
+      java.util.function.Consumer<String> out)
+      throws java.io.IOException {
+    OpenClTuner.run(deviceSpec, write, secondsPerShape, out);
+  }
 }

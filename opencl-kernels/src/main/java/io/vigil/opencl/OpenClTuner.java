@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 
 /**
  * Finds the GEMM tuning values for one device by trying them ({@code vigil tune}): every {@code
@@ -168,8 +169,39 @@ public final class OpenClTuner {
   }
 
   /**
+   * Tunes the device {@code spec} names, reporting every trial to {@code out}, and with {@code
+   * write} stores the best row in the user's tuning table ({@link TuningTable#userFile()}).
+   *
+   * @param secondsPerShape time spent timing each candidate on each shape
+   */
+  public static void run(String spec, boolean write, double secondsPerShape, Consumer<String> out)
+      throws IOException {
+    OpenClDevice device = OpenClDevices.choose(spec);
+    OpenClTuner tuner = new OpenClTuner(device, secondsPerShape);
+    out.accept("# tuning " + device.describe());
+    List<Trial> vec = tuner.tune(Map.of(), vecCandidates(), vecShapes());
+    vec.forEach(
+        t ->
+            out.accept(
+                String.format(Locale.ROOT, "gemm_vec %s: %.1f GFLOP/s", t.values(), t.gflops())));
+    List<Trial> dot = tuner.tune(vec.get(0).values(), dotCandidates(), dotShapes());
+    dot.forEach(
+        t ->
+            out.accept(
+                String.format(Locale.ROOT, "gemm_nt %s: %.1f GFLOP/s", t.values(), t.gflops())));
+    Map<String, String> best = new LinkedHashMap<>(vec.get(0).values());
+    best.putAll(dot.get(0).values());
+    out.accept("best: " + device.name() + " | " + TuningTable.pairs(best));
+    if (write) {
+      Path file = TuningTable.userFile();
+      writeRow(file, device.name(), best);
+      out.accept("written to " + file);
+    }
+  }
+
+  /**
    * {@code OpenClTuner [DEVICE] [--write]}: tunes the device, prints every trial, and with {@code
-   * --write} stores the best row in the user's tuning table.
+   * --write} stores the best row in the user's tuning table. Same as {@code vigil tune}.
    */
   public static void main(String[] args) throws IOException {
     String spec = "";
@@ -181,22 +213,6 @@ public final class OpenClTuner {
         spec = a;
       }
     }
-    OpenClDevice device = OpenClDevices.choose(spec);
-    OpenClTuner tuner = new OpenClTuner(device, 0.5);
-    System.out.println("# tuning " + device.describe());
-    List<Trial> vec = tuner.tune(Map.of(), vecCandidates(), vecShapes());
-    vec.forEach(
-        t -> System.out.printf(Locale.ROOT, "gemm_vec %s: %.1f GFLOP/s%n", t.values(), t.gflops()));
-    List<Trial> dot = tuner.tune(vec.get(0).values(), dotCandidates(), dotShapes());
-    dot.forEach(
-        t -> System.out.printf(Locale.ROOT, "gemm_nt %s: %.1f GFLOP/s%n", t.values(), t.gflops()));
-    Map<String, String> best = new LinkedHashMap<>(vec.get(0).values());
-    best.putAll(dot.get(0).values());
-    System.out.println("best: " + device.name() + " | " + TuningTable.pairs(best));
-    if (write) {
-      Path file = TuningTable.userFile();
-      writeRow(file, device.name(), best);
-      System.out.println("written to " + file);
-    }
+    run(spec, write, 0.5, System.out::println);
   }
 }

@@ -31,4 +31,20 @@ public interface BackendProvider {
    * @throws RuntimeException with a clear message when the backend or the device is unavailable
    */
   Backend create(String deviceSpec);
+
+  /**
+   * Tries this backend's tuning parameters on the device {@code deviceSpec} names, reporting each
+   * trial to {@code out}; with {@code write}, stores the best in the user's tuning table. Spends
+   * about {@code secondsPerShape} on each candidate and shape.
+   *
+   * @throws UnsupportedOperationException when the backend has nothing to tune
+   */
+  default void tune(
+      String deviceSpec,
+      boolean write,
+      double secondsPerShape,
+      java.util.function.Consumer<String> out)
+      throws java.io.IOException {
+    throw new UnsupportedOperationException("backend '" + name() + "' has nothing to tune");
+  }
 }

@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       MakeClipCommand.class,
       ModelCommand.class,
       DevicesCommand.class,
+      TuneCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -75,4 +75,18 @@ class DeviceOptionTest {
     assertTrue(
         err.toString().contains("cuda") && err.toString().contains("opencl"), err.toString());
   }
+
+  @Test
+  void tuneTimesTheCandidatesAndNamesTheBest() {
+    assertEquals(
+        0, run("tune", "--device", "opencl:0", "--seconds-per-trial", "0.01"), err.toString());
+    assertTrue(out.toString().contains("gemm_vec"), out.toString());
+    assertTrue(out.toString().contains("best: "), out.toString());
+  }
+
+  @Test
+  void tuneOfTheCpuSaysWhatCanBeTuned() {
+    assertEquals(Main.FAILED, run("tune", "--device", "cpu"));
+    assertTrue(err.toString().contains("opencl"), err.toString());
+  }
 }
