@@ -12,51 +12,79 @@ final class CpuWindowOps {
 
   static void im2col(float[] x, int xOff, Window2d g, float[] cols, int colOff) {
     int positions = g.positions();
+    int outW = g.outW();
+    int strideW = g.strideW();
     int row = 0;
     for (int c = 0; c < g.channels(); c++) {
       int plane = xOff + c * g.height() * g.width();
       for (int dy = 0; dy < g.kernelH(); dy++) {
         for (int dx = 0; dx < g.kernelW(); dx++, row++) {
           int dst = colOff + row * positions;
+          // Column ox reads input column ox·S + base; only [lo, hi) fall inside the image, so
+          // the inner loop needs no bounds test (and is a plain copy at stride 1).
+          int base = dx * g.dilationW() - g.padW();
+          int lo = firstInside(base, strideW, outW);
+          int hi = endInside(base, strideW, g.width(), outW, lo);
           for (int oy = 0; oy < g.outH(); oy++) {
             int y = oy * g.strideH() - g.padH() + dy * g.dilationH();
-            int d = dst + oy * g.outW();
+            int d = dst + oy * outW;
             if (y < 0 || y >= g.height()) {
-              Arrays.fill(cols, d, d + g.outW(), 0f);
+              Arrays.fill(cols, d, d + outW, 0f);
               continue;
             }
-            int src = plane + y * g.width();
-            for (int ox = 0; ox < g.outW(); ox++) {
-              int xx = ox * g.strideW() - g.padW() + dx * g.dilationW();
-              cols[d + ox] = xx >= 0 && xx < g.width() ? x[src + xx] : 0f;
+            int src = plane + y * g.width() + base;
+            Arrays.fill(cols, d, d + lo, 0f);
+            if (strideW == 1) {
+              System.arraycopy(x, src + lo, cols, d + lo, hi - lo);
+            } else {
+              for (int ox = lo; ox < hi; ox++) {
+                cols[d + ox] = x[src + ox * strideW];
+              }
             }
+            Arrays.fill(cols, d + hi, d + outW, 0f);
           }
         }
       }
     }
   }
 
+  /** The first output column whose input column {@code ox·stride + base} is ≥ 0. */
+  private static int firstInside(int base, int stride, int outW) {
+    return base >= 0 ? 0 : Math.min(outW, (-base + stride - 1) / stride);
+  }
+
+  /**
+   * One past the last output column whose input column is {@code < width} (at least {@code lo}).
+   */
+  private static int endInside(int base, int stride, int width, int outW, int lo) {
+    int span = width - base;
+    int end = span <= 0 ? 0 : Math.min(outW, (span + stride - 1) / stride);
+    return Math.max(lo, end);
+  }
+
   static void col2im(float[] cols, int colOff, Window2d g, float[] x, int xOff) {
     Arrays.fill(x, xOff, xOff + g.inPerImage(), 0f);
     int positions = g.positions();
+    int outW = g.outW();
+    int strideW = g.strideW();
     int row = 0;
     for (int c = 0; c < g.channels(); c++) {
       int plane = xOff + c * g.height() * g.width();
       for (int dy = 0; dy < g.kernelH(); dy++) {
         for (int dx = 0; dx < g.kernelW(); dx++, row++) {
           int src = colOff + row * positions;
+          int base = dx * g.dilationW() - g.padW();
+          int lo = firstInside(base, strideW, outW);
+          int hi = endInside(base, strideW, g.width(), outW, lo);
           for (int oy = 0; oy < g.outH(); oy++) {
             int y = oy * g.strideH() - g.padH() + dy * g.dilationH();
             if (y < 0 || y >= g.height()) {
               continue;
             }
-            int dst = plane + y * g.width();
-            int s = src + oy * g.outW();
-            for (int ox = 0; ox < g.outW(); ox++) {
-              int xx = ox * g.strideW() - g.padW() + dx * g.dilationW();
-              if (xx >= 0 && xx < g.width()) {
-                x[dst + xx] += cols[s + ox];
-              }
+            int dst = plane + y * g.width() + base;
+            int s = src + oy * outW;
+            for (int ox = lo; ox < hi; ox++) {
+              x[dst + ox * strideW] += cols[s + ox];
             }
           }
         }
@@ -66,6 +94,10 @@ final class CpuWindowOps {
 
   static void maxPoolForward(
       float[] x, int xOff, Window2d g, float[] out, int outOff, int[] switches, int swOff) {
+    if (isUnpadded2x2(g)) {
+      maxPool2x2(x, xOff, g, out, outOff, switches, swOff);
+      return;
+    }
     int j = 0;
     for (int c = 0; c < g.channels(); c++) {
       int planeIndex = c * g.height() * g.width();
@@ -99,6 +131,56 @@ final class CpuWindowOps {
     int count = g.outPerImage();
     for (int j = 0; j < count; j++) {
       dIn[inOff + switches[swOff + j]] += dOut[outOff + j];
+    }
+  }
+
+  /** A 2×2 window without padding whose every window lies inside the image (LeNet's pools). */
+  private static boolean isUnpadded2x2(Window2d g) {
+    return g.kernelH() == 2
+        && g.kernelW() == 2
+        && g.padH() == 0
+        && g.padW() == 0
+        && g.dilationH() == 1
+        && g.dilationW() == 1
+        && (g.outH() - 1) * g.strideH() + 2 <= g.height()
+        && (g.outW() - 1) * g.strideW() + 2 <= g.width();
+  }
+
+  /**
+   * {@link #maxPoolForward} for {@link #isUnpadded2x2} windows: the four inputs compared in the
+   * general loop's order (row by row), so ties and switches are the same, without bounds tests.
+   */
+  private static void maxPool2x2(
+      float[] x, int xOff, Window2d g, float[] out, int outOff, int[] switches, int swOff) {
+    int w = g.width();
+    int j = 0;
+    for (int c = 0; c < g.channels(); c++) {
+      int planeIndex = c * g.height() * w;
+      for (int oy = 0; oy < g.outH(); oy++) {
+        int rowIndex = planeIndex + oy * g.strideH() * w;
+        for (int ox = 0; ox < g.outW(); ox++, j++) {
+          int idx = rowIndex + ox * g.strideW();
+          float best = x[xOff + idx];
+          int winner = idx;
+          float v = x[xOff + idx + 1];
+          if (v > best) {
+            best = v;
+            winner = idx + 1;
+          }
+          v = x[xOff + idx + w];
+          if (v > best) {
+            best = v;
+            winner = idx + w;
+          }
+          v = x[xOff + idx + w + 1];
+          if (v > best) {
+            best = v;
+            winner = idx + w + 1;
+          }
+          out[outOff + j] = best;
+          switches[swOff + j] = winner;
+        }
+      }
     }
   }
 }
