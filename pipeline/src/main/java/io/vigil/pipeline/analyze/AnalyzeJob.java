@@ -1,6 +1,9 @@
 package io.vigil.pipeline.analyze;
 
 import io.vigil.engine.model.Model;
+import io.vigil.pipeline.stream.DecoderSource;
+import io.vigil.pipeline.stream.EngineClassifier;
+import io.vigil.pipeline.stream.StreamItem;
 import io.vigil.pipeline.video.DecodeReport;
 import io.vigil.pipeline.video.LabelSidecar;
 import io.vigil.pipeline.video.VideoDecoder;
@@ -63,7 +66,7 @@ public final class AnalyzeJob {
     Executor blocking =
         system
             .dispatchers()
-            .lookup(DispatcherSelector.fromConfig(VideoFrameSource.BLOCKING_DISPATCHER));
+            .lookup(DispatcherSelector.fromConfig(DecoderSource.BLOCKING_DISPATCHER));
     // The engine gets a thread of its own: its Predictor is not thread-safe, and it must never
     // run on the default dispatcher where it would starve the stream's own stages.
     ExecutorService engine = Executors.newSingleThreadExecutor(r -> new Thread(r, "vigil-engine"));
@@ -72,15 +75,21 @@ public final class AnalyzeJob {
     ProgressThrottle throttle =
         new ProgressThrottle(progress, settings.progressInterval(), started, durationMicros);
 
-    try (BatchClassifier classifier =
-            new BatchClassifier(model, settings.maxBatch(), settings.topK());
+    try (EngineClassifier classifier =
+            new EngineClassifier(model, settings.maxBatch(), settings.topK());
         AtomicResultFile results = AtomicResultFile.create(out)) {
-      VideoFrameSource.create(decoder, model.input(), decodeReport)
+      DecoderSource.create(stream, () -> decoder, model.input(), true)
+          .map(
+              item -> {
+                if (item instanceof StreamItem.End end) {
+                  decodeReport.complete(end.decode());
+                }
+                return item;
+              })
+          .collectType(StreamItem.Frame.class)
           .groupedWithin(settings.maxBatch(), settings.maxWait())
           .mapAsync(
-              1,
-              batch ->
-                  CompletableFuture.supplyAsync(() -> classifier.classify(stream, batch), engine))
+              1, batch -> CompletableFuture.supplyAsync(() -> classifier.classify(batch), engine))
           .mapAsync(
               1, batch -> CompletableFuture.supplyAsync(() -> write(results, batch), blocking))
           .runWith(
@@ -94,7 +103,11 @@ public final class AnalyzeJob {
               system)
           .toCompletableFuture()
           .get();
-      DecodeReport decoded = decodeReport.get();
+      // The source's End marker carries the decoder's final report; it always comes last.
+      DecodeReport decoded = decodeReport.getNow(null);
+      if (decoded == null) {
+        decoded = decoder.report();
+      }
       results.commit();
       Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
       throttle.finish(tally.frames());
@@ -119,10 +132,9 @@ public final class AnalyzeJob {
       throw new IOException("analysis of " + video + " was interrupted", e);
     } finally {
       engine.shutdownNow();
-      if (!decodeReport.isDone()) {
-        // The stream never started (e.g. the results file could not be created): close here.
-        decoder.close();
-      }
+      // The stream's source closes the decoder when it ends; this covers a stream that never
+      // started (e.g. the results file could not be created). Closing twice is harmless.
+      decoder.close();
     }
   }
 
