@@ -180,19 +180,16 @@ public final class CpuBackend extends CpuLayerOps {
     checkSpan("im2col columns", cols, 0, n * w.colsPerImage());
     float[] x = data(images);
     float[] cv = data(cols);
-    parallel.forRange(
+    parallel.forEach(
         n,
         w.colsPerImage(),
-        (from, to, part) -> {
-          for (int i = from; i < to; i++) {
+        i ->
             CpuWindowOps.im2col(
                 x,
                 images.offset() + i * w.inPerImage(),
                 w,
                 cv,
-                cols.offset() + i * w.colsPerImage());
-          }
-        });
+                cols.offset() + i * w.colsPerImage()));
   }
 
   @Override
@@ -202,19 +199,16 @@ public final class CpuBackend extends CpuLayerOps {
     checkSpan("col2im columns", cols, 0, n * w.colsPerImage());
     float[] x = data(images);
     float[] cv = data(cols);
-    parallel.forRange(
+    parallel.forEach(
         n,
         w.colsPerImage(),
-        (from, to, part) -> {
-          for (int i = from; i < to; i++) {
+        i ->
             CpuWindowOps.col2im(
                 cv,
                 cols.offset() + i * w.colsPerImage(),
                 w,
                 x,
-                images.offset() + i * w.inPerImage());
-          }
-        });
+                images.offset() + i * w.inPerImage()));
   }
 
   @Override
@@ -229,11 +223,10 @@ public final class CpuBackend extends CpuLayerOps {
     }
     float[] x = data(in);
     float[] y = data(out);
-    parallel.forRange(
+    parallel.forEach(
         n,
         (long) w.outPerImage() * w.kernelH() * w.kernelW(),
-        (from, to, part) -> {
-          for (int i = from; i < to; i++) {
+        i ->
             CpuWindowOps.maxPoolForward(
                 x,
                 in.offset() + i * w.inPerImage(),
@@ -241,9 +234,7 @@ public final class CpuBackend extends CpuLayerOps {
                 y,
                 out.offset() + i * w.outPerImage(),
                 sw,
-                i * w.outPerImage());
-          }
-        });
+                i * w.outPerImage()));
   }
 
   @Override
@@ -253,11 +244,10 @@ public final class CpuBackend extends CpuLayerOps {
     int[] sw = ints(switches);
     float[] dy = data(dOut);
     float[] dx = data(dIn);
-    parallel.forRange(
+    parallel.forEach(
         n,
         w.inPerImage(),
-        (from, to, part) -> {
-          for (int i = from; i < to; i++) {
+        i ->
             CpuWindowOps.maxPoolBackward(
                 dy,
                 dOut.offset() + i * w.outPerImage(),
@@ -265,8 +255,6 @@ public final class CpuBackend extends CpuLayerOps {
                 i * w.outPerImage(),
                 w,
                 dx,
-                dIn.offset() + i * w.inPerImage());
-          }
-        });
+                dIn.offset() + i * w.inPerImage()));
   }
 }

@@ -206,20 +206,17 @@ abstract sealed class CpuLayerOps implements Backend permits CpuBackend {
     float[] x = data(in);
     float[] y = data(out);
     parallel()
-        .forRange(
+        .forEach(
             n,
             (long) w.outPerImage() * w.kernelH() * w.kernelW(),
-            (from, to, part) -> {
-              for (int i = from; i < to; i++) {
+            i ->
                 CpuPoolOps.forward(
                     kind,
                     x,
                     in.offset() + i * w.inPerImage(),
                     w,
                     y,
-                    out.offset() + i * w.outPerImage());
-              }
-            });
+                    out.offset() + i * w.outPerImage()));
   }
 
   @Override
@@ -233,11 +230,10 @@ abstract sealed class CpuLayerOps implements Backend permits CpuBackend {
     float[] dy = data(dOut);
     float[] dx = data(dIn);
     parallel()
-        .forRange(
+        .forEach(
             n,
             (long) w.outPerImage() * w.kernelH() * w.kernelW(),
-            (from, to, part) -> {
-              for (int i = from; i < to; i++) {
+            i ->
                 CpuPoolOps.backward(
                     kind,
                     x,
@@ -248,9 +244,7 @@ abstract sealed class CpuLayerOps implements Backend permits CpuBackend {
                     dOut.offset() + i * w.outPerImage(),
                     w,
                     dx,
-                    dIn.offset() + i * w.inPerImage());
-              }
-            });
+                    dIn.offset() + i * w.inPerImage()));
   }
 
   @Override

@@ -5,6 +5,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.IntConsumer;
 
 /**
  * Splits a range of independent work items over a fixed set of daemon threads; the caller runs the
@@ -59,6 +60,18 @@ final class Parallel {
       return 1;
     }
     return Math.min(threads, count);
+  }
+
+  /** Runs {@code item} for every index of {@code [0, count)}, the indices split as by forRange. */
+  void forEach(int count, long costPerItem, IntConsumer item) {
+    forRange(
+        count,
+        costPerItem,
+        (from, to, part) -> {
+          for (int i = from; i < to; i++) {
+            item.accept(i);
+          }
+        });
   }
 
   /** Runs {@code task} over {@code [0, count)} split into {@link #parts} contiguous shares. */
