@@ -22,7 +22,7 @@ import java.util.Random;
  * Trains a classification network with softmax cross-entropy and the configured optimizer (SGD with
  * momentum or Adam): each epoch visits the training images once in an order shuffled from {@code
  * seed + epoch}, augmented if asked, in mini-batches of {@code batchSize} (the last may be
- * smaller), at the schedule's learning rate for that epoch, then evaluates on the test images. The
+ * smaller), at the schedule's learning rate for that step, then evaluates on the test images. The
  * backend spreads each batch over its threads. Not thread-safe; trains the network in place.
  */
 public final class Trainer {
@@ -99,7 +99,6 @@ public final class Trainer {
       shuffle(order, new Random(config.seed() + epoch));
       // Augmentation draws from its own generator, so turning it on leaves the order unchanged.
       Random augmentRandom = new Random(config.seed() * 1_000_003L + epoch);
-      float learningRate = config.rateAt(epoch);
       double lossSum = 0;
       long nextReport = System.nanoTime() + PROGRESS_INTERVAL_NANOS;
       for (int first = 0; first < order.length; first += batchSize) {
@@ -129,7 +128,7 @@ public final class Trainer {
         lossSum += batchLoss * n;
         loss.backward(batchGrad);
         executor.backward(batchGrad);
-        optimizer.step(learningRate);
+        optimizer.step(config.rateAt(epoch, first / (double) order.length));
         long now = System.nanoTime();
         if (now >= nextReport) {
           nextReport = now + PROGRESS_INTERVAL_NANOS;

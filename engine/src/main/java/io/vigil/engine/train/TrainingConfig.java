@@ -124,6 +124,11 @@ public record TrainingConfig(
     return learningRate * schedule.factor(epoch, epochs);
   }
 
+  /** The learning rate of the step {@code epochFraction} (in [0, 1)) into epoch {@code epoch}. */
+  public float rateAt(int epoch, double epochFraction) {
+    return learningRate * schedule.factorAt(epoch, epochs, epochFraction);
+  }
+
   /** Every setting but {@code epochs}: runs that agree on this can continue each other. */
   String settingsWithoutEpochs() {
     return String.format(

@@ -75,8 +75,29 @@ class TrainingOptionsTest {
   }
 
   @Test
+  void oneCycleWarmsUpToThePeakThenAnnealsWithinEpochs() {
+    LearningRateSchedule cycle = new LearningRateSchedule.OneCycle(0.3f);
+    // 10 epochs: the first step runs at 1/25 of the peak, the peak falls 30% into the run (epoch
+    // 4, 0.0 in), and the anneal ends near 1/25 000 of it.
+    assertEquals(0.04f, cycle.factorAt(1, 10, 0), 1e-6f);
+    assertEquals(1f, cycle.factorAt(4, 10, 0), 1e-6f);
+    assertEquals((0.04f + 1f) / 2, cycle.factorAt(2, 10, 0.5), 1e-6f);
+    float last = cycle.factorAt(10, 10, 0.999);
+    assertTrue(last > 0 && last < 1e-4f, "last step's factor " + last);
+    // It changes within an epoch, rising before the peak and falling after it.
+    assertTrue(cycle.factorAt(2, 10, 0.5) > cycle.factorAt(2, 10, 0.1));
+    assertTrue(cycle.factorAt(7, 10, 0.5) < cycle.factorAt(7, 10, 0.1));
+    // Epoch-level schedules ignore the fraction.
+    assertEquals(0.1f, new LearningRateSchedule.Step(3, 0.1f).factorAt(4, 10, 0.9), 1e-7f);
+    assertThrows(IllegalArgumentException.class, () -> new LearningRateSchedule.OneCycle(1f));
+  }
+
+  @Test
   void schedulesAndAugmentationsReadTheirTextForms() {
-    for (String text : new String[] {"constant", "step:5:0.5", "cosine", "cosine:0.1"}) {
+    for (String text :
+        new String[] {
+          "constant", "step:5:0.5", "cosine", "cosine:0.1", "onecycle", "onecycle:0.2"
+        }) {
       assertEquals(text, LearningRateSchedule.parse(text).toString());
     }
     for (String text : new String[] {"none", "shift:2", "flip", "shift:3,flip"}) {

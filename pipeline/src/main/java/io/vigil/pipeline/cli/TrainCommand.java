@@ -88,7 +88,8 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--schedule",
       paramLabel = "S",
-      description = "Learning rate schedule: constant, step:EVERY:GAMMA, cosine[:FLOOR].")
+      description =
+          "Learning rate schedule: constant, step:EVERY:GAMMA, cosine[:FLOOR], onecycle[:WARMUP].")
   String schedule = DEFAULTS.schedule().toString();
 
   @Option(
