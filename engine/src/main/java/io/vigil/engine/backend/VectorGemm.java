@@ -52,7 +52,7 @@ final class VectorGemm implements GemmKernel {
   static final int NC = 3072;
 
   /** Up to this many rows of C, op(B) = B is read in place rather than packed. */
-  private static final int DIRECT_B_MAX_ROWS = 4 * MR;
+  private static final int DIRECT_B_MAX_ROWS = 12 * MR;
 
   /**
    * Up to this many rows of C, {@code A·Bᵀ} with a long {@code k} runs as vector dot products along

@@ -74,7 +74,10 @@ public final class EngineBench {
     String mode = args.length > 0 ? args[0] : "gemm";
     switch (mode) {
       case "peak" -> peak(args.length > 1 ? Integer.parseInt(args[1]) : 2);
-      case "gemm" -> gemm(args.length > 1 ? Integer.parseInt(args[1]) : 2);
+      case "gemm" -> {
+        rowFilter = args.length > 2 ? args[2] : "";
+        gemm(args.length > 1 ? Integer.parseInt(args[1]) : 2);
+      }
       case "lenet" -> lenet();
       case "train" -> train(args.length > 1 ? Path.of(args[1]) : FashionMnist.DEFAULT_DIR);
       default ->
@@ -207,9 +210,38 @@ public final class EngineBench {
         "lenet conv2 dX (batch 64)",
         GemmOp.of(true, false, 150, 100, 16, 1f, 0f).batched(64, 0, 16 * 100, 150 * 100));
     row(backend, "lenet fc1 (batch 256)", GemmOp.of(false, true, 256, 120, 400, 1f, 0f));
+    // The three GEMMs of vgg-small's widest convolutions at training batch 64.
+    trainingRows(backend, "vgg-small conv1_2", 32, 288, 784, 64);
+    trainingRows(backend, "vgg-small conv2_2", 64, 576, 196, 64);
   }
 
+  /** Forward, weight-gradient and input-gradient GEMMs of one convolution over a batch. */
+  private static void trainingRows(
+      CpuBackend backend, String name, int filters, int patch, int positions, int batch) {
+    int k = filters;
+    int p = patch;
+    int q = positions;
+    row(
+        backend,
+        name + " y (batch " + batch + ")",
+        GemmOp.of(false, false, k, q, p, 1f, 0f).batched(batch, 0, p * q, k * q));
+    row(
+        backend,
+        name + " dW (sum over " + batch + ")",
+        GemmOp.of(false, true, k, p, q, 1f, 1f).batched(batch, k * q, p * q, 0));
+    row(
+        backend,
+        name + " dX (batch " + batch + ")",
+        GemmOp.of(true, false, p, q, k, 1f, 0f).batched(batch, 0, k * q, p * q));
+  }
+
+  /** Only GEMM rows whose name contains this run ({@code gemm THREADS FILTER}). */
+  private static String rowFilter = "";
+
   private static void row(CpuBackend backend, String name, GemmOp op) {
+    if (!name.contains(rowFilter)) {
+      return;
+    }
     Random random = new Random(1);
     Tensor a = filled(backend, (op.batch() - 1) * op.strideA() + op.m() * op.k(), random);
     Tensor b = filled(backend, (op.batch() - 1) * op.strideB() + op.k() * op.n(), random);
