@@ -252,17 +252,26 @@ abstract sealed class CpuLayerOps implements Backend permits CpuBackend {
     requireSameSize("lrn", in, out);
     requireSameSize("lrn scale", in, scale);
     Shape s = in.shape();
-    CpuNormOps.lrnForward(
-        data(in),
-        in.offset(),
-        lrn,
-        data(out),
-        out.offset(),
-        data(scale),
-        scale.offset(),
-        s.n(),
-        s.c(),
-        s.plane());
+    // A power and a window sum per value: worth splitting by channel even for one image.
+    long cost = 16L * s.n() * s.plane();
+    parallel()
+        .forRange(
+            s.c(),
+            cost,
+            (c0, c1, part) ->
+                CpuNormOps.lrnForward(
+                    data(in),
+                    in.offset(),
+                    lrn,
+                    data(out),
+                    out.offset(),
+                    data(scale),
+                    scale.offset(),
+                    s.n(),
+                    s.c(),
+                    s.plane(),
+                    c0,
+                    c1));
   }
 
   @Override
@@ -271,21 +280,29 @@ abstract sealed class CpuLayerOps implements Backend permits CpuBackend {
     requireSameSize("lrn backward", in, dOut);
     requireSameSize("lrn backward", in, dIn);
     Shape s = in.shape();
-    CpuNormOps.lrnBackward(
-        data(in),
-        in.offset(),
-        data(out),
-        out.offset(),
-        data(scale),
-        scale.offset(),
-        data(dOut),
-        dOut.offset(),
-        lrn,
-        data(dIn),
-        dIn.offset(),
-        s.n(),
-        s.c(),
-        s.plane());
+    long cost = 16L * s.n() * s.plane();
+    parallel()
+        .forRange(
+            s.c(),
+            cost,
+            (c0, c1, part) ->
+                CpuNormOps.lrnBackward(
+                    data(in),
+                    in.offset(),
+                    data(out),
+                    out.offset(),
+                    data(scale),
+                    scale.offset(),
+                    data(dOut),
+                    dOut.offset(),
+                    lrn,
+                    data(dIn),
+                    dIn.offset(),
+                    s.n(),
+                    s.c(),
+                    s.plane(),
+                    c0,
+                    c1));
   }
 
   @Override
@@ -293,16 +310,23 @@ abstract sealed class CpuLayerOps implements Backend permits CpuBackend {
     Shape s = in.shape();
     requireChannels("channel mean", mean, s.c());
     requireChannels("channel variance", variance, s.c());
-    CpuNormOps.meanVariance(
-        data(in),
-        in.offset(),
-        s.n(),
-        s.c(),
-        s.plane(),
-        data(mean),
-        mean.offset(),
-        data(variance),
-        variance.offset());
+    parallel()
+        .forRange(
+            s.c(),
+            2L * s.n() * s.plane(),
+            (c0, c1, part) ->
+                CpuNormOps.meanVariance(
+                    data(in),
+                    in.offset(),
+                    s.n(),
+                    s.c(),
+                    s.plane(),
+                    data(mean),
+                    mean.offset(),
+                    data(variance),
+                    variance.offset(),
+                    c0,
+                    c1));
   }
 
   @Override
@@ -313,23 +337,30 @@ abstract sealed class CpuLayerOps implements Backend permits CpuBackend {
     for (Tensor t : new Tensor[] {mean, variance, gamma, beta}) {
       requireChannels("batch norm", t, s.c());
     }
-    CpuNormOps.batchNormForward(
-        data(in),
-        in.offset(),
-        s.n(),
-        s.c(),
-        s.plane(),
-        data(mean),
-        mean.offset(),
-        data(variance),
-        variance.offset(),
-        eps,
-        data(gamma),
-        gamma.offset(),
-        data(beta),
-        beta.offset(),
-        data(out),
-        out.offset());
+    parallel()
+        .forRange(
+            s.c(),
+            (long) s.n() * s.plane(),
+            (c0, c1, part) ->
+                CpuNormOps.batchNormForward(
+                    data(in),
+                    in.offset(),
+                    s.n(),
+                    s.c(),
+                    s.plane(),
+                    data(mean),
+                    mean.offset(),
+                    data(variance),
+                    variance.offset(),
+                    eps,
+                    data(gamma),
+                    gamma.offset(),
+                    data(beta),
+                    beta.offset(),
+                    data(out),
+                    out.offset(),
+                    c0,
+                    c1));
   }
 
   @Override
@@ -352,27 +383,36 @@ abstract sealed class CpuLayerOps implements Backend permits CpuBackend {
     for (Tensor t : new Tensor[] {mean, variance, gamma, dGamma, dBeta}) {
       requireChannels("batch norm backward", t, s.c());
     }
-    CpuNormOps.batchNormBackward(
-        data(in),
-        in.offset(),
-        s.n(),
-        s.c(),
-        s.plane(),
-        data(mean),
-        mean.offset(),
-        data(variance),
-        variance.offset(),
-        eps,
-        data(gamma),
-        gamma.offset(),
-        batchStatistics,
-        data(dOut),
-        dOut.offset(),
-        dIn == null ? null : data(dIn),
-        dIn == null ? 0 : dIn.offset(),
-        data(dGamma),
-        dGamma.offset(),
-        data(dBeta),
-        dBeta.offset());
+    float[] dx = dIn == null ? null : data(dIn);
+    int dxOffset = dIn == null ? 0 : dIn.offset();
+    parallel()
+        .forRange(
+            s.c(),
+            4L * s.n() * s.plane(),
+            (c0, c1, part) ->
+                CpuNormOps.batchNormBackward(
+                    data(in),
+                    in.offset(),
+                    s.n(),
+                    s.c(),
+                    s.plane(),
+                    data(mean),
+                    mean.offset(),
+                    data(variance),
+                    variance.offset(),
+                    eps,
+                    data(gamma),
+                    gamma.offset(),
+                    batchStatistics,
+                    data(dOut),
+                    dOut.offset(),
+                    dx,
+                    dxOffset,
+                    data(dGamma),
+                    dGamma.offset(),
+                    data(dBeta),
+                    dBeta.offset(),
+                    c0,
+                    c1));
   }
 }

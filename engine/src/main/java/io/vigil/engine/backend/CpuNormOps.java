@@ -3,17 +3,30 @@ package io.vigil.engine.backend;
 /**
  * Normalisation kernels of the CPU backend: local response normalisation (formula in {@link Lrn})
  * and batch normalisation (formulas in {@link Backend#batchNormForward} and {@link
- * Backend#batchNormBackward}). Arrays are NCHW from the given offsets.
+ * Backend#batchNormBackward}). Arrays are NCHW from the given offsets. The batch-norm kernels and
+ * LRN work on channels {@code [c0, c1)} so the backend can give each thread its own channels: every
+ * channel's sums then add up in the same order on any number of threads.
  */
 final class CpuNormOps {
 
   private CpuNormOps() {}
 
   static void lrnForward(
-      float[] x, int xo, Lrn p, float[] y, int yo, float[] s, int so, int n, int c, int plane) {
+      float[] x,
+      int xo,
+      Lrn p,
+      float[] y,
+      int yo,
+      float[] s,
+      int so,
+      int n,
+      int c,
+      int plane,
+      int c0,
+      int c1) {
     for (int i = 0; i < n; i++) {
       int base = i * c * plane;
-      for (int ch = 0; ch < c; ch++) {
+      for (int ch = c0; ch < c1; ch++) {
         int from = Math.max(0, ch - p.before());
         int to = Math.min(c - 1, ch + p.after());
         for (int q = 0; q < plane; q++) {
@@ -45,11 +58,13 @@ final class CpuNormOps {
       int dxo,
       int n,
       int c,
-      int plane) {
+      int plane,
+      int c0,
+      int c1) {
     double twoAlphaBeta = 2.0 * p.alpha() * p.beta();
     for (int i = 0; i < n; i++) {
       int base = i * c * plane;
-      for (int ch = 0; ch < c; ch++) {
+      for (int ch = c0; ch < c1; ch++) {
         // Channel ch lies in the window of channels i with i − before ≤ ch ≤ i + after.
         int from = Math.max(0, ch - p.after());
         int to = Math.min(c - 1, ch + p.before());
@@ -70,9 +85,19 @@ final class CpuNormOps {
   }
 
   static void meanVariance(
-      float[] x, int xo, int n, int c, int plane, float[] mean, int mo, float[] var, int vo) {
+      float[] x,
+      int xo,
+      int n,
+      int c,
+      int plane,
+      float[] mean,
+      int mo,
+      float[] var,
+      int vo,
+      int c0,
+      int c1) {
     double m = (double) n * plane;
-    for (int ch = 0; ch < c; ch++) {
+    for (int ch = c0; ch < c1; ch++) {
       double sum = 0;
       for (int i = 0; i < n; i++) {
         int start = xo + (i * c + ch) * plane;
@@ -110,8 +135,10 @@ final class CpuNormOps {
       float[] beta,
       int bo,
       float[] y,
-      int yo) {
-    for (int ch = 0; ch < c; ch++) {
+      int yo,
+      int c0,
+      int c1) {
+    for (int ch = c0; ch < c1; ch++) {
       float a = (float) (gamma[go + ch] / Math.sqrt(var[vo + ch] + (double) eps));
       float b = beta[bo + ch] - a * mean[mo + ch];
       for (int i = 0; i < n; i++) {
@@ -144,9 +171,11 @@ final class CpuNormOps {
       float[] dGamma,
       int dgo,
       float[] dBeta,
-      int dbo) {
+      int dbo,
+      int c0,
+      int c1) {
     double m = (double) n * plane;
-    for (int ch = 0; ch < c; ch++) {
+    for (int ch = c0; ch < c1; ch++) {
       double mu = mean[mo + ch];
       double invStd = 1.0 / Math.sqrt(var[vo + ch] + (double) eps);
       double sumDy = 0;
