@@ -33,7 +33,10 @@ final class CpuWindowOps {
               continue;
             }
             int src = plane + y * g.width() + base;
-            Arrays.fill(cols, d, d + lo, 0f);
+            // The margins are a value or two wide: a loop, not a call to Arrays.fill.
+            for (int t = d; t < d + lo; t++) {
+              cols[t] = 0f;
+            }
             if (strideW == 1) {
               System.arraycopy(x, src + lo, cols, d + lo, hi - lo);
             } else {
@@ -41,7 +44,9 @@ final class CpuWindowOps {
                 cols[d + ox] = x[src + ox * strideW];
               }
             }
-            Arrays.fill(cols, d + hi, d + outW, 0f);
+            for (int t = d + hi; t < d + outW; t++) {
+              cols[t] = 0f;
+            }
           }
         }
       }
@@ -160,25 +165,21 @@ final class CpuWindowOps {
         int rowIndex = planeIndex + oy * g.strideH() * w;
         for (int ox = 0; ox < g.outW(); ox++, j++) {
           int idx = rowIndex + ox * g.strideW();
-          float best = x[xOff + idx];
-          int winner = idx;
-          float v = x[xOff + idx + 1];
-          if (v > best) {
-            best = v;
-            winner = idx + 1;
-          }
-          v = x[xOff + idx + w];
-          if (v > best) {
-            best = v;
-            winner = idx + w;
-          }
-          v = x[xOff + idx + w + 1];
-          if (v > best) {
-            best = v;
-            winner = idx + w + 1;
-          }
-          out[outOff + j] = best;
-          switches[swOff + j] = winner;
+          // Selects rather than branches: which input wins is data-dependent and unpredictable.
+          float topLeft = x[xOff + idx];
+          float topRight = x[xOff + idx + 1];
+          float bottomLeft = x[xOff + idx + w];
+          float bottomRight = x[xOff + idx + w + 1];
+          boolean rightOnTop = topRight > topLeft;
+          float top = rightOnTop ? topRight : topLeft;
+          int topAt = rightOnTop ? idx + 1 : idx;
+          boolean rightBelow = bottomRight > bottomLeft;
+          float bottom = rightBelow ? bottomRight : bottomLeft;
+          int bottomAt = rightBelow ? idx + w + 1 : idx + w;
+          // '>' keeps the top row on ties, as the general loop does.
+          boolean lower = bottom > top;
+          out[outOff + j] = lower ? bottom : top;
+          switches[swOff + j] = lower ? bottomAt : topAt;
         }
       }
     }
