@@ -4,8 +4,9 @@
 #   - GEMM GFLOP/s of the engine (1 and 2 threads; the Vector API kernel, and the plain-Java
 #     fallback on the 1024 square for scale) on M=N=K=1024 and the convolution shapes,
 #   - LeNet-5 inference images/s at batch 1, 32, 256: engine, PyTorch, OpenCV DNN,
+#   - AlexNet (3x227x227) and ResNet-18 (3x224x224) inference images/s at batch 1 and 16: the same,
 #   - LeNet-5 training s/epoch on Fashion-MNIST, batch 64: engine and PyTorch.
-# Usage: bench/engine/run.sh [gemm|lenet|train|all] (default all). Peers need Debian's
+# Usage: bench/engine/run.sh [gemm|lenet|nets|train|all] (default all). Peers need Debian's
 # python3-torch, python3-opencv, python3-onnx and libopenblas0-pthread (without OpenBLAS,
 # PyTorch's linear layers fall back to the reference BLAS and run 10x slower).
 set -euo pipefail
@@ -50,6 +51,12 @@ if [[ $what == all || $what == lenet ]]; then
   bench lenet
   if [[ $peers_ok == 1 ]]; then
     /usr/bin/python3 bench/engine/peers.py "$threads" 2>&1 | grep -v -i warn
+  fi
+fi
+if [[ $what == all || $what == nets ]]; then
+  bench nets
+  if [[ $peers_ok == 1 ]]; then
+    /usr/bin/python3 bench/engine/peers_nets.py "$threads" 2>&1 | grep -v -i warn
   fi
 fi
 if [[ $what == all || $what == train ]]; then

@@ -48,6 +48,11 @@ public final class ModelZoo {
         LeNet5Classic.INPUT,
         LeNet5Classic::spec);
     register("alexnet", "AlexNet, two-GPU columns as 2 groups", AlexNet.INPUT, AlexNet::spec);
+    register(
+        "vgg-small",
+        "Small VGG-style net with batch norm and dropout for 28x28 gray images",
+        SmallVgg.INPUT,
+        SmallVgg::spec);
     register("vgg11", "VGG configuration A (11 weight layers)", Vgg.INPUT, Vgg::vgg11);
     register("vgg16", "VGG configuration D (16 weight layers)", Vgg.INPUT, Vgg::vgg16);
     register("googlenet", "GoogLeNet, Inception v1 modules", GoogLeNet.INPUT, GoogLeNet::spec);

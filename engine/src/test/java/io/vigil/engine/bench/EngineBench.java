@@ -4,10 +4,12 @@ import io.vigil.engine.backend.CpuBackend;
 import io.vigil.engine.backend.GemmOp;
 import io.vigil.engine.data.FashionMnist;
 import io.vigil.engine.data.LabeledImages;
+import io.vigil.engine.model.InputContract;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.Predictor;
 import io.vigil.engine.model.Provenance;
 import io.vigil.engine.network.Network;
+import io.vigil.engine.network.NetworkExecutor;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
 import io.vigil.engine.train.EpochSummary;
@@ -15,6 +17,7 @@ import io.vigil.engine.train.Trainer;
 import io.vigil.engine.train.TrainingConfig;
 import io.vigil.engine.train.TrainingListener;
 import io.vigil.engine.zoo.LeNet5;
+import io.vigil.engine.zoo.ModelZoo;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
@@ -79,6 +82,7 @@ public final class EngineBench {
         gemm(args.length > 1 ? Integer.parseInt(args[1]) : 2);
       }
       case "lenet" -> lenet();
+      case "nets" -> zooInference("alexnet", "resnet18");
       case "train" -> train(args.length > 1 ? Path.of(args[1]) : FashionMnist.DEFAULT_DIR);
       default ->
           throw new IllegalArgumentException(
@@ -289,6 +293,42 @@ public final class EngineBench {
         float[] out = new float[batch * predictor.numClasses()];
         double[] rates = measure(batch, () -> predictor.predict(input, batch, out));
         System.out.printf("lenet5 batch %-4d images/s %s%n", batch, format(rates, 1));
+      }
+    }
+  }
+
+  // --- AlexNet and ResNet-18 inference --------------------------------------------------
+
+  /** Images/s of zoo networks (random weights, 1000 classes) at batch 1 and 16. */
+  private static void zooInference(String... names) {
+    System.out.printf(
+        "# zoo inference on %s, kernel %s; images/s median [min-max] of %d rounds, and per"
+            + " second of process CPU time%n",
+        CpuBackend.shared().name(), System.getProperty("vigil.gemm", "auto"), ROUNDS);
+    for (String name : names) {
+      ModelZoo.Entry entry = ModelZoo.get(name);
+      Network network = entry.create(7, 1000);
+      InputContract input = entry.input();
+      for (int batch : new int[] {1, 16}) {
+        NetworkExecutor executor = network.newExecutor(batch, false);
+        Tensor in = network.backend().allocate(network.inputShape().withBatch(batch));
+        float[] host = new float[batch * input.size()];
+        Random random = new Random(batch);
+        for (int i = 0; i < host.length; i++) {
+          host[i] = (float) random.nextGaussian();
+        }
+        float[] logits = new float[batch * 1000];
+        double[] rates =
+            measure(
+                batch,
+                () -> {
+                  network.backend().upload(host, 0, in, 0, host.length);
+                  Tensor out = executor.forward(in, false);
+                  network.backend().download(out, 0, logits, 0, logits.length);
+                });
+        System.out.printf(
+            "%-8s %dx%dx%d batch %-4d images/s %s%n",
+            name, input.channels(), input.height(), input.width(), batch, format(rates, 1));
       }
     }
   }
