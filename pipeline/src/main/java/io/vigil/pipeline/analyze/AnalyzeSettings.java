@@ -2,7 +2,9 @@ package io.vigil.pipeline.analyze;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.vigil.pipeline.video.Preprocessing;
 import java.time.Duration;
+import java.util.Objects;
 
 /**
  * The knobs of an offline analysis run, read from the {@code vigil.analyze} section of the
@@ -12,8 +14,15 @@ import java.time.Duration;
  * @param maxWait longest time the oldest frame of a batch waits for the batch to fill
  * @param topK labels per result line, best first
  * @param progressInterval how often the progress line is refreshed
+ * @param preprocessing how every file's frames are fitted to the model's input (stretch or
+ *     letterbox, region of interest), from {@code vigil.analyze.preprocess}
  */
-public record AnalyzeSettings(int maxBatch, Duration maxWait, int topK, Duration progressInterval) {
+public record AnalyzeSettings(
+    int maxBatch,
+    Duration maxWait,
+    int topK,
+    Duration progressInterval,
+    Preprocessing preprocessing) {
 
   public AnalyzeSettings {
     if (maxBatch < 1) {
@@ -27,6 +36,12 @@ public record AnalyzeSettings(int maxBatch, Duration maxWait, int topK, Duration
     if (topK < 1) {
       throw new IllegalArgumentException("vigil.analyze.top-k must be at least 1, got " + topK);
     }
+    Objects.requireNonNull(preprocessing, "preprocessing");
+  }
+
+  /** Settings that fit whole frames by stretching them. */
+  public AnalyzeSettings(int maxBatch, Duration maxWait, int topK, Duration progressInterval) {
+    this(maxBatch, maxWait, topK, progressInterval, Preprocessing.STRETCH);
   }
 
   /** Reads {@code vigil.analyze} from a resolved configuration. */
@@ -37,7 +52,11 @@ public record AnalyzeSettings(int maxBatch, Duration maxWait, int topK, Duration
           c.getInt("batch.max-size"),
           c.getDuration("batch.max-wait"),
           c.getInt("top-k"),
-          c.getDuration("progress-interval"));
+          c.getDuration("progress-interval"),
+          c.hasPath("preprocess")
+              ? Preprocessing.from(
+                  c.getConfig("preprocess"), Preprocessing.STRETCH, "vigil.analyze.preprocess")
+              : Preprocessing.STRETCH);
     } catch (ConfigException e) {
       throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
     }
@@ -45,6 +64,11 @@ public record AnalyzeSettings(int maxBatch, Duration maxWait, int topK, Duration
 
   /** A copy with another batch size. */
   public AnalyzeSettings withMaxBatch(int size) {
-    return new AnalyzeSettings(size, maxWait, topK, progressInterval);
+    return new AnalyzeSettings(size, maxWait, topK, progressInterval, preprocessing);
+  }
+
+  /** A copy that fits frames as {@code p} says. */
+  public AnalyzeSettings withPreprocessing(Preprocessing p) {
+    return new AnalyzeSettings(maxBatch, maxWait, topK, progressInterval, p);
   }
 }

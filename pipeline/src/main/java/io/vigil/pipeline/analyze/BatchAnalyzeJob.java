@@ -2,9 +2,11 @@ package io.vigil.pipeline.analyze;
 
 import io.vigil.engine.model.InputContract;
 import io.vigil.pipeline.stream.ClassifiedBatch;
+import io.vigil.pipeline.stream.DecodeOptions;
 import io.vigil.pipeline.stream.DecoderSource;
 import io.vigil.pipeline.stream.FrameClassifier;
 import io.vigil.pipeline.stream.MetricsRegistry;
+import io.vigil.pipeline.video.LabelSidecar;
 import io.vigil.pipeline.video.VideoDecoder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -22,6 +24,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
@@ -33,7 +36,7 @@ import org.apache.pekko.stream.javadsl.Sink;
 import org.apache.pekko.stream.javadsl.Source;
 
 /**
- * Offline analysis of many video files in one stream graph:
+ * Offline analysis of video files, one or many, in one stream graph:
  *
  * <pre>
  * files ─ flatMapMerge(parallel-files): decode + convert each (blocking dispatcher)
@@ -44,8 +47,11 @@ import org.apache.pekko.stream.javadsl.Source;
  *
  * <p>No frame is dropped (backpressure slows the decoders). Each stream's results and summary are
  * committed atomically when its file ends, summary last; files whose two outputs already exist are
- * skipped, so a restarted run finishes what an interrupted one left. A file that cannot be read
- * fails its own stream only (its partial results are discarded) and the others finish.
+ * skipped, so a restarted run finishes what an interrupted one left ({@link OutputLayout}). A file
+ * that cannot be read fails its own stream only (its partial results are discarded) and the others
+ * finish. Where a video's true labels are known (a label file, see {@link LabelSidecar}), its
+ * summary says how many frames were classified right; a label file that cannot be read fails its
+ * video before decoding starts.
  */
 public final class BatchAnalyzeJob {
 
@@ -68,13 +74,10 @@ public final class BatchAnalyzeJob {
   }
 
   /**
-   * Starts analysing {@code videos} into {@code outDir}.
+   * Starts analysing {@code videos} into the folder {@code outDir}, each with its label file beside
+   * it ({@code <video>.labels.csv}) where there is one.
    *
-   * @param classifier the engine (closed when the run ends); its batch size must be at least {@code
-   *     max-size}
-   * @throws IllegalArgumentException when two videos have the same file name (their outputs would
-   *     collide) or the list is empty
-   * @throws IOException when the output folder cannot be created
+   * @see #start(List, FrameClassifier, InputContract, OutputLayout, Function, BatchListener)
    */
   public Running start(
       List<Path> videos,
@@ -83,27 +86,74 @@ public final class BatchAnalyzeJob {
       Path outDir,
       BatchListener listener)
       throws IOException {
+    return start(
+        videos,
+        classifier,
+        contract,
+        OutputLayout.folder(outDir),
+        BatchAnalyzeJob::sidecarIfPresent,
+        listener);
+  }
+
+  /**
+   * Starts analysing {@code videos}.
+   *
+   * @param classifier the engine (closed when the run ends); its batch size must be at least {@code
+   *     max-size}
+   * @param layout where results and summaries go
+   * @param labelsFor a video's label file, or null when its true labels are unknown
+   * @throws IllegalArgumentException when two videos have the same file name (their outputs would
+   *     collide), the list is empty, or a single-file layout is given more than one video
+   * @throws IOException when the output folder cannot be created
+   */
+  public Running start(
+      List<Path> videos,
+      FrameClassifier classifier,
+      InputContract contract,
+      OutputLayout layout,
+      Function<Path, Path> labelsFor,
+      BatchListener listener)
+      throws IOException {
     Map<String, Path> byStream = streams(videos);
-    Files.createDirectories(outDir);
+    if (layout.isSingleFile() && byStream.size() > 1) {
+      throw new IllegalArgumentException(
+          "one results file (" + layout.target() + ") cannot hold " + byStream.size() + " videos");
+    }
+    Files.createDirectories(layout.directory());
     long started = System.nanoTime();
-    List<FileOutcome> skipped = new ArrayList<>();
+    // Settled before decoding: complete from an earlier run, or with a label file that is bad.
+    List<FileOutcome> settled = new ArrayList<>();
     List<Path> pending = new ArrayList<>();
+    Map<String, int[]> trueLabels = new HashMap<>();
     long pendingBytes = 0;
     for (Map.Entry<String, Path> e : byStream.entrySet()) {
-      if (OutputNames.complete(outDir, e.getKey())) {
-        skipped.add(new FileOutcome(e.getValue(), e.getKey(), FileOutcome.Status.SKIPPED, 0, null));
-      } else {
-        pending.add(e.getValue());
-        pendingBytes += sizeOf(e.getValue());
+      String stream = e.getKey();
+      Path video = e.getValue();
+      if (layout.complete(stream)) {
+        settled.add(new FileOutcome(video, stream, FileOutcome.Status.SKIPPED, 0, null));
+        continue;
       }
+      Path labels = labelsFor.apply(video);
+      if (labels != null) {
+        try {
+          trueLabels.put(stream, LabelSidecar.read(labels));
+        } catch (IOException bad) {
+          settled.add(
+              new FileOutcome(video, stream, FileOutcome.Status.FAILED, 0, bad.getMessage()));
+          continue;
+        }
+      }
+      pending.add(video);
+      pendingBytes += sizeOf(video);
     }
     MetricsRegistry metrics = new MetricsRegistry();
     Progress progress =
-        new Progress(listener, byStream.size(), skipped.size(), pendingBytes, started, byStream);
+        new Progress(listener, byStream.size(), settled.size(), pendingBytes, started, byStream);
     OfflineResultRouter router =
         new OfflineResultRouter(
-            outDir,
+            layout,
             byStream,
+            trueLabels,
             classifier.modelVersion(),
             classifier.classNames(),
             batch.segmentMinFrames(),
@@ -125,7 +175,10 @@ public final class BatchAnalyzeJob {
                 batch.parallelFiles(),
                 video ->
                     DecoderSource.failingSoftly(
-                        video.getFileName().toString(), () -> VideoDecoder.open(video), contract))
+                        video.getFileName().toString(),
+                        () -> VideoDecoder.open(video),
+                        contract,
+                        DecodeOptions.OFFLINE.withPreprocessing(settings.preprocessing())))
             .viaMat(KillSwitches.single(), Keep.right())
             .groupedWithin(settings.maxBatch(), settings.maxWait())
             .mapAsync(
@@ -161,26 +214,34 @@ public final class BatchAnalyzeJob {
                     throw new java.util.concurrent.CompletionException(cause);
                   }
                   cancelled.set(cause != null);
-                  List<FileOutcome> all = new ArrayList<>(skipped);
+                  List<FileOutcome> all = new ArrayList<>(settled);
                   all.addAll(router.outcomes());
                   long frames = all.stream().mapToLong(FileOutcome::frames).sum();
                   BatchRunReport r =
                       new BatchRunReport(
-                          outDir,
+                          layout.target(),
                           classifier.modelVersion(),
                           order(all, byStream),
                           frames,
                           Duration.ofNanos(System.nanoTime() - started),
                           cancelled.get(),
                           metrics.snapshot());
-                  try {
-                    r.write();
-                  } catch (IOException e) {
-                    throw new UncheckedIOException(e);
+                  if (layout.runSummary() != null) {
+                    try {
+                      r.write(layout.runSummary());
+                    } catch (IOException e) {
+                      throw new UncheckedIOException(e);
+                    }
                   }
                   return r;
                 });
     return new Running(graph.first(), report);
+  }
+
+  /** {@code <video>.labels.csv} if that file exists, else null. */
+  static Path sidecarIfPresent(Path video) {
+    Path sidecar = LabelSidecar.pathFor(video);
+    return Files.isRegularFile(sidecar) ? sidecar : null;
   }
 
   /** Each video's stream id (its file name); two videos may not share one. */
@@ -251,13 +312,13 @@ public final class BatchAnalyzeJob {
     Progress(
         BatchListener listener,
         int total,
-        int skipped,
+        int settled,
         long pendingBytes,
         long started,
         Map<String, Path> videos) {
       this.listener = listener;
       this.total = total;
-      this.done = skipped;
+      this.done = settled;
       this.pendingBytes = pendingBytes;
       this.started = started;
       this.videos = videos;

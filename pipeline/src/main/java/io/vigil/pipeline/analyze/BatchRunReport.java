@@ -15,7 +15,7 @@ import java.util.List;
 /**
  * The outcome of a multi-file run.
  *
- * @param outDir where the results went
+ * @param outDir where the results went: the output folder, or the one results file
  * @param model the model version
  * @param files one outcome per input file, skipped ones included
  * @param frames frames classified in this run
@@ -46,8 +46,8 @@ public record BatchRunReport(
     return seconds > 0 ? frames / seconds : 0;
   }
 
-  /** Writes {@code run-summary.json} into the output folder, atomically. */
-  public Path write() throws IOException {
+  /** Writes the run summary ({@code run-summary.json}) to {@code target}, atomically. */
+  public Path write(Path target) throws IOException {
     ObjectNode root = JSON.createObjectNode();
     root.put("model", model);
     root.put("files", files.size());
@@ -69,7 +69,6 @@ public record BatchRunReport(
         n.put("error", f.error());
       }
     }
-    Path target = outDir.resolve(OutputNames.RUN_SUMMARY);
     AtomicFiles.write(target.toAbsolutePath(), ByteBuffer.wrap(JSON.writeValueAsBytes(root)));
     return target;
   }

@@ -1,6 +1,7 @@
 package io.vigil.pipeline.analyze;
 
 import io.vigil.pipeline.stream.ClassifiedBatch;
+import io.vigil.pipeline.stream.LabelAccuracy;
 import io.vigil.pipeline.stream.LatencyTracker;
 import io.vigil.pipeline.stream.MetricsRegistry;
 import io.vigil.pipeline.stream.SegmentTracker;
@@ -19,10 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sink of a multi-file run: routes each result to its stream's results file, and on a stream's
- * end marker commits that file and writes the stream's summary; on a failure marker throws the
- * stream's partial results away. Every file is written through {@link AtomicResultFile}, so it is
- * complete or absent.
+ * The sink of an offline run: routes each result to its stream's results file, tallies its labels
+ * (and, where the stream's true labels are known, how many were right), and on a stream's end
+ * marker commits that file and writes the stream's summary; on a failure marker throws the stream's
+ * partial results away. Every file is written through {@link AtomicResultFile}, so it is complete
+ * or absent.
  *
  * <p>Called by one stage at a time (a {@code mapAsync(1)} on the blocking dispatcher), and by the
  * run's end to abort what is still open; the methods are synchronized for that last case.
@@ -31,8 +33,9 @@ final class OfflineResultRouter {
 
   private static final Logger log = LoggerFactory.getLogger(OfflineResultRouter.class);
 
-  private final Path outDir;
+  private final OutputLayout layout;
   private final Map<String, Path> videos;
+  private final Map<String, int[]> trueLabels;
   private final String model;
   private final List<String> classNames;
   private final int segmentMinFrames;
@@ -42,16 +45,21 @@ final class OfflineResultRouter {
   private final Map<String, FileOutcome> outcomes = new LinkedHashMap<>();
   private boolean closed;
 
+  /**
+   * @param trueLabels each stream's true label per frame, for the streams whose labels are known
+   */
   OfflineResultRouter(
-      Path outDir,
+      OutputLayout layout,
       Map<String, Path> videos,
+      Map<String, int[]> trueLabels,
       String model,
       List<String> classNames,
       int segmentMinFrames,
       MetricsRegistry metrics,
       BatchListener listener) {
-    this.outDir = outDir;
+    this.layout = layout;
     this.videos = videos;
+    this.trueLabels = trueLabels;
     this.model = model;
     this.classNames = classNames;
     this.segmentMinFrames = segmentMinFrames;
@@ -103,7 +111,7 @@ final class OfflineResultRouter {
   private Open open(String stream) throws IOException {
     Open o = open.get(stream);
     if (o == null) {
-      o = new Open(AtomicResultFile.create(OutputNames.results(outDir, stream)));
+      o = new Open(AtomicResultFile.create(layout.results(stream)), trueLabels.get(stream));
       open.put(stream, o);
     }
     return o;
@@ -114,9 +122,9 @@ final class OfflineResultRouter {
     open.remove(stream);
     o.results.commit();
     MetricsRegistry.Counters counters = metrics.stream(stream);
-    if (decode != null) {
-      counters.corrupt.add(decode.damagedFrames() + decode.decodeErrors() + decode.framesLost());
-    }
+    long corrupt =
+        decode == null ? 0 : decode.damagedFrames() + decode.decodeErrors() + decode.framesLost();
+    counters.corrupt.add(corrupt);
     StreamSummary summary =
         new StreamSummary(
             stream,
@@ -125,14 +133,20 @@ final class OfflineResultRouter {
             o.frames,
             o.frames == 0 ? 0 : (o.lastNanos - o.firstNanos) / 1e9,
             0,
+            corrupt,
             decode,
             classNames,
             o.perClass,
             o.segments.segments(),
-            o.latency.percentiles());
-    summary.write(OutputNames.summary(outDir, stream));
+            o.latency.percentiles(),
+            o.truth == null ? null : new LabelAccuracy(o.truth.length, o.labeled, o.correct));
+    Path summaryFile = layout.summary(stream);
+    if (summaryFile != null) {
+      summary.write(summaryFile);
+    }
     FileOutcome outcome =
-        new FileOutcome(videos.get(stream), stream, FileOutcome.Status.DONE, o.frames, null);
+        new FileOutcome(
+            videos.get(stream), stream, FileOutcome.Status.DONE, o.frames, null, summary);
     outcomes.put(stream, outcome);
     listener.onFile(outcome);
   }
@@ -157,12 +171,19 @@ final class OfflineResultRouter {
     final SegmentTracker segments = new SegmentTracker(segmentMinFrames);
     final LatencyTracker latency = new LatencyTracker();
     final List<FrameResult> pending = new ArrayList<>();
+    final int[] truth;
     long frames;
+    long labeled;
+    long correct;
     long firstNanos;
     long lastNanos;
 
-    Open(AtomicResultFile results) {
+    /**
+     * @param truth the true label of each frame, or null when unknown
+     */
+    Open(AtomicResultFile results, int[] truth) {
       this.results = results;
+      this.truth = truth;
     }
 
     void add(FrameResult r) {
@@ -175,6 +196,12 @@ final class OfflineResultRouter {
       frames++;
       LabelScore top = r.top().get(0);
       perClass[top.classIndex()]++;
+      if (truth != null && r.frame() < truth.length) {
+        labeled++;
+        if (truth[(int) r.frame()] == top.classIndex()) {
+          correct++;
+        }
+      }
       segments.add(r.frame(), r.ptsMicros(), top.classIndex(), top.label());
       latency.record(r.latencyMillis());
       MetricsRegistry.Counters counters = metrics.stream(r.stream());

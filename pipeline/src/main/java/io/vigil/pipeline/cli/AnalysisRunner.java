@@ -4,26 +4,41 @@ import com.typesafe.config.Config;
 import io.vigil.engine.backend.Backend;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.ModelFile;
-import io.vigil.pipeline.analyze.AnalyzeJob;
-import io.vigil.pipeline.analyze.AnalyzeReport;
 import io.vigil.pipeline.analyze.AnalyzeSettings;
+import io.vigil.pipeline.analyze.BatchAnalyzeJob;
+import io.vigil.pipeline.analyze.BatchListener;
+import io.vigil.pipeline.analyze.BatchRunReport;
+import io.vigil.pipeline.analyze.BatchSettings;
+import io.vigil.pipeline.analyze.FileOutcome;
+import io.vigil.pipeline.analyze.OutputLayout;
+import io.vigil.pipeline.stream.EngineClassifier;
+import io.vigil.pipeline.video.LabelSidecar;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
 
-/** Runs one analysis with a console progress line and prints its report; shared by commands. */
+/**
+ * Analyses one video into one results file with a console progress line and prints its report
+ * (frames, decoder, labels per class, accuracy where the true labels are known); shared by {@code
+ * vigil analyze VIDEO} and {@code vigil demo}. The offline job is the many-file one, given one
+ * file.
+ */
 final class AnalysisRunner {
 
   private AnalysisRunner() {}
 
   /**
-   * @param labels the label sidecar, or null to use {@code <video>.labels.csv} when it exists
+   * @param labels the label file, or null to use {@code <video>.labels.csv} when it exists
+   * @return the video's outcome, done
+   * @throws IOException naming the video (or its label file) when it could not be analysed
    */
-  static AnalyzeReport run(
+  static FileOutcome run(
       Config config,
       AnalyzeSettings settings,
       Path video,
@@ -39,39 +54,60 @@ final class AnalysisRunner {
     ConsoleProgress progress = new ConsoleProgress(stderr);
     ActorSystem<Void> system = RuntimeOptions.actorSystem(config);
     try {
-      AnalyzeReport report =
-          new AnalyzeJob(system, settings)
-              .run(
-                  video,
-                  model,
-                  out,
-                  sidecar,
-                  (frames, fps, fraction) ->
-                      progress.show(
-                          String.format(
-                              "analyze %s: %d frames, %.0f frames/s%s",
-                              video.getFileName(),
-                              frames,
-                              fps,
-                              Double.isNaN(fraction)
-                                  ? ""
-                                  : String.format(", %.0f%%", 100 * fraction))));
+      String name = video.getFileName().toString();
+      BatchListener listener =
+          new BatchListener() {
+            @Override
+            public void onProgress(int done, int total, long frames, double fps, double eta) {
+              if (done == total) {
+                // The video has ended: the report (or the one-line failure) says the rest.
+                return;
+              }
+              progress.show(
+                  String.format(
+                      Locale.ROOT, "analyze %s: %d frames, %.0f frames/s", name, frames, fps));
+            }
+          };
+      BatchRunReport report =
+          new BatchAnalyzeJob(
+                  system,
+                  settings,
+                  new BatchSettings(1, BatchSettings.from(config).segmentMinFrames()))
+              .start(
+                  List.of(video),
+                  new EngineClassifier(model, settings.maxBatch(), settings.topK()),
+                  model.input(),
+                  OutputLayout.singleFile(out),
+                  v -> sidecar,
+                  listener)
+              .report()
+              .toCompletableFuture()
+              .get();
       progress.done();
-      ReportPrinter.print(report, stdout);
-      return report;
+      FileOutcome outcome = report.files().get(0);
+      if (outcome.status() != FileOutcome.Status.DONE) {
+        throw new IOException(outcome.error());
+      }
+      ReportPrinter.print(outcome, report.outDir(), stdout);
+      return outcome;
+    } catch (ExecutionException e) {
+      throw new IOException("analysis of " + video + " failed: " + Main.oneLine(e.getCause()), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("analysis of " + video + " was interrupted", e);
     } finally {
       progress.done();
       system.terminate();
       try {
         system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
       } catch (Exception e) {
-        stderr.println("warning: the actor system did not stop within " + Duration.ofSeconds(10));
+        stderr.println("warning: the actor system did not stop within 10 s: " + e);
       }
     }
   }
 
   private static Path defaultSidecar(Path video) {
-    Path candidate = video.resolveSibling(video.getFileName() + ".labels.csv");
+    Path candidate = LabelSidecar.pathFor(video);
     return Files.isRegularFile(candidate) ? candidate : null;
   }
 }

@@ -4,6 +4,9 @@ import com.typesafe.config.Config;
 import io.vigil.pipeline.analyze.AnalyzeSettings;
 import io.vigil.pipeline.analyze.BatchSettings;
 import io.vigil.pipeline.analyze.VideoInputs;
+import io.vigil.pipeline.video.Preprocessing;
+import io.vigil.pipeline.video.RegionOfInterest;
+import io.vigil.pipeline.video.ResizeMode;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -11,6 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
@@ -29,7 +33,7 @@ import picocli.CommandLine.Spec;
           + " complete there are skipped, so an interrupted run can simply be run again.",
       "No frame is dropped; the results file appears only once it is complete.",
       "With a label file (VIDEO.labels.csv, as `vigil make-clip` writes) it also reports"
-          + " accuracy."
+          + " accuracy; for many videos, each one's in its line and its NAME.summary.json."
     })
 final class AnalyzeCommand implements Callable<Integer> {
 
@@ -60,7 +64,8 @@ final class AnalyzeCommand implements Callable<Integer> {
       names = "--labels",
       paramLabel = "FILE",
       description =
-          "True label per frame (CSV: frame,label,class_name). Default: VIDEO.labels.csv if present.")
+          "True label per frame (CSV: frame,label,class_name), for one video. Default:"
+              + " VIDEO.labels.csv if present (for many videos, always each one's own).")
   Path labels;
 
   @Option(
@@ -68,6 +73,30 @@ final class AnalyzeCommand implements Callable<Integer> {
       paramLabel = "N",
       description = "Frames per engine call (default from config: vigil.analyze.batch.max-size).")
   Integer batch;
+
+  @Option(
+      names = "--resize",
+      paramLabel = "MODE",
+      description =
+          "stretch (to the model's input size) or letterbox (keep the aspect ratio, pad with"
+              + " --fill, centred). Default from config: vigil.analyze.preprocess.resize.")
+  String resize;
+
+  @Option(
+      names = "--fill",
+      paramLabel = "0-255",
+      description =
+          "Pixel value of the letterbox padding, every channel, before normalisation (default"
+              + " from config: vigil.analyze.preprocess.fill).")
+  Integer fill;
+
+  @Option(
+      names = "--roi",
+      paramLabel = "X,Y,W,H",
+      description =
+          "Analyse only this rectangle of every frame, in source pixels (x, y of its top left"
+              + " corner, width, height); cut out before resizing.")
+  String roi;
 
   @Mixin RuntimeOptions runtime;
 
@@ -78,7 +107,14 @@ final class AnalyzeCommand implements Callable<Integer> {
     if (batch != null) {
       settings = settings.withMaxBatch(batch);
     }
+    settings = settings.withPreprocessing(preprocessing(settings.preprocessing()));
     if (videos.size() > 1 || VideoInputs.isMany(videos.get(0))) {
+      if (labels != null) {
+        throw new ParameterException(
+            spec.commandLine(),
+            "--labels names the label file of one video; with many, each video's own"
+                + " VIDEO.labels.csv is used");
+      }
       return BatchAnalysisRunner.run(
           config,
           settings,
@@ -101,5 +137,24 @@ final class AnalyzeCommand implements Callable<Integer> {
         spec.commandLine().getOut(),
         spec.commandLine().getErr());
     return 0;
+  }
+
+  /** The configured preprocessing with the command line's --resize, --fill and --roi on top. */
+  private Preprocessing preprocessing(Preprocessing configured) {
+    Preprocessing p = configured;
+    try {
+      if (resize != null) {
+        p = p.withResize(ResizeMode.parse(resize));
+      }
+      if (fill != null) {
+        p = p.withFill(fill);
+      }
+      if (roi != null) {
+        p = p.withRoi(RegionOfInterest.parse(roi));
+      }
+    } catch (IllegalArgumentException e) {
+      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    }
+    return p;
   }
 }

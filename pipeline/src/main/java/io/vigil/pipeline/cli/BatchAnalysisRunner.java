@@ -11,6 +11,7 @@ import io.vigil.pipeline.analyze.BatchRunReport;
 import io.vigil.pipeline.analyze.BatchSettings;
 import io.vigil.pipeline.analyze.FileOutcome;
 import io.vigil.pipeline.stream.EngineClassifier;
+import io.vigil.pipeline.stream.LabelAccuracy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -99,10 +100,23 @@ final class BatchAnalysisRunner {
     }
   }
 
+  /** ", accuracy 90.30% on 2000 labeled frames" where the video's true labels were known. */
+  private static String accuracy(FileOutcome f) {
+    LabelAccuracy labels = f.summary() == null ? null : f.summary().labels();
+    if (labels == null || labels.labeledFrames() == 0) {
+      return "";
+    }
+    return String.format(
+        Locale.ROOT,
+        ", accuracy %.2f%% on %d labeled frames",
+        100 * labels.accuracy(),
+        labels.labeledFrames());
+  }
+
   private static void print(BatchRunReport r, PrintWriter out) {
     for (FileOutcome f : r.files()) {
       switch (f.status()) {
-        case DONE -> out.printf("%s: %d frames%n", f.stream(), f.frames());
+        case DONE -> out.printf("%s: %d frames%s%n", f.stream(), f.frames(), accuracy(f));
         case SKIPPED -> out.printf("%s: skipped, complete from an earlier run%n", f.stream());
         case FAILED -> out.printf("%s: FAILED: %s%n", f.stream(), f.error());
       }

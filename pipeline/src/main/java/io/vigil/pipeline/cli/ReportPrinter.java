@@ -1,22 +1,32 @@
 package io.vigil.pipeline.cli;
 
-import io.vigil.pipeline.analyze.AnalyzeReport;
+import io.vigil.pipeline.analyze.FileOutcome;
+import io.vigil.pipeline.stream.LabelAccuracy;
+import io.vigil.pipeline.stream.StreamSummary;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 
-/** Prints the summary of an analysis run: totals, what the decoder lost, labels per class. */
+/** Prints what one analysed video gave: totals, what the decoder lost, labels per class. */
 final class ReportPrinter {
 
   private ReportPrinter() {}
 
-  static void print(AnalyzeReport r, PrintWriter out) {
+  /**
+   * @param outcome a video analysed in this run (its summary is set)
+   * @param results where its results were written
+   */
+  static void print(FileOutcome outcome, Path results, PrintWriter out) {
+    StreamSummary r = outcome.summary();
     out.printf(
         "%s: %d frames in %.1f s (%.0f frames/s), model %s%n",
-        r.video().getFileName(),
+        outcome.video().getFileName(),
         r.frames(),
-        r.elapsed().toNanos() / 1e9,
+        r.elapsedSeconds(),
         r.framesPerSecond(),
-        r.modelVersion());
-    out.println("decoder: " + r.decode().summary());
+        r.model());
+    if (r.decode() != null) {
+      out.println("decoder: " + r.decode().summary());
+    }
     out.println("frames per label (best label of each frame):");
     int width = r.classNames().stream().mapToInt(String::length).max().orElse(5);
     long[] counts = r.perClass();
@@ -27,17 +37,18 @@ final class ReportPrinter {
           counts[c],
           r.frames() > 0 ? 100.0 * counts[c] / r.frames() : 0);
     }
-    if (r.accuracy().isPresent()) {
+    LabelAccuracy labels = r.labels();
+    if (labels != null && labels.labeledFrames() > 0) {
       out.printf(
           "accuracy: %.2f%% on %d labeled frames%n",
-          100 * r.accuracy().getAsDouble(), r.labeledFrames());
+          100 * labels.accuracy(), labels.labeledFrames());
     }
-    if (r.labelFrames() > 0 && r.labelFrames() != r.frames()) {
+    if (labels != null && labels.labelRows() > 0 && labels.labelRows() != r.frames()) {
       out.printf(
           "note: the label file lists %d frames but %d were decoded%n",
-          r.labelFrames(), r.frames());
+          labels.labelRows(), r.frames());
     }
-    out.println("results: " + r.results());
+    out.println("results: " + results);
     out.flush();
   }
 }

@@ -11,7 +11,6 @@ import io.vigil.pipeline.stream.PipelineMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -65,10 +64,7 @@ final class RunCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Config config = runtime.config();
     RealtimeSettings settings = RealtimeSettings.from(config);
-    List<SourceSpec> sources = new ArrayList<>();
-    for (Config c : config.getConfigList("vigil.run.streams")) {
-      sources.add(SourceSpec.from(c));
-    }
+    List<SourceSpec> sources = SourceSpec.allFrom(config);
     if (sources.isEmpty()) {
       throw new IllegalArgumentException(
           "no streams to run: list them under vigil.run.streams (see config/camera.conf)");

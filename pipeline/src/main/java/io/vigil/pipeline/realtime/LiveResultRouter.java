@@ -193,11 +193,13 @@ final class LiveResultRouter {
               o.frames,
               (o.lastNanos - o.firstNanos) / 1e9,
               m.dropped(),
+              m.corrupt(),
               null,
               classNames,
               o.perClass,
               o.segments.segments(),
-              m.latency())
+              m.latency(),
+              null)
           .write(outDir.resolve(stream + ".summary.json"));
     }
     CompletableFuture<StreamMetrics> done = ended.remove(stream);

@@ -1,12 +1,15 @@
 package io.vigil.pipeline.realtime;
 
 import io.vigil.engine.model.InputContract;
+import io.vigil.pipeline.stream.DecodeOptions;
 import io.vigil.pipeline.stream.DecoderSource;
 import io.vigil.pipeline.stream.MetricsRegistry;
 import io.vigil.pipeline.stream.Pacing;
 import io.vigil.pipeline.stream.StreamItem;
+import io.vigil.pipeline.video.RegionOfInterest;
 import io.vigil.pipeline.video.VideoDecoder;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,10 +28,16 @@ import org.slf4j.LoggerFactory;
  *       native rate (or a set rate), looping if asked, like a camera; it fails its own stream if it
  *       cannot be read.
  *   <li>a URL or camera: opened with FFmpeg's {@code rw_timeout} and {@code timeout} (a stalled
- *       source fails instead of blocking forever) and, whenever it ends or fails, reopened with
- *       exponential backoff ({@link RestartSource#withBackoff}); each disconnect and reconnect is
- *       logged and counted in the stream's metrics. Frames are numbered on across reconnects.
+ *       source fails instead of blocking forever) and the stream's own FFmpeg options, and,
+ *       whenever it ends or fails, reopened with exponential backoff ({@link
+ *       RestartSource#withBackoff}); each disconnect and reconnect is logged and counted in the
+ *       stream's metrics. Frames are numbered on across reconnects. A region of interest that does
+ *       not fit its frames fails the stream instead: reopening cannot mend a setting.
  * </ul>
+ *
+ * <p>Every frame is fitted to the model's input as the stream's {@link SourceSpec#preprocessing()}
+ * says, and the decoder's damaged frames, decode errors and (at each end of a file) frames
+ * estimated lost are counted as the stream's corrupt frames as they are met.
  *
  * <p>No end marker: the stream manager adds it when the stream is removed or ends.
  */
@@ -40,34 +49,31 @@ final class LiveSources {
 
   static Source<StreamItem, NotUsed> of(
       SourceSpec spec, InputContract contract, RealtimeSettings settings, MetricsRegistry metrics) {
+    MetricsRegistry.Counters counters = metrics.stream(spec.id());
+    DecodeOptions options =
+        DecodeOptions.OFFLINE
+            .withPreprocessing(spec.preprocessing())
+            .withPacing(spec.pacing())
+            .withEndMarker(false)
+            .withKeepImages(spec.annotate() != null)
+            .withCorruptFrames(counters.corrupt::add);
     Source<StreamItem, NotUsed> frames =
         switch (spec.kind()) {
           case FILE ->
               DecoderSource.failingSoftly(
-                  DecoderSource.create(
-                      spec.id(),
-                      () -> VideoDecoder.open(Path.of(spec.input())),
-                      contract,
-                      spec.pacing(),
-                      false,
-                      spec.annotate() != null),
-                  spec.id());
+                  spec.id(), () -> VideoDecoder.open(Path.of(spec.input())), contract, options);
           case IMAGES ->
               DecoderSource.failingSoftly(
-                  DecoderSource.create(
-                      spec.id(),
-                      () ->
-                          VideoDecoder.openUrl(
-                              spec.input(),
-                              "image2",
-                              Map.of("framerate", Double.toString(imageRate(spec)))),
-                      contract,
-                      spec.pacing(),
-                      false,
-                      spec.annotate() != null),
-                  spec.id());
-          case URL -> reconnecting(spec, null, contract, settings, metrics);
-          case CAMERA -> reconnecting(spec, "video4linux2", contract, settings, metrics);
+                  spec.id(),
+                  () ->
+                      VideoDecoder.openUrl(
+                          spec.input(),
+                          "image2",
+                          Map.of("framerate", Double.toString(imageRate(spec)))),
+                  contract,
+                  options);
+          case URL -> reconnecting(spec, null, contract, options, settings, counters);
+          case CAMERA -> reconnecting(spec, "video4linux2", contract, options, settings, counters);
         };
     if (spec.everyNth() > 1) {
       int n = spec.everyNth();
@@ -124,23 +130,30 @@ final class LiveSources {
     }
   }
 
+  /**
+   * A live source reopened with backoff whenever it ends or fails, except for a region of interest
+   * that does not fit its frames: a mistake in the settings, which reopening cannot mend, so it
+   * fails the stream (as a {@link StreamItem.Failed} marker) instead.
+   */
   private static Source<StreamItem, NotUsed> reconnecting(
       SourceSpec spec,
       String format,
       InputContract contract,
+      DecodeOptions options,
       RealtimeSettings settings,
-      MetricsRegistry metrics) {
+      MetricsRegistry.Counters counters) {
     long timeoutMicros = settings.rwTimeout().toNanos() / 1000;
-    Map<String, String> options =
-        Map.of(
-            "rw_timeout", Long.toString(timeoutMicros),
-            "timeout", Long.toString(timeoutMicros));
-    MetricsRegistry.Counters counters = metrics.stream(spec.id());
+    Map<String, String> ffmpegOptions = new HashMap<>();
+    ffmpegOptions.put("rw_timeout", Long.toString(timeoutMicros));
+    ffmpegOptions.put("timeout", Long.toString(timeoutMicros));
+    ffmpegOptions.putAll(spec.ffmpegOptions());
     AtomicLong attempts = new AtomicLong();
     RestartSettings restart =
-        RestartSettings.create(settings.minBackoff(), settings.maxBackoff(), 0.2);
+        RestartSettings.create(settings.minBackoff(), settings.maxBackoff(), 0.2)
+            .withRestartOn(e -> !(e instanceof RegionOfInterest.RegionOutsideFrameException));
     AtomicLong next = new AtomicLong();
-    return RestartSource.withBackoff(
+    Source<StreamItem, NotUsed> source =
+        RestartSource.withBackoff(
             restart,
             () -> {
               if (attempts.getAndIncrement() > 0) {
@@ -149,11 +162,9 @@ final class LiveSources {
               }
               return DecoderSource.create(
                       spec.id(),
-                      () -> VideoDecoder.openUrl(spec.input(), format, options),
+                      () -> VideoDecoder.openUrl(spec.input(), format, ffmpegOptions),
                       contract,
-                      Pacing.NONE,
-                      false,
-                      spec.annotate() != null)
+                      options.withPacing(Pacing.NONE))
                   .watchTermination(
                       (mat, done) -> {
                         done.whenComplete(
@@ -167,8 +178,9 @@ final class LiveSources {
                             });
                         return mat;
                       });
-            })
-        .map(
+            });
+    return DecoderSource.failingSoftly(
+        source.map(
             item ->
                 item instanceof StreamItem.Frame f
                     ? new StreamItem.Frame(
@@ -179,6 +191,7 @@ final class LiveSources {
                         f.capturedAtMillis(),
                         f.pixels(),
                         f.image())
-                    : item);
+                    : item),
+        spec.id());
   }
 }

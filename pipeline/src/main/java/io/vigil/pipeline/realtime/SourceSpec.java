@@ -1,8 +1,15 @@
 package io.vigil.pipeline.realtime;
 
 import com.typesafe.config.Config;
+import com.typesafe.config.ConfigValue;
 import io.vigil.pipeline.stream.Pacing;
+import io.vigil.pipeline.video.Preprocessing;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
 
 /**
  * One stream of a real-time run, as {@code config/camera.conf} lists it under {@code
@@ -16,6 +23,11 @@ import java.nio.file.Path;
  * @param annotate where to write an annotated copy of the stream (label, score and model drawn on
  *     each classified frame), or null for none
  * @param maxRate keep at most this many frames per second (by capture time), 0 for no limit
+ * @param preprocessing how frames are fitted to the model's input: stretch or letterbox, and the
+ *     region of interest
+ * @param ffmpegOptions for URLs and cameras: options handed to FFmpeg as they are when the input is
+ *     opened (such as {@code rtsp_transport = tcp}, or {@code rtsp_flags = listen} to receive a
+ *     stream pushed to vigil); they win over the timeouts the run sets
  */
 public record SourceSpec(
     String id,
@@ -24,7 +36,9 @@ public record SourceSpec(
     Pacing pacing,
     int everyNth,
     Path annotate,
-    double maxRate) {
+    double maxRate,
+    Preprocessing preprocessing,
+    Map<String, String> ffmpegOptions) {
 
   /** Where frames come from. */
   public enum Kind {
@@ -42,21 +56,36 @@ public record SourceSpec(
       throw new IllegalArgumentException(
           "stream " + id + ": every-nth must be ≥ 1, got " + everyNth);
     }
+    Objects.requireNonNull(preprocessing, "preprocessing");
+    ffmpegOptions = Map.copyOf(ffmpegOptions);
   }
 
-  /** A spec without an annotated video. */
+  /** A spec of whole frames stretched to the model's input, without an annotated video. */
   public SourceSpec(String id, Kind kind, String input, Pacing pacing, int everyNth) {
-    this(id, kind, input, pacing, everyNth, null, 0);
+    this(id, kind, input, pacing, everyNth, null, 0, Preprocessing.STRETCH, Map.of());
   }
 
   /** The same stream, writing an annotated copy to {@code video}. */
   public SourceSpec withAnnotation(Path video) {
-    return new SourceSpec(id, kind, input, pacing, everyNth, video, maxRate);
+    return new SourceSpec(
+        id, kind, input, pacing, everyNth, video, maxRate, preprocessing, ffmpegOptions);
   }
 
   /** The same stream, keeping at most {@code fps} frames per second. */
   public SourceSpec withMaxRate(double fps) {
-    return new SourceSpec(id, kind, input, pacing, everyNth, annotate, fps);
+    return new SourceSpec(
+        id, kind, input, pacing, everyNth, annotate, fps, preprocessing, ffmpegOptions);
+  }
+
+  /** The same stream, its frames fitted to the model's input as {@code p} says. */
+  public SourceSpec withPreprocessing(Preprocessing p) {
+    return new SourceSpec(id, kind, input, pacing, everyNth, annotate, maxRate, p, ffmpegOptions);
+  }
+
+  /** The same stream, opened with these FFmpeg options (for URLs and cameras). */
+  public SourceSpec withFfmpegOptions(Map<String, String> options) {
+    return new SourceSpec(
+        id, kind, input, pacing, everyNth, annotate, maxRate, preprocessing, options);
   }
 
   /** A file released at its native rate (or {@code fps} when positive), optionally looping. */
@@ -79,14 +108,50 @@ public record SourceSpec(
    * {@code images} (a numbered pattern such as {@code frames/%05d.png}), {@code url}, {@code
    * camera}; for files and images {@code loop} (default false), {@code fps} (default 0: native, 25
    * for images); {@code every-nth} (default 1); {@code max-rate} (frames per second kept, default
-   * 0: all); {@code annotate} (a video file to write, default none).
+   * 0: all); {@code annotate} (a video file to write, default none); {@code resize}, {@code fill}
+   * and {@code roi} as {@link Preprocessing#from} reads them, each defaulting to {@code defaults}'
+   * (from {@code vigil.run.preprocess}).
+   *
+   * @throws IllegalArgumentException naming the stream, the key and what is wrong with it
    */
-  public static SourceSpec from(Config c) {
+  public static SourceSpec from(Config c, Preprocessing defaults) {
     SourceSpec spec = fromWithoutAnnotation(c);
     if (c.hasPath("max-rate")) {
       spec = spec.withMaxRate(c.getDouble("max-rate"));
     }
+    spec = spec.withPreprocessing(Preprocessing.from(c, defaults, "stream " + spec.id()));
+    if (c.hasPath("options")) {
+      Map<String, String> options = new TreeMap<>();
+      for (Map.Entry<String, ConfigValue> e : c.getConfig("options").entrySet()) {
+        options.put(e.getKey(), String.valueOf(e.getValue().unwrapped()));
+      }
+      spec = spec.withFfmpegOptions(options);
+    }
     return c.hasPath("annotate") ? spec.withAnnotation(Path.of(c.getString("annotate"))) : spec;
+  }
+
+  /**
+   * The streams of a real-time run: every entry of {@code vigil.run.streams}, fitted by default as
+   * {@code vigil.run.preprocess} says.
+   */
+  public static List<SourceSpec> allFrom(Config config) {
+    Preprocessing defaults =
+        config.hasPath("vigil.run.preprocess")
+            ? Preprocessing.from(
+                config.getConfig("vigil.run.preprocess"),
+                Preprocessing.STRETCH,
+                "vigil.run.preprocess")
+            : Preprocessing.STRETCH;
+    List<SourceSpec> specs = new ArrayList<>();
+    for (Config c : config.getConfigList("vigil.run.streams")) {
+      specs.add(from(c, defaults));
+    }
+    return specs;
+  }
+
+  /** {@link #from(Config, Preprocessing)} with whole frames stretched by default. */
+  public static SourceSpec from(Config c) {
+    return from(c, Preprocessing.STRETCH);
   }
 
   private static SourceSpec fromWithoutAnnotation(Config c) {

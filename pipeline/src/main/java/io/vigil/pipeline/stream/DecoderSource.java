@@ -29,50 +29,25 @@ public final class DecoderSource {
   private DecoderSource() {}
 
   /**
+   * The frames of one stream, read as {@code options} say. A paced source sleeps (on its blocking
+   * thread) until each frame's due time and stamps its capture time there, as a camera would; a
+   * looping one reopens the input at its end and numbers frames on across loops.
+   *
    * @param stream the stream's id, carried by every item
    * @param open opens the decoder (called on the blocking dispatcher when the stream starts)
    * @param contract the model's input contract
-   * @param endMarker whether to emit {@link StreamItem.End} at the end (a reconnecting live source
-   *     emits its own)
    */
   public static Source<StreamItem, NotUsed> create(
-      String stream, Creator<VideoDecoder> open, InputContract contract, boolean endMarker) {
-    return create(stream, open, contract, Pacing.NONE, endMarker);
-  }
-
-  /**
-   * {@link #create(String, Creator, InputContract, boolean)} with pacing: a paced source sleeps (on
-   * its blocking thread) until each frame's due time and stamps its capture time there, as a camera
-   * would; a looping one reopens the input at its end and numbers frames on across loops.
-   */
-  public static Source<StreamItem, NotUsed> create(
-      String stream,
-      Creator<VideoDecoder> open,
-      InputContract contract,
-      Pacing pacing,
-      boolean endMarker) {
-    return create(stream, open, contract, pacing, endMarker, false);
-  }
-
-  /** As above; with {@code keepImages} every frame also carries a copy of its decoded picture. */
-  public static Source<StreamItem, NotUsed> create(
-      String stream,
-      Creator<VideoDecoder> open,
-      InputContract contract,
-      Pacing pacing,
-      boolean endMarker,
-      boolean keepImages) {
+      String stream, Creator<VideoDecoder> open, InputContract contract, DecodeOptions options) {
     return Source.<StreamItem, Session>unfoldResource(
-            () -> new Session(stream, open, contract, pacing, endMarker, keepImages),
-            Session::next,
-            Session::close)
+            () -> new Session(stream, open, contract, options), Session::next, Session::close)
         .withAttributes(ActorAttributes.dispatcher(BLOCKING_DISPATCHER));
   }
 
   /** {@link #create} whose failures become a {@link StreamItem.Failed} marker. */
   public static Source<StreamItem, NotUsed> failingSoftly(
-      String stream, Creator<VideoDecoder> open, InputContract contract) {
-    return failingSoftly(create(stream, open, contract, true), stream);
+      String stream, Creator<VideoDecoder> open, InputContract contract, DecodeOptions options) {
+    return failingSoftly(create(stream, open, contract, options), stream);
   }
 
   /** {@code source} with its failure turned into a {@link StreamItem.Failed} marker. */
@@ -89,32 +64,26 @@ public final class DecoderSource {
     private final String stream;
     private final Creator<VideoDecoder> open;
     private final InputContract contract;
+    private final DecodeOptions options;
+    private final Pacing pacing;
+    private final int sampleSize;
     private VideoDecoder decoder;
     private FramePreprocessor preprocessor;
-    private final int sampleSize;
-    private final boolean endMarker;
-    private final Pacing pacing;
-    private final boolean keepImages;
     private boolean ended;
     private long index;
     private long loopStartNanos;
     private long firstPtsMicros = Long.MIN_VALUE;
     private long loopIndex;
+    private long corruptCounted;
 
     Session(
-        String stream,
-        Creator<VideoDecoder> open,
-        InputContract contract,
-        Pacing pacing,
-        boolean endMarker,
-        boolean keepImages) {
+        String stream, Creator<VideoDecoder> open, InputContract contract, DecodeOptions options) {
       this.stream = stream;
-      this.keepImages = keepImages;
       this.open = open;
       this.contract = contract;
-      this.pacing = pacing;
+      this.options = options;
+      this.pacing = options.pacing();
       this.sampleSize = contract.size();
-      this.endMarker = endMarker;
     }
 
     Optional<StreamItem> next() throws Exception {
@@ -126,23 +95,27 @@ public final class DecoderSource {
         // is an ordinary stream failure of this source (turned into a marker), not a stage that
         // failed to start.
         decoder = open.create();
-        preprocessor = new FramePreprocessor(contract);
+        preprocessor = new FramePreprocessor(contract, options.preprocessing(), stream);
       }
       DecodedFrame frame = decoder.next();
       if (frame == null && pacing.loop() && loopIndex > 0) {
         // Start again: a new decoder, and the clock restarts one frame interval later.
+        countCorrupt(true);
         decoder.close();
         decoder = open.create();
+        corruptCounted = 0;
         loopStartNanos = 0;
         loopIndex = 0;
         frame = decoder.next();
       }
       if (frame == null) {
         ended = true;
-        return endMarker
+        countCorrupt(true);
+        return options.endMarker()
             ? Optional.of(new StreamItem.End(stream, decoder.report()))
             : Optional.empty();
       }
+      countCorrupt(false);
       float[] pixels = new float[sampleSize];
       preprocessor.toTensor(frame.frame(), pixels, 0);
       if (pacing.paced()) {
@@ -157,7 +130,26 @@ public final class DecoderSource {
               System.nanoTime(),
               System.currentTimeMillis(),
               pixels,
-              keepImages ? frame.frame().clone() : null));
+              options.keepImages() ? frame.frame().clone() : null));
+    }
+
+    /**
+     * Tells the options' counter of the corrupt frames the decoder met since the last call: damaged
+     * frames and decode errors as they come, and once the input has ended the frames its report
+     * estimates lost (only then is that estimate final).
+     */
+    private void countCorrupt(boolean inputEnded) {
+      if (options.corruptFrames() == null) {
+        return;
+      }
+      long corrupt = decoder.damagedFrames() + decoder.decodeErrors();
+      if (inputEnded) {
+        corrupt += decoder.report().framesLost();
+      }
+      if (corrupt > corruptCounted) {
+        options.corruptFrames().accept(corrupt - corruptCounted);
+        corruptCounted = corrupt;
+      }
     }
 
     /**

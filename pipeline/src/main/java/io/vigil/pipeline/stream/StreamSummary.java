@@ -20,11 +20,15 @@ import java.util.List;
  * @param frames frames classified (one results line each)
  * @param elapsedSeconds wall time from the stream's first item to its end
  * @param dropped frames dropped under overload (always 0 offline)
+ * @param corrupt frames the decoder delivered damaged or estimated lost, plus decode errors (as
+ *     {@link StreamMetrics#corrupt()}; for a looping file, over all its loops)
  * @param decode what the decoder met, or null when unknown (a live source)
  * @param classNames the model's classes
  * @param perClass frames whose best label was each class
  * @param segments runs where the best label held for at least the configured frames
  * @param latency capture-to-result latency percentiles, milliseconds
+ * @param labels how the best labels compare with the stream's true labels, or null when they are
+ *     not known
  */
 public record StreamSummary(
     String stream,
@@ -33,11 +37,13 @@ public record StreamSummary(
     long frames,
     double elapsedSeconds,
     long dropped,
+    long corrupt,
     DecodeReport decode,
     List<String> classNames,
     long[] perClass,
     List<SegmentTracker.Segment> segments,
-    LatencyTracker.Percentiles latency) {
+    LatencyTracker.Percentiles latency,
+    LabelAccuracy labels) {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -57,6 +63,7 @@ public record StreamSummary(
     root.put("elapsed_s", Math.round(elapsedSeconds * 1000) / 1000.0);
     root.put("frames_per_s", Math.round(framesPerSecond() * 10) / 10.0);
     root.put("dropped", dropped);
+    root.put("corrupt", corrupt);
     if (decode != null) {
       ObjectNode d = root.putObject("decode");
       d.put("frames_decoded", decode.framesDecoded());
@@ -68,9 +75,9 @@ public record StreamSummary(
       d.put("gave_up", decode.gaveUp());
       d.put("summary", decode.summary());
     }
-    ObjectNode labels = root.putObject("labels");
+    ObjectNode labelCounts = root.putObject("labels");
     for (int c = 0; c < classNames.size(); c++) {
-      labels.put(classNames.get(c), perClass[c]);
+      labelCounts.put(classNames.get(c), perClass[c]);
     }
     ArrayNode segs = root.putArray("segments");
     for (SegmentTracker.Segment s : segments) {
@@ -81,6 +88,15 @@ public record StreamSummary(
       n.put("frames", s.frames());
       n.put("start_pts_us", s.startPtsMicros());
       n.put("end_pts_us", s.endPtsMicros());
+    }
+    if (labels != null) {
+      ObjectNode a = root.putObject("accuracy");
+      a.put("label_rows", labels.labelRows());
+      a.put("labeled_frames", labels.labeledFrames());
+      a.put("correct", labels.correct());
+      if (labels.labeledFrames() > 0) {
+        a.put("accuracy", Math.round(labels.accuracy() * 1e6) / 1e6);
+      }
     }
     if (latency.count() > 0) {
       ObjectNode l = root.putObject("latency_ms");

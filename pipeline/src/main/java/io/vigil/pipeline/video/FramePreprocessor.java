@@ -1,7 +1,9 @@
 package io.vigil.pipeline.video;
 
+import static org.bytedeco.opencv.global.opencv_core.BORDER_CONSTANT;
 import static org.bytedeco.opencv.global.opencv_core.CV_32F;
 import static org.bytedeco.opencv.global.opencv_core.CV_32FC1;
+import static org.bytedeco.opencv.global.opencv_core.copyMakeBorder;
 import static org.bytedeco.opencv.global.opencv_core.extractChannel;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2GRAY;
 import static org.bytedeco.opencv.global.opencv_imgproc.COLOR_BGR2RGB;
@@ -19,6 +21,8 @@ import java.util.Objects;
 import org.bytedeco.javacv.Frame;
 import org.bytedeco.javacv.OpenCVFrameConverter;
 import org.bytedeco.opencv.opencv_core.Mat;
+import org.bytedeco.opencv.opencv_core.Rect;
+import org.bytedeco.opencv.opencv_core.Scalar;
 import org.bytedeco.opencv.opencv_core.Size;
 
 /**
@@ -26,34 +30,65 @@ import org.bytedeco.opencv.opencv_core.Size;
  * CHW order, each {@code (p / 255 − mean) / std} for an 8-bit pixel {@code p}.
  *
  * <p>Frames may be any size and have 1 (gray), 3 (BGR, as FFmpeg's grabber and OpenCV deliver them)
- * or 4 (BGRA) 8-bit channels. They are converted to gray or to RGB (in that channel order) and
- * resized with OpenCV: {@code INTER_AREA} when shrinking in both directions (it averages, so no
- * aliasing), {@code INTER_LINEAR} otherwise. Resizing happens in 8 bits, after the conversion to
- * gray or before the one to RGB when shrinking; only the final {@code height × width} image is
- * converted to floats.
+ * or 4 (BGRA) 8-bit channels. With a region of interest ({@link Preprocessing#roi()}) only that
+ * rectangle of the frame is used, cut out first (a view, not a copy). The image is converted to
+ * gray or to RGB (in that channel order) and resized with OpenCV: {@code INTER_AREA} when shrinking
+ * in both directions (it averages, so no aliasing), {@code INTER_LINEAR} otherwise. Resizing
+ * happens in 8 bits, after the conversion to gray or before the one to RGB when shrinking; only the
+ * final {@code height × width} image is converted to floats.
+ *
+ * <p>{@link ResizeMode#STRETCH} resizes a {@code w × h} image to {@code W × H} directly. {@link
+ * ResizeMode#LETTERBOX} scales it by {@code s = min(W / w, H / h)} to {@code round(w·s) ×
+ * round(h·s)}, so it keeps its aspect ratio and one side fills the input, and centres it: the
+ * padding is split in two, the odd pixel going to the right or bottom bar, and every channel of the
+ * padding holds {@link Preprocessing#fill()} before normalisation.
  *
  * <p>After the first frame of a given size, a call allocates no native memory and no arrays: the
- * intermediate images and the per-channel float planes are reused. Not thread-safe; one per stream.
- * {@link #close()} frees the native memory.
+ * intermediate images, the region's view and the per-channel float planes are reused. Not
+ * thread-safe; one per stream. {@link #close()} frees the native memory.
  */
 public final class FramePreprocessor implements AutoCloseable {
 
   private final InputContract contract;
+  private final Preprocessing preprocessing;
+  private final String source;
   private final OpenCVFrameConverter.ToMat wrapper = new OpenCVFrameConverter.ToMat();
   private final Size targetSize;
+  private final Size scaledSize = new Size();
+  private final Scalar fill;
+  private final Rect roiRect;
   private final Mat resized = new Mat();
+  private final Mat padded = new Mat();
   private final Mat recoloured = new Mat();
   private final Mat scaled = new Mat();
   private final Mat[] planes;
   private final FloatBuffer[] planeViews;
   private final double alpha;
   private final double beta;
+  private Mat croppedFrom;
+  private Mat cropped;
   private boolean closed;
 
-  /** A preprocessor for inputs of the given contract. */
+  /** A preprocessor for inputs of the given contract: whole frames, stretched. */
   public FramePreprocessor(InputContract contract) {
+    this(contract, Preprocessing.STRETCH, "frame preprocessor");
+  }
+
+  /**
+   * A preprocessor for inputs of the given contract, fitted as {@code preprocessing} says.
+   *
+   * @param source the stream or file the frames come from, named in errors about its frames
+   */
+  public FramePreprocessor(InputContract contract, Preprocessing preprocessing, String source) {
     this.contract = Objects.requireNonNull(contract, "contract");
+    this.preprocessing = Objects.requireNonNull(preprocessing, "preprocessing");
+    this.source = Objects.requireNonNull(source, "source");
     this.targetSize = new Size(contract.width(), contract.height());
+    this.fill =
+        new Scalar(
+            preprocessing.fill(), preprocessing.fill(), preprocessing.fill(), preprocessing.fill());
+    RegionOfInterest roi = preprocessing.roi();
+    this.roiRect = roi == null ? null : new Rect(roi.x(), roi.y(), roi.width(), roi.height());
     // One float image per channel, allocated once; converting into a Mat of the right size and
     // type reuses its memory, so the views over it stay valid.
     this.planes = new Mat[contract.channels()];
@@ -72,12 +107,19 @@ public final class FramePreprocessor implements AutoCloseable {
     return contract;
   }
 
+  /** How frames are fitted to the contract. */
+  public Preprocessing preprocessing() {
+    return preprocessing;
+  }
+
   /**
    * Writes {@code contract().size()} normalised CHW floats for {@code frame} into {@code dst},
    * starting at {@code offset}. The frame is only read.
    *
    * @throws IllegalArgumentException if the frame has no image, is not 8-bit unsigned, has a
    *     channel count other than 1, 3 or 4, or {@code dst} has no room from {@code offset}
+   * @throws RegionOfInterest.RegionOutsideFrameException if the region of interest does not lie
+   *     inside the frame (the message names the source, the region and the frame's size)
    * @throws IllegalStateException if this preprocessor was closed
    */
   public void toTensor(Frame frame, float[] dst, int offset) {
@@ -98,14 +140,20 @@ public final class FramePreprocessor implements AutoCloseable {
     }
     Mat image = wrapper.convert(frame);
     long sourcePixels = (long) frame.imageWidth * frame.imageHeight;
+    RegionOfInterest roi = preprocessing.roi();
+    if (roi != null) {
+      roi.checkInside(frame.imageWidth, frame.imageHeight, source);
+      image = crop(image);
+      sourcePixels = (long) roi.width() * roi.height();
+    }
     long targetPixels = (long) contract.width() * contract.height();
     // Resize the image with fewer bytes: to gray first (one channel to resize instead of three),
     // otherwise resize first when shrinking.
     boolean toGray = contract.channels() == 1 && frame.imageChannels > 1;
     if (!toGray && targetPixels < sourcePixels) {
-      image = recolour(resizeTo(image), frame.imageChannels);
+      image = recolour(fit(image), frame.imageChannels);
     } else {
-      image = resizeTo(recolour(image, frame.imageChannels));
+      image = fit(recolour(image, frame.imageChannels));
     }
     if (contract.channels() == 1) {
       image.convertTo(planes[0], CV_32F, alpha, beta);
@@ -132,18 +180,72 @@ public final class FramePreprocessor implements AutoCloseable {
     for (Mat plane : planes) {
       plane.close();
     }
+    if (cropped != null) {
+      cropped.close();
+    }
+    if (roiRect != null) {
+      roiRect.close();
+    }
     scaled.close();
     recoloured.close();
     resized.close();
+    padded.close();
+    fill.close();
+    scaledSize.close();
     targetSize.close();
   }
 
-  private Mat resizeTo(Mat image) {
-    if (image.cols() == contract.width() && image.rows() == contract.height()) {
+  /**
+   * The region of interest of {@code whole}, as a view into its pixels. The view is made again only
+   * when the converter hands over another image (another frame buffer, or another size), so a
+   * decoder that reuses its buffer costs no new view per frame.
+   */
+  private Mat crop(Mat whole) {
+    if (whole != croppedFrom) {
+      if (cropped != null) {
+        cropped.close();
+      }
+      cropped = whole.apply(roiRect);
+      croppedFrom = whole;
+    }
+    return cropped;
+  }
+
+  /** {@code image} at the contract's size: stretched, or letterboxed into padding. */
+  private Mat fit(Mat image) {
+    int width = contract.width();
+    int height = contract.height();
+    if (preprocessing.resize() == ResizeMode.STRETCH) {
+      return resizeTo(image, width, height, targetSize);
+    }
+    double s = Math.min((double) width / image.cols(), (double) height / image.rows());
+    int innerWidth = (int) Math.max(1, Math.min(width, Math.round(image.cols() * s)));
+    int innerHeight = (int) Math.max(1, Math.min(height, Math.round(image.rows() * s)));
+    scaledSize.width(innerWidth).height(innerHeight);
+    Mat inner = resizeTo(image, innerWidth, innerHeight, scaledSize);
+    if (innerWidth == width && innerHeight == height) {
+      return inner;
+    }
+    int left = (width - innerWidth) / 2;
+    int top = (height - innerHeight) / 2;
+    copyMakeBorder(
+        inner,
+        padded,
+        top,
+        height - innerHeight - top,
+        left,
+        width - innerWidth - left,
+        BORDER_CONSTANT,
+        fill);
+    return padded;
+  }
+
+  private Mat resizeTo(Mat image, int width, int height, Size size) {
+    if (image.cols() == width && image.rows() == height) {
       return image;
     }
-    boolean shrinking = contract.width() <= image.cols() && contract.height() <= image.rows();
-    resize(image, resized, targetSize, 0, 0, shrinking ? INTER_AREA : INTER_LINEAR);
+    boolean shrinking = width <= image.cols() && height <= image.rows();
+    resize(image, resized, size, 0, 0, shrinking ? INTER_AREA : INTER_LINEAR);
     return resized;
   }
 

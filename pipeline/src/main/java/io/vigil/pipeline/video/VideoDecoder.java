@@ -198,6 +198,16 @@ public final class VideoDecoder implements AutoCloseable {
     }
   }
 
+  /** Frames delivered so far that FFmpeg marked damaged (errors concealed). */
+  public long damagedFrames() {
+    return damaged;
+  }
+
+  /** Times so far the grabber threw while reading or decoding (each skipped). */
+  public long decodeErrors() {
+    return errors;
+  }
+
   /** What decoding met so far; final once {@link #next()} has returned null. */
   public DecodeReport report() {
     FrameTimeline.Estimate estimate = timeline.estimate();

@@ -9,6 +9,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.vigil.engine.model.Model;
 import io.vigil.pipeline.stream.EngineClassifier;
+import io.vigil.pipeline.video.LabelSidecar;
+import io.vigil.pipeline.video.Preprocessing;
+import io.vigil.pipeline.video.RegionOfInterest;
+import io.vigil.pipeline.video.ResizeMode;
 import io.vigil.pipeline.video.SampleVideos;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -110,6 +114,70 @@ class BatchAnalyzeJobTest {
     assertNoPartialFiles(out);
     assertTrue(report.metrics().batches() > 0);
     assertEquals(795 + 270 + 68, report.metrics().framesOut());
+  }
+
+  @Test
+  void aRegionOfInterestAppliesToEveryFileAndOneWhoseFramesItDoesNotFitFailsAlone()
+      throws Exception {
+    // x 400..699 fits vtest.avi (768 wide) and Megamind.avi (720), not tree.avi (320).
+    AnalyzeSettings settings =
+        AnalyzeSettings.from(ConfigFactory.load())
+            .withPreprocessing(
+                Preprocessing.STRETCH
+                    .withResize(ResizeMode.LETTERBOX)
+                    .withRoi(new RegionOfInterest(400, 0, 300, 200)));
+    BatchRunReport report =
+        start(
+                new BatchAnalyzeJob(system, settings, new BatchSettings(2, 5)),
+                samples(),
+                tmp,
+                BatchListener.NONE)
+            .report()
+            .toCompletableFuture()
+            .get();
+    List<FileOutcome> failed = report.with(FileOutcome.Status.FAILED);
+    assertEquals(1, failed.size(), report.files().toString());
+    assertEquals(
+        "tree.avi: region of interest x=400 y=0 width=300 height=200 does not fit in the 320×240"
+            + " frame (x + width = 700 > frame width 320)",
+        failed.get(0).error());
+    assertEquals(270, Files.readAllLines(tmp.resolve("Megamind.avi.jsonl")).size());
+    assertEquals(795, Files.readAllLines(tmp.resolve("vtest.avi.jsonl")).size());
+    assertFalse(Files.exists(tmp.resolve("tree.avi.jsonl")), "no output for the failed file");
+  }
+
+  @Test
+  void aVideosLabelFileGivesItsAccuracyAndABadOneFailsThatVideoAlone() throws Exception {
+    // tree.avi with every frame labelled class 3 beside it: its accuracy is the share of frames
+    // whose best label is class 3. A second copy's label file does not parse. Megamind.avi has
+    // none.
+    Path videos = Files.createDirectories(tmp.resolve("videos"));
+    Path labelled = Files.copy(SampleVideos.file("tree.avi"), videos.resolve("tree.avi"));
+    Path badlyLabelled = Files.copy(SampleVideos.file("tree.avi"), videos.resolve("tree2.avi"));
+    StringBuilder csv = new StringBuilder(LabelSidecar.HEADER + "\n");
+    for (int f = 0; f < 68; f++) {
+      csv.append(f).append(",3,").append(model.classNames().get(3)).append('\n');
+    }
+    Files.writeString(LabelSidecar.pathFor(labelled), csv);
+    Files.writeString(LabelSidecar.pathFor(badlyLabelled), "frame,label\n");
+    Path out = tmp.resolve("out");
+    BatchRunReport report =
+        run(2, List.of(labelled, badlyLabelled, SampleVideos.file("Megamind.avi")), out);
+
+    List<FileOutcome> failed = report.with(FileOutcome.Status.FAILED);
+    assertEquals(1, failed.size(), report.files().toString());
+    assertTrue(failed.get(0).error().contains("tree2.avi.labels.csv"), failed.get(0).error());
+    assertFalse(Files.exists(OutputNames.results(out, "tree2.avi")));
+
+    JsonNode tree = JSON.readTree(OutputNames.summary(out, "tree.avi").toFile());
+    long class3 = tree.get("labels").get(model.classNames().get(3)).asLong();
+    JsonNode accuracy = tree.get("accuracy");
+    assertEquals(68, accuracy.get("label_rows").asLong(), tree.toString());
+    assertEquals(68, accuracy.get("labeled_frames").asLong(), tree.toString());
+    assertEquals(class3, accuracy.get("correct").asLong(), tree.toString());
+    assertEquals(class3 / 68.0, accuracy.get("accuracy").asDouble(), 1e-6, tree.toString());
+    JsonNode megamind = JSON.readTree(OutputNames.summary(out, "Megamind.avi").toFile());
+    assertFalse(megamind.has("accuracy"), "no labels, no accuracy: " + megamind);
   }
 
   @Test

@@ -8,10 +8,11 @@ import io.vigil.engine.data.FashionMnist;
 import io.vigil.engine.data.LabeledImages;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.train.Evaluation;
+import io.vigil.pipeline.stream.EngineClassifier;
 import io.vigil.pipeline.video.ClipMaker;
 import io.vigil.pipeline.video.ClipSpec;
-import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ class ClipAccuracyTest {
   @TempDir Path tmp;
 
   @Test
-  void clipAccuracyMatchesDirectClassificationOfTheSameImages() throws IOException {
+  void clipAccuracyMatchesDirectClassificationOfTheSameImages() throws Exception {
     Model model = TestModels.shipped();
     LabeledImages test = FashionMnist.test(FashionMnist.DEFAULT_DIR);
     Path clip = tmp.resolve("clip.mp4");
@@ -45,12 +46,25 @@ class ClipAccuracyTest {
     ActorSystem<Void> system =
         ActorSystem.create(Behaviors.empty(), "clip-test", ConfigFactory.load());
     try {
-      AnalyzeReport report =
-          new AnalyzeJob(system, AnalyzeSettings.from(ConfigFactory.load()))
-              .run(clip, model, tmp.resolve("r.jsonl"), made.sidecar(), ProgressListener.NONE);
-      assertEquals(ITEMS, report.frames());
-      assertEquals(ITEMS, report.labeledFrames());
-      double viaVideo = report.accuracy().orElseThrow();
+      AnalyzeSettings settings = AnalyzeSettings.from(ConfigFactory.load());
+      FileOutcome outcome =
+          new BatchAnalyzeJob(system, settings, new BatchSettings(1, 10))
+              .start(
+                  List.of(clip),
+                  new EngineClassifier(model, settings.maxBatch(), settings.topK()),
+                  model.input(),
+                  OutputLayout.singleFile(tmp.resolve("r.jsonl")),
+                  video -> made.sidecar(),
+                  BatchListener.NONE)
+              .report()
+              .toCompletableFuture()
+              .get()
+              .files()
+              .get(0);
+      assertEquals(FileOutcome.Status.DONE, outcome.status(), String.valueOf(outcome.error()));
+      assertEquals(ITEMS, outcome.frames());
+      assertEquals(ITEMS, outcome.summary().labels().labeledFrames());
+      double viaVideo = outcome.summary().labels().accuracy();
       assertTrue(
           Math.abs(viaVideo - direct) <= 0.02,
           "accuracy through video " + viaVideo + " vs directly " + direct);

@@ -58,4 +58,21 @@ class CliTest {
     assertEquals(Main.USAGE, run("train", "--epochs", "three"));
     assertTrue(err.toString().contains("three"), err.toString());
   }
+
+  @Test
+  void aBadRegionOfInterestOrResizeModeIsAUsageErrorSayingWhatIsWrong() {
+    assertEquals(
+        Main.USAGE, run("analyze", "v.mp4", "--model", "m.vgl", "--out", "r", "--roi", "1,2,3"));
+    assertTrue(
+        err.toString()
+            .contains("region of interest '1,2,3': expected X,Y,WIDTH,HEIGHT (four integers)"),
+        err.toString());
+    err.getBuffer().setLength(0);
+    assertEquals(
+        Main.USAGE,
+        run("analyze", "v.mp4", "--model", "m.vgl", "--out", "r", "--resize", "squash"));
+    assertTrue(
+        err.toString().contains("unknown resize mode 'squash'; known: stretch, letterbox"),
+        err.toString());
+  }
 }

@@ -8,6 +8,9 @@ import com.typesafe.config.ConfigFactory;
 import io.vigil.engine.model.InputContract;
 import io.vigil.pipeline.stream.PipelineMetrics;
 import io.vigil.pipeline.stream.StreamMetrics;
+import io.vigil.pipeline.video.Preprocessing;
+import io.vigil.pipeline.video.RegionOfInterest;
+import io.vigil.pipeline.video.ResizeMode;
 import io.vigil.pipeline.video.SampleVideos;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -166,6 +169,73 @@ class RealtimePipelineTest {
     assertEquals(java.util.Set.of("good"), pipeline.streams());
     assertTrue(framesOut(pipeline, "good") > 5, pipeline.metrics().describe());
     pipeline.stop(Duration.ofSeconds(5));
+  }
+
+  @Test
+  void aRegionOfInterestOutsideTheFramesFailsOnlyItsOwnStreamNamingIt() throws Exception {
+    RealtimePipeline pipeline =
+        RealtimePipeline.start(
+            system, settings(64, DropPolicy.DROP_OLDEST, 8), new FakeClassifier(0), GRAY_28, tmp);
+    Preprocessing outside = Preprocessing.STRETCH.withRoi(new RegionOfInterest(300, 0, 64, 64));
+    Preprocessing inside =
+        Preprocessing.STRETCH
+            .withResize(ResizeMode.LETTERBOX)
+            .withRoi(new RegionOfInterest(100, 40, 200, 100));
+    CompletionStage<StreamMetrics> cut =
+        pipeline.add(SourceSpec.file("cut", TREE, 200, false).withPreprocessing(outside));
+    CompletionStage<StreamMetrics> boxed =
+        pipeline.add(SourceSpec.file("boxed", TREE, 200, false).withPreprocessing(inside));
+    StreamMetrics failed = cut.toCompletableFuture().get(20, TimeUnit.SECONDS);
+    StreamMetrics whole = boxed.toCompletableFuture().get(20, TimeUnit.SECONDS);
+    pipeline.stop(Duration.ofSeconds(5));
+    assertEquals(0, failed.framesOut());
+    assertEquals(
+        "cut: region of interest x=300 y=0 width=64 height=64 does not fit in the 320×240 frame"
+            + " (x + width = 364 > frame width 320)",
+        pipeline.failures().get("cut"));
+    assertEquals(68, whole.framesOut(), "the other stream is whole: " + whole);
+  }
+
+  @Test
+  void corruptFramesOfADamagedFileAreCountedInMetricsAndSummary() throws Exception {
+    // Random bytes in the middle of Megamind.avi: FFmpeg conceals one frame and loses others
+    // (VideoDecoderTest pins the numbers). Offline analysis counts damaged + errors + lost as
+    // corrupt; a real-time stream of the same file must count the same.
+    Path damaged =
+        SampleVideos.damagedCopy(
+            SampleVideos.file("Megamind.avi"), tmp.resolve("damaged.avi"), 600_000, 50_000);
+    long expected;
+    try (io.vigil.pipeline.video.VideoDecoder decoder =
+        io.vigil.pipeline.video.VideoDecoder.open(damaged)) {
+      while (decoder.next() != null) {
+        // decode it all for the final report
+      }
+      io.vigil.pipeline.video.DecodeReport r = decoder.report();
+      expected = r.damagedFrames() + r.decodeErrors() + r.framesLost();
+    }
+    assertTrue(expected >= 14, "the damage is seen offline: " + expected);
+    RealtimePipeline pipeline =
+        RealtimePipeline.start(
+            system, settings(64, DropPolicy.DROP_OLDEST, 8), new FakeClassifier(0), GRAY_28, tmp);
+    CompletionStage<StreamMetrics> bad = pipeline.add(SourceSpec.file("bad", damaged, 100, false));
+    CompletionStage<StreamMetrics> clean =
+        pipeline.add(SourceSpec.file("bugy", SampleVideos.file("Megamind_bugy.avi"), 100, false));
+    StreamMetrics b = bad.toCompletableFuture().get(30, TimeUnit.SECONDS);
+    StreamMetrics c = clean.toCompletableFuture().get(30, TimeUnit.SECONDS);
+    PipelineMetrics m = pipeline.stop(Duration.ofSeconds(5));
+    assertEquals(expected, b.corrupt(), m.describe());
+    // Counted as decoded, whatever the buffer may have dropped on a busy machine.
+    assertEquals(256, b.framesIn(), m.describe());
+    // Megamind_bugy.avi decodes cleanly despite its name (FFmpeg reports no error): nothing
+    // corrupt.
+    assertEquals(0, c.corrupt(), m.describe());
+    assertEquals(270, c.framesIn(), m.describe());
+    assertTrue(
+        m.describe().contains(" dropped, " + expected + " corrupt, 0 disconnects"), m.describe());
+    com.fasterxml.jackson.databind.JsonNode summary =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(tmp.resolve("bad.summary.json").toFile());
+    assertEquals(expected, summary.get("corrupt").asLong(), summary.toString());
   }
 
   @Test

@@ -1,0 +1,61 @@
+package io.vigil.pipeline.stream;
+
+import io.vigil.pipeline.video.Preprocessing;
+import java.util.Objects;
+import java.util.function.LongConsumer;
+
+/**
+ * How a {@link DecoderSource} reads one stream.
+ *
+ * @param preprocessing how frames are fitted to the model's input (resize mode, region of interest)
+ * @param pacing as fast as the pipeline takes frames, or released like a camera's, maybe looping
+ * @param endMarker whether to emit {@link StreamItem.End} at the end (a reconnecting live source
+ *     and the real-time stream manager emit their own)
+ * @param keepImages whether every frame also carries a copy of its decoded picture (for an
+ *     annotated video)
+ * @param corruptFrames told, as decoding meets them, of frames delivered damaged and of decode
+ *     errors, and at each end of the input of the frames estimated lost ({@link
+ *     io.vigil.pipeline.video.DecodeReport}'s counts); for real-time metrics, where a looping or
+ *     live stream has no single end report. Null when the end marker's report is enough.
+ */
+public record DecodeOptions(
+    Preprocessing preprocessing,
+    Pacing pacing,
+    boolean endMarker,
+    boolean keepImages,
+    LongConsumer corruptFrames) {
+
+  public DecodeOptions {
+    Objects.requireNonNull(preprocessing, "preprocessing");
+    Objects.requireNonNull(pacing, "pacing");
+  }
+
+  /** Offline reading: whole frames stretched, as fast as possible, with an end marker. */
+  public static final DecodeOptions OFFLINE =
+      new DecodeOptions(Preprocessing.STRETCH, Pacing.NONE, true, false, null);
+
+  /** The same, fitting frames as {@code p} says. */
+  public DecodeOptions withPreprocessing(Preprocessing p) {
+    return new DecodeOptions(p, pacing, endMarker, keepImages, corruptFrames);
+  }
+
+  /** The same, released as {@code p} says. */
+  public DecodeOptions withPacing(Pacing p) {
+    return new DecodeOptions(preprocessing, p, endMarker, keepImages, corruptFrames);
+  }
+
+  /** The same, with or without an end marker. */
+  public DecodeOptions withEndMarker(boolean marker) {
+    return new DecodeOptions(preprocessing, pacing, marker, keepImages, corruptFrames);
+  }
+
+  /** The same, keeping a copy of each decoded picture or not. */
+  public DecodeOptions withKeepImages(boolean keep) {
+    return new DecodeOptions(preprocessing, pacing, endMarker, keep, corruptFrames);
+  }
+
+  /** The same, telling {@code counter} of corrupt frames as they are met. */
+  public DecodeOptions withCorruptFrames(LongConsumer counter) {
+    return new DecodeOptions(preprocessing, pacing, endMarker, keepImages, counter);
+  }
+}
