@@ -10,6 +10,7 @@ import sys
 import tempfile
 
 import numpy as np
+import onnx
 import torch
 import torch.nn as nn
 import cv2
@@ -17,11 +18,28 @@ import cv2
 from peers import fmt, measure
 
 
+class Lrn(torch.autograd.Function):
+    """LRN as in the AlexNet paper, b = a / (k + alpha * sum)^beta over 5 channels. PyTorch and ONNX
+    divide alpha by the window size, so it is given as 5 * 1e-4. The symbolic form exports one ONNX
+    LRN node: PyTorch's own export (pad + average pool) is not read by OpenCV 4.6."""
+
+    @staticmethod
+    def forward(ctx, x):
+        return nn.functional.local_response_norm(x, 5, alpha=5e-4, beta=0.75, k=2.0)
+
+    @staticmethod
+    def symbolic(g, x):
+        return g.op("LRN", x, size_i=5, alpha_f=5e-4, beta_f=0.75, bias_f=2.0)
+
+
+class LrnLayer(nn.Module):
+    def forward(self, x):
+        return Lrn.apply(x)
+
+
 def alexnet():
-    # LRN as in the AlexNet paper, b = a / (k + alpha * sum)^beta: PyTorch divides alpha by the
-    # window size, so alpha is given as 5 * 1e-4.
     def lrn():
-        return nn.LocalResponseNorm(5, alpha=5e-4, beta=0.75, k=2.0)
+        return LrnLayer()
 
     return nn.Sequential(
         nn.Conv2d(3, 96, 11, stride=4), nn.ReLU(), lrn(), nn.MaxPool2d(3, 2),
@@ -43,11 +61,12 @@ class Basic(nn.Module):
         self.body = nn.Sequential(
             nn.Conv2d(cin, cout, 3, stride, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(),
             nn.Conv2d(cout, cout, 3, 1, 1, bias=False), nn.BatchNorm2d(cout))
+        # No nn.Identity for the plain skip: it exports an ONNX Identity node OpenCV 4.6 rejects.
         self.skip = (nn.Sequential(nn.Conv2d(cin, cout, 1, stride, bias=False), nn.BatchNorm2d(cout))
-                     if stride != 1 or cin != cout else nn.Identity())
+                     if stride != 1 or cin != cout else None)
 
     def forward(self, x):
-        return torch.relu(self.body(x) + self.skip(x))
+        return torch.relu(self.body(x) + (x if self.skip is None else self.skip(x)))
 
 
 def resnet18():
@@ -61,6 +80,28 @@ def resnet18():
             cin = cout
     layers += [nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Linear(512, 1000)]
     return nn.Sequential(*layers)
+
+
+def without_identity(path):
+    """The ONNX file at path with its Identity nodes bypassed (PyTorch's exporter adds them for
+    shared constants; OpenCV 4.6 rejects them)."""
+    model = onnx.load(path)
+    graph = model.graph
+    alias = {n.output[0]: n.input[0] for n in graph.node if n.op_type == "Identity"}
+    if not alias:
+        return
+    keep = [n for n in graph.node if n.op_type != "Identity"]
+    for node in keep:
+        for i, name in enumerate(node.input):
+            while name in alias:
+                name = alias[name]
+            node.input[i] = name
+    for out in graph.output:
+        if out.name in alias:
+            raise SystemExit("an Identity node produces the graph output; cannot bypass it")
+    del graph.node[:]
+    graph.node.extend(keep)
+    onnx.save(model, path)
 
 
 def main():
@@ -77,6 +118,7 @@ def main():
             torch.onnx.export(model, torch.randn(1, 3, size, size), path, input_names=["x"],
                               output_names=["logits"],
                               dynamic_axes={"x": {0: "n"}, "logits": {0: "n"}}, opset_version=11)
+            without_identity(path)
             net = cv2.dnn.readNetFromONNX(path)
         net.setPreferableBackend(cv2.dnn.DNN_BACKEND_OPENCV)
         net.setPreferableTarget(cv2.dnn.DNN_TARGET_CPU)

@@ -51,6 +51,9 @@ final class VectorGemm implements GemmKernel {
   /** Columns of a packed B block (a multiple of NR). */
   static final int NC = 3072;
 
+  /** Up to this many columns of C, op(A) = A is read in place rather than packed. */
+  private static final int DIRECT_A_MAX_COLS = 8 * NR;
+
   /** Up to this many rows of C, op(B) = B is read in place rather than packed. */
   private static final int DIRECT_B_MAX_ROWS = 12 * MR;
 
@@ -68,6 +71,7 @@ final class VectorGemm implements GemmKernel {
     float[] a = new float[0];
     float[] b = new float[0];
     final float[] edge = new float[KC * NR];
+    final float[] edgeA = new float[KC * MR];
     final float[] tile = new float[MR * NR];
 
     float[] a(int size) {
@@ -184,6 +188,9 @@ final class VectorGemm implements GemmKernel {
     // Reading B in place pays when few row tiles reuse each panel and rows of B do not alias in
     // L1 (a stride of a multiple of 1 KiB maps a panel's rows onto a few cache sets).
     boolean direct = !transB && r1 - r0 <= DIRECT_B_MAX_ROWS && (ldb & 255) != 0;
+    // Reading A in place pays when few column tiles reuse each packed panel (the late layers of
+    // a ResNet at batch 1: 49 positions, 512 filters, 4608 taps). Edge rows are still packed.
+    boolean directA = !transA && n <= DIRECT_A_MAX_COLS;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
@@ -196,8 +203,11 @@ final class VectorGemm implements GemmKernel {
         }
         for (int ic = r0; ic < r1; ic += MC) {
           int mc = Math.min(MC, r1 - ic);
-          float[] ap = s.a(kc * roundUp(mc, MR));
-          packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
+          float[] ap = null;
+          if (!directA) {
+            ap = s.a(kc * roundUp(mc, MR));
+            packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
+          }
           for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
             float[] bArr;
@@ -221,13 +231,63 @@ final class VectorGemm implements GemmKernel {
             for (int ir = 0; ir < mc; ir += MR) {
               int rows = Math.min(MR, mc - ir);
               int ci = cCol + (ic + ir) * ldc;
+              float[] aArr;
+              int aIdx;
+              int aRowStride;
+              int aDepthStride;
+              if (!directA) {
+                aArr = ap;
+                aIdx = ir * kc;
+                aRowStride = 1;
+                aDepthStride = MR;
+              } else if (rows == MR) {
+                aArr = a;
+                aIdx = aOff + (ic + ir) * lda + pc;
+                aRowStride = lda;
+                aDepthStride = 1;
+              } else {
+                // The last rows of A: packed with zero rows, so no read runs past A.
+                aArr = s.edgeA;
+                aIdx = 0;
+                aRowStride = 1;
+                aDepthStride = MR;
+                packA(false, a, aOff, lda, ic + ir, rows, pc, kc, aArr);
+              }
               if (cols <= LANES) {
                 microNarrow(
-                    kc, ap, ir * kc, bArr, bIdx, bStride, c, ci, ldc, rows, cols, alpha, betaNow,
+                    kc,
+                    aArr,
+                    aIdx,
+                    aRowStride,
+                    aDepthStride,
+                    bArr,
+                    bIdx,
+                    bStride,
+                    c,
+                    ci,
+                    ldc,
+                    rows,
+                    cols,
+                    alpha,
+                    betaNow,
                     s.tile);
               } else {
                 micro(
-                    kc, ap, ir * kc, bArr, bIdx, bStride, c, ci, ldc, rows, cols, alpha, betaNow,
+                    kc,
+                    aArr,
+                    aIdx,
+                    aRowStride,
+                    aDepthStride,
+                    bArr,
+                    bIdx,
+                    bStride,
+                    c,
+                    ci,
+                    ldc,
+                    rows,
+                    cols,
+                    alpha,
+                    betaNow,
                     s.tile);
               }
             }
@@ -246,6 +306,8 @@ final class VectorGemm implements GemmKernel {
       int kc,
       float[] ap,
       int ai,
+      int ars,
+      int aps,
       float[] bp,
       int bi,
       int bs,
@@ -269,28 +331,34 @@ final class VectorGemm implements GemmKernel {
     FloatVector c41 = c00;
     FloatVector c50 = c00;
     FloatVector c51 = c00;
+    int a0 = ai;
+    int a1 = ai + ars;
+    int a2 = ai + 2 * ars;
+    int a3 = ai + 3 * ars;
+    int a4 = ai + 4 * ars;
+    int a5 = ai + 5 * ars;
     // Indices linear in p (not running sums) let C2 hoist the bounds checks.
     for (int p = 0; p < kc; p++) {
       int pb = bi + p * bs;
-      int pa = ai + p * MR;
+      int pa = p * aps;
       FloatVector b0 = FloatVector.fromArray(S, bp, pb);
       FloatVector b1 = FloatVector.fromArray(S, bp, pb + LANES);
-      FloatVector x = FloatVector.broadcast(S, ap[pa]);
+      FloatVector x = FloatVector.broadcast(S, ap[a0 + pa]);
       c00 = x.fma(b0, c00);
       c01 = x.fma(b1, c01);
-      x = FloatVector.broadcast(S, ap[pa + 1]);
+      x = FloatVector.broadcast(S, ap[a1 + pa]);
       c10 = x.fma(b0, c10);
       c11 = x.fma(b1, c11);
-      x = FloatVector.broadcast(S, ap[pa + 2]);
+      x = FloatVector.broadcast(S, ap[a2 + pa]);
       c20 = x.fma(b0, c20);
       c21 = x.fma(b1, c21);
-      x = FloatVector.broadcast(S, ap[pa + 3]);
+      x = FloatVector.broadcast(S, ap[a3 + pa]);
       c30 = x.fma(b0, c30);
       c31 = x.fma(b1, c31);
-      x = FloatVector.broadcast(S, ap[pa + 4]);
+      x = FloatVector.broadcast(S, ap[a4 + pa]);
       c40 = x.fma(b0, c40);
       c41 = x.fma(b1, c41);
-      x = FloatVector.broadcast(S, ap[pa + 5]);
+      x = FloatVector.broadcast(S, ap[a5 + pa]);
       c50 = x.fma(b0, c50);
       c51 = x.fma(b1, c51);
     }
@@ -354,6 +422,8 @@ final class VectorGemm implements GemmKernel {
       int kc,
       float[] ap,
       int ai,
+      int ars,
+      int aps,
       float[] bp,
       int bi,
       int bs,
@@ -371,15 +441,21 @@ final class VectorGemm implements GemmKernel {
     FloatVector c3 = c0;
     FloatVector c4 = c0;
     FloatVector c5 = c0;
+    int a0 = ai;
+    int a1 = ai + ars;
+    int a2 = ai + 2 * ars;
+    int a3 = ai + 3 * ars;
+    int a4 = ai + 4 * ars;
+    int a5 = ai + 5 * ars;
     for (int p = 0; p < kc; p++) {
-      int pa = ai + p * MR;
+      int pa = p * aps;
       FloatVector y = FloatVector.fromArray(S, bp, bi + p * bs);
-      c0 = FloatVector.broadcast(S, ap[pa]).fma(y, c0);
-      c1 = FloatVector.broadcast(S, ap[pa + 1]).fma(y, c1);
-      c2 = FloatVector.broadcast(S, ap[pa + 2]).fma(y, c2);
-      c3 = FloatVector.broadcast(S, ap[pa + 3]).fma(y, c3);
-      c4 = FloatVector.broadcast(S, ap[pa + 4]).fma(y, c4);
-      c5 = FloatVector.broadcast(S, ap[pa + 5]).fma(y, c5);
+      c0 = FloatVector.broadcast(S, ap[a0 + pa]).fma(y, c0);
+      c1 = FloatVector.broadcast(S, ap[a1 + pa]).fma(y, c1);
+      c2 = FloatVector.broadcast(S, ap[a2 + pa]).fma(y, c2);
+      c3 = FloatVector.broadcast(S, ap[a3 + pa]).fma(y, c3);
+      c4 = FloatVector.broadcast(S, ap[a4 + pa]).fma(y, c4);
+      c5 = FloatVector.broadcast(S, ap[a5 + pa]).fma(y, c5);
     }
     c0.intoArray(tile, 0);
     c1.intoArray(tile, NR);
