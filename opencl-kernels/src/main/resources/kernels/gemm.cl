@@ -1,6 +1,5 @@
-// GEMM: C_b = alpha * op(A_b) * B_b + beta * C_b for b in [0, batch), row-major, with leading
-// dimensions and batch strides (the engine's GemmOp). The host packs a transposed B into row-major
-// k x n first (transpose_b), so every kernel here reads B along its rows.
+// GEMM: C_b = alpha * op(A_b) * op(B_b) + beta * C_b for b in [0, batch), row-major, with leading
+// dimensions and batch strides (the engine's GemmOp).
 //
 // Kernels:
 //   gemm_vec     register-blocked: each work item keeps GEMM_RM rows x GEMM_VW columns of C in
@@ -9,7 +8,8 @@
 //                take a scalar path through a private array. What PoCL runs fast: the vectors map
 //                to AVX/AVX-512 registers (GPU-style local-memory tiles ran 10x slower there).
 //                Launch: (ceil(m / RM), ceil(n / VW), parts); work item z sums images z, z + parts,
-//                ... of the `images` products into C_z (C + z * strideC).
+//                ... of the `images` products into C_z (C + z * strideC). Reads A and B in place,
+//                or from panels made by pack_a / pack_b (variants PACK_A, PACK_B).
 //   gemm_nt      for B stored transposed (n x k) and A not (the weight gradient of a convolution,
 //                the forward of a linear layer): each work item computes GEMM_DOT x GEMM_DOT dot
 //                products of rows of A and rows of B, both read along k in vectors of GEMM_VW,
@@ -17,9 +17,23 @@
 //                gemm_vec with blocks of GEMM_DOT x GEMM_DOT.
 //   reduce_parts C = alpha * sum_z W_z + beta * C over `parts` partial products (a product summed
 //                over a batch is split into parts so that small C still fills the device).
-//   transpose_b  B'[b] = B[b]^T, packed k x n (for a transposed B with a transposed A).
+//   pack_a       op(A) in panels of GEMM_RM rows: panel i holds A(i*RM + r, p) at [p * RM + r], 0
+//                past m. Launch (k, ceil(m / RM), images).
+//   pack_b       op(B) in panels of GEMM_VW columns: panel j holds B(p, j*VW + s) at [p * VW + s],
+//                0 past n. Launch (k, ceil(n / VW), images).
+//                Why panels: a work item of gemm_vec walks k down GEMM_RM rows of op(A) and
+//                GEMM_VW columns of op(B). Stored transposed, each step of that walk reads across
+//                GEMM_RM (or GEMM_VW) rows of memory, 4 KiB apart at 1024; a panel is one
+//                contiguous run. The host packs only transposed operands (row-major B in place
+//                measured as fast as packed once the loops below were unrolled).
+// Every loop over a register block carries #pragma unroll and accumulates with fma: without them
+// PoCL kept the accumulators in a stack array (load, multiply, add, store per step) and ran at a
+// third of the speed.
 // Variants (build options, one program each):
 //   TRANS_A  0/1   A is stored m x k (0) or k x m (1)
+//   TRANS_B  0/1   B is stored k x n (0) or n x k (1); pack_b only (gemm_vec reads B row-major)
+//   PACK_A   0/1   gemm_vec reads A from pack_a's panels (then TRANS_A does not matter to it)
+//   PACK_B   0/1   gemm_vec reads B from pack_b's panels
 // Tuning parameters (kernels/tuning.txt):
 //   GEMM_RM  rows of C per work item (register block height)
 //   GEMM_VW  columns of C per work item: the vector width, 4, 8 or 16
@@ -27,6 +41,15 @@
 
 #ifndef TRANS_A
 #define TRANS_A 0
+#endif
+#ifndef TRANS_B
+#define TRANS_B 0
+#endif
+#ifndef PACK_A
+#define PACK_A 0
+#endif
+#ifndef PACK_B
+#define PACK_B 0
 #endif
 #ifndef GEMM_RM
 #define GEMM_RM 4
@@ -73,6 +96,19 @@ inline float hsum8(const float8 v) {
 #define A_AT(i, p) A[(i) * lda + (p)]
 #endif
 
+#if TRANS_B
+#define B_AT(p, j) B[(j) * ldb + (p)]
+#else
+#define B_AT(p, j) B[(p) * ldb + (j)]
+#endif
+
+// Row r of this work item's block at step p of k: from its panel or in place.
+#if PACK_A
+#define A_ROW(r, p) A[(p) * GEMM_RM + (r)]
+#else
+#define A_ROW(r, p) A_AT(rows[r], p)
+#endif
+
 __kernel void gemm_vec(const int m, const int n, const int k, const float alpha, const float beta,
                        __global const float* a, const int aOff, const int lda, const int strideA,
                        __global const float* b, const int bOff, const int ldb, const int strideB,
@@ -86,34 +122,55 @@ __kernel void gemm_vec(const int m, const int n, const int k, const float alpha,
   const int cols = min(GEMM_VW, n - j0);
   int rows[GEMM_RM];
   floatV acc[GEMM_RM];
+  #pragma unroll
   for (int r = 0; r < GEMM_RM; r++) {
     rows[r] = min(i0 + r, m - 1);
     acc[r] = (floatV)(0.0f);
   }
   for (int img = z; img < images; img += parts) {
+#if PACK_A
+    __global const float* A = a + aOff + img * strideA + get_global_id(0) * k * GEMM_RM;
+#else
     __global const float* A = a + aOff + img * strideA;
+#endif
+#if PACK_B
+    // Panels are padded with zeros: every step loads a whole vector.
+    __global const float* B = b + bOff + img * strideB + get_global_id(1) * k * GEMM_VW;
+    for (int p = 0; p < k; p++) {
+      const floatV bv = VLOAD(0, B + p * GEMM_VW);
+      #pragma unroll
+      for (int r = 0; r < GEMM_RM; r++) {
+        acc[r] = fma((floatV)(A_ROW(r, p)), bv, acc[r]);
+      }
+    }
+#else
     __global const float* B = b + bOff + img * strideB + j0;
     if (cols == GEMM_VW) {
       for (int p = 0; p < k; p++) {
         const floatV bv = VLOAD(0, B + p * ldb);
+        #pragma unroll
         for (int r = 0; r < GEMM_RM; r++) {
-          acc[r] = mad((floatV)(A_AT(rows[r], p)), bv, acc[r]);
+          acc[r] = fma((floatV)(A_ROW(r, p)), bv, acc[r]);
         }
       }
     } else {
       for (int p = 0; p < k; p++) {
         float t[GEMM_VW];
+        #pragma unroll
         for (int s = 0; s < GEMM_VW; s++) {
           t[s] = s < cols ? B[p * ldb + s] : 0.0f;
         }
         const floatV bv = VLOAD(0, t);
+        #pragma unroll
         for (int r = 0; r < GEMM_RM; r++) {
-          acc[r] = mad((floatV)(A_AT(rows[r], p)), bv, acc[r]);
+          acc[r] = fma((floatV)(A_ROW(r, p)), bv, acc[r]);
         }
       }
     }
+#endif
   }
   __global float* C = c + cOff + z * strideC;
+  #pragma unroll
   for (int r = 0; r < GEMM_RM; r++) {
     const int i = i0 + r;
     if (i >= m) break;
@@ -147,9 +204,11 @@ __kernel void gemm_nt(const int m, const int n, const int k, const float alpha, 
   int cols[GEMM_DOT];
   floatV acc[GEMM_DOT][GEMM_DOT];
   float tail[GEMM_DOT][GEMM_DOT];
+  #pragma unroll
   for (int r = 0; r < GEMM_DOT; r++) {
     rows[r] = min(i0 + r, m - 1);
     cols[r] = min(j0 + r, n - 1);
+    #pragma unroll
     for (int s = 0; s < GEMM_DOT; s++) {
       acc[r][s] = (floatV)(0.0f);
       tail[r][s] = 0.0f;
@@ -160,27 +219,34 @@ __kernel void gemm_nt(const int m, const int n, const int k, const float alpha, 
     __global const float* B = b + bOff + img * strideB;
     for (int p = 0; p < kv; p += GEMM_VW) {
       floatV av[GEMM_DOT];
+      #pragma unroll
       for (int r = 0; r < GEMM_DOT; r++) {
         av[r] = VLOAD(0, A + rows[r] * lda + p);
       }
+      #pragma unroll
       for (int s = 0; s < GEMM_DOT; s++) {
         const floatV bv = VLOAD(0, B + cols[s] * ldb + p);
+        #pragma unroll
         for (int r = 0; r < GEMM_DOT; r++) {
-          acc[r][s] = mad(av[r], bv, acc[r][s]);
+          acc[r][s] = fma(av[r], bv, acc[r][s]);
         }
       }
     }
     for (int p = kv; p < k; p++) {
+      #pragma unroll
       for (int r = 0; r < GEMM_DOT; r++) {
+        #pragma unroll
         for (int s = 0; s < GEMM_DOT; s++) {
-          tail[r][s] = mad(A[rows[r] * lda + p], B[cols[s] * ldb + p], tail[r][s]);
+          tail[r][s] = fma(A[rows[r] * lda + p], B[cols[s] * ldb + p], tail[r][s]);
         }
       }
     }
   }
   __global float* C = c + cOff + z * strideC;
+  #pragma unroll
   for (int r = 0; r < GEMM_DOT; r++) {
     const int i = i0 + r;
+    #pragma unroll
     for (int s = 0; s < GEMM_DOT; s++) {
       const int j = j0 + s;
       if (i < m && j < n) {
@@ -203,15 +269,34 @@ __kernel void reduce_parts(__global const float* w, const int parts, const int m
   *at = alpha * sum + (beta == 0.0f ? 0.0f : beta * *at);
 }
 
-// out[b][p][j] = B_b[j][p] (B_b stored n x k with leading dimension ldb), packed k x n.
-__kernel void transpose_b(__global const float* b, const int bOff, const int ldb,
-                          const int strideB, const int k, const int n, const int count,
-                          __global float* out) {
-  const int idx = get_global_id(0);
-  if (idx >= count * k * n) return;
-  const int img = idx / (k * n);
-  const int r = idx % (k * n);
-  const int p = r / n;
-  const int j = r % n;
-  out[idx] = b[bOff + img * strideB + j * ldb + p];
+// Panels of GEMM_RM rows of op(A_img), k x RM each, zero past m; see the comment at the top.
+__kernel void pack_a(__global const float* a, const int aOff, const int lda, const int strideA,
+                     const int m, const int k, __global float* out) {
+  const int p = get_global_id(0);
+  const int block = get_global_id(1);
+  const int img = get_global_id(2);
+  __global const float* A = a + aOff + img * strideA;
+  __global float* panel =
+      out + ((size_t)(img * get_global_size(1) + block) * k + p) * GEMM_RM;
+  #pragma unroll
+  for (int r = 0; r < GEMM_RM; r++) {
+    const int i = block * GEMM_RM + r;
+    panel[r] = i < m ? A_AT(i, p) : 0.0f;
+  }
+}
+
+// Panels of GEMM_VW columns of op(B_img), k x VW each, zero past n; see the comment at the top.
+__kernel void pack_b(__global const float* b, const int bOff, const int ldb, const int strideB,
+                     const int k, const int n, __global float* out) {
+  const int p = get_global_id(0);
+  const int block = get_global_id(1);
+  const int img = get_global_id(2);
+  __global const float* B = b + bOff + img * strideB;
+  __global float* panel =
+      out + ((size_t)(img * get_global_size(1) + block) * k + p) * GEMM_VW;
+  #pragma unroll
+  for (int s = 0; s < GEMM_VW; s++) {
+    const int j = block * GEMM_VW + s;
+    panel[s] = j < n ? B_AT(p, j) : 0.0f;
+  }
 }

@@ -58,6 +58,34 @@ final class ClMemory implements AutoCloseable {
     return buffer;
   }
 
+  /**
+   * Refuses, before allocating, {@code bytes} more in buffers of at most {@code largestBuffer} (see
+   * {@code Backend.checkFits}): the device's global memory less what this backend already holds,
+   * and its largest single buffer.
+   */
+  void checkFits(String what, long bytes, long largestBuffer) {
+    OpenClDevice d = cl.device();
+    long held = liveBytes.get();
+    if (held + bytes > d.globalMemoryBytes()) {
+      throw new IllegalStateException(
+          String.format(
+              "%s does not fit on OpenCL device %s: it needs %s of device memory, and the device"
+                  + " has %s of which this backend already holds %s",
+              what, d.name(), size(bytes), size(d.globalMemoryBytes()), size(held)));
+    }
+    if (largestBuffer > d.maxAllocationBytes()) {
+      throw new IllegalStateException(
+          String.format(
+              "%s does not fit on OpenCL device %s: its largest buffer needs %s, and the device"
+                  + " allows at most %s in one buffer (CL_DEVICE_MAX_MEM_ALLOC_SIZE)",
+              what, d.name(), size(largestBuffer), size(d.maxAllocationBytes())));
+    }
+  }
+
+  private static String size(long bytes) {
+    return String.format("%,d bytes (%.1f MiB)", bytes, bytes / 1048576.0);
+  }
+
   private ClException outOfMemory(long bytes, String code) {
     OpenClDevice d = cl.device();
     return new ClException(

@@ -105,6 +105,12 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
   // --- memory ------------------------------------------------------------------------------
 
   @Override
+  public synchronized void checkFits(String what, long bytes, long largestBuffer) {
+    cl();
+    memory.checkFits(what, bytes, largestBuffer);
+  }
+
+  @Override
   public synchronized Tensor allocate(Shape shape) {
     cl();
     ClBuffer b = memory.allocate(shape.size());

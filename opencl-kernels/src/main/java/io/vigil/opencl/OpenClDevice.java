@@ -46,6 +46,36 @@ public record OpenClDevice(
         platform);
   }
 
+  /**
+   * This device as a backend on it should see it with at most {@code globalBytes} of memory and
+   * {@code allocationBytes} in one buffer (each capped at what the device has): to leave room for
+   * other programs on a shared device, or to show in a test what happens on a smaller one.
+   */
+  public OpenClDevice withMemoryLimits(long globalBytes, long allocationBytes) {
+    if (globalBytes < 1 || allocationBytes < 1) {
+      throw new IllegalArgumentException(
+          "memory limits of "
+              + name
+              + " must be positive, got "
+              + globalBytes
+              + " and "
+              + allocationBytes);
+    }
+    return new OpenClDevice(
+        index,
+        platform,
+        name,
+        vendor,
+        type,
+        computeUnits,
+        Math.min(globalBytes, globalMemoryBytes),
+        Math.min(allocationBytes, maxAllocationBytes),
+        version,
+        driver,
+        platformId,
+        deviceId);
+  }
+
   /** True for a GPU, which the default choice prefers. */
   public boolean isGpu() {
     return "GPU".equals(type);

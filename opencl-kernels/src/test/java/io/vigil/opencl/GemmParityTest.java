@@ -78,6 +78,25 @@ class GemmParityTest {
   }
 
   @Test
+  void transposedOperandsReadFromPanelsMatch() {
+    int blockCols = Twin.CL.cl().tuning("GEMM_VW");
+    GemmOp[] ops = {
+      // Row blocks that do not fill a panel (37, 19 rows), columns that do not fill a vector.
+      GemmOp.of(true, false, 37, 131, 67, 1f, 0f),
+      GemmOp.of(true, true, 19, 257, 5, 0.5f, 0.25f),
+      // A per image, and one A shared by every image (a convolution's input gradient).
+      GemmOp.of(true, false, 13, 150, 9, 1f, 0f).batched(3, 9 * 13 + 2, 9 * 150, 13 * 150),
+      GemmOp.of(true, false, 25, 160, 6, 1f, 0f).batched(5, 0, 6 * 160, 25 * 160),
+    };
+    long seed = 20;
+    for (GemmOp op : ops) {
+      assertTrue(ClGemm.packsA(op, blockCols), op + " should read A from panels");
+      check(op, 0, 0, 0, seed++);
+      check(op, 5, 3, 2, seed++);
+    }
+  }
+
+  @Test
   void everyTuningRowGivesTheSameProducts() throws java.io.IOException {
     String device = Twin.CL.device().name().toLowerCase(java.util.Locale.ROOT);
     GemmOp[] ops = {
@@ -85,6 +104,7 @@ class GemmParityTest {
       GemmOp.of(true, false, 9, 35, 11, 1f, 0f).batched(3, 99, 385, 315),
       GemmOp.of(false, true, 7, 11, 19, 1f, 1f).batched(9, 7 * 19, 11 * 19, 0),
       GemmOp.of(true, true, 5, 6, 17, 2f, 0f),
+      GemmOp.of(true, false, 11, 300, 21, 1f, 0.5f),
     };
     for (String row :
         new String[] {

@@ -18,6 +18,17 @@ public interface Backend {
   /** A short name for messages and logs, e.g. {@code cpu(2 threads)}. */
   String name();
 
+  /**
+   * Refuses, before anything is allocated, work that cannot fit in this backend's memory: {@code
+   * bytes} more on top of what the backend already holds, none of its buffers larger than {@code
+   * largestBuffer}. {@code what} names the work and its largest buffer for the message. A device
+   * with a fixed memory checks it here so that a network too big for it fails when it is placed,
+   * not halfway through its first batch; the default (host memory) accepts everything.
+   *
+   * @throws IllegalStateException naming {@code what}, the bytes asked and what the backend has
+   */
+  default void checkFits(String what, long bytes, long largestBuffer) {}
+
   // --- memory ------------------------------------------------------------------------------
 
   /** A new zero-filled tensor. */

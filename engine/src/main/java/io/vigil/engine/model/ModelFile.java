@@ -183,6 +183,10 @@ public final class ModelFile {
       network = Network.fromSpec(header.graph(), backend);
     } catch (IllegalArgumentException e) {
       throw new ModelFileException(file + ": invalid graph: " + e.getMessage(), e);
+    } catch (IllegalStateException e) {
+      // The backend refused the network (Backend.checkFits): too big for its device.
+      throw new ModelFileException(
+          file + ": model " + header.name() + " cannot be placed: " + e.getMessage(), e);
     }
     List<StateTensor> params = network.savedTensors();
     List<ModelFileHeader.TensorEntry> table = header.tensors();
