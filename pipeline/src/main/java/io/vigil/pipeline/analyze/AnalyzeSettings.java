@@ -3,6 +3,7 @@ package io.vigil.pipeline.analyze;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.vigil.pipeline.video.Preprocessing;
+import io.vigil.pipeline.window.WindowSize;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -16,13 +17,16 @@ import java.util.Objects;
  * @param progressInterval how often the progress line is refreshed
  * @param preprocessing how every file's frames are fitted to the model's input (stretch or
  *     letterbox, region of interest), from {@code vigil.analyze.preprocess}
+ * @param windows the window size for sliding-window scoring (each result line also gets a label per
+ *     window), from {@code vigil.analyze.windows}; null for whole frames only
  */
 public record AnalyzeSettings(
     int maxBatch,
     Duration maxWait,
     int topK,
     Duration progressInterval,
-    Preprocessing preprocessing) {
+    Preprocessing preprocessing,
+    WindowSize windows) {
 
   public AnalyzeSettings {
     if (maxBatch < 1) {
@@ -39,9 +43,9 @@ public record AnalyzeSettings(
     Objects.requireNonNull(preprocessing, "preprocessing");
   }
 
-  /** Settings that fit whole frames by stretching them. */
+  /** Settings that fit whole frames by stretching them, without window scoring. */
   public AnalyzeSettings(int maxBatch, Duration maxWait, int topK, Duration progressInterval) {
-    this(maxBatch, maxWait, topK, progressInterval, Preprocessing.STRETCH);
+    this(maxBatch, maxWait, topK, progressInterval, Preprocessing.STRETCH, null);
   }
 
   /** Reads {@code vigil.analyze} from a resolved configuration. */
@@ -56,19 +60,33 @@ public record AnalyzeSettings(
           c.hasPath("preprocess")
               ? Preprocessing.from(
                   c.getConfig("preprocess"), Preprocessing.STRETCH, "vigil.analyze.preprocess")
-              : Preprocessing.STRETCH);
+              : Preprocessing.STRETCH,
+          c.hasPath("windows") ? windows(c.getString("windows")) : null);
     } catch (ConfigException e) {
       throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
     }
   }
 
+  private static WindowSize windows(String text) {
+    try {
+      return WindowSize.parseOrOff(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("vigil.analyze.windows: " + e.getMessage(), e);
+    }
+  }
+
   /** A copy with another batch size. */
   public AnalyzeSettings withMaxBatch(int size) {
-    return new AnalyzeSettings(size, maxWait, topK, progressInterval, preprocessing);
+    return new AnalyzeSettings(size, maxWait, topK, progressInterval, preprocessing, windows);
   }
 
   /** A copy that fits frames as {@code p} says. */
   public AnalyzeSettings withPreprocessing(Preprocessing p) {
-    return new AnalyzeSettings(maxBatch, maxWait, topK, progressInterval, p);
+    return new AnalyzeSettings(maxBatch, maxWait, topK, progressInterval, p, windows);
+  }
+
+  /** A copy that scores windows of {@code size} source pixels too (null: whole frames only). */
+  public AnalyzeSettings withWindows(WindowSize size) {
+    return new AnalyzeSettings(maxBatch, maxWait, topK, progressInterval, preprocessing, size);
   }
 }

@@ -52,6 +52,10 @@ import org.apache.pekko.stream.javadsl.Source;
  * finish. Where a video's true labels are known (a label file, see {@link LabelSidecar}), its
  * summary says how many frames were classified right; a label file that cannot be read fails its
  * video before decoding starts.
+ *
+ * <p>A classifier that also scores windows ({@link FrameClassifier#windowSampling()}, see {@link
+ * io.vigil.pipeline.window.WindowMapClassifier}) has the decoders prepare each frame's window input
+ * beside its whole-frame input; a frame too small for one window fails its file.
  */
 public final class BatchAnalyzeJob {
 
@@ -178,7 +182,9 @@ public final class BatchAnalyzeJob {
                         video.getFileName().toString(),
                         () -> VideoDecoder.open(video),
                         contract,
-                        DecodeOptions.OFFLINE.withPreprocessing(settings.preprocessing())))
+                        DecodeOptions.OFFLINE
+                            .withPreprocessing(settings.preprocessing())
+                            .withWindows(classifier.windowSampling())))
             .viaMat(KillSwitches.single(), Keep.right())
             .groupedWithin(settings.maxBatch(), settings.maxWait())
             .mapAsync(

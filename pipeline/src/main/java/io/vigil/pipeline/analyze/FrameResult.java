@@ -1,5 +1,6 @@
 package io.vigil.pipeline.analyze;
 
+import io.vigil.pipeline.window.LabelMap;
 import java.util.List;
 
 /**
@@ -13,6 +14,7 @@ import java.util.List;
  * @param latencyMillis time from capture (a live or paced source) or from leaving the decoder to
  *     leaving the engine
  * @param capturedAtMillis wall-clock time of capture (epoch milliseconds), or 0 when not recorded
+ * @param windows the best label of every window of the frame (sliding-window scoring), or null
  */
 public record FrameResult(
     String stream,
@@ -21,7 +23,25 @@ public record FrameResult(
     String model,
     List<LabelScore> top,
     double latencyMillis,
-    long capturedAtMillis) {
+    long capturedAtMillis,
+    LabelMap windows) {
+
+  /** A result for the whole frame only. */
+  public FrameResult(
+      String stream,
+      long frame,
+      long ptsMicros,
+      String model,
+      List<LabelScore> top,
+      double latencyMillis,
+      long capturedAtMillis) {
+    this(stream, frame, ptsMicros, model, top, latencyMillis, capturedAtMillis, null);
+  }
+
+  /** The same result with the frame's window labels, which took until {@code latency} to score. */
+  public FrameResult withWindows(LabelMap map, double latency) {
+    return new FrameResult(stream, frame, ptsMicros, model, top, latency, capturedAtMillis, map);
+  }
 
   /** A result without a capture time. */
   public FrameResult(

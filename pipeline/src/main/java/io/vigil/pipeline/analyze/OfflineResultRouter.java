@@ -133,6 +133,7 @@ final class OfflineResultRouter {
             o.frames,
             o.frames == 0 ? 0 : (o.lastNanos - o.firstNanos) / 1e9,
             0,
+            0,
             corrupt,
             decode,
             classNames,

@@ -2,6 +2,8 @@ package io.vigil.pipeline.analyze;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import io.vigil.pipeline.window.LabelMap;
+import io.vigil.pipeline.window.WindowGrid;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
@@ -10,6 +12,12 @@ import java.util.List;
  * The JSON Lines form of results, one line per frame: {@code {"stream":…,"frame":…,"pts_us":…,
  * "model":…,"top":[{"label":…,"score":…},…],"latency_ms":…,"captured_ms":…}}; {@code captured_ms}
  * (wall-clock capture time, epoch milliseconds) only where it was recorded.
+ *
+ * <p>With sliding-window scoring a line also carries {@code "windows":{"rows":R,"cols":C,"x":…,
+ * "y":…,"width":…,"height":…,"stride_x":…,"stride_y":…,"labels":[[…],…],"scores":[[…],…]}}: the
+ * best label and its probability of every window, {@code R} rows of {@code C}, where window {@code
+ * (r, c)} covers source pixels {@code x + c·stride_x} to {@code + width} and {@code y + r·stride_y}
+ * to {@code + height} (see {@link LabelMap}).
  */
 public final class ResultLines {
 
@@ -39,9 +47,49 @@ public final class ResultLines {
         if (r.capturedAtMillis() > 0) {
           g.writeNumberField("captured_ms", r.capturedAtMillis());
         }
+        if (r.windows() != null) {
+          writeWindows(g, r.windows());
+        }
         g.writeEndObject();
       }
       out.write('\n');
     }
+  }
+
+  private static void writeWindows(JsonGenerator g, LabelMap map) throws IOException {
+    WindowGrid grid = map.grid();
+    g.writeObjectFieldStart("windows");
+    g.writeNumberField("rows", grid.rows());
+    g.writeNumberField("cols", grid.cols());
+    g.writeNumberField("x", grid.scored().x());
+    g.writeNumberField("y", grid.scored().y());
+    g.writeNumberField("width", pixels(grid.windowWidth()));
+    g.writeNumberField("height", pixels(grid.windowHeight()));
+    g.writeNumberField("stride_x", pixels(grid.strideX()));
+    g.writeNumberField("stride_y", pixels(grid.strideY()));
+    g.writeArrayFieldStart("labels");
+    for (int row = 0; row < grid.rows(); row++) {
+      g.writeStartArray();
+      for (int col = 0; col < grid.cols(); col++) {
+        g.writeString(map.labelAt(row, col));
+      }
+      g.writeEndArray();
+    }
+    g.writeEndArray();
+    g.writeArrayFieldStart("scores");
+    for (int row = 0; row < grid.rows(); row++) {
+      g.writeStartArray();
+      for (int col = 0; col < grid.cols(); col++) {
+        g.writeNumber(Math.round(map.scoreAt(row, col) * 1e5) / 1e5);
+      }
+      g.writeEndArray();
+    }
+    g.writeEndArray();
+    g.writeEndObject();
+  }
+
+  /** Source pixels to two decimals: a window's size and stride need not be whole pixels. */
+  private static double pixels(double value) {
+    return Math.round(value * 100) / 100.0;
   }
 }

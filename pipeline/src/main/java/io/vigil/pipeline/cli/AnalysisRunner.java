@@ -11,7 +11,6 @@ import io.vigil.pipeline.analyze.BatchRunReport;
 import io.vigil.pipeline.analyze.BatchSettings;
 import io.vigil.pipeline.analyze.FileOutcome;
 import io.vigil.pipeline.analyze.OutputLayout;
-import io.vigil.pipeline.stream.EngineClassifier;
 import io.vigil.pipeline.video.LabelSidecar;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -75,7 +74,7 @@ final class AnalysisRunner {
                   new BatchSettings(1, BatchSettings.from(config).segmentMinFrames()))
               .start(
                   List.of(video),
-                  new EngineClassifier(model, settings.maxBatch(), settings.topK()),
+                  OfflineClassifier.create(model, settings),
                   model.input(),
                   OutputLayout.singleFile(out),
                   v -> sidecar,

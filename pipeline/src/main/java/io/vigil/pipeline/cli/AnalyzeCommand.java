@@ -7,6 +7,7 @@ import io.vigil.pipeline.analyze.VideoInputs;
 import io.vigil.pipeline.video.Preprocessing;
 import io.vigil.pipeline.video.RegionOfInterest;
 import io.vigil.pipeline.video.ResizeMode;
+import io.vigil.pipeline.window.WindowSize;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -98,6 +99,16 @@ final class AnalyzeCommand implements Callable<Integer> {
               + " corner, width, height); cut out before resizing.")
   String roi;
 
+  @Option(
+      names = "--windows",
+      paramLabel = "WxH",
+      description =
+          "Also score every window of WxH source pixels (e.g. 96x96, or off): each frame is"
+              + " resized so that one window is the model's input, the model's fully connected"
+              + " head is turned into convolutions, and each result line gets a 'windows' map of"
+              + " best labels. Default from config: vigil.analyze.windows.")
+  String windows;
+
   @Mixin RuntimeOptions runtime;
 
   @Override
@@ -108,6 +119,13 @@ final class AnalyzeCommand implements Callable<Integer> {
       settings = settings.withMaxBatch(batch);
     }
     settings = settings.withPreprocessing(preprocessing(settings.preprocessing()));
+    if (windows != null) {
+      try {
+        settings = settings.withWindows(WindowSize.parseOrOff(windows));
+      } catch (IllegalArgumentException e) {
+        throw new ParameterException(spec.commandLine(), "--windows: " + e.getMessage(), e);
+      }
+    }
     if (videos.size() > 1 || VideoInputs.isMany(videos.get(0))) {
       if (labels != null) {
         throw new ParameterException(

@@ -10,7 +10,6 @@ import io.vigil.pipeline.analyze.BatchListener;
 import io.vigil.pipeline.analyze.BatchRunReport;
 import io.vigil.pipeline.analyze.BatchSettings;
 import io.vigil.pipeline.analyze.FileOutcome;
-import io.vigil.pipeline.stream.EngineClassifier;
 import io.vigil.pipeline.stream.LabelAccuracy;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -64,7 +63,7 @@ final class BatchAnalysisRunner {
           new BatchAnalyzeJob(system, settings, batch)
               .start(
                   videos,
-                  new EngineClassifier(model, settings.maxBatch(), settings.topK()),
+                  OfflineClassifier.create(model, settings),
                   model.input(),
                   outDir,
                   listener)

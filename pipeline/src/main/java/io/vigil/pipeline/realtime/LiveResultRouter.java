@@ -193,6 +193,7 @@ final class LiveResultRouter {
               o.frames,
               (o.lastNanos - o.firstNanos) / 1e9,
               m.dropped(),
+              m.droppedUnconverted(),
               m.corrupt(),
               null,
               classNames,

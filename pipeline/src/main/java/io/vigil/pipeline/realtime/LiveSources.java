@@ -5,6 +5,7 @@ import io.vigil.pipeline.stream.DecodeOptions;
 import io.vigil.pipeline.stream.DecoderSource;
 import io.vigil.pipeline.stream.MetricsRegistry;
 import io.vigil.pipeline.stream.Pacing;
+import io.vigil.pipeline.stream.ShedSignal;
 import io.vigil.pipeline.stream.StreamItem;
 import io.vigil.pipeline.video.RegionOfInterest;
 import io.vigil.pipeline.video.VideoDecoder;
@@ -36,8 +37,10 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>Every frame is fitted to the model's input as the stream's {@link SourceSpec#preprocessing()}
- * says, and the decoder's damaged frames, decode errors and (at each end of a file) frames
- * estimated lost are counted as the stream's corrupt frames as they are met.
+ * says (except frames shed because the buffer is saturated: decoded, not converted, passed on
+ * without pixels for the pipeline to count as dropped; frame selection treats them like others),
+ * and the decoder's damaged frames, decode errors and (at each end of a file) frames estimated lost
+ * are counted as the stream's corrupt frames as they are met.
  *
  * <p>No end marker: the stream manager adds it when the stream is removed or ends.
  */
@@ -47,8 +50,16 @@ final class LiveSources {
 
   private LiveSources() {}
 
+  /**
+   * @param shedding tells the source which frames to pass on unconverted because the buffer would
+   *     drop them anyway (see {@link SaturationSignal})
+   */
   static Source<StreamItem, NotUsed> of(
-      SourceSpec spec, InputContract contract, RealtimeSettings settings, MetricsRegistry metrics) {
+      SourceSpec spec,
+      InputContract contract,
+      RealtimeSettings settings,
+      MetricsRegistry metrics,
+      ShedSignal shedding) {
     MetricsRegistry.Counters counters = metrics.stream(spec.id());
     DecodeOptions options =
         DecodeOptions.OFFLINE
@@ -56,7 +67,8 @@ final class LiveSources {
             .withPacing(spec.pacing())
             .withEndMarker(false)
             .withKeepImages(spec.annotate() != null)
-            .withCorruptFrames(counters.corrupt::add);
+            .withCorruptFrames(counters.corrupt::add)
+            .withShedding(shedding);
     Source<StreamItem, NotUsed> frames =
         switch (spec.kind()) {
           case FILE ->
@@ -151,6 +163,8 @@ final class LiveSources {
     RestartSettings restart =
         RestartSettings.create(settings.minBackoff(), settings.maxBackoff(), 0.2)
             .withRestartOn(e -> !(e instanceof RegionOfInterest.RegionOutsideFrameException));
+    // Frames are numbered on across reconnects: each connection's numbers start where the last
+    // frame of the previous one left off.
     AtomicLong next = new AtomicLong();
     Source<StreamItem, NotUsed> source =
         RestartSource.withBackoff(
@@ -160,11 +174,20 @@ final class LiveSources {
                 counters.reconnects.increment();
                 log.warn("{}: reconnecting to {} (attempt {})", spec.id(), spec.input(), attempts);
               }
+              long base = next.get();
               return DecoderSource.create(
                       spec.id(),
                       () -> VideoDecoder.openUrl(spec.input(), format, ffmpegOptions),
                       contract,
                       options.withPacing(Pacing.NONE))
+                  .map(
+                      item -> {
+                        if (item instanceof StreamItem.Frame f) {
+                          next.set(base + f.index() + 1);
+                          return f.withIndex(base + f.index());
+                        }
+                        return item;
+                      })
                   .watchTermination(
                       (mat, done) -> {
                         done.whenComplete(
@@ -179,19 +202,6 @@ final class LiveSources {
                         return mat;
                       });
             });
-    return DecoderSource.failingSoftly(
-        source.map(
-            item ->
-                item instanceof StreamItem.Frame f
-                    ? new StreamItem.Frame(
-                        f.stream(),
-                        next.getAndIncrement(),
-                        f.ptsMicros(),
-                        f.capturedAtNanos(),
-                        f.capturedAtMillis(),
-                        f.pixels(),
-                        f.image())
-                    : item),
-        spec.id());
+    return DecoderSource.failingSoftly(source, spec.id());
   }
 }

@@ -40,6 +40,7 @@ import org.apache.pekko.stream.javadsl.Source;
  *
  * <pre>
  * stream sources (each its own graph, with a kill switch) ─▶ MergeHub
+ *   → count frames in; frames the sources shed (unconverted) are counted dropped here
  *   → DroppingBuffer(size, policy, max-size, max-wait)
  *         never backpressures the sources; counts every drop; the one batcher for all
  *         streams, forming a batch when the engine asks for one
@@ -50,8 +51,12 @@ import org.apache.pekko.stream.javadsl.Source;
  * <p>Between the buffer and the engine there is no other queue (the stages are fused; a batch being
  * gathered and one in the engine), so a frame waits at most about {@code (buffer / batch + 2)}
  * batch times: latency stays bounded under any load, and what does not fit is dropped and counted.
- * Removing a stream stops its source with its kill switch; its end marker follows its last frame
- * through the pipeline, and {@link #add}'s future completes once its results are closed.
+ * Every drop in the buffer also tells the frame's source ({@link SaturationSignal}) to shed its
+ * next frame before converting it (up to {@code vigil.run.buffer.shed-per-drop} frames), so under
+ * overload part of the dropping happens before the pixel conversion and preprocessing; those drops
+ * are counted as dropped, and apart as {@code droppedUnconverted}. Removing a stream stops its
+ * source with its kill switch; its end marker follows its last frame through the pipeline, and
+ * {@link #add}'s future completes once its results are closed.
  */
 public final class RealtimePipeline implements AutoCloseable {
 
@@ -69,6 +74,7 @@ public final class RealtimePipeline implements AutoCloseable {
   private final UniqueKillSwitch killSwitch;
   private final CompletionStage<Done> done;
   private final Map<String, UniqueKillSwitch> streams = new ConcurrentHashMap<>();
+  private final Map<String, SaturationSignal> saturation = new ConcurrentHashMap<>();
 
   private RealtimePipeline(
       ActorSystem<?> system,
@@ -90,6 +96,7 @@ public final class RealtimePipeline implements AutoCloseable {
     Pair<Pair<Sink<StreamItem, NotUsed>, UniqueKillSwitch>, CompletionStage<Done>> graph =
         MergeHub.of(StreamItem.class, 16)
             .map(this::arrived)
+            .filter(this::convertedOrCountedAsDropped)
             .via(
                 new DroppingBuffer(
                     settings.bufferSize(),
@@ -98,6 +105,10 @@ public final class RealtimePipeline implements AutoCloseable {
                     settings.maxWait(),
                     f -> {
                       metrics.stream(f.stream()).dropped.increment();
+                      SaturationSignal signal = saturation.get(f.stream());
+                      if (signal != null) {
+                        signal.bufferDropped();
+                      }
                       f.releaseImage();
                     },
                     metrics::queueDepth))
@@ -152,8 +163,10 @@ public final class RealtimePipeline implements AutoCloseable {
       router.annotate(id, new VideoAnnotator(spec.annotate(), fps));
     }
     metrics.stream(id);
+    SaturationSignal signal = new SaturationSignal(settings.shedPerDrop());
+    saturation.put(id, signal);
     Source<StreamItem, UniqueKillSwitch> source =
-        LiveSources.of(spec, contract, settings, metrics)
+        LiveSources.of(spec, contract, settings, metrics, signal)
             .viaMat(KillSwitches.single(), Keep.right())
             .concat(Source.single(new StreamItem.End(id, null)));
     synchronized (streams) {
@@ -235,5 +248,16 @@ public final class RealtimePipeline implements AutoCloseable {
       metrics.stream(f.stream()).framesIn.increment();
     }
     return item;
+  }
+
+  /** False for a frame its source shed (not converted), after counting it as dropped. */
+  private boolean convertedOrCountedAsDropped(StreamItem item) {
+    if (item instanceof StreamItem.Frame f && !f.converted()) {
+      MetricsRegistry.Counters counters = metrics.stream(f.stream());
+      counters.dropped.increment();
+      counters.droppedUnconverted.increment();
+      return false;
+    }
+    return true;
   }
 }

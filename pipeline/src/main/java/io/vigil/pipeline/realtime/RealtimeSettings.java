@@ -18,6 +18,8 @@ import java.time.Duration;
  * @param minBackoff first wait before reconnecting a lost network source
  * @param maxBackoff longest wait between reconnects (the wait doubles up to it)
  * @param metricsInterval how often metrics are printed while running (0: only at the end)
+ * @param shedPerDrop frames a stream's source sheds (decodes without converting them) for each of
+ *     its frames the buffer drops; 0 never sheds (see {@link SaturationSignal})
  */
 public record RealtimeSettings(
     int bufferSize,
@@ -28,7 +30,8 @@ public record RealtimeSettings(
     Duration rwTimeout,
     Duration minBackoff,
     Duration maxBackoff,
-    Duration metricsInterval) {
+    Duration metricsInterval,
+    int shedPerDrop) {
 
   public RealtimeSettings {
     if (bufferSize < 1) {
@@ -40,6 +43,34 @@ public record RealtimeSettings(
     if (maxWait.isNegative() || maxWait.isZero()) {
       throw new IllegalArgumentException("vigil.run.batch.max-wait must be positive: " + maxWait);
     }
+    if (shedPerDrop < 0) {
+      throw new IllegalArgumentException(
+          "vigil.run.buffer.shed-per-drop must be ≥ 0, got " + shedPerDrop);
+    }
+  }
+
+  /** Settings that shed one frame at the source per frame the buffer drops. */
+  public RealtimeSettings(
+      int bufferSize,
+      DropPolicy dropPolicy,
+      int maxBatch,
+      Duration maxWait,
+      int topK,
+      Duration rwTimeout,
+      Duration minBackoff,
+      Duration maxBackoff,
+      Duration metricsInterval) {
+    this(
+        bufferSize,
+        dropPolicy,
+        maxBatch,
+        maxWait,
+        topK,
+        rwTimeout,
+        minBackoff,
+        maxBackoff,
+        metricsInterval,
+        1);
   }
 
   /** Reads {@code vigil.run}. */
@@ -55,7 +86,8 @@ public record RealtimeSettings(
           c.getDuration("network.rw-timeout"),
           c.getDuration("network.min-backoff"),
           c.getDuration("network.max-backoff"),
-          c.getDuration("metrics-interval"));
+          c.getDuration("metrics-interval"),
+          c.getInt("buffer.shed-per-drop"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
     }
@@ -64,7 +96,16 @@ public record RealtimeSettings(
   /** A copy with another buffer size and policy. */
   public RealtimeSettings withBuffer(int size, DropPolicy policy) {
     return new RealtimeSettings(
-        size, policy, maxBatch, maxWait, topK, rwTimeout, minBackoff, maxBackoff, metricsInterval);
+        size,
+        policy,
+        maxBatch,
+        maxWait,
+        topK,
+        rwTimeout,
+        minBackoff,
+        maxBackoff,
+        metricsInterval,
+        shedPerDrop);
   }
 
   /** A copy with another batch size and wait. */
@@ -78,6 +119,22 @@ public record RealtimeSettings(
         rwTimeout,
         minBackoff,
         maxBackoff,
-        metricsInterval);
+        metricsInterval,
+        shedPerDrop);
+  }
+
+  /** A copy that sheds {@code frames} at the source per frame the buffer drops (0: never). */
+  public RealtimeSettings withShedPerDrop(int frames) {
+    return new RealtimeSettings(
+        bufferSize,
+        dropPolicy,
+        maxBatch,
+        maxWait,
+        topK,
+        rwTimeout,
+        minBackoff,
+        maxBackoff,
+        metricsInterval,
+        frames);
   }
 }

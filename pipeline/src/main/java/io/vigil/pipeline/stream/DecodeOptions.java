@@ -1,6 +1,7 @@
 package io.vigil.pipeline.stream;
 
 import io.vigil.pipeline.video.Preprocessing;
+import io.vigil.pipeline.window.WindowSampling;
 import java.util.Objects;
 import java.util.function.LongConsumer;
 
@@ -17,13 +18,19 @@ import java.util.function.LongConsumer;
  *     errors, and at each end of the input of the frames estimated lost ({@link
  *     io.vigil.pipeline.video.DecodeReport}'s counts); for real-time metrics, where a looping or
  *     live stream has no single end report. Null when the end marker's report is enough.
+ * @param windows how to prepare every frame for sliding-window scoring as well, or null for whole
+ *     frames only
+ * @param shedding asked before each frame whether to pass it on unconverted because it would be
+ *     dropped anyway (see {@link StreamItem.Frame#converted()}); null: convert every frame
  */
 public record DecodeOptions(
     Preprocessing preprocessing,
     Pacing pacing,
     boolean endMarker,
     boolean keepImages,
-    LongConsumer corruptFrames) {
+    LongConsumer corruptFrames,
+    WindowSampling windows,
+    ShedSignal shedding) {
 
   public DecodeOptions {
     Objects.requireNonNull(preprocessing, "preprocessing");
@@ -32,30 +39,46 @@ public record DecodeOptions(
 
   /** Offline reading: whole frames stretched, as fast as possible, with an end marker. */
   public static final DecodeOptions OFFLINE =
-      new DecodeOptions(Preprocessing.STRETCH, Pacing.NONE, true, false, null);
+      new DecodeOptions(Preprocessing.STRETCH, Pacing.NONE, true, false, null, null, null);
 
   /** The same, fitting frames as {@code p} says. */
   public DecodeOptions withPreprocessing(Preprocessing p) {
-    return new DecodeOptions(p, pacing, endMarker, keepImages, corruptFrames);
+    return new DecodeOptions(p, pacing, endMarker, keepImages, corruptFrames, windows, shedding);
   }
 
   /** The same, released as {@code p} says. */
   public DecodeOptions withPacing(Pacing p) {
-    return new DecodeOptions(preprocessing, p, endMarker, keepImages, corruptFrames);
+    return new DecodeOptions(
+        preprocessing, p, endMarker, keepImages, corruptFrames, windows, shedding);
   }
 
   /** The same, with or without an end marker. */
   public DecodeOptions withEndMarker(boolean marker) {
-    return new DecodeOptions(preprocessing, pacing, marker, keepImages, corruptFrames);
+    return new DecodeOptions(
+        preprocessing, pacing, marker, keepImages, corruptFrames, windows, shedding);
   }
 
   /** The same, keeping a copy of each decoded picture or not. */
   public DecodeOptions withKeepImages(boolean keep) {
-    return new DecodeOptions(preprocessing, pacing, endMarker, keep, corruptFrames);
+    return new DecodeOptions(
+        preprocessing, pacing, endMarker, keep, corruptFrames, windows, shedding);
   }
 
   /** The same, telling {@code counter} of corrupt frames as they are met. */
   public DecodeOptions withCorruptFrames(LongConsumer counter) {
-    return new DecodeOptions(preprocessing, pacing, endMarker, keepImages, counter);
+    return new DecodeOptions(
+        preprocessing, pacing, endMarker, keepImages, counter, windows, shedding);
+  }
+
+  /** The same, preparing every frame for sliding-window scoring as {@code w} says (null: not). */
+  public DecodeOptions withWindows(WindowSampling w) {
+    return new DecodeOptions(
+        preprocessing, pacing, endMarker, keepImages, corruptFrames, w, shedding);
+  }
+
+  /** The same, asking {@code signal} before each frame whether to shed it (null: never). */
+  public DecodeOptions withShedding(ShedSignal signal) {
+    return new DecodeOptions(
+        preprocessing, pacing, endMarker, keepImages, corruptFrames, windows, signal);
   }
 }

@@ -4,6 +4,8 @@ import io.vigil.engine.model.InputContract;
 import io.vigil.pipeline.video.DecodedFrame;
 import io.vigil.pipeline.video.FramePreprocessor;
 import io.vigil.pipeline.video.VideoDecoder;
+import io.vigil.pipeline.window.WindowInput;
+import io.vigil.pipeline.window.WindowPreprocessor;
 import java.util.Optional;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.function.Creator;
@@ -17,6 +19,10 @@ import org.apache.pekko.stream.javadsl.Source;
  * the decoder's report, or {@link StreamItem.Failed} when the input cannot be opened or read. The
  * failure stays inside this stream: the source completes normally after the marker, so the merged
  * pipeline goes on.
+ *
+ * <p>A live source may be told to shed frames ({@link DecodeOptions#shedding()}): those are decoded
+ * (numbered, timed and paced as usual) but not converted, and travel on as frames without pixels
+ * for the pipeline to count as dropped.
  *
  * <p>Opening and decoding block, so the stage runs on {@code vigil.blocking-dispatcher}; the
  * decoder and converter are closed when the source ends for whatever reason.
@@ -69,6 +75,7 @@ public final class DecoderSource {
     private final int sampleSize;
     private VideoDecoder decoder;
     private FramePreprocessor preprocessor;
+    private WindowPreprocessor windowPreprocessor;
     private boolean ended;
     private long index;
     private long loopStartNanos;
@@ -96,8 +103,15 @@ public final class DecoderSource {
         // failed to start.
         decoder = open.create();
         preprocessor = new FramePreprocessor(contract, options.preprocessing(), stream);
+        if (options.windows() != null) {
+          windowPreprocessor =
+              new WindowPreprocessor(options.windows(), options.preprocessing().roi(), stream);
+        }
       }
-      DecodedFrame frame = decoder.next();
+      // A frame the buffer would drop anyway is still decoded (later frames are predicted from it)
+      // but not converted to pixels, preprocessed or copied.
+      boolean shed = options.shedding() != null && options.shedding().shedNext();
+      DecodedFrame frame = shed ? decoder.nextUnconverted() : decoder.next();
       if (frame == null && pacing.loop() && loopIndex > 0) {
         // Start again: a new decoder, and the clock restarts one frame interval later.
         countCorrupt(true);
@@ -106,7 +120,7 @@ public final class DecoderSource {
         corruptCounted = 0;
         loopStartNanos = 0;
         loopIndex = 0;
-        frame = decoder.next();
+        frame = shed ? decoder.nextUnconverted() : decoder.next();
       }
       if (frame == null) {
         ended = true;
@@ -116,8 +130,14 @@ public final class DecoderSource {
             : Optional.empty();
       }
       countCorrupt(false);
-      float[] pixels = new float[sampleSize];
-      preprocessor.toTensor(frame.frame(), pixels, 0);
+      float[] pixels = null;
+      WindowInput windows = null;
+      if (!shed) {
+        pixels = new float[sampleSize];
+        preprocessor.toTensor(frame.frame(), pixels, 0);
+        windows = windowPreprocessor == null ? null : windowPreprocessor.toInput(frame.frame());
+      }
+      // A shed frame keeps its place in time: a paced file must not play faster for it.
       if (pacing.paced()) {
         waitUntilDue(frame.ptsMicros());
       }
@@ -130,7 +150,8 @@ public final class DecoderSource {
               System.nanoTime(),
               System.currentTimeMillis(),
               pixels,
-              options.keepImages() ? frame.frame().clone() : null));
+              options.keepImages() && !shed ? frame.frame().clone() : null,
+              windows));
     }
 
     /**
@@ -176,6 +197,9 @@ public final class DecoderSource {
       try {
         if (preprocessor != null) {
           preprocessor.close();
+        }
+        if (windowPreprocessor != null) {
+          windowPreprocessor.close();
         }
       } finally {
         if (decoder != null) {

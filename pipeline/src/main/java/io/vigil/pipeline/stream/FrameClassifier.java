@@ -1,6 +1,7 @@
 package io.vigil.pipeline.stream;
 
 import io.vigil.pipeline.analyze.FrameResult;
+import io.vigil.pipeline.window.WindowSampling;
 import java.util.List;
 
 /**
@@ -18,6 +19,15 @@ public interface FrameClassifier extends AutoCloseable {
 
   /** The model's class names, in index order. */
   List<String> classNames();
+
+  /**
+   * What the decoders must prepare for each frame besides its whole-frame input so that this
+   * classifier can also score the frame's windows; null (the default) when it classifies whole
+   * frames only.
+   */
+  default WindowSampling windowSampling() {
+    return null;
+  }
 
   @Override
   void close();

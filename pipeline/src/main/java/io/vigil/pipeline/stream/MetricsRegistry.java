@@ -67,6 +67,7 @@ public final class MetricsRegistry {
               c.framesIn.sum(),
               c.framesOut.sum(),
               c.dropped.sum(),
+              c.droppedUnconverted.sum(),
               c.corrupt.sum(),
               c.disconnects.sum(),
               c.reconnects.sum(),
@@ -88,7 +89,13 @@ public final class MetricsRegistry {
   public static final class Counters {
     public final LongAdder framesIn = new LongAdder();
     public final LongAdder framesOut = new LongAdder();
+
+    /** Every frame dropped under overload, wherever it was dropped. */
     public final LongAdder dropped = new LongAdder();
+
+    /** Of those, the frames the source shed before converting them (a part of {@link #dropped}). */
+    public final LongAdder droppedUnconverted = new LongAdder();
+
     public final LongAdder corrupt = new LongAdder();
     public final LongAdder disconnects = new LongAdder();
     public final LongAdder reconnects = new LongAdder();

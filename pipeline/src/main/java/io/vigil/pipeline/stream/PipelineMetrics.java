@@ -49,11 +49,12 @@ public record PipelineMetrics(
     s.append(
         String.format(
             Locale.ROOT,
-            "pipeline: %d frames in, %d out, %d dropped; %d batches (mean %.1f, max %d frames);"
-                + " queue %d (max %d); latency %s%n",
+            "pipeline: %d frames in, %d out, %d dropped (%d before conversion); %d batches (mean"
+                + " %.1f, max %d frames); queue %d (max %d); latency %s%n",
             framesIn(),
             framesOut(),
             dropped(),
+            streams.stream().mapToLong(StreamMetrics::droppedUnconverted).sum(),
             batches,
             meanBatchSize,
             largestBatch,
@@ -64,12 +65,13 @@ public record PipelineMetrics(
       s.append(
           String.format(
               Locale.ROOT,
-              "  %s: %d in, %d out, %d dropped, %d corrupt, %d disconnects, %d reconnects;"
-                  + " latency %s%n",
+              "  %s: %d in, %d out, %d dropped (%d before conversion), %d corrupt, %d disconnects,"
+                  + " %d reconnects; latency %s%n",
               m.stream(),
               m.framesIn(),
               m.framesOut(),
               m.dropped(),
+              m.droppedUnconverted(),
               m.corrupt(),
               m.disconnects(),
               m.reconnects(),

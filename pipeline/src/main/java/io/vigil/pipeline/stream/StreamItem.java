@@ -1,6 +1,7 @@
 package io.vigil.pipeline.stream;
 
 import io.vigil.pipeline.video.DecodeReport;
+import io.vigil.pipeline.window.WindowInput;
 
 /**
  * What flows from the sources of a multi-stream pipeline into its one batcher: the frames of every
@@ -22,9 +23,12 @@ public sealed interface StreamItem {
    * @param capturedAtNanos {@link System#nanoTime()} when the frame was captured (live or paced
    *     sources) or left the decoder (files read as fast as possible); latency starts here
    * @param capturedAtMillis wall-clock time of the same moment, for the results file
-   * @param pixels {@code contract.size()} normalised floats, CHW
+   * @param pixels {@code contract.size()} normalised floats, CHW; null for a frame the source shed:
+   *     decoded but not converted, because the real-time buffer would drop it anyway (see {@link
+   *     #converted()})
    * @param image a copy of the decoded picture, kept only for streams that write an annotated video
    *     (null otherwise); whoever consumes or drops the frame closes it
+   * @param windows the frame prepared for sliding-window scoring, or null when not asked for
    */
   record Frame(
       String stream,
@@ -33,8 +37,27 @@ public sealed interface StreamItem {
       long capturedAtNanos,
       long capturedAtMillis,
       float[] pixels,
-      org.bytedeco.javacv.Frame image)
+      org.bytedeco.javacv.Frame image,
+      WindowInput windows)
       implements StreamItem {
+
+    /** A frame without window input. */
+    public Frame(
+        String stream,
+        long index,
+        long ptsMicros,
+        long capturedAtNanos,
+        long capturedAtMillis,
+        float[] pixels,
+        org.bytedeco.javacv.Frame image) {
+      this(stream, index, ptsMicros, capturedAtNanos, capturedAtMillis, pixels, image, null);
+    }
+
+    /** The same frame under another index (a live source numbers frames on across reconnects). */
+    public Frame withIndex(long newIndex) {
+      return new Frame(
+          stream, newIndex, ptsMicros, capturedAtNanos, capturedAtMillis, pixels, image, windows);
+    }
 
     /** A frame without a kept picture. */
     public Frame(
@@ -45,6 +68,15 @@ public sealed interface StreamItem {
         long capturedAtMillis,
         float[] pixels) {
       this(stream, index, ptsMicros, capturedAtNanos, capturedAtMillis, pixels, null);
+    }
+
+    /**
+     * Whether the frame was converted to the model's input. A shed frame (not converted) still
+     * travels as far as the real-time pipeline's entry, so that frame selection (every n-th, a
+     * maximum rate) treats it like any other, and is counted there as dropped before conversion.
+     */
+    public boolean converted() {
+      return pixels != null;
     }
 
     /** Releases the kept picture, if any. */

@@ -6,7 +6,10 @@ package io.vigil.pipeline.stream;
  * @param stream the stream's id
  * @param framesIn frames the source delivered into the pipeline
  * @param framesOut frames classified and written
- * @param dropped frames dropped under overload (real-time mode only; offline never drops)
+ * @param dropped frames dropped under overload (real-time mode only; offline never drops), in the
+ *     buffer before inference or already at the source
+ * @param droppedUnconverted of {@code dropped}, the frames the source decoded but did not convert
+ *     or preprocess, because the buffer was saturated for the stream
  * @param corrupt frames the decoder delivered damaged or estimated lost, plus decode errors
  * @param disconnects times a live source was lost (error, timeout or end of a network stream)
  * @param reconnects times a live source was opened again after a disconnect
@@ -17,6 +20,7 @@ public record StreamMetrics(
     long framesIn,
     long framesOut,
     long dropped,
+    long droppedUnconverted,
     long corrupt,
     long disconnects,
     long reconnects,

@@ -20,6 +20,7 @@ import java.util.List;
  * @param frames frames classified (one results line each)
  * @param elapsedSeconds wall time from the stream's first item to its end
  * @param dropped frames dropped under overload (always 0 offline)
+ * @param droppedUnconverted of those, the frames shed at the source before conversion
  * @param corrupt frames the decoder delivered damaged or estimated lost, plus decode errors (as
  *     {@link StreamMetrics#corrupt()}; for a looping file, over all its loops)
  * @param decode what the decoder met, or null when unknown (a live source)
@@ -37,6 +38,7 @@ public record StreamSummary(
     long frames,
     double elapsedSeconds,
     long dropped,
+    long droppedUnconverted,
     long corrupt,
     DecodeReport decode,
     List<String> classNames,
@@ -63,6 +65,7 @@ public record StreamSummary(
     root.put("elapsed_s", Math.round(elapsedSeconds * 1000) / 1000.0);
     root.put("frames_per_s", Math.round(framesPerSecond() * 10) / 10.0);
     root.put("dropped", dropped);
+    root.put("dropped_before_conversion", droppedUnconverted);
     root.put("corrupt", corrupt);
     if (decode != null) {
       ObjectNode d = root.putObject("decode");

@@ -11,6 +11,15 @@ interface FrameSource extends AutoCloseable {
   /** The next decoded video frame, null at the end. */
   Frame grabImage() throws Exception;
 
+  /**
+   * The next video frame decoded but not converted to BGR pixels (its timestamp and damage flags
+   * hold, its pixels are not to be read), null at the end; by default the same as {@link
+   * #grabImage()}.
+   */
+  default Frame grabUnconverted() throws Exception {
+    return grabImage();
+  }
+
   /** Whether FFmpeg marked the frame just returned as corrupt (errors concealed). */
   boolean lastFrameDamaged();
 

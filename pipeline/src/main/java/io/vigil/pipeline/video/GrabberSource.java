@@ -27,13 +27,37 @@ final class GrabberSource implements FrameSource {
   @Override
   public Frame grabImage() throws Exception {
     Frame frame = grabber.grabImage();
-    // The grabber leaves the decoded AVFrame in opaque; its flags carry FFmpeg's damage verdict.
+    noteDamage(frame);
+    if (frame != null && frame.image != null) {
+      // The grabber converts to BGR24 (its default for colour), but it derives the channel count
+      // from the row stride (stride / width): its rows are padded to 64 pixels, so frames 65–96,
+      // 129–144 (or ≤ 48) pixels wide come out as "4 channels" over 3-channel rows, and every
+      // reader of the frame would see skewed pixels. The format is known; say it.
+      frame.imageChannels = 3;
+    }
+    return frame;
+  }
+
+  /**
+   * Decodes without the conversion to BGR ({@code doProcessing = false}: no scaling or pixel-format
+   * conversion by swscale). Decoding itself cannot be skipped: in inter-coded video (P and B
+   * frames) later frames are predicted from this one, so skipping its decode would break every
+   * frame that refers to it until the next key frame.
+   */
+  @Override
+  public Frame grabUnconverted() throws Exception {
+    Frame frame = grabber.grabFrame(false, true, false, false, false);
+    noteDamage(frame);
+    return frame;
+  }
+
+  /** The grabber leaves the decoded AVFrame in opaque; its flags carry FFmpeg's damage verdict. */
+  private void noteDamage(Frame frame) {
     lastDamaged =
         frame != null
             && frame.opaque instanceof AVFrame decoded
             && ((decoded.flags() & AV_FRAME_FLAG_CORRUPT) != 0
                 || decoded.decode_error_flags() != 0);
-    return frame;
   }
 
   @Override

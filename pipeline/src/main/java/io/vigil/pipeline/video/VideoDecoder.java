@@ -158,6 +158,22 @@ public final class VideoDecoder implements AutoCloseable {
    * @throws VideoInputException if the decoder was closed
    */
   public DecodedFrame next() throws VideoInputException {
+    return read(true);
+  }
+
+  /**
+   * The next frame decoded but not converted to pixels, or null at the end: counted, numbered and
+   * timed like any other, for a frame that is dropped anyway. Its {@code frame()} carries no pixels
+   * to read. Saves the colour conversion (and whatever the caller would have done with the pixels),
+   * not the decoding, which later frames depend on.
+   *
+   * @throws VideoInputException if the decoder was closed
+   */
+  public DecodedFrame nextUnconverted() throws VideoInputException {
+    return read(false);
+  }
+
+  private DecodedFrame read(boolean convert) throws VideoInputException {
     if (closed) {
       throw new VideoInputException(name, "decoder already closed", null);
     }
@@ -168,7 +184,7 @@ public final class VideoDecoder implements AutoCloseable {
     while (true) {
       Frame frame;
       try {
-        frame = source.grabImage();
+        frame = convert ? source.grabImage() : source.grabUnconverted();
       } catch (Exception e) {
         errors++;
         consecutive++;

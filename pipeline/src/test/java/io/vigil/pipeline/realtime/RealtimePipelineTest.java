@@ -231,7 +231,8 @@ class RealtimePipelineTest {
     assertEquals(0, c.corrupt(), m.describe());
     assertEquals(270, c.framesIn(), m.describe());
     assertTrue(
-        m.describe().contains(" dropped, " + expected + " corrupt, 0 disconnects"), m.describe());
+        m.describe().contains(" before conversion), " + expected + " corrupt, 0 disconnects"),
+        m.describe());
     com.fasterxml.jackson.databind.JsonNode summary =
         new com.fasterxml.jackson.databind.ObjectMapper()
             .readTree(tmp.resolve("bad.summary.json").toFile());

@@ -1,0 +1,7 @@
+package io.vigil.pipeline.window;
+
+/**
+ * One frame prepared for sliding-window scoring: {@code grid.inputWidth() × grid.inputHeight()}
+ * normalised floats per channel, CHW, made from the source rectangle {@code grid.scored()}.
+ */
+public record WindowInput(WindowGrid grid, float[] pixels) {}
