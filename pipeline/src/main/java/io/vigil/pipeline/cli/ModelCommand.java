@@ -92,8 +92,9 @@ final class ModelCommand implements Runnable {
 
     @Override
     public Integer call() {
+      int width = ModelZoo.entries().stream().mapToInt(e -> e.name().length()).max().orElse(1);
       for (ModelZoo.Entry e : ModelZoo.entries()) {
-        spec.commandLine().getOut().printf("%-10s %s%n", e.name(), e.description());
+        spec.commandLine().getOut().printf("%-" + width + "s  %s%n", e.name(), e.description());
       }
       return 0;
     }

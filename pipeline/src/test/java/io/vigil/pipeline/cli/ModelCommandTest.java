@@ -36,10 +36,30 @@ class ModelCommandTest {
   @Test
   void zooListsEveryNetwork() {
     assertEquals(0, run("model", "zoo"));
-    for (String name :
-        new String[] {"lenet5", "alexnet", "vgg11", "vgg16", "googlenet", "resnet18", "resnet34"}) {
-      assertTrue(out.toString().contains(name), out.toString());
+    String[] names = {
+      "lenet5",
+      "lenet5-classic",
+      "vgg-small",
+      "alexnet",
+      "vgg11",
+      "vgg16",
+      "googlenet",
+      "resnet18",
+      "resnet34"
+    };
+    for (String name : names) {
+      assertTrue(out.toString().contains(name + " "), out.toString());
     }
+    // One column of descriptions, however long the names: each starts at the same offset.
+    java.util.Set<Integer> starts = new java.util.HashSet<>();
+    java.util.regex.Pattern nameAndGap = java.util.regex.Pattern.compile("^\\S+\\s+");
+    for (String line : out.toString().split("\\R")) {
+      java.util.regex.Matcher m = nameAndGap.matcher(line);
+      if (m.find()) {
+        starts.add(m.end());
+      }
+    }
+    assertEquals(1, starts.size(), out.toString());
   }
 
   @Test
