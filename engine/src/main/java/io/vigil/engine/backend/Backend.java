@@ -98,6 +98,30 @@ public interface Backend {
   void col2im(Tensor cols, Window2d window, Tensor images);
 
   /**
+   * A convolution's forward product: {@link #im2col} of {@code images} into {@code cols}, then for
+   * each of {@code groups} groups {@code gemm(forward, weights, j·weightStride, cols, j·colStride,
+   * out, j·outStride)}. {@code cols} keeps every image's columns afterwards (the weight gradient
+   * reads them). Backends may interleave the two per image, so that one image's columns are still
+   * in cache when its product reads them; the results are the same.
+   */
+  default void convolve(
+      Tensor images,
+      Window2d window,
+      Tensor cols,
+      GemmOp forward,
+      int groups,
+      Tensor weights,
+      int weightStride,
+      int colStride,
+      int outStride,
+      Tensor out) {
+    im2col(images, window, cols);
+    for (int j = 0; j < groups; j++) {
+      gemm(forward, weights, j * weightStride, cols, j * colStride, out, j * outStride, null);
+    }
+  }
+
+  /**
    * Max over each window, channel by channel: {@code out} is {@code n × C × outH × outW}; {@code
    * switches[j]} records the input index (within the image) that won output {@code j}. Padding
    * cells never win.

@@ -113,18 +113,17 @@ public final class Conv2d extends AbstractLayer<Conv2dSpec> {
     requireBatch(in, out);
     ConvScratch s = (ConvScratch) scratch;
     s.prepare(in.shape().n());
-    backend.im2col(in, window, s.cols);
-    for (int j = 0; j < groups; j++) {
-      backend.gemm(
-          s.forward,
-          weight.value(),
-          j * wStride(),
-          s.cols,
-          j * colStride(),
-          out,
-          j * yStride(),
-          null);
-    }
+    backend.convolve(
+        in,
+        window,
+        s.cols,
+        s.forward,
+        groups,
+        weight.value(),
+        wStride(),
+        colStride(),
+        yStride(),
+        out);
     if (bias != null) {
       backend.addChannelBias(out, bias.value());
     }

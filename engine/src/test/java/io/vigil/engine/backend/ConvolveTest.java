@@ -1,0 +1,62 @@
+package io.vigil.engine.backend;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+
+import io.vigil.engine.tensor.Shape;
+import io.vigil.engine.tensor.Tensor;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** The CPU backend's per-image convolution gives exactly what im2col then the batched GEMM give. */
+class ConvolveTest {
+
+  @Test
+  void perImageUnfoldAndProductEqualsTheBatchedSteps() {
+    CpuBackend backend = new CpuBackend(2);
+    // 9 images of 4 channels 7×6, 2 groups of 3 filters 3×3, stride 1, pad 1: 42 positions.
+    int n = 9;
+    int channels = 4;
+    int groups = 2;
+    int filters = 6;
+    Window2d w = new Window2d(channels, 7, 6, 3, 3, 1, 1, 1, 1, 7, 6);
+    int p = w.patchSize();
+    int q = w.positions();
+    int kg = filters / groups;
+    int pg = p / groups;
+    GemmOp op = GemmOp.of(false, false, kg, q, pg, 1f, 0f).batched(n, 0, p * q, filters * q);
+    Tensor images = random(backend, new Shape(n, channels, 7, 6), 1);
+    Tensor weights = random(backend, new Shape(1, 1, 1, filters * pg), 2);
+
+    Tensor colsA = backend.allocate(new Shape(n, p, 7, 6));
+    Tensor outA = backend.allocate(new Shape(n, filters, 7, 6));
+    backend.im2col(images, w, colsA);
+    for (int j = 0; j < groups; j++) {
+      backend.gemm(op, weights, j * kg * pg, colsA, j * pg * q, outA, j * kg * q, null);
+    }
+
+    Tensor colsB = backend.allocate(new Shape(n, p, 7, 6));
+    Tensor outB = backend.allocate(new Shape(n, filters, 7, 6));
+    backend.convolve(images, w, colsB, op, groups, weights, kg * pg, pg * q, kg * q, outB);
+
+    assertArrayEquals(host(backend, outA), host(backend, outB));
+    // The columns stay for the weight gradient.
+    assertArrayEquals(host(backend, colsA), host(backend, colsB));
+  }
+
+  private static Tensor random(CpuBackend backend, Shape shape, long seed) {
+    Random random = new Random(seed);
+    float[] v = new float[shape.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) random.nextGaussian();
+    }
+    Tensor t = backend.allocate(shape);
+    backend.upload(v, 0, t, 0, v.length);
+    return t;
+  }
+
+  private static float[] host(CpuBackend backend, Tensor t) {
+    float[] v = new float[t.size()];
+    backend.download(t, 0, v, 0, v.length);
+    return v;
+  }
+}
