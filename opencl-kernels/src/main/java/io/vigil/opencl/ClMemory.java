@@ -7,6 +7,7 @@ import java.nio.IntBuffer;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import org.lwjgl.system.MemoryStack;
 
 /**
@@ -63,7 +64,7 @@ final class ClMemory implements AutoCloseable {
    * {@code Backend.checkFits}): the device's global memory less what this backend already holds,
    * and its largest single buffer.
    */
-  void checkFits(String what, long bytes, long largestBuffer) {
+  void checkFits(Supplier<String> what, long bytes, long largestBuffer) {
     OpenClDevice d = cl.device();
     long held = liveBytes.get();
     if (held + bytes > d.globalMemoryBytes()) {
@@ -71,14 +72,14 @@ final class ClMemory implements AutoCloseable {
           String.format(
               "%s does not fit on OpenCL device %s: it needs %s of device memory, and the device"
                   + " has %s of which this backend already holds %s",
-              what, d.name(), size(bytes), size(d.globalMemoryBytes()), size(held)));
+              what.get(), d.name(), size(bytes), size(d.globalMemoryBytes()), size(held)));
     }
     if (largestBuffer > d.maxAllocationBytes()) {
       throw new IllegalStateException(
           String.format(
               "%s does not fit on OpenCL device %s: its largest buffer needs %s, and the device"
                   + " allows at most %s in one buffer (CL_DEVICE_MAX_MEM_ALLOC_SIZE)",
-              what, d.name(), size(largestBuffer), size(d.maxAllocationBytes())));
+              what.get(), d.name(), size(largestBuffer), size(d.maxAllocationBytes())));
     }
   }
 

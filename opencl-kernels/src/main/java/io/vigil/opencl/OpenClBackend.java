@@ -19,6 +19,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
+import java.util.function.Supplier;
 import org.lwjgl.system.MemoryUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -105,7 +106,7 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
   // --- memory ------------------------------------------------------------------------------
 
   @Override
-  public synchronized void checkFits(String what, long bytes, long largestBuffer) {
+  public synchronized void checkFits(Supplier<String> what, long bytes, long largestBuffer) {
     cl();
     memory.checkFits(what, bytes, largestBuffer);
   }

@@ -3,6 +3,7 @@ package io.vigil.engine.backend;
 import io.vigil.engine.tensor.IntTensor;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
+import java.util.function.Supplier;
 
 /**
  * The primitive ops layers are written in; the small closed set a backend must implement. Tensors
@@ -21,13 +22,14 @@ public interface Backend {
   /**
    * Refuses, before anything is allocated, work that cannot fit in this backend's memory: {@code
    * bytes} more on top of what the backend already holds, none of its buffers larger than {@code
-   * largestBuffer}. {@code what} names the work and its largest buffer for the message. A device
-   * with a fixed memory checks it here so that a network too big for it fails when it is placed,
-   * not halfway through its first batch; the default (host memory) accepts everything.
+   * largestBuffer}. {@code what} names the work and its largest buffer for the message; it is only
+   * asked for when the work is refused. A device with a fixed memory checks it here so that a
+   * network too big for it fails when it is placed, not halfway through its first batch; the
+   * default (host memory) accepts everything.
    *
    * @throws IllegalStateException naming {@code what}, the bytes asked and what the backend has
    */
-  default void checkFits(String what, long bytes, long largestBuffer) {}
+  default void checkFits(Supplier<String> what, long bytes, long largestBuffer) {}
 
   // --- memory ------------------------------------------------------------------------------
 

@@ -298,8 +298,9 @@ final class VectorGemm implements GemmKernel {
   }
 
   /**
-   * {@code C[rows × cols] = alpha · Apanel · Bpanel + beta · C} for one register tile. {@code ap}
-   * holds {@code kc} groups of MR values (one per row); B's row {@code p} starts at {@code bi + p ·
+   * {@code C[rows × cols] = alpha · Apanel · Bpanel + beta · C} for one register tile. A's value
+   * (row r, depth p) is {@code ap[ai + r·ars + p·aps]}: a packed panel ({@code ars = 1, aps = MR})
+   * or A read in place ({@code ars = lda, aps = 1}); B's row {@code p} starts at {@code bi + p ·
    * bs}.
    */
   private static void micro(

@@ -2,20 +2,16 @@ package io.vigil.engine.network;
 
 import io.vigil.engine.backend.Backend;
 import io.vigil.engine.backend.CpuBackend;
-import io.vigil.engine.layer.Conv2dSpec;
 import io.vigil.engine.layer.Layer;
 import io.vigil.engine.layer.LayerSpec;
-import io.vigil.engine.layer.MaxPool2dSpec;
 import io.vigil.engine.layer.Parameter;
 import io.vigil.engine.layer.StateTensor;
-import io.vigil.engine.summary.NetworkSummary;
+import io.vigil.engine.summary.MemoryFootprint;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Random;
@@ -44,7 +40,7 @@ public final class Network {
   private Network(NetworkSpec spec, Backend backend) {
     this.spec = spec;
     this.backend = Objects.requireNonNull(backend, "backend");
-    new Footprint(spec).checkParameters(backend);
+    MemoryFootprint.of(spec).checkParameters(backend);
     Map<String, Integer> index = new HashMap<>();
     Map<String, Shape> shapes = new HashMap<>();
     shapes.put(NetworkSpec.INPUT, spec.inputShape());
@@ -173,7 +169,7 @@ public final class Network {
   /** As {@link #newExecutor(int, boolean)}, with its random draws seeded from {@code seed}. */
   public NetworkExecutor newExecutor(int maxBatch, boolean withGradients, long seed) {
     if (maxBatch >= 1) {
-      new Footprint(spec).checkExecutor(backend, maxBatch, withGradients);
+      MemoryFootprint.of(spec).checkExecutor(backend, maxBatch, withGradients);
     }
     return new NetworkExecutor(this, maxBatch, withGradients, seed);
   }
@@ -193,114 +189,6 @@ public final class Network {
       throw new IllegalStateException("backward called before forward");
     }
     trainingExecutor.backward(dOutput);
-  }
-
-  /**
-   * The memory a network will hold on its backend, counted from the spec with {@link
-   * NetworkSummary}'s per-layer sizes before anything is allocated, so that a backend with a fixed
-   * memory can refuse it ({@link Backend#checkFits}) instead of failing halfway through. It counts
-   * what is sure to be allocated: every parameter with its gradient and saved state when the
-   * network is placed; for an executor of {@code n} images, the input, every node's output (twice
-   * with gradients), convolution columns, max-pool switches, and with gradients one optimizer copy
-   * of the parameters (SGD's velocity; Adam keeps two). Small extras (spare gradients of branch
-   * points, bias-sized scratch) are left out: the estimate is a lower bound, and what it misses
-   * still fails at allocation with the backend's own message.
-   */
-  private static final class Footprint {
-
-    private static final long FLOAT = 4;
-
-    private final NetworkSpec spec;
-    private final NetworkSummary summary;
-
-    Footprint(NetworkSpec spec) {
-      this.spec = spec;
-      this.summary = NetworkSummary.of(spec);
-    }
-
-    void checkParameters(Backend backend) {
-      long parameters = summary.totalParameters();
-      NetworkSummary.Row largest =
-          summary.rows().stream()
-              .max(Comparator.comparingLong(NetworkSummary.Row::parameters))
-              .orElseThrow();
-      long bytes = FLOAT * (2 * parameters + summary.totalState());
-      backend.checkFits(
-          String.format(
-              Locale.ROOT,
-              "%s [%,d parameters with their gradients%s; largest buffer: %s weights]",
-              describe(),
-              parameters,
-              summary.totalState() > 0
-                  ? String.format(Locale.ROOT, " and %,d saved statistics", summary.totalState())
-                  : "",
-              largest.name()),
-          bytes,
-          FLOAT * largest.parameters());
-    }
-
-    void checkExecutor(Backend backend, int batch, boolean withGradients) {
-      Map<String, Shape> shapes = spec.shapes();
-      long activations = summary.totalActivations();
-      long columns = 0;
-      long switches = 0;
-      long largest = summary.input().perImage();
-      String largestName = "input";
-      for (NodeSpec node : spec.nodes()) {
-        Shape out = shapes.get(node.name());
-        if (out.perImage() > largest) {
-          largest = out.perImage();
-          largestName = node.name() + " output";
-        }
-        if (node.layer() instanceof Conv2dSpec conv) {
-          Shape in = shapes.get(node.inputs().get(0));
-          long cols = (long) in.c() * conv.kernelH() * conv.kernelW() * out.h() * out.w();
-          columns += cols;
-          if (cols > largest) {
-            largest = cols;
-            largestName = node.name() + " columns (im2col)";
-          }
-        } else if (node.layer() instanceof MaxPool2dSpec) {
-          switches += out.perImage();
-        }
-      }
-      long perImage = activations * (withGradients ? 2 : 1) + columns + switches;
-      long optimizer = withGradients ? summary.totalParameters() : 0;
-      long bytes = FLOAT * ((long) batch * perImage + optimizer);
-      backend.checkFits(
-          String.format(
-              Locale.ROOT,
-              "%s for batches of %d%s [activations%s %s, convolution columns %s, pooling"
-                  + " switches %s%s; largest buffer: %s]",
-              describe(),
-              batch,
-              withGradients ? " with gradients" : "",
-              withGradients ? " and their gradients" : "",
-              size(FLOAT * batch * activations * (withGradients ? 2 : 1)),
-              size(FLOAT * batch * columns),
-              size(FLOAT * batch * switches),
-              withGradients ? ", optimizer state " + size(FLOAT * optimizer) : "",
-              largestName),
-          bytes,
-          FLOAT * batch * largest);
-    }
-
-    private String describe() {
-      List<NodeSpec> nodes = spec.nodes();
-      return String.format(
-          Locale.ROOT,
-          "network %s…%s (%d layers, input %d×%d×%d)",
-          nodes.get(0).name(),
-          nodes.get(nodes.size() - 1).name(),
-          nodes.size(),
-          spec.channels(),
-          spec.height(),
-          spec.width());
-    }
-
-    private static String size(long bytes) {
-      return String.format(Locale.ROOT, "%,d bytes (%.1f MiB)", bytes, bytes / 1048576.0);
-    }
   }
 
   /**
