@@ -125,8 +125,8 @@ public interface Backend {
 
   /**
    * Max over each window, channel by channel: {@code out} is {@code n × C × outH × outW}; {@code
-   * switches[j]} records the input index (within the image) that won output {@code j}. Padding
-   * cells never win.
+   * switches[j]} records the input index (within the image) that won output {@code j}: the first
+   * maximum in row order, so ties route the gradient to one input. Padding cells never win.
    */
   void maxPoolForward(Tensor in, Window2d window, Tensor out, IntTensor switches);
 

@@ -103,30 +103,68 @@ final class CpuWindowOps {
       maxPool2x2(x, xOff, g, out, outOff, switches, swOff);
       return;
     }
-    int j = 0;
+    int h = g.height();
+    int w = g.width();
+    int outW = g.outW();
+    int strideW = g.strideW();
     for (int c = 0; c < g.channels(); c++) {
-      int planeIndex = c * g.height() * g.width();
+      int plane = c * h * w;
       for (int oy = 0; oy < g.outH(); oy++) {
+        int o = outOff + (c * g.outH() + oy) * outW;
+        int s = swOff + (c * g.outH() + oy) * outW;
         int y0 = oy * g.strideH() - g.padH();
-        for (int ox = 0; ox < g.outW(); ox++, j++) {
-          int x0 = ox * g.strideW() - g.padW();
-          float best = Float.NEGATIVE_INFINITY;
-          int winner = -1;
-          for (int y = Math.max(0, y0); y < Math.min(g.height(), y0 + g.kernelH()); y++) {
-            for (int xx = Math.max(0, x0); xx < Math.min(g.width(), x0 + g.kernelW()); xx++) {
-              int idx = planeIndex + y * g.width() + xx;
-              float v = x[xOff + idx];
-              // '>' keeps the first maximum, so ties route the gradient to one input only.
-              if (v > best || winner < 0) {
-                best = v;
-                winner = idx;
-              }
-            }
+        int yLo = Math.max(0, y0);
+        int yHi = Math.min(h, y0 + g.kernelH());
+        // Each window starts at its first cell inside the image, then every tap in row order
+        // challenges it across the whole output row: the outputs of a row are independent, so
+        // the CPU overlaps them instead of waiting on one window's chain of comparisons.
+        for (int ox = 0; ox < outW; ox++) {
+          int x0 = ox * strideW - g.padW();
+          if (yLo >= yHi || x0 + g.kernelW() <= 0 || x0 >= w) {
+            // A window wholly inside the padding: nothing to pick (padding never wins).
+            out[o + ox] = Float.NEGATIVE_INFINITY;
+            switches[s + ox] = -1;
+          } else {
+            int first = plane + yLo * w + Math.max(0, x0);
+            out[o + ox] = x[xOff + first];
+            switches[s + ox] = first;
           }
-          out[outOff + j] = best;
-          switches[swOff + j] = winner;
+        }
+        for (int y = yLo; y < yHi; y++) {
+          int row = plane + y * w;
+          for (int dx = 0; dx < g.kernelW(); dx++) {
+            int base = dx - g.padW();
+            int lo = firstInside(base, strideW, outW);
+            int hi = endInside(base, strideW, w, outW, lo);
+            challenge(x, xOff + row + base, strideW, row + base, out, o, switches, s, lo, hi);
+          }
         }
       }
+    }
+  }
+
+  /**
+   * One tap of every window of an output row: input {@code first + ox·stride} (image index {@code
+   * firstIndex + ox·stride}) replaces output {@code ox}'s best if it is greater, for ox in {@code
+   * [lo, hi)}. '>' keeps the first maximum, so ties route the gradient to one input only.
+   */
+  private static void challenge(
+      float[] x,
+      int first,
+      int stride,
+      int firstIndex,
+      float[] out,
+      int o,
+      int[] switches,
+      int s,
+      int lo,
+      int hi) {
+    for (int ox = lo; ox < hi; ox++) {
+      float v = x[first + ox * stride];
+      float best = out[o + ox];
+      // An int select and Math.max rather than a float select, which C2 compiles to a branch.
+      switches[s + ox] = v > best ? firstIndex + ox * stride : switches[s + ox];
+      out[o + ox] = Math.max(best, v);
     }
   }
 
@@ -165,21 +203,19 @@ final class CpuWindowOps {
         int rowIndex = planeIndex + oy * g.strideH() * w;
         for (int ox = 0; ox < g.outW(); ox++, j++) {
           int idx = rowIndex + ox * g.strideW();
-          // Selects rather than branches: which input wins is data-dependent and unpredictable.
+          // Int selects and Math.max rather than float selects, which C2 compiles to branches:
+          // which input wins is data-dependent and unpredictable.
           float topLeft = x[xOff + idx];
           float topRight = x[xOff + idx + 1];
           float bottomLeft = x[xOff + idx + w];
           float bottomRight = x[xOff + idx + w + 1];
-          boolean rightOnTop = topRight > topLeft;
-          float top = rightOnTop ? topRight : topLeft;
-          int topAt = rightOnTop ? idx + 1 : idx;
-          boolean rightBelow = bottomRight > bottomLeft;
-          float bottom = rightBelow ? bottomRight : bottomLeft;
-          int bottomAt = rightBelow ? idx + w + 1 : idx + w;
+          int topAt = topRight > topLeft ? idx + 1 : idx;
+          float top = Math.max(topLeft, topRight);
+          int bottomAt = bottomRight > bottomLeft ? idx + w + 1 : idx + w;
+          float bottom = Math.max(bottomLeft, bottomRight);
           // '>' keeps the top row on ties, as the general loop does.
-          boolean lower = bottom > top;
-          out[outOff + j] = lower ? bottom : top;
-          switches[swOff + j] = lower ? bottomAt : topAt;
+          switches[swOff + j] = bottom > top ? bottomAt : topAt;
+          out[outOff + j] = Math.max(top, bottom);
         }
       }
     }

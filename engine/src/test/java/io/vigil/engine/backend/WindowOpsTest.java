@@ -10,46 +10,62 @@ class WindowOpsTest {
 
   @Test
   void twoByTwoMaxPoolPicksTheFirstMaximumInRowOrderLikeTheGeneralLoop() {
-    // Values from {0, 1, 2}: most windows hold ties, which must route to the first maximum.
-    int channels = 3;
-    int height = 7;
-    int width = 9;
+    for (int stride : new int[] {2, 1}) {
+      int outH = (7 - 2) / stride + 1;
+      int outW = (9 - 2) / stride + 1;
+      assertMaxPoolMatchesReference(new Window2d(3, 7, 9, 2, 2, stride, stride, 0, 0, outH, outW));
+    }
+  }
+
+  @Test
+  void paddedAndOverlappingMaxPoolPicksTheFirstMaximumInsideTheImage() {
+    // ResNet's 3×3/2 with padding 1, AlexNet's overlapping 3×3/2, and a padded 2×2/1.
+    assertMaxPoolMatchesReference(new Window2d(2, 9, 11, 3, 3, 2, 2, 1, 1, 5, 6));
+    assertMaxPoolMatchesReference(new Window2d(2, 11, 13, 3, 3, 2, 2, 0, 0, 5, 6));
+    assertMaxPoolMatchesReference(new Window2d(2, 5, 6, 2, 2, 1, 1, 1, 1, 6, 7));
+  }
+
+  /**
+   * Values from {0, 1, 2}, so most windows hold ties, which must route to the first maximum in row
+   * order; padding cells never win.
+   */
+  private static void assertMaxPoolMatchesReference(Window2d g) {
     Random random = new Random(5);
-    float[] x = new float[channels * height * width];
+    float[] x = new float[g.inPerImage()];
     for (int i = 0; i < x.length; i++) {
       x[i] = random.nextInt(3);
     }
-    for (int stride : new int[] {2, 1}) {
-      int outH = (height - 2) / stride + 1;
-      int outW = (width - 2) / stride + 1;
-      Window2d g = new Window2d(channels, height, width, 2, 2, stride, stride, 0, 0, outH, outW);
-      float[] out = new float[channels * outH * outW];
-      int[] switches = new int[out.length];
-      CpuWindowOps.maxPoolForward(x, 0, g, out, 0, switches, 0);
+    float[] out = new float[g.outPerImage()];
+    int[] switches = new int[out.length];
+    CpuWindowOps.maxPoolForward(x, 0, g, out, 0, switches, 0);
 
-      float[] expectedOut = new float[out.length];
-      int[] expectedSwitches = new int[out.length];
-      int j = 0;
-      for (int c = 0; c < channels; c++) {
-        for (int oy = 0; oy < outH; oy++) {
-          for (int ox = 0; ox < outW; ox++, j++) {
-            int best = -1;
-            for (int dy = 0; dy < 2; dy++) {
-              for (int dx = 0; dx < 2; dx++) {
-                int at = c * height * width + (oy * stride + dy) * width + ox * stride + dx;
-                if (best < 0 || x[at] > x[best]) {
-                  best = at;
-                }
+    float[] expectedOut = new float[out.length];
+    int[] expectedSwitches = new int[out.length];
+    int j = 0;
+    for (int c = 0; c < g.channels(); c++) {
+      for (int oy = 0; oy < g.outH(); oy++) {
+        for (int ox = 0; ox < g.outW(); ox++, j++) {
+          int best = -1;
+          for (int dy = 0; dy < g.kernelH(); dy++) {
+            for (int dx = 0; dx < g.kernelW(); dx++) {
+              int y = oy * g.strideH() - g.padH() + dy;
+              int xx = ox * g.strideW() - g.padW() + dx;
+              if (y < 0 || y >= g.height() || xx < 0 || xx >= g.width()) {
+                continue;
+              }
+              int at = (c * g.height() + y) * g.width() + xx;
+              if (best < 0 || x[at] > x[best]) {
+                best = at;
               }
             }
-            expectedOut[j] = x[best];
-            expectedSwitches[j] = best;
           }
+          expectedOut[j] = x[best];
+          expectedSwitches[j] = best;
         }
       }
-      assertArrayEquals(expectedOut, out, "stride " + stride);
-      assertArrayEquals(expectedSwitches, switches, "stride " + stride);
     }
+    assertArrayEquals(expectedOut, out, g.toString());
+    assertArrayEquals(expectedSwitches, switches, g.toString());
   }
 
   @Test
