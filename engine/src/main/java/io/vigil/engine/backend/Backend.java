@@ -31,6 +31,32 @@ public interface Backend {
    */
   default void checkFits(Supplier<String> what, long bytes, long largestBuffer) {}
 
+  /** Work on images {@code [from, to)} of a batch as share number {@code share}. */
+  @FunctionalInterface
+  interface ShareTask {
+    void run(int from, int to, int share);
+  }
+
+  /**
+   * How many workers {@link #forShares} runs side by side: the CPU backend's threads; 1 (the
+   * default) where one queue does all the work, as on a device.
+   */
+  default int shareWorkers() {
+    return 1;
+  }
+
+  /**
+   * Runs {@code task} on contiguous shares of {@code [0, count)}, at most {@link #shareWorkers} of
+   * them, share numbers from 0, each on its own worker; the ops a share calls run serially on that
+   * worker. For work where whole images are independent (inference), one share of images per worker
+   * saves the hand-offs of splitting every op. The default runs one share on the caller.
+   */
+  default void forShares(int count, ShareTask task) {
+    if (count > 0) {
+      task.run(0, count, 0);
+    }
+  }
+
   // --- memory ------------------------------------------------------------------------------
 
   /** A new zero-filled tensor. */

@@ -46,6 +46,17 @@ public final class CpuBackend extends CpuLayerOps {
   }
 
   @Override
+  public int shareWorkers() {
+    return parallel.threads();
+  }
+
+  @Override
+  public void forShares(int count, ShareTask task) {
+    // The cost only has to clear Parallel's hand-off threshold: a share is a whole network's work.
+    parallel.forRange(count, Integer.MAX_VALUE, task::run);
+  }
+
+  @Override
   public String name() {
     return "cpu(" + parallel.threads() + " threads)";
   }

@@ -9,8 +9,9 @@ import java.util.function.IntConsumer;
 
 /**
  * Splits a range of independent work items over a fixed set of daemon threads; the caller runs the
- * first share itself. A call from one of its own threads runs serially, so nested parallel ops
- * cannot deadlock.
+ * first share itself. A call from inside a share (on one of its threads, or on the caller while it
+ * runs its own share) runs serially, so nested parallel ops cannot deadlock or wait behind the
+ * other shares.
  */
 final class Parallel {
 
@@ -98,10 +99,13 @@ final class Parallel {
             }
           });
     }
+    insidePool.set(true);
     try {
       task.run(0, start(count, parts, 1), 0);
     } catch (Throwable t) {
       failure.compareAndSet(null, t);
+    } finally {
+      insidePool.set(false);
     }
     try {
       done.await();

@@ -81,6 +81,15 @@ public final class Tensor {
     return view(shape.withBatch(batch));
   }
 
+  /** A view of {@code count} images from image {@code first}. */
+  public Tensor images(int first, int count) {
+    if (first < 0 || count < 1 || first + count > shape.n()) {
+      throw new IllegalArgumentException(
+          "images " + first + " to " + (first + count) + " outside a batch of " + shape.n());
+    }
+    return new Tensor(owner, shape.withBatch(count), storage, offset + first * shape.perImage());
+  }
+
   @Override
   public String toString() {
     return "Tensor[" + shape + " on " + owner.name() + "]";

@@ -9,7 +9,6 @@ import io.vigil.engine.model.Model;
 import io.vigil.engine.model.Predictor;
 import io.vigil.engine.model.Provenance;
 import io.vigil.engine.network.Network;
-import io.vigil.engine.network.NetworkExecutor;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
 import io.vigil.engine.train.EpochSummary;
@@ -309,23 +308,26 @@ public final class EngineBench {
       ModelZoo.Entry entry = ModelZoo.get(name);
       Network network = entry.create(7, 1000);
       InputContract input = entry.input();
+      List<String> classes =
+          java.util.stream.IntStream.range(0, 1000).mapToObj(i -> "class " + i).toList();
+      Model model =
+          Model.create(
+              name + "-bench",
+              network,
+              input,
+              classes,
+              new Provenance("random", 0, 0, null, "", "bench"));
       for (int batch : new int[] {1, 16}) {
-        NetworkExecutor executor = network.newExecutor(batch, false);
-        Tensor in = network.backend().allocate(network.inputShape().withBatch(batch));
         float[] host = new float[batch * input.size()];
         Random random = new Random(batch);
         for (int i = 0; i < host.length; i++) {
           host[i] = (float) random.nextGaussian();
         }
-        float[] logits = new float[batch * 1000];
-        double[] rates =
-            measure(
-                batch,
-                () -> {
-                  network.backend().upload(host, 0, in, 0, host.length);
-                  Tensor out = executor.forward(in, false);
-                  network.backend().download(out, 0, logits, 0, logits.length);
-                });
+        float[] probabilities = new float[batch * 1000];
+        double[] rates;
+        try (Predictor predictor = model.newPredictor(batch)) {
+          rates = measure(batch, () -> predictor.predict(host, batch, probabilities));
+        }
         System.out.printf(
             "%-8s %dx%dx%d batch %-4d images/s %s%n",
             name, input.channels(), input.height(), input.width(), batch, format(rates, 1));
