@@ -53,18 +53,25 @@ abstract sealed class CpuLayerOps implements Backend permits CpuBackend {
     float[] dy = data(dOut);
     float[] db = data(dBias);
     int plane = s.plane();
-    for (int c = 0; c < s.c(); c++) {
-      double sum = 0;
-      for (int i = 0; i < s.n(); i++) {
-        int start = dOut.offset() + (i * s.c() + c) * plane;
-        float partial = 0;
-        for (int j = 0; j < plane; j++) {
-          partial += dy[start + j];
-        }
-        sum += partial;
-      }
-      db[dBias.offset() + c] += (float) sum;
-    }
+    // Channels are independent: split them between threads; each sums in the same order as ever.
+    parallel()
+        .forRange(
+            s.c(),
+            (long) s.n() * plane,
+            (from, to, part) -> {
+              for (int c = from; c < to; c++) {
+                double sum = 0;
+                for (int i = 0; i < s.n(); i++) {
+                  int start = dOut.offset() + (i * s.c() + c) * plane;
+                  float partial = 0;
+                  for (int j = 0; j < plane; j++) {
+                    partial += dy[start + j];
+                  }
+                  sum += partial;
+                }
+                db[dBias.offset() + c] += (float) sum;
+              }
+            });
   }
 
   @Override

@@ -88,8 +88,15 @@ final class CpuWindowOps {
             }
             int dst = plane + y * g.width() + base;
             int s = src + oy * outW;
-            for (int ox = lo; ox < hi; ox++) {
-              x[dst + ox * strideW] += cols[s + ox];
+            if (strideW == 1) {
+              // Unit stride: a loop C2 vectorizes; the adds land in the same order.
+              for (int ox = lo; ox < hi; ox++) {
+                x[dst + ox] += cols[s + ox];
+              }
+            } else {
+              for (int ox = lo; ox < hi; ox++) {
+                x[dst + ox * strideW] += cols[s + ox];
+              }
             }
           }
         }

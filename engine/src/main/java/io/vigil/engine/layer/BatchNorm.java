@@ -47,6 +47,11 @@ public final class BatchNorm extends AbstractLayer<BatchNormSpec> {
   }
 
   @Override
+  public boolean mixesImagesInTraining() {
+    return true;
+  }
+
+  @Override
   public List<Parameter> parameters() {
     return List.of(gamma, beta);
   }

@@ -59,6 +59,15 @@ public interface Layer {
     return List.of();
   }
 
+  /**
+   * Whether one image's training forward depends on the other images of its batch (batch
+   * normalisation's batch statistics). Such a network cannot split a training batch into shares
+   * without changing what it computes.
+   */
+  default boolean mixesImagesInTraining() {
+    return false;
+  }
+
   /** Draws initial parameter values; weights He-normal, biases zero. */
   void initialise(Random random);
 

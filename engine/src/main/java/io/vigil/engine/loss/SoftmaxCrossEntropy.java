@@ -54,7 +54,19 @@ public final class SoftmaxCrossEntropy {
 
   /** Writes {@code ∂L/∂logits} of the last forward into {@code dLogits}. */
   public void backward(Tensor dLogits) {
-    backend.softmaxCrossEntropyBackward(probs.firstImages(batch), labels, 1f / batch, dLogits);
+    backward(dLogits, batch);
+  }
+
+  /**
+   * As {@link #backward(Tensor)} for a last forward that was one share of a batch of {@code
+   * wholeBatch} images: the gradient of the whole batch's mean loss, {@code (p − y) / wholeBatch}.
+   */
+  public void backward(Tensor dLogits, int wholeBatch) {
+    if (wholeBatch < batch) {
+      throw new IllegalArgumentException(
+          "softmax cross-entropy: a share of " + batch + " images of a batch of " + wholeBatch);
+    }
+    backend.softmaxCrossEntropyBackward(probs.firstImages(batch), labels, 1f / wholeBatch, dLogits);
   }
 
   /** The probabilities of the last forward ({@code n × classes}). */

@@ -140,6 +140,11 @@ public final class Network {
     return outputShape;
   }
 
+  /** The seed executors draw their randomness from by default (dropout masks). */
+  public long seed() {
+    return seed;
+  }
+
   /** Draws every parameter afresh from {@code seed} (He-normal weights, zero biases). */
   public void initialise(long seed) {
     this.seed = seed;

@@ -2,13 +2,10 @@ package io.vigil.engine.train;
 
 import io.vigil.engine.backend.Backend;
 import io.vigil.engine.data.LabeledImages;
-import io.vigil.engine.loss.SoftmaxCrossEntropy;
 import io.vigil.engine.model.InputContract;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.Provenance;
 import io.vigil.engine.network.Network;
-import io.vigil.engine.network.NetworkExecutor;
-import io.vigil.engine.tensor.Tensor;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -23,7 +20,9 @@ import java.util.Random;
  * momentum or Adam): each epoch visits the training images once in an order shuffled from {@code
  * seed + epoch}, augmented if asked, in mini-batches of {@code batchSize} (the last may be
  * smaller), at the schedule's learning rate for that step, then evaluates on the test images. The
- * backend spreads each batch over its threads. Not thread-safe; trains the network in place.
+ * backend spreads each batch over its threads: one share of images per worker where that is exact
+ * ({@link SharedBatchPass}), else each op split between them. Not thread-safe; trains the network
+ * in place.
  */
 public final class Trainer {
 
@@ -69,14 +68,13 @@ public final class Trainer {
       throw new IllegalArgumentException("trainer: the training set is empty");
     }
     Backend backend = network.backend();
-    int classes = network.outputShape().perImage();
     int batchSize = config.batchSize();
-    NetworkExecutor executor = network.newExecutor(batchSize, true);
-    SoftmaxCrossEntropy loss = new SoftmaxCrossEntropy(backend, classes, batchSize);
+    BatchPass pass =
+        SharedBatchPass.suits(network, batchSize)
+            ? new SharedBatchPass(network, batchSize)
+            : new WholeBatchPass(network, batchSize);
     Optimizer optimizer = config.optimizer().create(backend, network.parameters(), config);
     SampleWriter samples = new SampleWriter(train, input, config.augmentation());
-    Tensor inputs = backend.allocate(network.inputShape().withBatch(batchSize));
-    Tensor dLogits = backend.allocate(network.outputShape().withBatch(batchSize));
     float[] hostInputs = new float[batchSize * input.size()];
     int[] hostLabels = new int[batchSize];
     int[] order = new int[train.count()];
@@ -108,11 +106,7 @@ public final class Trainer {
           samples.write(image, augmentRandom, hostInputs, i * input.size());
           hostLabels[i] = train.labels()[image];
         }
-        Tensor batchInputs = n == batchSize ? inputs : inputs.firstImages(n);
-        Tensor batchGrad = n == batchSize ? dLogits : dLogits.firstImages(n);
-        backend.upload(hostInputs, 0, batchInputs, 0, n * input.size());
-        Tensor logits = executor.forward(batchInputs, true);
-        double batchLoss = loss.forward(logits, hostLabels);
+        double batchLoss = pass.run(hostInputs, hostLabels, n) / n;
         if (!Double.isFinite(batchLoss)) {
           throw new IllegalStateException(
               "training diverged in epoch "
@@ -126,8 +120,6 @@ public final class Trainer {
                   + ")");
         }
         lossSum += batchLoss * n;
-        loss.backward(batchGrad);
-        executor.backward(batchGrad);
         optimizer.step(config.rateAt(epoch, first / (double) order.length));
         long now = System.nanoTime();
         if (now >= nextReport) {

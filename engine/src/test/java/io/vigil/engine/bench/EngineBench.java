@@ -213,6 +213,9 @@ public final class EngineBench {
         "lenet conv2 dX (batch 64)",
         GemmOp.of(true, false, 150, 100, 16, 1f, 0f).batched(64, 0, 16 * 100, 150 * 100));
     row(backend, "lenet fc1 (batch 256)", GemmOp.of(false, true, 256, 120, 400, 1f, 0f));
+    // LeNet's convolutions in training: batch 64 shared between 2 workers.
+    trainingRows(backend, "lenet conv1", 6, 25, 784, 32);
+    trainingRows(backend, "lenet conv2", 16, 150, 100, 32);
     // The three GEMMs of vgg-small's widest convolutions at training batch 64.
     trainingRows(backend, "vgg-small conv1_2", 32, 288, 784, 64);
     trainingRows(backend, "vgg-small conv2_2", 64, 576, 196, 64);
