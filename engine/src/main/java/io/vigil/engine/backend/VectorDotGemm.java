@@ -46,6 +46,10 @@ final class VectorDotGemm {
    * {@code C = alpha · Σ_img A_img·B_imgᵀ + beta · C} over {@code count} pairs {@code strideA} and
    * {@code strideB} floats apart: one long dot product per element of C across all the images, so
    * the horizontal sums and the writes to C happen once per batch, not once per image.
+   *
+   * <p>Rows {@code [r0, r1)} of C in 4 × 3 blocks; when their shape leaves more of them in whole
+   * blocks the other way round ({@code 6 × 25}: 96 of 150 elements, but 144 of 150 as {@code Cᵀ =
+   * B·Aᵀ}), it computes {@code Cᵀ} instead, writing C through swapped strides.
    */
   static void gemmSum(
       int r0,
@@ -66,6 +70,49 @@ final class VectorDotGemm {
       float[] c,
       int cOff,
       int ldc) {
+    int rows = r1 - r0;
+    if (inBlocks(n, rows) > inBlocks(rows, n)) {
+      // Rows [r0, r1) of C are columns [r0, r1) of Cᵀ = B·Aᵀ.
+      int a0 = aOff + r0 * lda;
+      int c0 = cOff + r0 * ldc;
+      blocks(
+          0, n, rows, k, alpha, b, bOff, ldb, strideB, a, a0, lda, strideA, count, beta, c, c0, 1,
+          ldc);
+    } else {
+      blocks(
+          r0, r1, n, k, alpha, a, aOff, lda, strideA, b, bOff, ldb, strideB, count, beta, c, cOff,
+          ldc, 1);
+    }
+  }
+
+  /** How many elements of an {@code rows × cols} C the 4 × 3 blocks cover. */
+  private static int inBlocks(int rows, int cols) {
+    return (rows - rows % 4) * (cols - cols % 3);
+  }
+
+  /**
+   * {@link #gemmSum} with C's element {@code (i, j)} at {@code cOff + i·rowStride + j·colStride}.
+   */
+  private static void blocks(
+      int r0,
+      int r1,
+      int n,
+      int k,
+      float alpha,
+      float[] a,
+      int aOff,
+      int lda,
+      int strideA,
+      float[] b,
+      int bOff,
+      int ldb,
+      int strideB,
+      int count,
+      float beta,
+      float[] c,
+      int cOff,
+      int rowStride,
+      int colStride) {
     int kv = k - k % LANES;
     int i = r0;
     for (; i + 4 <= r1; i += 4) {
@@ -85,14 +132,15 @@ final class VectorDotGemm {
             strideB,
             count,
             c,
-            cOff + i * ldc + j,
-            ldc,
+            cOff + i * rowStride + j * colStride,
+            rowStride,
+            colStride,
             alpha,
             beta);
       }
       for (; j < n; j++) {
         for (int r = 0; r < 4; r++) {
-          int at = cOff + (i + r) * ldc + j;
+          int at = cOff + (i + r) * rowStride + j * colStride;
           float sum = dot(k, kv, a, a0 + r * lda, strideA, b, bOff + j * ldb, strideB, count);
           c[at] = finish(alpha, sum, beta, c[at]);
         }
@@ -100,7 +148,7 @@ final class VectorDotGemm {
     }
     for (; i < r1; i++) {
       for (int j = 0; j < n; j++) {
-        int at = cOff + i * ldc + j;
+        int at = cOff + i * rowStride + j * colStride;
         float sum = dot(k, kv, a, aOff + i * lda, strideA, b, bOff + j * ldb, strideB, count);
         c[at] = finish(alpha, sum, beta, c[at]);
       }
@@ -121,7 +169,8 @@ final class VectorDotGemm {
       int count,
       float[] c,
       int ci,
-      int ldc,
+      int rowStride,
+      int colStride,
       float alpha,
       float beta) {
     FloatVector s00 = FloatVector.zero(S);
@@ -205,21 +254,17 @@ final class VectorDotGemm {
         t32 += v3 * y2;
       }
     }
-    c[ci] = finish(alpha, t00, beta, c[ci]);
-    c[ci + 1] = finish(alpha, t01, beta, c[ci + 1]);
-    c[ci + 2] = finish(alpha, t02, beta, c[ci + 2]);
-    int r = ci + ldc;
-    c[r] = finish(alpha, t10, beta, c[r]);
-    c[r + 1] = finish(alpha, t11, beta, c[r + 1]);
-    c[r + 2] = finish(alpha, t12, beta, c[r + 2]);
-    r += ldc;
-    c[r] = finish(alpha, t20, beta, c[r]);
-    c[r + 1] = finish(alpha, t21, beta, c[r + 1]);
-    c[r + 2] = finish(alpha, t22, beta, c[r + 2]);
-    r += ldc;
-    c[r] = finish(alpha, t30, beta, c[r]);
-    c[r + 1] = finish(alpha, t31, beta, c[r + 1]);
-    c[r + 2] = finish(alpha, t32, beta, c[r + 2]);
+    store3(c, ci, colStride, alpha, beta, t00, t01, t02);
+    store3(c, ci + rowStride, colStride, alpha, beta, t10, t11, t12);
+    store3(c, ci + 2 * rowStride, colStride, alpha, beta, t20, t21, t22);
+    store3(c, ci + 3 * rowStride, colStride, alpha, beta, t30, t31, t32);
+  }
+
+  private static void store3(
+      float[] c, int at, int step, float alpha, float beta, float s0, float s1, float s2) {
+    c[at] = finish(alpha, s0, beta, c[at]);
+    c[at + step] = finish(alpha, s1, beta, c[at + step]);
+    c[at + 2 * step] = finish(alpha, s2, beta, c[at + 2 * step]);
   }
 
   private static float dot(
