@@ -150,6 +150,30 @@ public interface Backend {
   }
 
   /**
+   * A convolution's input gradient, {@link #convolve}'s adjoint: for each of {@code groups} groups
+   * {@code gemm(inputGrad, weights, j·weightStride, dOut, j·outStride, cols, j·colStride)} (the
+   * columns' gradient, overwriting {@code cols}), then {@link #col2im} of {@code cols} into {@code
+   * dIn}. Backends may interleave the two per image, so that one image's column gradient is still
+   * in cache when it is folded back; the results are the same.
+   */
+  default void convolveBackwardInput(
+      Tensor dOut,
+      Window2d window,
+      Tensor cols,
+      GemmOp inputGrad,
+      int groups,
+      Tensor weights,
+      int weightStride,
+      int colStride,
+      int outStride,
+      Tensor dIn) {
+    for (int j = 0; j < groups; j++) {
+      gemm(inputGrad, weights, j * weightStride, dOut, j * outStride, cols, j * colStride, null);
+    }
+    col2im(cols, window, dIn);
+  }
+
+  /**
    * Max over each window, channel by channel: {@code out} is {@code n × C × outH × outW}; {@code
    * switches[j]} records the input index (within the image) that won output {@code j}: the first
    * maximum in row order, so ties route the gradient to one input. Padding cells never win.

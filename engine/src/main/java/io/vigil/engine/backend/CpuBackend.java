@@ -256,6 +256,77 @@ public final class CpuBackend extends CpuLayerOps {
         });
   }
 
+  /**
+   * As {@link #convolve}, the other way: with at least two images per thread, each thread computes
+   * one image's column gradient and folds it back at once, while it is still in cache. Each product
+   * is the same kernel call the batched GEMM would make: the results are bit for bit the same.
+   */
+  @Override
+  public void convolveBackwardInput(
+      Tensor dOut,
+      Window2d w,
+      Tensor cols,
+      GemmOp op,
+      int groups,
+      Tensor weights,
+      int weightStride,
+      int colStride,
+      int outStride,
+      Tensor dIn) {
+    int n = dIn.shape().n();
+    if (n < 2 * parallel.threads()
+        || op.batch() != n
+        || op.strideA() != 0
+        || op.strideC() != w.colsPerImage()) {
+      for (int j = 0; j < groups; j++) {
+        gemm(op, weights, j * weightStride, dOut, j * outStride, cols, j * colStride, null);
+      }
+      col2im(cols, w, dIn);
+      return;
+    }
+    requireImages("convolution input gradient", dIn, w.inPerImage());
+    checkSpan("convolution columns", cols, 0, n * w.colsPerImage());
+    checkSpan("convolution weights", weights, 0, (groups - 1) * weightStride + op.spanA());
+    checkSpan(
+        "convolution output gradient",
+        dOut,
+        0,
+        (n - 1) * op.strideB() + (groups - 1) * outStride + op.spanB());
+    float[] dy = data(dOut);
+    float[] cv = data(cols);
+    float[] wv = data(weights);
+    float[] dx = data(dIn);
+    GemmKernel kernel = gemm.kernel();
+    long cost = (long) groups * op.m() * op.n() * op.k() + w.colsPerImage();
+    parallel.forEach(
+        n,
+        cost,
+        i -> {
+          int colBase = cols.offset() + i * w.colsPerImage();
+          for (int j = 0; j < groups; j++) {
+            kernel.gemm(
+                op.transA(),
+                op.transB(),
+                0,
+                op.m(),
+                op.n(),
+                op.k(),
+                op.alpha(),
+                wv,
+                weights.offset() + j * weightStride,
+                op.lda(),
+                dy,
+                dOut.offset() + i * op.strideB() + j * outStride,
+                op.ldb(),
+                op.beta(),
+                cv,
+                colBase + j * colStride,
+                op.ldc());
+          }
+          CpuWindowOps.col2im(cv, colBase, w, dx, dIn.offset() + i * w.inPerImage());
+        });
+  }
+
   @Override
   public void im2col(Tensor images, Window2d w, Tensor cols) {
     int n = images.shape().n();

@@ -149,18 +149,17 @@ public final class Conv2d extends AbstractLayer<Conv2dSpec> {
           s.workspace);
     }
     if (dIn != null) {
-      for (int j = 0; j < groups; j++) {
-        backend.gemm(
-            s.inputGrad,
-            weight.value(),
-            j * wStride(),
-            dOut,
-            j * yStride(),
-            s.cols,
-            j * colStride(),
-            null);
-      }
-      backend.col2im(s.cols, window, dIn);
+      backend.convolveBackwardInput(
+          dOut,
+          window,
+          s.cols,
+          s.inputGrad,
+          groups,
+          weight.value(),
+          wStride(),
+          colStride(),
+          yStride(),
+          dIn);
     }
   }
 

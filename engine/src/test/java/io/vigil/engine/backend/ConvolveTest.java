@@ -7,7 +7,10 @@ import io.vigil.engine.tensor.Tensor;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
-/** The CPU backend's per-image convolution gives exactly what im2col then the batched GEMM give. */
+/**
+ * The CPU backend's per-image convolution gives exactly what im2col then the batched GEMM give, and
+ * its per-image input gradient exactly what the batched GEMM then col2im give.
+ */
 class ConvolveTest {
 
   @Test
@@ -41,6 +44,39 @@ class ConvolveTest {
     assertArrayEquals(host(backend, outA), host(backend, outB));
     // The columns stay for the weight gradient.
     assertArrayEquals(host(backend, colsA), host(backend, colsB));
+  }
+
+  @Test
+  void perImageInputGradientEqualsTheBatchedSteps() {
+    CpuBackend backend = new CpuBackend(2);
+    // 9 images of 4 channels 7×6, 2 groups of 3 filters 3×3, stride 2, pad 1: 4×3 positions.
+    int n = 9;
+    int channels = 4;
+    int groups = 2;
+    int filters = 6;
+    Window2d w = new Window2d(channels, 7, 6, 3, 3, 2, 2, 1, 1, 4, 3);
+    int p = w.patchSize();
+    int q = w.positions();
+    int kg = filters / groups;
+    int pg = p / groups;
+    GemmOp op = GemmOp.of(true, false, pg, q, kg, 1f, 0f).batched(n, 0, filters * q, p * q);
+    Tensor dOut = random(backend, new Shape(n, filters, 4, 3), 3);
+    Tensor weights = random(backend, new Shape(1, 1, 1, filters * pg), 4);
+
+    Tensor colsA = backend.allocate(new Shape(n, p, 4, 3));
+    Tensor dInA = random(backend, new Shape(n, channels, 7, 6), 5);
+    for (int j = 0; j < groups; j++) {
+      backend.gemm(op, weights, j * kg * pg, dOut, j * kg * q, colsA, j * pg * q, null);
+    }
+    backend.col2im(colsA, w, dInA);
+
+    Tensor colsB = backend.allocate(new Shape(n, p, 4, 3));
+    // Whatever dIn held before is overwritten.
+    Tensor dInB = random(backend, new Shape(n, channels, 7, 6), 6);
+    backend.convolveBackwardInput(
+        dOut, w, colsB, op, groups, weights, kg * pg, pg * q, kg * q, dInB);
+
+    assertArrayEquals(host(backend, dInA), host(backend, dInB));
   }
 
   private static Tensor random(CpuBackend backend, Shape shape, long seed) {
