@@ -334,16 +334,19 @@ public final class CpuBackend extends CpuLayerOps {
     checkSpan("im2col columns", cols, 0, n * w.colsPerImage());
     float[] x = data(images);
     float[] cv = data(cols);
-    parallel.forEach(
+    forImageChannels(
         n,
+        w.channels(),
         w.colsPerImage(),
-        i ->
+        (i, c0, c1) ->
             CpuWindowOps.im2col(
                 x,
                 images.offset() + i * w.inPerImage(),
                 w,
                 cv,
-                cols.offset() + i * w.colsPerImage()));
+                cols.offset() + i * w.colsPerImage(),
+                c0,
+                c1));
   }
 
   @Override
@@ -353,16 +356,19 @@ public final class CpuBackend extends CpuLayerOps {
     checkSpan("col2im columns", cols, 0, n * w.colsPerImage());
     float[] x = data(images);
     float[] cv = data(cols);
-    parallel.forEach(
+    forImageChannels(
         n,
+        w.channels(),
         w.colsPerImage(),
-        i ->
+        (i, c0, c1) ->
             CpuWindowOps.col2im(
                 cv,
                 cols.offset() + i * w.colsPerImage(),
                 w,
                 x,
-                images.offset() + i * w.inPerImage()));
+                images.offset() + i * w.inPerImage(),
+                c0,
+                c1));
   }
 
   @Override
@@ -377,10 +383,11 @@ public final class CpuBackend extends CpuLayerOps {
     }
     float[] x = data(in);
     float[] y = data(out);
-    parallel.forEach(
+    forImageChannels(
         n,
+        w.channels(),
         (long) w.outPerImage() * w.kernelH() * w.kernelW(),
-        i ->
+        (i, c0, c1) ->
             CpuWindowOps.maxPoolForward(
                 x,
                 in.offset() + i * w.inPerImage(),
@@ -388,7 +395,39 @@ public final class CpuBackend extends CpuLayerOps {
                 y,
                 out.offset() + i * w.outPerImage(),
                 sw,
-                i * w.outPerImage()));
+                i * w.outPerImage(),
+                c0,
+                c1));
+  }
+
+  /** Work on channels {@code [c0, c1)} of image {@code i}. */
+  @FunctionalInterface
+  private interface ChannelsTask {
+    void run(int image, int c0, int c1);
+  }
+
+  /**
+   * Runs {@code task} over every image, split between threads by image; with fewer images than
+   * threads (batch 1 inference) by blocks of channels as well, so that no thread idles. Every value
+   * is computed the same way whatever the split.
+   */
+  private void forImageChannels(int n, int channels, long costPerImage, ChannelsTask task) {
+    if (n >= parallel.threads() || channels == 1) {
+      parallel.forEach(n, costPerImage, i -> task.run(i, 0, channels));
+      return;
+    }
+    parallel.forRange(
+        n * channels,
+        Math.max(1, costPerImage / channels),
+        (from, to, part) -> {
+          for (int item = from; item < to; ) {
+            int image = item / channels;
+            int c0 = item % channels;
+            int c1 = Math.min(channels, c0 + (to - item));
+            task.run(image, c0, c1);
+            item += c1 - c0;
+          }
+        });
   }
 
   @Override

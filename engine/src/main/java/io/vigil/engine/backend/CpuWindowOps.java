@@ -11,11 +11,16 @@ final class CpuWindowOps {
   private CpuWindowOps() {}
 
   static void im2col(float[] x, int xOff, Window2d g, float[] cols, int colOff) {
+    im2col(x, xOff, g, cols, colOff, 0, g.channels());
+  }
+
+  /** {@link #im2col} of channels {@code [c0, c1)} only: the rows they own. */
+  static void im2col(float[] x, int xOff, Window2d g, float[] cols, int colOff, int c0, int c1) {
     int positions = g.positions();
     int outW = g.outW();
     int strideW = g.strideW();
-    int row = 0;
-    for (int c = 0; c < g.channels(); c++) {
+    int row = c0 * g.kernelH() * g.kernelW();
+    for (int c = c0; c < c1; c++) {
       int plane = xOff + c * g.height() * g.width();
       for (int dy = 0; dy < g.kernelH(); dy++) {
         for (int dx = 0; dx < g.kernelW(); dx++, row++) {
@@ -68,12 +73,18 @@ final class CpuWindowOps {
   }
 
   static void col2im(float[] cols, int colOff, Window2d g, float[] x, int xOff) {
-    Arrays.fill(x, xOff, xOff + g.inPerImage(), 0f);
+    col2im(cols, colOff, g, x, xOff, 0, g.channels());
+  }
+
+  /** {@link #col2im} into channels {@code [c0, c1)} only, from the rows they own. */
+  static void col2im(float[] cols, int colOff, Window2d g, float[] x, int xOff, int c0, int c1) {
+    int planeSize = g.height() * g.width();
+    Arrays.fill(x, xOff + c0 * planeSize, xOff + c1 * planeSize, 0f);
     int positions = g.positions();
     int outW = g.outW();
     int strideW = g.strideW();
-    int row = 0;
-    for (int c = 0; c < g.channels(); c++) {
+    int row = c0 * g.kernelH() * g.kernelW();
+    for (int c = c0; c < c1; c++) {
       int plane = xOff + c * g.height() * g.width();
       for (int dy = 0; dy < g.kernelH(); dy++) {
         for (int dx = 0; dx < g.kernelW(); dx++, row++) {
@@ -106,15 +117,29 @@ final class CpuWindowOps {
 
   static void maxPoolForward(
       float[] x, int xOff, Window2d g, float[] out, int outOff, int[] switches, int swOff) {
+    maxPoolForward(x, xOff, g, out, outOff, switches, swOff, 0, g.channels());
+  }
+
+  /** {@link #maxPoolForward} of channels {@code [c0, c1)} only. */
+  static void maxPoolForward(
+      float[] x,
+      int xOff,
+      Window2d g,
+      float[] out,
+      int outOff,
+      int[] switches,
+      int swOff,
+      int c0,
+      int c1) {
     if (isUnpadded2x2(g)) {
-      maxPool2x2(x, xOff, g, out, outOff, switches, swOff);
+      maxPool2x2(x, xOff, g, out, outOff, switches, swOff, c0, c1);
       return;
     }
     int h = g.height();
     int w = g.width();
     int outW = g.outW();
     int strideW = g.strideW();
-    for (int c = 0; c < g.channels(); c++) {
+    for (int c = c0; c < c1; c++) {
       int plane = c * h * w;
       for (int oy = 0; oy < g.outH(); oy++) {
         int o = outOff + (c * g.outH() + oy) * outW;
@@ -201,10 +226,18 @@ final class CpuWindowOps {
    * general loop's order (row by row), so ties and switches are the same, without bounds tests.
    */
   private static void maxPool2x2(
-      float[] x, int xOff, Window2d g, float[] out, int outOff, int[] switches, int swOff) {
+      float[] x,
+      int xOff,
+      Window2d g,
+      float[] out,
+      int outOff,
+      int[] switches,
+      int swOff,
+      int c0,
+      int c1) {
     int w = g.width();
-    int j = 0;
-    for (int c = 0; c < g.channels(); c++) {
+    int j = c0 * g.outH() * g.outW();
+    for (int c = c0; c < c1; c++) {
       int planeIndex = c * g.height() * w;
       for (int oy = 0; oy < g.outH(); oy++) {
         int rowIndex = planeIndex + oy * g.strideH() * w;

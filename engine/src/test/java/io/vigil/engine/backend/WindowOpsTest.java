@@ -2,6 +2,9 @@ package io.vigil.engine.backend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
+import io.vigil.engine.tensor.IntTensor;
+import io.vigil.engine.tensor.Shape;
+import io.vigil.engine.tensor.Tensor;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +26,63 @@ class WindowOpsTest {
     assertMaxPoolMatchesReference(new Window2d(2, 9, 11, 3, 3, 2, 2, 1, 1, 5, 6));
     assertMaxPoolMatchesReference(new Window2d(2, 11, 13, 3, 3, 2, 2, 0, 0, 5, 6));
     assertMaxPoolMatchesReference(new Window2d(2, 5, 6, 2, 2, 1, 1, 1, 1, 6, 7));
+  }
+
+  @Test
+  void fewerImagesThanThreadsSplitChannelsWithTheSameResults() {
+    // 2 images of 5 channels on 3 threads: 10 (image, channel) items in shares of 3, 3 and 4,
+    // one of which crosses from the first image into the second.
+    CpuBackend backend = new CpuBackend(3);
+    int n = 2;
+    Window2d conv = new Window2d(5, 9, 8, 3, 3, 2, 1, 1, 1, 5, 8);
+    Window2d pool = new Window2d(5, 9, 8, 3, 3, 2, 2, 1, 1, 5, 4);
+    Random random = new Random(9);
+    float[] x = new float[n * conv.inPerImage()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = random.nextInt(5) - 2;
+    }
+    Tensor images = backend.allocate(new Shape(n, 5, 9, 8));
+    backend.upload(x, 0, images, 0, x.length);
+
+    Tensor cols = backend.allocate(new Shape(n, conv.patchSize(), 5, 8));
+    backend.im2col(images, conv, cols);
+    float[] expectedCols = new float[n * conv.colsPerImage()];
+    for (int i = 0; i < n; i++) {
+      CpuWindowOps.im2col(x, i * conv.inPerImage(), conv, expectedCols, i * conv.colsPerImage());
+    }
+    assertArrayEquals(expectedCols, download(backend, cols), "im2col");
+
+    Tensor back = backend.allocate(images.shape());
+    backend.col2im(cols, conv, back);
+    float[] expectedBack = new float[x.length];
+    for (int i = 0; i < n; i++) {
+      CpuWindowOps.col2im(
+          expectedCols, i * conv.colsPerImage(), conv, expectedBack, i * conv.inPerImage());
+    }
+    assertArrayEquals(expectedBack, download(backend, back), "col2im");
+
+    Tensor pooled = backend.allocate(new Shape(n, 5, 5, 4));
+    IntTensor switches = backend.allocateInts(n * pool.outPerImage());
+    backend.maxPoolForward(images, pool, pooled, switches);
+    float[] expectedPooled = new float[n * pool.outPerImage()];
+    int[] expectedSwitches = new int[expectedPooled.length];
+    for (int i = 0; i < n; i++) {
+      CpuWindowOps.maxPoolForward(
+          x,
+          i * pool.inPerImage(),
+          pool,
+          expectedPooled,
+          i * pool.outPerImage(),
+          expectedSwitches,
+          i * pool.outPerImage());
+    }
+    assertArrayEquals(expectedPooled, download(backend, pooled), "max pool");
+  }
+
+  private static float[] download(CpuBackend backend, Tensor t) {
+    float[] v = new float[t.size()];
+    backend.download(t, 0, v, 0, v.length);
+    return v;
   }
 
   /**
