@@ -27,6 +27,8 @@ class GemmDriverTest {
     // Large enough that the vector kernel's products are split between threads.
     check(GemmOp.of(false, false, 6, 2001, 300, 1f, 0f), 0, 0, 0);
     check(GemmOp.of(false, true, 7, 1500, 333, 1f, 1f), 1, 1, 1);
+    // A fully connected layer at batch 1 (one row against blocks of four, and a remainder).
+    check(GemmOp.of(false, true, 1, 4099, 301, 0.5f, 0.25f), 0, 1, 2);
     check(GemmOp.of(true, false, 503, 40, 101, 1f, 0f), 0, 0, 0);
     check(
         GemmOp.of(false, false, 16, 401, 150, 1f, 0f).batched(3, 0, 150 * 401, 16 * 401), 0, 0, 0);

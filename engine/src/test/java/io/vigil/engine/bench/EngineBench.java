@@ -213,6 +213,10 @@ public final class EngineBench {
         "lenet conv2 dX (batch 64)",
         GemmOp.of(true, false, 150, 100, 16, 1f, 0f).batched(64, 0, 16 * 100, 150 * 100));
     row(backend, "lenet fc1 (batch 256)", GemmOp.of(false, true, 256, 120, 400, 1f, 0f));
+    // AlexNet's first fully connected layer: a matrix-vector product at batch 1 (151 MB of
+    // weights read once per image: memory-bound).
+    row(backend, "alexnet fc6 (batch 1)", GemmOp.of(false, true, 1, 4096, 9216, 1f, 0f));
+    row(backend, "alexnet fc6 (batch 16)", GemmOp.of(false, true, 16, 4096, 9216, 1f, 0f));
     // LeNet's convolutions in training: batch 64 shared between 2 workers.
     trainingRows(backend, "lenet conv1", 6, 25, 784, 32);
     trainingRows(backend, "lenet conv2", 16, 150, 100, 32);
