@@ -8,6 +8,8 @@ import java.util.Arrays;
  */
 final class CpuWindowOps {
 
+  private static final PoolTap TAP = PoolTap.chosen();
+
   private CpuWindowOps() {}
 
   static void im2col(float[] x, int xOff, Window2d g, float[] cols, int colOff) {
@@ -168,35 +170,10 @@ final class CpuWindowOps {
             int base = dx - g.padW();
             int lo = firstInside(base, strideW, outW);
             int hi = endInside(base, strideW, w, outW, lo);
-            challenge(x, xOff + row + base, strideW, row + base, out, o, switches, s, lo, hi);
+            TAP.challenge(x, xOff + row + base, strideW, row + base, out, o, switches, s, lo, hi);
           }
         }
       }
-    }
-  }
-
-  /**
-   * One tap of every window of an output row: input {@code first + ox·stride} (image index {@code
-   * firstIndex + ox·stride}) replaces output {@code ox}'s best if it is greater, for ox in {@code
-   * [lo, hi)}. '>' keeps the first maximum, so ties route the gradient to one input only.
-   */
-  private static void challenge(
-      float[] x,
-      int first,
-      int stride,
-      int firstIndex,
-      float[] out,
-      int o,
-      int[] switches,
-      int s,
-      int lo,
-      int hi) {
-    for (int ox = lo; ox < hi; ox++) {
-      float v = x[first + ox * stride];
-      float best = out[o + ox];
-      // An int select and Math.max rather than a float select, which C2 compiles to a branch.
-      switches[s + ox] = v > best ? firstIndex + ox * stride : switches[s + ox];
-      out[o + ox] = Math.max(best, v);
     }
   }
 

@@ -26,6 +26,10 @@ class WindowOpsTest {
     assertMaxPoolMatchesReference(new Window2d(2, 9, 11, 3, 3, 2, 2, 1, 1, 5, 6));
     assertMaxPoolMatchesReference(new Window2d(2, 11, 13, 3, 3, 2, 2, 0, 0, 5, 6));
     assertMaxPoolMatchesReference(new Window2d(2, 5, 6, 2, 2, 1, 1, 1, 1, 6, 7));
+    // Rows wide enough for whole vectors of outputs, at strides 2, 1 and 3 (and a remainder).
+    assertMaxPoolMatchesReference(new Window2d(2, 9, 70, 3, 3, 2, 2, 1, 1, 5, 35));
+    assertMaxPoolMatchesReference(new Window2d(1, 4, 40, 3, 3, 1, 1, 1, 1, 4, 40));
+    assertMaxPoolMatchesReference(new Window2d(1, 6, 101, 3, 3, 3, 3, 0, 0, 2, 33));
   }
 
   @Test

@@ -1,0 +1,61 @@
+package io.vigil.engine.backend;
+
+/**
+ * One tap of max pooling across an output row: input {@code first + ox·stride} (image index {@code
+ * firstIndex + ox·stride}) replaces output {@code ox}'s best, and its index the switch, if it is
+ * greater, for ox in {@code [lo, hi)}. '>' keeps the first maximum, so ties route the gradient to
+ * one input only. The Vector API form ({@link VectorPoolTap}) when the vector GEMM kernel runs,
+ * plain Java otherwise.
+ */
+interface PoolTap {
+
+  void challenge(
+      float[] x,
+      int first,
+      int stride,
+      int firstIndex,
+      float[] out,
+      int o,
+      int[] switches,
+      int s,
+      int lo,
+      int hi);
+
+  /** The form for this process: the Vector API's if {@link CpuGemm} chose its vector kernel. */
+  static PoolTap chosen() {
+    return Chosen.TAP;
+  }
+
+  /** Plain Java: an int select and Math.max, which C2 compiles without branches. */
+  PoolTap SCALAR =
+      (x, first, stride, firstIndex, out, o, switches, s, lo, hi) -> {
+        for (int ox = lo; ox < hi; ox++) {
+          float v = x[first + ox * stride];
+          float best = out[o + ox];
+          // Not a float select: C2 compiles that to a branch, which mispredicts on real data.
+          switches[s + ox] = v > best ? firstIndex + ox * stride : switches[s + ox];
+          out[o + ox] = Math.max(best, v);
+        }
+      };
+
+  /** Chosen on first use, so that this interface links without the incubator module. */
+  final class Chosen {
+    static final PoolTap TAP = choose();
+
+    private Chosen() {}
+
+    private static PoolTap choose() {
+      if (!(CpuGemm.kernel() instanceof ScalarGemm)) {
+        try {
+          return (PoolTap)
+              Class.forName(PoolTap.class.getPackageName() + ".VectorPoolTap")
+                  .getDeclaredField("INSTANCE")
+                  .get(null);
+        } catch (ReflectiveOperationException | LinkageError e) {
+          throw new IllegalStateException("cannot load the Vector API pooling kernel", e);
+        }
+      }
+      return SCALAR;
+    }
+  }
+}
