@@ -2,12 +2,14 @@
 # The OpenCL benchmark: builds the opencl-kernels test classes, then prints, in one run, each
 # figure of the OpenCL backend next to the CPU backend's: GEMM GFLOP/s, LeNet-5 inference
 # images/s (batch 1, 32, 256), ResNet-18 inference images/s (batch 1, 8) and one short LeNet-5
-# training epoch. For LeNet-5 and ResNet-18 it then times the peer, OpenCV DNN's own OpenCL target
-# (and its CPU target) on the same device with the same networks and batches (opencv_dnn.py,
-# Debian's python3-opencv and python3-torch), and prints vigil's OpenCL figure from this same run
-# next to it. Usage: bench/opencl/run.sh [gemm|lenet|resnet|train|all] [DEVICE] (default all;
-# default device: a GPU if any, else the first OpenCL device; DEVICE is an index or part of a
-# device name). Needs an OpenCL driver (on Debian: pocl-opencl-icd for the CPU).
+# training epoch; and, on OpenCL alone, predict against submit/collect with two batches in flight
+# (LeNet-5 batch 32, 256; ResNet-18 batch 1, 8). For LeNet-5 and ResNet-18 it then times the peer,
+# OpenCV DNN's own OpenCL target (and its CPU target) on the same device with the same networks and
+# batches (opencv_dnn.py, Debian's python3-opencv and python3-torch), and prints vigil's OpenCL
+# figure from this same run next to it. Usage:
+# bench/opencl/run.sh [gemm|lenet|resnet|pipelined|train|all] [DEVICE] (default all; default
+# device: a GPU if any, else the first OpenCL device; DEVICE is an index or part of a device name).
+# Needs an OpenCL driver (on Debian: pocl-opencl-icd for the CPU).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 what="${1:-all}"

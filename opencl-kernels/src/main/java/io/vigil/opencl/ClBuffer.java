@@ -1,6 +1,7 @@
 package io.vigil.opencl;
 
 import io.vigil.engine.tensor.Tensor;
+import java.lang.ref.Cleaner;
 
 /**
  * The storage of a device tensor: a {@code cl_mem} of {@code capacity} 4-byte values (floats, or
@@ -13,6 +14,9 @@ final class ClBuffer implements Tensor.Storage {
   private final long mem;
   private final int capacity;
   int[] hostInts;
+
+  /** Releases the {@code cl_mem} once, now ({@link ClMemory#free}) or when this is collected. */
+  Cleaner.Cleanable release;
 
   ClBuffer(long mem, int capacity) {
     this.mem = mem;

@@ -18,11 +18,12 @@ import org.lwjgl.system.MemoryStack;
 import org.lwjgl.system.MemoryUtil;
 
 /**
- * One device's context and in-order command queue, and the programs built for it. Programs come
- * from {@code kernels/FILE.cl} resources, are built once per (file, options) with the device's
- * tuning values as {@code -D} options, and are cached for the life of the context in memory and
- * across processes on disk ({@link ProgramBinaryCache}). A failed build throws with the full build
- * log. Not thread-safe: the backend serialises calls.
+ * One device's context, its two in-order command queues (one for kernels, one for the transfers of
+ * batches in flight, so that a batch's upload can run while the previous batch computes), and the
+ * programs built for it. Programs come from {@code kernels/FILE.cl} resources, are built once per
+ * (file, options) with the device's tuning values as {@code -D} options, and are cached for the
+ * life of the context in memory and across processes on disk ({@link ProgramBinaryCache}). A failed
+ * build throws with the full build log. Not thread-safe: the backend serialises calls.
  */
 final class ClContext implements AutoCloseable {
 
@@ -30,6 +31,7 @@ final class ClContext implements AutoCloseable {
   private final Map<String, String> tuning;
   private final long context;
   private final long queue;
+  private final long transferQueue;
   private final Map<String, Long> programs = new HashMap<>();
   private final Map<String, Long> kernels = new HashMap<>();
   private final ProgramBinaryCache binaries;
@@ -59,7 +61,20 @@ final class ClContext implements AutoCloseable {
         clReleaseContext(context);
         throw e;
       }
+      long t;
+      try {
+        t =
+            ClErrors.check(
+                clCreateCommandQueue(context, device.deviceId(), 0, status),
+                status,
+                "clCreateCommandQueue (transfers)");
+      } catch (RuntimeException e) {
+        clReleaseCommandQueue(q);
+        clReleaseContext(context);
+        throw e;
+      }
       this.queue = q;
+      this.transferQueue = t;
     }
   }
 
@@ -71,8 +86,17 @@ final class ClContext implements AutoCloseable {
     return context;
   }
 
+  /** The queue every op's kernels run on, in order. */
   long queue() {
     return queue;
+  }
+
+  /**
+   * The queue of {@link ClTransferSlot}'s copies. Commands on it run beside the kernels; the two
+   * queues are ordered only by the events the slot passes between them.
+   */
+  long transferQueue() {
+    return transferQueue;
   }
 
   /** A tuning value as an int (see {@code kernels/tuning.txt}). */
@@ -185,9 +209,10 @@ final class ClContext implements AutoCloseable {
     }
   }
 
-  /** Waits until every queued command has run. */
+  /** Waits until every queued command has run, on both queues. */
   void finish() {
     check(clFinish(queue), "clFinish");
+    check(clFinish(transferQueue), "clFinish (transfer queue)");
   }
 
   private static int firstFailure(int first, int status) {
@@ -210,6 +235,7 @@ final class ClContext implements AutoCloseable {
     }
     kernels.clear();
     programs.clear();
+    first = firstFailure(first, clReleaseCommandQueue(transferQueue));
     first = firstFailure(first, clReleaseCommandQueue(queue));
     first = firstFailure(first, clReleaseContext(context));
     check(first, "releasing the OpenCL context");

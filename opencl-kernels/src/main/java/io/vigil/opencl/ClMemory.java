@@ -12,9 +12,10 @@ import org.lwjgl.system.MemoryStack;
 
 /**
  * Allocates device buffers and frees them: when their {@link ClBuffer} becomes unreachable (the
- * engine's {@code Backend} has no explicit free; a {@link Cleaner} releases the {@code cl_mem}) or,
- * for those still alive, when the backend closes. Refuses an allocation that cannot fit with a
- * message saying how much was asked and how much the device has.
+ * engine's {@code Backend} has no explicit free; a {@link Cleaner} releases the {@code cl_mem}),
+ * when their owner frees them ({@link #free}: the host staging of a batch in flight) or, for those
+ * still alive, when the backend closes. Refuses an allocation that cannot fit with a message saying
+ * how much was asked and how much the device has.
  */
 final class ClMemory implements AutoCloseable {
 
@@ -31,19 +32,35 @@ final class ClMemory implements AutoCloseable {
 
   /** A buffer of {@code values} 4-byte values; its contents are undefined until written. */
   ClBuffer allocate(int values) {
-    if (closed) {
-      throw new IllegalStateException("OpenCL backend on " + cl.device().name() + " is closed");
-    }
     // OpenCL rejects zero-sized buffers; an empty tensor still gets a valid handle.
     long bytes = 4L * Math.max(1, values);
     OpenClDevice d = cl.device();
     if (bytes > d.maxAllocationBytes() || liveBytes.get() + bytes > d.globalMemoryBytes()) {
       throw outOfMemory(bytes, null);
     }
+    return create(values, CL_MEM_READ_WRITE, bytes, bytes);
+  }
+
+  /**
+   * A buffer of {@code values} floats in host memory that the device copies from and to directly
+   * ({@code CL_MEM_ALLOC_HOST_PTR}: the driver pins it, so a copy from it runs without the host
+   * thread), to stage transfers through. It is host memory, so it is not counted against the
+   * device's. Freed by {@link #free}, or like every buffer.
+   */
+  ClBuffer allocateHostStaging(int values) {
+    long bytes = 4L * Math.max(1, values);
+    return create(values, CL_MEM_READ_WRITE | CL_MEM_ALLOC_HOST_PTR, bytes, 0);
+  }
+
+  /** A new buffer of {@code bytes}, of which {@code counted} count against the device's memory. */
+  private ClBuffer create(int values, long flags, long bytes, long counted) {
+    if (closed) {
+      throw new IllegalStateException("OpenCL backend on " + cl.device().name() + " is closed");
+    }
     long mem;
     try (MemoryStack stack = MemoryStack.stackPush()) {
       IntBuffer status = stack.mallocInt(1);
-      mem = clCreateBuffer(cl.context(), CL_MEM_READ_WRITE, bytes, status);
+      mem = clCreateBuffer(cl.context(), flags, bytes, status);
       int code = status.get(0);
       if (code == CL_MEM_OBJECT_ALLOCATION_FAILURE
           || code == CL_OUT_OF_RESOURCES
@@ -54,9 +71,17 @@ final class ClMemory implements AutoCloseable {
     }
     ClBuffer buffer = new ClBuffer(mem, values);
     live.add(mem);
-    liveBytes.addAndGet(bytes);
-    CLEANER.register(buffer, () -> release(mem, bytes));
+    liveBytes.addAndGet(counted);
+    buffer.release = CLEANER.register(buffer, () -> release(mem, counted));
     return buffer;
+  }
+
+  /**
+   * Frees {@code buffer} now instead of when it becomes unreachable; its handle must not be used
+   * again. Freeing twice, or after the backend closed, does nothing.
+   */
+  void free(ClBuffer buffer) {
+    buffer.release.clean();
   }
 
   /**

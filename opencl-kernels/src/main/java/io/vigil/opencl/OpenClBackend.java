@@ -26,10 +26,12 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The engine's {@code Backend} on one OpenCL device. Tensors live in device buffers ({@code
- * cl_mem}); {@link #upload} and {@link #download} are the only copies between host and device, and
- * every other op enqueues kernels from {@code kernels/*.cl} on one in-order queue, so each op sees
- * the results of the ones before it. Ops that hand a value to the host ({@link #download}, {@link
- * #crossEntropySum}) wait for the queue.
+ * cl_mem}); {@link #upload}, {@link #download} and the transfer slots ({@link #newTransferSlot})
+ * are the only copies between host and device, and every other op enqueues kernels from {@code
+ * kernels/*.cl} on one in-order queue, so each op sees the results of the ones before it. Ops that
+ * hand a value to the host ({@link #download}, {@link #crossEntropySum}) wait for the queue. A
+ * transfer slot copies on a second queue, ordered against the kernels by events ({@link
+ * ClTransferSlot}), so that the upload of one batch in flight runs while another computes.
  *
  * <p>Ops are serialised by the backend's lock (kernel arguments are per-kernel state in OpenCL), so
  * several threads may share one backend. {@link #close()} frees the context, the programs and every
@@ -49,6 +51,10 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
   private final String name;
   private ByteBuffer staging;
   private ClBuffer lossRows;
+
+  /** Transfer slots not yet closed: the backend closes them first. */
+  private final ClTransferSlots slots = new ClTransferSlots();
+
   private boolean closed;
 
   private OpenClBackend(OpenClDevice device, ProgramBinaryCache binaries, TuningTable tuning) {
@@ -211,6 +217,32 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
   @Override
   public synchronized void fill(Tensor t, float value) {
     tensor(launch(ELEMENTWISE, "fill"), t).i(t.size()).f(value).run1d(t.size());
+  }
+
+  // --- batches in flight --------------------------------------------------------------------
+
+  /** True unless the device is the host's own CPU (PoCL): a GPU computes beside the host. */
+  @Override
+  public boolean computesBesideHost() {
+    return !"CPU".equals(cl.device().type());
+  }
+
+  /** A slot with pinned host staging that copies on the transfer queue ({@link ClTransferSlot}). */
+  @Override
+  public synchronized TransferSlot newTransferSlot(int inputFloats, int outputFloats) {
+    cl();
+    ClTransferSlot slot = new ClTransferSlot(this, memory, inputFloats, outputFloats);
+    slots.add(slot);
+    return slot;
+  }
+
+  /** A slot's close: the backend no longer closes it. */
+  synchronized void forget(ClTransferSlot slot) {
+    slots.remove(slot);
+  }
+
+  synchronized boolean isClosed() {
+    return closed;
   }
 
   // --- linear algebra ----------------------------------------------------------------------
@@ -388,7 +420,10 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
     return memory.liveBytes();
   }
 
-  /** Waits for every enqueued kernel; ops already do where their result goes to the host. */
+  /**
+   * Waits for every enqueued kernel and transfer; ops already do where their result goes to the
+   * host.
+   */
   public synchronized void finish() {
     cl().finish();
   }
@@ -399,8 +434,13 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
       return;
     }
     try {
-      cl.finish();
-      memory.close();
+      try {
+        // Slots first: they wait for their batches and unmap their staging while the queues live.
+        slots.closeAll();
+      } finally {
+        cl.finish();
+        memory.close();
+      }
     } finally {
       closed = true;
       cl.close();

@@ -57,6 +57,113 @@ public interface Backend {
     }
   }
 
+  // --- batches in flight --------------------------------------------------------------------
+
+  /**
+   * Whether this backend's ops run on hardware of their own while the calling thread goes on (a
+   * GPU): then host work done between enqueueing a batch and waiting for it is time gained, and
+   * splitting work to overlap it pays. False (the default) where the ops run on the host's own
+   * cores: the CPU backend, and an OpenCL device that is the host's CPU.
+   */
+  default boolean computesBesideHost() {
+    return false;
+  }
+
+  /**
+   * The host side of one batch in flight (see {@link #newTransferSlot}): its input on the way to
+   * the device and its results on the way back, neither of which makes the caller wait for the
+   * compute in between. A slot carries one batch at a time: {@link #upload}, then the ops, then
+   * {@link #startDownload}, then {@link #finishDownload}; two slots let one batch's transfers run
+   * while the other computes. The tensors a slot copies into belong to its batch: no other batch's
+   * ops may use them until that batch's download is finished. Not thread-safe: one owner.
+   */
+  interface TransferSlot extends AutoCloseable {
+
+    /**
+     * Copies {@code length} floats of {@code src} from {@code srcOffset} into this slot and starts
+     * their copy into {@code dst} from its first value; every op called after this one sees them.
+     * The caller may overwrite {@code src} as soon as this returns.
+     */
+    void upload(float[] src, int srcOffset, Tensor dst, int length);
+
+    /**
+     * Starts copying the first {@code length} floats of {@code src} into this slot once every op
+     * called before has finished; returns without waiting for them.
+     */
+    void startDownload(Tensor src, int length);
+
+    /**
+     * Waits for the download {@link #startDownload} started and copies its floats into {@code dst}
+     * from {@code dstOffset}.
+     *
+     * @throws IllegalStateException when no download was started since the last one finished
+     */
+    void finishDownload(float[] dst, int dstOffset);
+
+    /** Waits for what is still under way and frees the slot's staging. */
+    @Override
+    void close();
+  }
+
+  /**
+   * A new {@link TransferSlot} for batches of up to {@code inputFloats} floats in and {@code
+   * outputFloats} out; its staging is allocated here, once. The default suits backends whose ops
+   * finish before they return: the upload is {@link #upload}, the download {@link #download} into a
+   * host array made here, so a batch is complete when {@code startDownload} returns.
+   */
+  default TransferSlot newTransferSlot(int inputFloats, int outputFloats) {
+    Backend backend = this;
+    float[] results = new float[outputFloats];
+    return new TransferSlot() {
+      /** Floats of the download not yet handed out, or -1 when none was started. */
+      private int pending = -1;
+
+      @Override
+      public void upload(float[] src, int srcOffset, Tensor dst, int length) {
+        if (length > inputFloats) {
+          throw new IllegalArgumentException(
+              "transfer slot of "
+                  + backend.name()
+                  + ": upload of "
+                  + length
+                  + " floats, the slot holds "
+                  + inputFloats);
+        }
+        backend.upload(src, srcOffset, dst, 0, length);
+      }
+
+      @Override
+      public void startDownload(Tensor src, int length) {
+        if (length > outputFloats) {
+          throw new IllegalArgumentException(
+              "transfer slot of "
+                  + backend.name()
+                  + ": download of "
+                  + length
+                  + " floats, the slot holds "
+                  + outputFloats);
+        }
+        backend.download(src, 0, results, 0, length);
+        pending = length;
+      }
+
+      @Override
+      public void finishDownload(float[] dst, int dstOffset) {
+        if (pending < 0) {
+          throw new IllegalStateException(
+              "transfer slot of " + backend.name() + ": no download was started");
+        }
+        System.arraycopy(results, 0, dst, dstOffset, pending);
+        pending = -1;
+      }
+
+      @Override
+      public void close() {
+        pending = -1;
+      }
+    };
+  }
+
   // --- memory ------------------------------------------------------------------------------
 
   /** A new zero-filled tensor. */

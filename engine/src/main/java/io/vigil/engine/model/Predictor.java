@@ -9,8 +9,21 @@ import java.util.Arrays;
 /**
  * Runs a {@link Model} on batches: {@code input} holds {@code batch × input().size()} normalised
  * floats, image after image in CHW order; {@code probabilitiesOut} receives {@code batch ×
- * numClasses()} softmax probabilities. Owns all its buffers, so predicting allocates nothing. Not
- * thread-safe: one per worker. The backend may use its own threads inside one call.
+ * numClasses()} softmax probabilities. Owns all its buffers, so predicting allocates nothing after
+ * the first batch. Not thread-safe: one per worker. The backend may use its own threads inside one
+ * call.
+ *
+ * <p>Two ways to run a batch. {@link #predict} returns with its probabilities. {@link #submit}
+ * starts a batch and returns; {@link #collect} waits for the oldest batch submitted and copies its
+ * probabilities out. Up to {@link #MAX_IN_FLIGHT} batches may be submitted and not yet collected,
+ * so that the caller prepares batch k+1 (and the backend uploads it) while batch k computes;
+ * batches come out in the order they went in. The caller may overwrite its input array as soon as
+ * {@code submit} returns. Each batch in flight has its own input and output tensors and its own
+ * host staging ({@link Backend.TransferSlot}); the second set is made the first time two batches
+ * are in flight. On a device backend submit only enqueues the upload, forward, softmax and
+ * download; on the CPU backend the ops finish before they return, so submit computes the batch at
+ * once and collect only copies its probabilities out. {@code predict} is {@code submit} then {@code
+ * collect}, with nothing else in flight.
  *
  * <p>On a backend with several workers (the CPU backend's threads), a batch of at least two images
  * per worker is split into one share of whole images per worker, each run through the network by
@@ -20,22 +33,26 @@ import java.util.Arrays;
  */
 public final class Predictor implements AutoCloseable {
 
+  /** How many batches may be submitted and not yet collected. */
+  public static final int MAX_IN_FLIGHT = 2;
+
   private final Model model;
   private final Backend backend;
 
   /** One executor per share; the first also runs batches too small to split. */
   private final NetworkExecutor[] executors;
 
-  private final Tensor inputs;
-  private final Tensor probabilities;
   private final int imageSize;
   private final int classes;
   private final int maxBatch;
-  private int viewBatch = -1;
-  private Tensor inputView;
-  private Tensor probabilityView;
-  private final Tensor[] shareInputs;
-  private final Tensor[] shareProbabilities;
+
+  /** The buffers of each batch in flight, used in turn; made when first needed. */
+  private final Slot[] slots = new Slot[MAX_IN_FLIGHT];
+
+  /** The slot of the oldest batch in flight, and how many are in flight from it on. */
+  private int oldest;
+
+  private int inFlight;
   private boolean closed;
 
   Predictor(Model model, int maxBatch) {
@@ -54,12 +71,9 @@ public final class Predictor implements AutoCloseable {
     for (int i = 0; i < shares; i++) {
       executors[i] = model.network().newExecutor(perShare, false);
     }
-    this.shareInputs = new Tensor[shares];
-    this.shareProbabilities = new Tensor[shares];
     this.imageSize = model.input().size();
     this.classes = model.classNames().size();
-    this.inputs = backend.allocate(model.network().inputShape().withBatch(maxBatch));
-    this.probabilities = backend.allocate(new Shape(maxBatch, classes, 1, 1));
+    slots[0] = new Slot();
   }
 
   public int numClasses() {
@@ -70,24 +84,53 @@ public final class Predictor implements AutoCloseable {
     return maxBatch;
   }
 
+  /** Batches submitted and not yet collected. */
+  public int inFlight() {
+    return inFlight;
+  }
+
+  /**
+   * Whether a submitted batch computes on hardware of its own while the caller goes on ({@link
+   * Backend#computesBesideHost}): then work done between {@link #submit} and {@link #collect} is
+   * time gained.
+   */
+  public boolean computesBesideHost() {
+    return backend.computesBesideHost();
+  }
+
+  /**
+   * Runs one batch and writes its probabilities: {@link #submit} then {@link #collect}.
+   *
+   * @throws IllegalStateException when batches submitted earlier are still to be collected
+   */
   public void predict(float[] input, int batch, float[] probabilitiesOut) {
-    if (closed) {
-      throw new IllegalStateException("predictor for " + model.version() + " is closed");
+    checkOpen();
+    if (inFlight > 0) {
+      throw new IllegalStateException(
+          name()
+              + ": predict while "
+              + inFlight
+              + " submitted batch(es) wait to be collected; collect them first");
     }
-    if (batch < 1 || batch > maxBatch) {
-      throw new IllegalArgumentException(
-          "predictor for "
-              + model.version()
-              + ": batch "
-              + batch
-              + " outside [1, "
-              + maxBatch
-              + "]");
-    }
+    checkBatch(batch);
+    checkOutput(batch, probabilitiesOut);
+    submit(input, batch);
+    collect(probabilitiesOut);
+  }
+
+  /**
+   * Starts a batch of {@code batch} images from {@code input}; its probabilities come from a later
+   * {@link #collect}. The input is copied before this returns.
+   *
+   * @throws IllegalStateException when {@link #MAX_IN_FLIGHT} batches are already in flight, or the
+   *     predictor is closed
+   */
+  public void submit(float[] input, int batch) {
+    checkOpen();
+    checkBatch(batch);
     if (input.length < batch * imageSize) {
       throw new IllegalArgumentException(
-          "predictor for "
-              + model.version()
+          name()
               + ": input holds "
               + input.length
               + " floats, a batch of "
@@ -98,10 +141,63 @@ public final class Predictor implements AutoCloseable {
               + imageSize
               + " per image)");
     }
+    if (inFlight == MAX_IN_FLIGHT) {
+      throw new IllegalStateException(
+          name()
+              + ": "
+              + MAX_IN_FLIGHT
+              + " batches are already submitted and not collected, the most it allows; collect"
+              + " the oldest first");
+    }
+    int next = (oldest + inFlight) % MAX_IN_FLIGHT;
+    if (slots[next] == null) {
+      slots[next] = new Slot();
+    }
+    slots[next].start(input, batch);
+    inFlight++;
+  }
+
+  /**
+   * Waits for the oldest batch in flight and writes its {@code batch × numClasses()} probabilities
+   * into {@code probabilitiesOut} from index 0.
+   *
+   * @throws IllegalStateException when no batch is in flight, or the predictor is closed
+   */
+  public void collect(float[] probabilitiesOut) {
+    checkOpen();
+    if (inFlight == 0) {
+      throw new IllegalStateException(
+          name() + ": nothing to collect: every submitted batch has been collected");
+    }
+    Slot slot = slots[oldest];
+    // Checked before the batch leaves the queue, so that a caller can retry with a larger array.
+    checkOutput(slot.batch, probabilitiesOut);
+    oldest = (oldest + 1) % MAX_IN_FLIGHT;
+    inFlight--;
+    slot.finish(probabilitiesOut);
+  }
+
+  private String name() {
+    return "predictor for " + model.version();
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException(name() + " is closed");
+    }
+  }
+
+  private void checkBatch(int batch) {
+    if (batch < 1 || batch > maxBatch) {
+      throw new IllegalArgumentException(
+          name() + ": batch " + batch + " outside [1, " + maxBatch + "]");
+    }
+  }
+
+  private void checkOutput(int batch, float[] probabilitiesOut) {
     if (probabilitiesOut.length < batch * classes) {
       throw new IllegalArgumentException(
-          "predictor for "
-              + model.version()
+          name()
               + ": output holds "
               + probabilitiesOut.length
               + " floats, a batch of "
@@ -109,41 +205,120 @@ public final class Predictor implements AutoCloseable {
               + " needs "
               + batch * classes);
     }
-    if (batch != viewBatch) {
-      inputView = inputs.firstImages(batch);
-      probabilityView = probabilities.firstImages(batch);
-      viewBatch = batch;
-      Arrays.fill(shareInputs, null);
-    }
-    if (executors.length == 1
-        || (batch < 2 * executors.length && batch <= executors[0].maxBatch())) {
-      // One worker, or too few images to give each two: one executor, each op split between
-      // the workers.
-      backend.upload(input, 0, inputView, 0, batch * imageSize);
-      backend.softmax(executors[0].forward(inputView, false), probabilityView);
-      backend.download(probabilityView, 0, probabilitiesOut, 0, batch * classes);
-      return;
-    }
-    backend.forShares(
-        batch, (from, to, share) -> predictShare(input, from, to, share, probabilitiesOut));
   }
 
-  /** Images {@code [from, to)} through executor {@code share}, on the worker that runs it. */
-  private void predictShare(float[] input, int from, int to, int share, float[] probabilitiesOut) {
-    if (shareInputs[share] == null) {
-      shareInputs[share] = inputs.images(from, to - from);
-      shareProbabilities[share] = probabilities.images(from, to - from);
-    }
-    Tensor in = shareInputs[share];
-    Tensor out = shareProbabilities[share];
-    backend.upload(input, from * imageSize, in, 0, (to - from) * imageSize);
-    backend.softmax(executors[share].forward(in, false), out);
-    backend.download(out, 0, probabilitiesOut, from * classes, (to - from) * classes);
-  }
-
-  /** Releases the buffers (on the CPU backend the garbage collector does the rest). */
+  /**
+   * Discards the batches still in flight (after the backend has finished with them) and frees the
+   * host staging; on the CPU backend the garbage collector does the rest, on a device the tensors
+   * are freed when collected or when the backend closes.
+   */
   @Override
   public void close() {
+    if (closed) {
+      return;
+    }
     closed = true;
+    inFlight = 0;
+    RuntimeException first = null;
+    for (Slot slot : slots) {
+      try {
+        if (slot != null) {
+          slot.close();
+        }
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+
+  /**
+   * One batch between submit and collect, with the buffers it alone uses while in flight: input and
+   * output tensors of {@code maxBatch} images, views of them for the current batch size (and per
+   * share), and its host staging.
+   */
+  private final class Slot {
+    private final Tensor inputs;
+    private final Tensor probabilities;
+    private final Tensor[] shareInputs = new Tensor[executors.length];
+    private final Tensor[] shareProbabilities = new Tensor[executors.length];
+    private int viewBatch = -1;
+    private Tensor inputView;
+    private Tensor probabilityView;
+
+    /** Staging for batches run on one executor; made by the first of them. */
+    private Backend.TransferSlot transfer;
+
+    /** Probabilities of a batch run in shares (complete when its submit returns). */
+    private float[] shareResults;
+
+    private int batch;
+    private boolean inShares;
+
+    Slot() {
+      this.inputs = backend.allocate(model.network().inputShape().withBatch(maxBatch));
+      this.probabilities = backend.allocate(new Shape(maxBatch, classes, 1, 1));
+    }
+
+    void start(float[] input, int batch) {
+      if (batch != viewBatch) {
+        inputView = inputs.firstImages(batch);
+        probabilityView = probabilities.firstImages(batch);
+        viewBatch = batch;
+        Arrays.fill(shareInputs, null);
+      }
+      this.batch = batch;
+      inShares =
+          executors.length > 1
+              && !(batch < 2 * executors.length && batch <= executors[0].maxBatch());
+      if (!inShares) {
+        // One worker, or too few images to give each two: one executor, each op split between
+        // the workers.
+        if (transfer == null) {
+          transfer = backend.newTransferSlot(maxBatch * imageSize, maxBatch * classes);
+        }
+        transfer.upload(input, 0, inputView, batch * imageSize);
+        backend.softmax(executors[0].forward(inputView, false), probabilityView);
+        transfer.startDownload(probabilityView, batch * classes);
+        return;
+      }
+      if (shareResults == null) {
+        shareResults = new float[maxBatch * classes];
+      }
+      backend.forShares(batch, (from, to, share) -> runShare(input, from, to, share));
+    }
+
+    /** Images {@code [from, to)} through executor {@code share}, on the worker that runs it. */
+    private void runShare(float[] input, int from, int to, int share) {
+      if (shareInputs[share] == null) {
+        shareInputs[share] = inputs.images(from, to - from);
+        shareProbabilities[share] = probabilities.images(from, to - from);
+      }
+      Tensor in = shareInputs[share];
+      Tensor out = shareProbabilities[share];
+      backend.upload(input, from * imageSize, in, 0, (to - from) * imageSize);
+      backend.softmax(executors[share].forward(in, false), out);
+      backend.download(out, 0, shareResults, from * classes, (to - from) * classes);
+    }
+
+    void finish(float[] probabilitiesOut) {
+      if (inShares) {
+        System.arraycopy(shareResults, 0, probabilitiesOut, 0, batch * classes);
+      } else {
+        transfer.finishDownload(probabilitiesOut, 0);
+      }
+    }
+
+    void close() {
+      if (transfer != null) {
+        transfer.close();
+      }
+    }
   }
 }

@@ -25,13 +25,14 @@ import java.util.SplittableRandom;
  * GFLOP/s ({@code 2·m·n·k} per product), LeNet-5 and ResNet-18 inference images/s (upload, forward,
  * download of the logits) and LeNet-5 training time for one short epoch. GEMM and inference figures
  * are the best of a few short timings taken alternately on the two backends (see {@link
- * #bestOfRounds}). Not a test: run by {@code bench/opencl/run.sh [gemm|lenet|resnet|train|all]
+ * #bestOfRounds}), and {@link PipelinedRows}: predict against submit/collect with two batches in
+ * flight. Not a test: run by {@code bench/opencl/run.sh [gemm|lenet|resnet|pipelined|train|all]
  * [device]}.
  */
 public final class OpenClBench {
 
   /** Seconds of one timing; each figure is the best of {@link #ROUNDS} of them. */
-  private static final double SECONDS = 0.5;
+  static final double SECONDS = 0.5;
 
   private static final int ROUNDS = 3;
 
@@ -88,6 +89,9 @@ public final class OpenClBench {
               Locale.ROOT, "| batch %d | %,.1f | %,.1f | %.2f |%n", batch, r[0], r[1], r[1] / r[0]);
         }
       }
+      if (what.equals("pipelined") || what.equals("all")) {
+        PipelinedRows.print(cl);
+      }
       if (what.equals("train") || what.equals("all")) {
         System.out.println(
             "| LeNet-5 training, 1 epoch, 2,000 Fashion-MNIST images, batch 32 | CPU | OpenCL |");
@@ -132,7 +136,7 @@ public final class OpenClBench {
    * on a shared machine only ever slow a timing down, so the best is the closest to the machine's
    * own speed, and alternating exposes both sides to the same load.
    */
-  private static double[] bestOfRounds(
+  static double[] bestOfRounds(
       java.util.function.DoubleSupplier cpu, java.util.function.DoubleSupplier cl) {
     double[] best = new double[2];
     for (int round = 0; round < ROUNDS; round++) {

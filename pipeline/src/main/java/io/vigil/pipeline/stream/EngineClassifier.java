@@ -4,6 +4,7 @@ import io.vigil.engine.model.Model;
 import io.vigil.engine.model.Predictor;
 import io.vigil.pipeline.analyze.FrameResult;
 import io.vigil.pipeline.analyze.LabelScore;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -11,8 +12,25 @@ import java.util.List;
  * A {@link FrameClassifier} backed by vigil's engine: copies the batch's pixels into one input
  * buffer ({@code batch × C × H × W}), runs the {@link Predictor}, and ranks each row of softmax
  * probabilities into the {@code topK} best labels. Buffers are allocated once and reused.
+ *
+ * <p>{@link #submit} and {@link #collect} are the two halves of that: up to {@link
+ * Predictor#MAX_IN_FLIGHT} batches may be submitted and not yet collected, and their results come
+ * out in the order the batches went in. On a backend that computes beside the host (a GPU), {@link
+ * #classify} uses them on the two halves of a large batch: the second half's pixels are copied and
+ * uploaded while the first half computes, and the first half is ranked while the second computes.
+ * Elsewhere (the CPU backend, an OpenCL device that is the host's CPU) a batch runs whole, as one
+ * predict, as it always did.
  */
 public final class EngineClassifier implements FrameClassifier {
+
+  /**
+   * The input a half must bring for {@link #classify} to split a batch: 1 MiB takes 40–100 µs to
+   * cross PCIe at 10–25 GB/s, about what the second forward's extra kernel launches cost (tens of
+   * kernels at a few µs each); a smaller half would cost more than its overlap saves. An estimate:
+   * not yet measured on a GPU. ResNet-18's 3×224×224 halves reach it at 2 images, LeNet-5's 28×28
+   * ones at 335.
+   */
+  static final long SPLIT_MIN_HALF_BYTES = 1L << 20;
 
   private final Model model;
   private final Predictor predictor;
@@ -21,27 +39,97 @@ public final class EngineClassifier implements FrameClassifier {
   private final float[] input;
   private final float[] probabilities;
 
+  /** The frames of each batch in flight, oldest first. */
+  private final ArrayDeque<List<StreamItem.Frame>> inFlight =
+      new ArrayDeque<>(Predictor.MAX_IN_FLIGHT);
+
+  /** The fewest images in each half of a batch that {@link #classify} splits. */
+  private final int smallestHalf;
+
   /** A classifier for batches of up to {@code maxBatch} frames, {@code topK} labels per frame. */
   public EngineClassifier(Model model, int maxBatch, int topK) {
+    this(model, maxBatch, topK, false);
+  }
+
+  /** As the public constructor; {@code splitEveryBatch} splits batches of two frames and more. */
+  EngineClassifier(Model model, int maxBatch, int topK, boolean splitEveryBatch) {
     this.model = model;
     this.predictor = model.newPredictor(maxBatch);
     this.topK = Math.min(topK, predictor.numClasses());
     this.inputSize = model.input().size();
     this.input = new float[maxBatch * inputSize];
     this.probabilities = new float[maxBatch * predictor.numClasses()];
+    long imageBytes = 4L * inputSize;
+    if (splitEveryBatch) {
+      this.smallestHalf = 1;
+    } else if (predictor.computesBesideHost()) {
+      this.smallestHalf = (int) ((SPLIT_MIN_HALF_BYTES + imageBytes - 1) / imageBytes);
+    } else {
+      this.smallestHalf = Integer.MAX_VALUE;
+    }
+  }
+
+  /** The fewest frames in each half of a batch that {@link #classify} splits (never: MAX_VALUE). */
+  int smallestHalf() {
+    return smallestHalf;
   }
 
   @Override
   public List<FrameResult> classify(List<StreamItem.Frame> batch) {
-    int n = batch.size();
-    for (int i = 0; i < n; i++) {
-      System.arraycopy(batch.get(i).pixels(), 0, input, i * inputSize, inputSize);
+    if (!inFlight.isEmpty()) {
+      throw new IllegalStateException(
+          "classifier for "
+              + model.version()
+              + ": classify while "
+              + inFlight.size()
+              + " submitted batch(es) wait to be collected");
     }
-    predictor.predict(input, n, probabilities);
+    int n = batch.size();
+    int second = n / 2;
+    if (second < smallestHalf) {
+      submit(batch);
+      return collect();
+    }
+    submit(batch.subList(0, n - second));
+    // Copied and uploaded while the first half computes.
+    submit(batch.subList(n - second, n));
+    List<FrameResult> results = new ArrayList<>(n);
+    // The first half is ranked while the second computes.
+    results.addAll(collect());
+    results.addAll(collect());
+    return results;
+  }
+
+  /**
+   * Starts classifying {@code frames} (at most the batch size); their results come from a later
+   * {@link #collect}, in the order of the submits. The pixels are copied before this returns; the
+   * list itself must stay as it is until then.
+   *
+   * @throws IllegalStateException when {@link Predictor#MAX_IN_FLIGHT} batches are in flight
+   */
+  public void submit(List<StreamItem.Frame> frames) {
+    int n = frames.size();
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(frames.get(i).pixels(), 0, input, i * inputSize, inputSize);
+    }
+    predictor.submit(input, n);
+    inFlight.add(frames);
+  }
+
+  /**
+   * The results of the oldest batch submitted and not yet collected, one per frame in its order;
+   * waits for the engine to finish it.
+   *
+   * @throws IllegalStateException when no batch is in flight
+   */
+  public List<FrameResult> collect() {
+    predictor.collect(probabilities);
+    List<StreamItem.Frame> frames = inFlight.remove();
     long now = System.nanoTime();
+    int n = frames.size();
     List<FrameResult> results = new ArrayList<>(n);
     for (int i = 0; i < n; i++) {
-      StreamItem.Frame frame = batch.get(i);
+      StreamItem.Frame frame = frames.get(i);
       results.add(
           new FrameResult(
               frame.stream(),
@@ -85,6 +173,7 @@ public final class EngineClassifier implements FrameClassifier {
 
   @Override
   public void close() {
+    inFlight.clear();
     predictor.close();
   }
 }
