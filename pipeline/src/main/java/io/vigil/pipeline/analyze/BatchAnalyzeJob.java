@@ -1,10 +1,10 @@
 package io.vigil.pipeline.analyze;
 
 import io.vigil.engine.model.InputContract;
-import io.vigil.pipeline.stream.ClassifiedBatch;
 import io.vigil.pipeline.stream.DecodeOptions;
 import io.vigil.pipeline.stream.DecoderSource;
 import io.vigil.pipeline.stream.FrameClassifier;
+import io.vigil.pipeline.stream.InferenceWindow;
 import io.vigil.pipeline.stream.MetricsRegistry;
 import io.vigil.pipeline.video.LabelSidecar;
 import io.vigil.pipeline.video.VideoDecoder;
@@ -41,7 +41,7 @@ import org.apache.pekko.stream.javadsl.Source;
  * <pre>
  * files ─ flatMapMerge(parallel-files): decode + convert each (blocking dispatcher)
  *   → groupedWithin(max-size, max-wait)       one batcher for the frames of every file
- *   → classify (the engine's own thread)
+ *   → classify (the engine's own thread; on a GPU, two batches in flight: InferenceWindow)
  *   → route results to their stream's file, commit on its end marker (blocking dispatcher)
  * </pre>
  *
@@ -171,6 +171,7 @@ public final class BatchAnalyzeJob {
     // dispatcher.
     ExecutorService engine =
         Executors.newSingleThreadExecutor(r -> new Thread(r, "vigil-engine-offline"));
+    InferenceWindow inference = new InferenceWindow(engine);
     AtomicBoolean cancelled = new AtomicBoolean();
 
     Pair<UniqueKillSwitch, CompletionStage<Done>> graph =
@@ -188,10 +189,8 @@ public final class BatchAnalyzeJob {
             .viaMat(KillSwitches.single(), Keep.right())
             .groupedWithin(settings.maxBatch(), settings.maxWait())
             .mapAsync(
-                1,
-                items ->
-                    CompletableFuture.supplyAsync(
-                        () -> ClassifiedBatch.classify(items, classifier), engine))
+                InferenceWindow.parallelism(classifier),
+                items -> inference.classify(items, classifier))
             .mapAsync(
                 1,
                 b ->

@@ -1,9 +1,9 @@
 package io.vigil.pipeline.realtime;
 
 import io.vigil.engine.model.InputContract;
-import io.vigil.pipeline.stream.ClassifiedBatch;
 import io.vigil.pipeline.stream.DecoderSource;
 import io.vigil.pipeline.stream.FrameClassifier;
+import io.vigil.pipeline.stream.InferenceWindow;
 import io.vigil.pipeline.stream.MetricsRegistry;
 import io.vigil.pipeline.stream.PipelineMetrics;
 import io.vigil.pipeline.stream.StreamItem;
@@ -44,18 +44,20 @@ import org.apache.pekko.stream.javadsl.Source;
  *   → DroppingBuffer(size, policy, max-size, max-wait)
  *         never backpressures the sources; counts every drop; the one batcher for all
  *         streams, forming a batch when the engine asks for one
- *   → classify (the engine's own thread)
+ *   → classify (the engine's own thread; on a GPU, two batches in flight: InferenceWindow)
  *   → results to each stream's JSONL, metrics (blocking dispatcher)
  * </pre>
  *
- * <p>Between the buffer and the engine there is no other queue (the stages are fused; a batch being
- * gathered and one in the engine), so a frame waits at most about {@code (buffer / batch + 2)}
+ * <p>Between the buffer and the engine there is no other queue (the stages are fused): a batch
+ * being gathered and one in the engine, so a frame waits at most about {@code (buffer / batch + 2)}
  * batch times: latency stays bounded under any load, and what does not fit is dropped and counted.
- * Every drop in the buffer also tells the frame's source ({@link SaturationSignal}) to shed its
- * next frame before converting it (up to {@code vigil.run.buffer.shed-per-drop} frames), so under
- * overload part of the dropping happens before the pixel conversion and preprocessing; those drops
- * are counted as dropped, and apart as {@code droppedUnconverted}. Removing a stream stops its
- * source with its kill switch; its end marker follows its last frame through the pipeline, and
+ * On a GPU the engine holds up to {@link InferenceWindow#parallelism} batches (two computing, the
+ * next ready to start), so that the device never waits for the host; the bound grows by two batch
+ * times. Every drop in the buffer also tells the frame's source ({@link SaturationSignal}) to shed
+ * its next frame before converting it (up to {@code vigil.run.buffer.shed-per-drop} frames), so
+ * under overload part of the dropping happens before the pixel conversion and preprocessing; those
+ * drops are counted as dropped, and apart as {@code droppedUnconverted}. Removing a stream stops
+ * its source with its kill switch; its end marker follows its last frame through the pipeline, and
  * {@link #add}'s future completes once its results are closed.
  */
 public final class RealtimePipeline implements AutoCloseable {
@@ -89,6 +91,7 @@ public final class RealtimePipeline implements AutoCloseable {
     this.router =
         new LiveResultRouter(outDir, classifier.modelVersion(), classifier.classNames(), metrics);
     this.engine = Executors.newSingleThreadExecutor(r -> new Thread(r, "vigil-engine-realtime"));
+    InferenceWindow inference = new InferenceWindow(engine);
     Executor blocking =
         system
             .dispatchers()
@@ -113,10 +116,8 @@ public final class RealtimePipeline implements AutoCloseable {
                     },
                     metrics::queueDepth))
             .mapAsync(
-                1,
-                items ->
-                    CompletableFuture.supplyAsync(
-                        () -> ClassifiedBatch.classify(items, classifier), engine))
+                InferenceWindow.parallelism(classifier),
+                items -> inference.classify(items, classifier))
             .mapAsync(
                 1,
                 batch ->

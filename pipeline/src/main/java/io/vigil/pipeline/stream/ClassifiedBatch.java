@@ -3,6 +3,7 @@ package io.vigil.pipeline.stream;
 import io.vigil.pipeline.analyze.FrameResult;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One batch after the engine: the results of its frames, in batch order, and the end-of-stream
@@ -23,6 +24,16 @@ public record ClassifiedBatch(
 
   /** Classifies the frames of {@code items} in one engine call and keeps the markers aside. */
   public static ClassifiedBatch classify(List<StreamItem> items, FrameClassifier classifier) {
+    return start(items, classifier).get();
+  }
+
+  /**
+   * Starts classifying the frames of {@code items} ({@link FrameClassifier#start}); the supplier
+   * waits for their results and returns the batch. A batch of markers only is not given to the
+   * classifier: its supplier returns at once.
+   */
+  public static Supplier<ClassifiedBatch> start(
+      List<StreamItem> items, FrameClassifier classifier) {
     List<StreamItem.Frame> frames = new ArrayList<>(items.size());
     List<StreamItem> markers = new ArrayList<>(0);
     for (StreamItem item : items) {
@@ -32,11 +43,25 @@ public record ClassifiedBatch(
         markers.add(item);
       }
     }
-    List<FrameResult> results = frames.isEmpty() ? List.of() : classifier.classify(frames);
+    if (frames.isEmpty()) {
+      ClassifiedBatch onlyMarkers = new ClassifiedBatch(List.of(), markers, 0, List.of());
+      return () -> onlyMarkers;
+    }
+    Supplier<List<FrameResult>> results = classifier.start(frames);
     List<org.bytedeco.javacv.Frame> images = new ArrayList<>(frames.size());
     for (StreamItem.Frame f : frames) {
       images.add(f.image());
     }
-    return new ClassifiedBatch(results, markers, frames.size(), images);
+    return () -> new ClassifiedBatch(results.get(), markers, frames.size(), images);
+  }
+
+  /** Whether {@code items} holds a frame, that is, whether the engine has work in it. */
+  public static boolean hasFrames(List<StreamItem> items) {
+    for (StreamItem item : items) {
+      if (item instanceof StreamItem.Frame) {
+        return true;
+      }
+    }
+    return false;
   }
 }

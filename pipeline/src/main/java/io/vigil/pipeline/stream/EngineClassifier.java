@@ -7,6 +7,7 @@ import io.vigil.pipeline.analyze.LabelScore;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * A {@link FrameClassifier} backed by vigil's engine: copies the batch's pixels into one input
@@ -20,6 +21,11 @@ import java.util.List;
  * uploaded while the first half computes, and the first half is ranked while the second computes.
  * Elsewhere (the CPU backend, an OpenCL device that is the host's CPU) a batch runs whole, as one
  * predict, as it always did.
+ *
+ * <p>{@link #start} is {@link #submit}, with {@link #collect} as its supplier: the stream keeps up
+ * to {@link #maxInFlight()} whole batches in flight across calls ({@link InferenceWindow}) instead
+ * of splitting each one. On the CPU that is one batch, submitted and collected at once, as {@link
+ * #classify} does.
  */
 public final class EngineClassifier implements FrameClassifier {
 
@@ -98,6 +104,22 @@ public final class EngineClassifier implements FrameClassifier {
     results.addAll(collect());
     results.addAll(collect());
     return results;
+  }
+
+  /** Submits {@code frames}; the supplier {@link #collect collects} the oldest batch in flight. */
+  @Override
+  public Supplier<List<FrameResult>> start(List<StreamItem.Frame> frames) {
+    submit(frames);
+    return this::collect;
+  }
+
+  /**
+   * {@link Predictor#MAX_IN_FLIGHT} where the predictor computes beside the host, else 1: on the
+   * CPU, submit computes the batch, so a second one in flight would only delay the first's results.
+   */
+  @Override
+  public int maxInFlight() {
+    return predictor.computesBesideHost() ? Predictor.MAX_IN_FLIGHT : 1;
   }
 
   /**

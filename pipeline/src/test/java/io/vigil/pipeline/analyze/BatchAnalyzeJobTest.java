@@ -2,6 +2,8 @@ package io.vigil.pipeline.analyze;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -9,6 +11,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.vigil.engine.model.Model;
 import io.vigil.pipeline.stream.EngineClassifier;
+import io.vigil.pipeline.stream.ScriptedClassifier;
 import io.vigil.pipeline.video.LabelSidecar;
 import io.vigil.pipeline.video.Preprocessing;
 import io.vigil.pipeline.video.RegionOfInterest;
@@ -17,8 +20,11 @@ import io.vigil.pipeline.video.SampleVideos;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
@@ -114,6 +120,77 @@ class BatchAnalyzeJobTest {
     assertNoPartialFiles(out);
     assertTrue(report.metrics().batches() > 0);
     assertEquals(795 + 270 + 68, report.metrics().framesOut());
+  }
+
+  @Test
+  void withTwoBatchesInFlightEveryFileStillGetsAllItsResultsInOrder() throws Exception {
+    List<String> log = Collections.synchronizedList(new ArrayList<>());
+    // Start and collect apart, as on a GPU; a collect takes a while, as waiting for one does.
+    ScriptedClassifier device = new ScriptedClassifier("device", 2, log).collectTaking(20);
+    Path out = tmp.resolve("out");
+    BatchRunReport report =
+        job(2)
+            .start(samples(), device, model.input(), out, BatchListener.NONE)
+            .report()
+            .toCompletableFuture()
+            .get();
+
+    assertEquals(3, report.with(FileOutcome.Status.DONE).size(), report.files().toString());
+    long[] expected = {68, 270, 795};
+    for (int i = 0; i < 3; i++) {
+      String stream = samples().get(i).getFileName().toString();
+      List<String> lines = Files.readAllLines(OutputNames.results(out, stream));
+      assertEquals(expected[i], lines.size(), stream);
+      for (int f = 0; f < lines.size(); f++) {
+        JsonNode n = JSON.readTree(lines.get(f));
+        assertEquals(f, n.get("frame").asLong(), stream + " line " + f);
+        assertEquals("device", n.get("model").asText());
+      }
+    }
+    assertTrue(device.mostInFlight() <= 2, "in flight: " + device.mostInFlight());
+    awaitClosed(device);
+    assertEquals("device close", log.get(log.size() - 1), "closed after its last batch");
+    assertNoPartialFiles(out);
+  }
+
+  @Test
+  void aClassifierThatThrowsFailsTheRunWithItsOwnError() throws Exception {
+    List<String> log = Collections.synchronizedList(new ArrayList<>());
+    List<ScriptedClassifier> failing =
+        List.of(
+            new ScriptedClassifier("device", 2, log).failingStartOf(2),
+            new ScriptedClassifier("cpu", 1, log).failingCollectOf(2));
+    for (ScriptedClassifier classifier : failing) {
+      Path out = tmp.resolve(classifier.modelVersion());
+      CompletableFuture<BatchRunReport> report =
+          job(1)
+              .start(
+                  List.of(SampleVideos.file("vtest.avi")),
+                  classifier,
+                  model.input(),
+                  out,
+                  BatchListener.NONE)
+              .report()
+              .toCompletableFuture();
+      ExecutionException e = assertThrows(ExecutionException.class, report::get);
+      assertInstanceOf(IllegalStateException.class, e.getCause(), e.toString());
+      assertTrue(
+          e.getCause().getMessage().startsWith(classifier.modelVersion() + ": ")
+              && e.getCause().getMessage().endsWith(" of batch 2 failed"),
+          e.getCause().getMessage());
+      awaitClosed(classifier);
+      assertFalse(Files.exists(OutputNames.results(out, "vtest.avi")), "no partial results");
+      assertNoPartialFiles(out);
+    }
+  }
+
+  /** Waits (up to 10 s) for the run to close {@code classifier}, then checks it did so once. */
+  private static void awaitClosed(ScriptedClassifier classifier) throws InterruptedException {
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    while (classifier.closes() == 0 && System.nanoTime() < deadline) {
+      Thread.sleep(10);
+    }
+    assertEquals(1, classifier.closes(), classifier.modelVersion() + " closed once");
   }
 
   @Test

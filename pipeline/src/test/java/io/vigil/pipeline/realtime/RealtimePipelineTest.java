@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.vigil.engine.model.InputContract;
 import io.vigil.pipeline.stream.PipelineMetrics;
+import io.vigil.pipeline.stream.ScriptedClassifier;
 import io.vigil.pipeline.stream.StreamMetrics;
 import io.vigil.pipeline.video.Preprocessing;
 import io.vigil.pipeline.video.RegionOfInterest;
@@ -15,6 +16,10 @@ import io.vigil.pipeline.video.SampleVideos;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -152,6 +157,37 @@ class RealtimePipelineTest {
     assertTrue(c.toCompletableFuture().isDone());
     assertEquals(0, m.dropped(), m.describe());
     assertEquals(removed.framesOut(), Files.readAllLines(tmp.resolve("a.jsonl")).size());
+  }
+
+  @Test
+  void withTwoBatchesInFlightEveryStreamsResultsStayInOrderToItsEnd() throws Exception {
+    List<String> log = Collections.synchronizedList(new ArrayList<>());
+    // Start and collect apart, as on a GPU; a collect takes a while, as waiting for one does.
+    ScriptedClassifier device = new ScriptedClassifier("device", 2, log).collectTaking(20);
+    RealtimePipeline pipeline =
+        RealtimePipeline.start(
+            system, settings(64, DropPolicy.DROP_OLDEST, 8), device, GRAY_28, tmp);
+    List<CompletableFuture<StreamMetrics>> ended = new ArrayList<>();
+    for (int s = 0; s < 3; s++) {
+      ended.add(pipeline.add(SourceSpec.file("cam" + s, TREE, 200, false)).toCompletableFuture());
+    }
+    for (CompletableFuture<StreamMetrics> end : ended) {
+      StreamMetrics m = end.get(20, TimeUnit.SECONDS);
+      assertEquals(68, m.framesIn(), m.toString());
+      assertEquals(m.framesIn(), m.framesOut() + m.dropped(), m.toString());
+      List<String> lines = Files.readAllLines(tmp.resolve(m.stream() + ".jsonl"));
+      assertEquals(m.framesOut(), lines.size(), m.stream());
+      long last = -1;
+      for (String line : lines) {
+        long frame =
+            new com.fasterxml.jackson.databind.ObjectMapper().readTree(line).get("frame").asLong();
+        assertTrue(frame > last, m.stream() + ": frame " + frame + " after " + last);
+        last = frame;
+      }
+    }
+    pipeline.stop(Duration.ofSeconds(5));
+    assertTrue(device.mostInFlight() <= 2, "in flight: " + device.mostInFlight());
+    assertEquals(1, device.closes());
   }
 
   @Test

@@ -14,13 +14,20 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
  * The engine classifier with batches in flight: a batch split in two halves gives the results of
  * the whole batch, one per frame in order; batches submitted across calls come out in order, each
  * with its own results, whatever the caller does with the pixels after submitting; on OpenCL the
- * split batches give the CPU's labels; on the CPU nothing is split.
+ * split batches give the CPU's labels; on the CPU nothing is split. Through the stream's {@link
+ * InferenceWindow} a batch gives what {@code classify} gives: one at a time on the CPU, two in
+ * flight on a GPU.
  */
 class EngineClassifierTest {
 
@@ -120,6 +127,67 @@ class EngineClassifierTest {
       assertSameResults(expectedC, classifier.collect(), 0, "third batch");
       IllegalStateException none = assertThrows(IllegalStateException.class, classifier::collect);
       assertTrue(none.getMessage().contains("nothing to collect"), none.getMessage());
+    }
+  }
+
+  @Test
+  void startedBatchesGiveClassifysResultsAndOnTheCpuTheWindowHoldsOne() throws Exception {
+    Model model = TestModels.untrained();
+    try (EngineClassifier reference = new EngineClassifier(model, 16, 3);
+        EngineClassifier started = new EngineClassifier(model, 16, 3)) {
+      // On the CPU submit computes the batch: a second in flight would only delay the first.
+      assertEquals(1, started.maxInFlight());
+      List<StreamItem.Frame> a = frames(model, 5, 1);
+      List<StreamItem.Frame> b = frames(model, 7, 2);
+      Supplier<List<FrameResult>> first = started.start(a);
+      Supplier<List<FrameResult>> second = started.start(b);
+      assertSameResults(reference.classify(a), first.get(), 0, "first started");
+      assertSameResults(reference.classify(b), second.get(), 0, "second started");
+      assertWindowGivesClassifysResults(model, reference, started);
+    }
+  }
+
+  /** Batches of 5, 7 and 3 frames through an {@link InferenceWindow} on {@code windowed}. */
+  private static void assertWindowGivesClassifysResults(
+      Model model, EngineClassifier reference, EngineClassifier windowed) throws Exception {
+    ExecutorService engine = Executors.newSingleThreadExecutor();
+    try {
+      InferenceWindow window = new InferenceWindow(engine);
+      List<List<StreamItem.Frame>> batches =
+          List.of(frames(model, 5, 21), frames(model, 7, 22), frames(model, 3, 23));
+      List<CompletableFuture<ClassifiedBatch>> out = new ArrayList<>();
+      for (List<StreamItem.Frame> batch : batches) {
+        out.add(window.classify(List.copyOf(batch), windowed));
+      }
+      for (int i = 0; i < batches.size(); i++) {
+        ClassifiedBatch batch = out.get(i).get(20, TimeUnit.SECONDS);
+        assertSameResults(
+            reference.classify(batches.get(i)),
+            batch.results(),
+            1e-4,
+            "batch " + i + " through the window of " + windowed.maxInFlight());
+      }
+    } finally {
+      engine.shutdown();
+      assertTrue(engine.awaitTermination(10, TimeUnit.SECONDS));
+    }
+  }
+
+  @Test
+  void onOpenClTheWindowGivesTheCpusLabelsAndHoldsTwoOnlyBesideTheHost() throws Exception {
+    Backend cl = Backends.create("opencl");
+    try {
+      Model onCpu = ModelFile.load(TestModels.SHIPPED);
+      Model onCl = ModelFile.load(TestModels.SHIPPED, cl);
+      try (EngineClassifier reference = new EngineClassifier(onCpu, MAX_BATCH, 3);
+          EngineClassifier windowed = new EngineClassifier(onCl, MAX_BATCH, 3)) {
+        assertEquals(cl.computesBesideHost() ? 2 : 1, windowed.maxInFlight());
+        assertWindowGivesClassifysResults(onCpu, reference, windowed);
+      }
+    } finally {
+      if (cl instanceof AutoCloseable closeable) {
+        closeable.close();
+      }
     }
   }
 
