@@ -287,6 +287,15 @@ public interface Backend {
    */
   void maxPoolForward(Tensor in, Window2d window, Tensor out, IntTensor switches);
 
+  /**
+   * The values of {@link #maxPoolForward} for inference, where nothing reads the switches: a
+   * backend may leave {@code switches} (scratch of the same size) unwritten. The default records
+   * them.
+   */
+  default void maxPoolValues(Tensor in, Window2d window, Tensor out, IntTensor switches) {
+    maxPoolForward(in, window, out, switches);
+  }
+
   /** Routes each output gradient to the input its switch names; {@code dIn} is overwritten. */
   void maxPoolBackward(Tensor dOut, IntTensor switches, Window2d window, Tensor dIn);
 

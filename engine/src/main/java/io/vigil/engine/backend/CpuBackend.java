@@ -400,6 +400,35 @@ public final class CpuBackend extends CpuLayerOps {
                 c1));
   }
 
+  @Override
+  public void maxPoolValues(Tensor in, Window2d w, Tensor out, IntTensor switches) {
+    int n = in.shape().n();
+    requireImages("max pool input", in, w.inPerImage());
+    requireImages("max pool output", out, w.outPerImage());
+    int[] sw = ints(switches);
+    if (sw.length < n * w.outPerImage()) {
+      throw new IllegalArgumentException(
+          "max pool: switches hold " + sw.length + " ints, need " + n * w.outPerImage());
+    }
+    float[] x = data(in);
+    float[] y = data(out);
+    forImageChannels(
+        n,
+        w.channels(),
+        (long) w.outPerImage() * w.kernelH() * w.kernelW(),
+        (i, c0, c1) ->
+            CpuWindowOps.maxPoolValues(
+                x,
+                in.offset() + i * w.inPerImage(),
+                w,
+                y,
+                out.offset() + i * w.outPerImage(),
+                sw,
+                i * w.outPerImage(),
+                c0,
+                c1));
+  }
+
   /** Work on channels {@code [c0, c1)} of image {@code i}. */
   @FunctionalInterface
   private interface ChannelsTask {

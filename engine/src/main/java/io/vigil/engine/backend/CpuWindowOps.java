@@ -186,6 +186,41 @@ final class CpuWindowOps {
     }
   }
 
+  /**
+   * The values of {@link #maxPoolForward} for channels {@code [c0, c1)}, without the switches that
+   * only training needs: for 2×2 windows inside the image, three independent Math.max per output
+   * (no select to record a winner); other windows take the general path.
+   */
+  static void maxPoolValues(
+      float[] x,
+      int xOff,
+      Window2d g,
+      float[] out,
+      int outOff,
+      int[] switches,
+      int swOff,
+      int c0,
+      int c1) {
+    if (!isUnpadded2x2(g)) {
+      maxPoolForward(x, xOff, g, out, outOff, switches, swOff, c0, c1);
+      return;
+    }
+    int w = g.width();
+    int j = outOff + c0 * g.outH() * g.outW();
+    for (int c = c0; c < c1; c++) {
+      int planeIndex = xOff + c * g.height() * w;
+      for (int oy = 0; oy < g.outH(); oy++) {
+        int row = planeIndex + oy * g.strideH() * w;
+        for (int ox = 0; ox < g.outW(); ox++, j++) {
+          int idx = row + ox * g.strideW();
+          float top = Math.max(x[idx], x[idx + 1]);
+          float bottom = Math.max(x[idx + w], x[idx + w + 1]);
+          out[j] = Math.max(top, bottom);
+        }
+      }
+    }
+  }
+
   /** A 2×2 window without padding whose every window lies inside the image (LeNet's pools). */
   private static boolean isUnpadded2x2(Window2d g) {
     return g.kernelH() == 2

@@ -30,7 +30,11 @@ public final class MaxPool2d extends AbstractLayer<MaxPool2dSpec> {
   @Override
   public void forward(Tensor in, Tensor out, Scratch scratch, boolean training) {
     requireBatch(in, out);
-    backend.maxPoolForward(in, window, out, ((Switches) scratch).indices());
+    if (training) {
+      backend.maxPoolForward(in, window, out, ((Switches) scratch).indices());
+    } else {
+      backend.maxPoolValues(in, window, out, ((Switches) scratch).indices());
+    }
   }
 
   @Override

@@ -130,6 +130,10 @@ class WindowOpsTest {
     }
     assertArrayEquals(expectedOut, out, g.toString());
     assertArrayEquals(expectedSwitches, switches, g.toString());
+    // Inference takes the values alone, by another path for 2×2 windows: the same values.
+    float[] values = new float[out.length];
+    CpuWindowOps.maxPoolValues(x, 0, g, values, 0, new int[out.length], 0, 0, g.channels());
+    assertArrayEquals(expectedOut, values, "values only, " + g);
   }
 
   @Test
