@@ -257,6 +257,26 @@ public interface Backend {
   }
 
   /**
+   * {@link #convolve} for inference, where nothing reads {@code cols} afterwards: a backend may
+   * compute the product straight from the images and leave {@code cols} unwritten. The default
+   * unfolds.
+   */
+  default void convolveInference(
+      Tensor images,
+      Window2d window,
+      Tensor cols,
+      GemmOp forward,
+      int groups,
+      Tensor weights,
+      int weightStride,
+      int colStride,
+      int outStride,
+      Tensor out) {
+    convolve(
+        images, window, cols, forward, groups, weights, weightStride, colStride, outStride, out);
+  }
+
+  /**
    * A convolution's input gradient, {@link #convolve}'s adjoint: for each of {@code groups} groups
    * {@code gemm(inputGrad, weights, j·weightStride, dOut, j·outStride, cols, j·colStride)} (the
    * columns' gradient, overwriting {@code cols}), then {@link #col2im} of {@code cols} into {@code

@@ -257,6 +257,57 @@ public final class CpuBackend extends CpuLayerOps {
   }
 
   /**
+   * Straight from the images where {@link DirectConvolution#suits} (LeNet-5's layers: no column
+   * matrix to write and read back), each thread taking whole images; {@link #convolve} otherwise.
+   */
+  @Override
+  public void convolveInference(
+      Tensor images,
+      Window2d w,
+      Tensor cols,
+      GemmOp op,
+      int groups,
+      Tensor weights,
+      int weightStride,
+      int colStride,
+      int outStride,
+      Tensor out) {
+    DirectConvolution direct = DirectConvolution.chosen();
+    int n = images.shape().n();
+    int filters = groups * op.m();
+    if (direct == null
+        || !DirectConvolution.suits(w, groups, op)
+        || op.batch() != n
+        || weightStride != op.m() * op.k()
+        || outStride != op.m() * op.n()
+        || op.strideC() != filters * w.positions()) {
+      convolve(images, w, cols, op, groups, weights, weightStride, colStride, outStride, out);
+      return;
+    }
+    requireImages("convolve", images, w.inPerImage());
+    requireImages("convolution output", out, filters * w.positions());
+    checkSpan("convolution weights", weights, 0, groups * weightStride);
+    float[] x = data(images);
+    float[] wv = data(weights);
+    float[] y = data(out);
+    long cost = (long) filters * w.positions() * op.k();
+    parallel.forEach(
+        n,
+        cost,
+        i ->
+            direct.convolve(
+                x,
+                images.offset() + i * w.inPerImage(),
+                w,
+                groups,
+                wv,
+                weights.offset(),
+                filters,
+                y,
+                out.offset() + i * op.strideC()));
+  }
+
+  /**
    * As {@link #convolve}, the other way: with at least two images per thread, each thread computes
    * one image's column gradient and folds it back at once, while it is still in cache. Each product
    * is the same kernel call the batched GEMM would make: the results are bit for bit the same.

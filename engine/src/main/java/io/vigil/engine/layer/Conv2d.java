@@ -113,17 +113,32 @@ public final class Conv2d extends AbstractLayer<Conv2dSpec> {
     requireBatch(in, out);
     ConvScratch s = (ConvScratch) scratch;
     s.prepare(in.shape().n());
-    backend.convolve(
-        in,
-        window,
-        s.cols,
-        s.forward,
-        groups,
-        weight.value(),
-        wStride(),
-        colStride(),
-        yStride(),
-        out);
+    if (!training) {
+      // Nothing reads the columns after an inference pass: the backend may skip them.
+      backend.convolveInference(
+          in,
+          window,
+          s.cols,
+          s.forward,
+          groups,
+          weight.value(),
+          wStride(),
+          colStride(),
+          yStride(),
+          out);
+    } else {
+      backend.convolve(
+          in,
+          window,
+          s.cols,
+          s.forward,
+          groups,
+          weight.value(),
+          wStride(),
+          colStride(),
+          yStride(),
+          out);
+    }
     if (bias != null) {
       backend.addChannelBias(out, bias.value());
     }

@@ -1,6 +1,8 @@
 package io.vigil.engine.backend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
@@ -77,6 +79,53 @@ class ConvolveTest {
         dOut, w, colsB, op, groups, weights, kg * pg, pg * q, kg * q, dInB);
 
     assertArrayEquals(host(backend, dInA), host(backend, dInB));
+  }
+
+  @Test
+  void inferenceConvolutionWithoutColumnsAgreesWithTheUnfoldedOne() {
+    // LeNet-5's two layers (padded 1-channel 5×5, unpadded 6-channel 5×5), a grouped 3×3 with
+    // padding 2, and a 1×3 kernel: the direct form where it applies, the same values to rounding.
+    assertNotNull(DirectConvolution.chosen(), "the tests run with the Vector API");
+    CpuBackend backend = new CpuBackend(2);
+    assertInferenceMatches(backend, 7, 1, 28, 28, 6, 5, 5, 2, 2, 1);
+    assertInferenceMatches(backend, 5, 6, 14, 14, 16, 5, 5, 0, 0, 1);
+    assertInferenceMatches(backend, 3, 4, 9, 11, 6, 3, 3, 2, 2, 2);
+    assertInferenceMatches(backend, 1, 3, 5, 40, 5, 1, 3, 0, 1, 1);
+  }
+
+  private static void assertInferenceMatches(
+      CpuBackend backend,
+      int n,
+      int channels,
+      int h,
+      int w,
+      int filters,
+      int kh,
+      int kw,
+      int padH,
+      int padW,
+      int groups) {
+    int outH = h + 2 * padH - kh + 1;
+    int outW = w + 2 * padW - kw + 1;
+    Window2d g = new Window2d(channels, h, w, kh, kw, 1, 1, padH, padW, outH, outW);
+    int p = g.patchSize();
+    int q = g.positions();
+    int kg = filters / groups;
+    int pg = p / groups;
+    GemmOp op = GemmOp.of(false, false, kg, q, pg, 1f, 0f).batched(n, 0, p * q, filters * q);
+    Tensor images = random(backend, new Shape(n, channels, h, w), 7);
+    Tensor weights = random(backend, new Shape(1, 1, 1, filters * pg), 8);
+    Tensor cols = backend.allocate(new Shape(n, p, outH, outW));
+    Tensor unfolded = backend.allocate(new Shape(n, filters, outH, outW));
+    backend.convolve(images, g, cols, op, groups, weights, kg * pg, pg * q, kg * q, unfolded);
+    Tensor direct = random(backend, new Shape(n, filters, outH, outW), 9);
+    backend.convolveInference(
+        images, g, cols, op, groups, weights, kg * pg, pg * q, kg * q, direct);
+    float[] expected = host(backend, unfolded);
+    float[] actual = host(backend, direct);
+    for (int i = 0; i < expected.length; i++) {
+      assertEquals(expected[i], actual[i], 1e-5f * (1 + Math.abs(expected[i])), g + " at " + i);
+    }
   }
 
   private static Tensor random(CpuBackend backend, Shape shape, long seed) {
