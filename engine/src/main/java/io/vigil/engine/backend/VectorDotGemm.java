@@ -16,6 +16,20 @@ final class VectorDotGemm {
   private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
   private static final int LANES = S.length();
 
+  /**
+   * {@code TAIL[t]}: zeros then {@code t} ones, the lanes of a vector ending at {@code k} that hold
+   * its last {@code t} values.
+   */
+  private static final FloatVector[] TAIL = new FloatVector[LANES];
+
+  static {
+    for (int t = 0; t < LANES; t++) {
+      float[] lanes = new float[LANES];
+      java.util.Arrays.fill(lanes, LANES - t, LANES, 1f);
+      TAIL[t] = FloatVector.fromArray(S, lanes, 0);
+    }
+  }
+
   private VectorDotGemm() {}
 
   /**
@@ -238,6 +252,35 @@ final class VectorDotGemm {
         yb += strideB;
       }
     }
+    if (kv < k) {
+      // The last k − kv values of each image's rows: one vector ending at k, its lanes before kv
+      // (already summed) zeroed by the mask (k ≥ one vector here).
+      FloatVector keep = TAIL[k - kv];
+      int last = k - LANES;
+      for (int img = 0; img < count; img++) {
+        int xt = a0 + img * strideA + last;
+        int yt = b0 + img * strideB + last;
+        FloatVector y0 = FloatVector.fromArray(S, b, yt);
+        FloatVector y1 = FloatVector.fromArray(S, b, yt + ldb);
+        FloatVector y2 = FloatVector.fromArray(S, b, yt + 2 * ldb);
+        FloatVector x = FloatVector.fromArray(S, a, xt).mul(keep);
+        s00 = x.fma(y0, s00);
+        s01 = x.fma(y1, s01);
+        s02 = x.fma(y2, s02);
+        x = FloatVector.fromArray(S, a, xt + lda).mul(keep);
+        s10 = x.fma(y0, s10);
+        s11 = x.fma(y1, s11);
+        s12 = x.fma(y2, s12);
+        x = FloatVector.fromArray(S, a, xt + 2 * lda).mul(keep);
+        s20 = x.fma(y0, s20);
+        s21 = x.fma(y1, s21);
+        s22 = x.fma(y2, s22);
+        x = FloatVector.fromArray(S, a, xt + 3 * lda).mul(keep);
+        s30 = x.fma(y0, s30);
+        s31 = x.fma(y1, s31);
+        s32 = x.fma(y2, s32);
+      }
+    }
     float t00 = s00.reduceLanes(VectorOperators.ADD);
     float t01 = s01.reduceLanes(VectorOperators.ADD);
     float t02 = s02.reduceLanes(VectorOperators.ADD);
@@ -250,31 +293,6 @@ final class VectorDotGemm {
     float t30 = s30.reduceLanes(VectorOperators.ADD);
     float t31 = s31.reduceLanes(VectorOperators.ADD);
     float t32 = s32.reduceLanes(VectorOperators.ADD);
-    for (int img = 0; kv < k && img < count; img++) {
-      int x0 = a0 + img * strideA;
-      int y0i = b0 + img * strideB;
-      for (int p = kv; p < k; p++) {
-        float y0 = b[y0i + p];
-        float y1 = b[y0i + ldb + p];
-        float y2 = b[y0i + 2 * ldb + p];
-        float v0 = a[x0 + p];
-        float v1 = a[x0 + lda + p];
-        float v2 = a[x0 + 2 * lda + p];
-        float v3 = a[x0 + 3 * lda + p];
-        t00 += v0 * y0;
-        t01 += v0 * y1;
-        t02 += v0 * y2;
-        t10 += v1 * y0;
-        t11 += v1 * y1;
-        t12 += v1 * y2;
-        t20 += v2 * y0;
-        t21 += v2 * y1;
-        t22 += v2 * y2;
-        t30 += v3 * y0;
-        t31 += v3 * y1;
-        t32 += v3 * y2;
-      }
-    }
     store3(c, ci, colStride, alpha, beta, t00, t01, t02);
     store3(c, ci + rowStride, colStride, alpha, beta, t10, t11, t12);
     store3(c, ci + 2 * rowStride, colStride, alpha, beta, t20, t21, t22);
@@ -326,21 +344,23 @@ final class VectorDotGemm {
         yb += strideB;
       }
     }
+    if (kv < k) {
+      // As in dotBlock: one masked vector per image for the last k − kv values.
+      FloatVector keep = TAIL[k - kv];
+      int last = k - LANES;
+      for (int img = 0; img < count; img++) {
+        int yt = b0 + img * strideB + last;
+        FloatVector x = FloatVector.fromArray(S, a, a0 + img * strideA + last).mul(keep);
+        s0 = FloatVector.fromArray(S, b, yt).fma(x, s0);
+        s1 = FloatVector.fromArray(S, b, yt + ldb).fma(x, s1);
+        s2 = FloatVector.fromArray(S, b, yt + 2 * ldb).fma(x, s2);
+        s3 = FloatVector.fromArray(S, b, yt + 3 * ldb).fma(x, s3);
+      }
+    }
     float t0 = s0.reduceLanes(VectorOperators.ADD);
     float t1 = s1.reduceLanes(VectorOperators.ADD);
     float t2 = s2.reduceLanes(VectorOperators.ADD);
     float t3 = s3.reduceLanes(VectorOperators.ADD);
-    for (int img = 0; kv < k && img < count; img++) {
-      int x0 = a0 + img * strideA;
-      int y0 = b0 + img * strideB;
-      for (int p = kv; p < k; p++) {
-        float v = a[x0 + p];
-        t0 += v * b[y0 + p];
-        t1 += v * b[y0 + ldb + p];
-        t2 += v * b[y0 + 2 * ldb + p];
-        t3 += v * b[y0 + 3 * ldb + p];
-      }
-    }
     store3(c, ci, colStride, alpha, beta, t0, t1, t2);
     c[ci + 3 * colStride] = finish(alpha, t3, beta, c[ci + 3 * colStride]);
   }
