@@ -24,11 +24,13 @@ public final class CpuBackend extends CpuLayerOps {
 
   private final Parallel parallel;
   private final CpuGemmDriver gemm;
+  private final CpuWinograd winograd;
 
   /** A backend with its own {@code threads} worker threads (the caller counts as one). */
   public CpuBackend(int threads) {
     this.parallel = new Parallel(threads);
     this.gemm = new CpuGemmDriver(CpuGemm.kernel(), parallel);
+    this.winograd = new CpuWinograd(CpuGemm.kernel(), parallel);
   }
 
   /** One backend per process using every available core; what networks use by default. */
@@ -185,10 +187,12 @@ public final class CpuBackend extends CpuLayerOps {
   // --- convolution and pooling -------------------------------------------------------------
 
   /**
-   * With at least two images per thread, each thread unfolds one image and multiplies it at once
-   * (its columns, e.g. 78 KB for LeNet-5's first layer, are still in L2), instead of unfolding the
-   * whole batch (2.5 MB at batch 32) before the products read it back from memory. Each product is
-   * the same kernel call the batched GEMM would make, so the results are bit for bit the same.
+   * 3×3 stride-1 layers where {@link CpuWinograd} is faster go through Winograd's F(2×2, 3×3),
+   * which still unfolds the columns for the weight gradient. Otherwise, with at least two images
+   * per thread, each thread unfolds one image and multiplies it at once (its columns, e.g. 78 KB
+   * for LeNet-5's first layer, are still in L2), instead of unfolding the whole batch (2.5 MB at
+   * batch 32) before the products read it back from memory. Each product is the same kernel call
+   * the batched GEMM would make, so the results are bit for bit the same.
    */
   @Override
   public void convolve(
@@ -203,6 +207,10 @@ public final class CpuBackend extends CpuLayerOps {
       int outStride,
       Tensor out) {
     int n = images.shape().n();
+    if (winograd.suits(w, op, groups, n)) {
+      winograd(images, w, cols, op, groups, weights, weightStride, outStride, out);
+      return;
+    }
     if (n < 2 * parallel.threads()
         || op.batch() != n
         || op.strideA() != 0
@@ -257,8 +265,51 @@ public final class CpuBackend extends CpuLayerOps {
   }
 
   /**
+   * The forward product by {@link CpuWinograd}, unfolding each image's columns into {@code cols}
+   * for the weight gradient unless {@code cols} is null (inference).
+   */
+  private void winograd(
+      Tensor images,
+      Window2d w,
+      Tensor cols,
+      GemmOp op,
+      int groups,
+      Tensor weights,
+      int weightStride,
+      int outStride,
+      Tensor out) {
+    int n = images.shape().n();
+    requireImages("convolve", images, w.inPerImage());
+    if (cols != null) {
+      checkSpan("convolution columns", cols, 0, n * w.colsPerImage());
+    }
+    checkSpan("convolution weights", weights, 0, (groups - 1) * weightStride + op.spanA());
+    checkSpan(
+        "convolution output",
+        out,
+        0,
+        (n - 1) * op.strideC() + (groups - 1) * outStride + op.spanC());
+    winograd.convolve(
+        data(images),
+        images.offset(),
+        w,
+        op,
+        groups,
+        data(weights),
+        weights.offset(),
+        weightStride,
+        data(out),
+        out.offset(),
+        outStride,
+        n,
+        cols == null ? null : data(cols),
+        cols == null ? 0 : cols.offset());
+  }
+
+  /**
    * Straight from the images where {@link DirectConvolution#suits} (LeNet-5's layers: no column
-   * matrix to write and read back), each thread taking whole images; {@link #convolve} otherwise.
+   * matrix to write and read back), each thread taking whole images; by Winograd without unfolding
+   * the columns where {@link CpuWinograd} is faster; {@link #convolve} otherwise.
    */
   @Override
   public void convolveInference(
@@ -281,6 +332,10 @@ public final class CpuBackend extends CpuLayerOps {
         || weightStride != op.m() * op.k()
         || outStride != op.m() * op.n()
         || op.strideC() != filters * w.positions()) {
+      if (winograd.suits(w, op, groups, n)) {
+        winograd(images, w, null, op, groups, weights, weightStride, outStride, out);
+        return;
+      }
       convolve(images, w, cols, op, groups, weights, weightStride, colStride, outStride, out);
       return;
     }
