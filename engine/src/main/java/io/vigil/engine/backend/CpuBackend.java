@@ -479,35 +479,16 @@ public final class CpuBackend extends CpuLayerOps {
 
   @Override
   public void maxPoolForward(Tensor in, Window2d w, Tensor out, IntTensor switches) {
-    int n = in.shape().n();
-    requireImages("max pool input", in, w.inPerImage());
-    requireImages("max pool output", out, w.outPerImage());
-    int[] sw = ints(switches);
-    if (sw.length < n * w.outPerImage()) {
-      throw new IllegalArgumentException(
-          "max pool: switches hold " + sw.length + " ints, need " + n * w.outPerImage());
-    }
-    float[] x = data(in);
-    float[] y = data(out);
-    forImageChannels(
-        n,
-        w.channels(),
-        (long) w.outPerImage() * w.kernelH() * w.kernelW(),
-        (i, c0, c1) ->
-            CpuWindowOps.maxPoolForward(
-                x,
-                in.offset() + i * w.inPerImage(),
-                w,
-                y,
-                out.offset() + i * w.outPerImage(),
-                sw,
-                i * w.outPerImage(),
-                c0,
-                c1));
+    maxPool(in, w, out, switches, true);
   }
 
   @Override
   public void maxPoolValues(Tensor in, Window2d w, Tensor out, IntTensor switches) {
+    maxPool(in, w, out, switches, false);
+  }
+
+  /** Max pooling, recording the switches only if {@code record} (training). */
+  private void maxPool(Tensor in, Window2d w, Tensor out, IntTensor switches, boolean record) {
     int n = in.shape().n();
     requireImages("max pool input", in, w.inPerImage());
     requireImages("max pool output", out, w.outPerImage());
@@ -522,17 +503,16 @@ public final class CpuBackend extends CpuLayerOps {
         n,
         w.channels(),
         (long) w.outPerImage() * w.kernelH() * w.kernelW(),
-        (i, c0, c1) ->
-            CpuWindowOps.maxPoolValues(
-                x,
-                in.offset() + i * w.inPerImage(),
-                w,
-                y,
-                out.offset() + i * w.outPerImage(),
-                sw,
-                i * w.outPerImage(),
-                c0,
-                c1));
+        (i, c0, c1) -> {
+          int xOff = in.offset() + i * w.inPerImage();
+          int yOff = out.offset() + i * w.outPerImage();
+          int swOff = i * w.outPerImage();
+          if (record) {
+            CpuWindowOps.maxPoolForward(x, xOff, w, y, yOff, sw, swOff, c0, c1);
+          } else {
+            CpuWindowOps.maxPoolValues(x, xOff, w, y, yOff, sw, swOff, c0, c1);
+          }
+        });
   }
 
   /** Work on channels {@code [c0, c1)} of image {@code i}. */
