@@ -257,9 +257,10 @@ public interface Backend {
   }
 
   /**
-   * {@link #convolve} for inference, where nothing reads {@code cols} afterwards: a backend may
-   * compute the product straight from the images and leave {@code cols} unwritten. The default
-   * unfolds.
+   * {@link #convolve} for inference, where nothing reads {@code cols} afterwards, followed by
+   * {@link #applyEpilogue}{@code (out, epilogue)}: a backend may compute the product straight from
+   * the images, leave {@code cols} unwritten, and apply the epilogue while each image's output is
+   * still in cache (or in the same kernel). The default unfolds, multiplies, then applies it.
    */
   default void convolveInference(
       Tensor images,
@@ -271,9 +272,11 @@ public interface Backend {
       int weightStride,
       int colStride,
       int outStride,
-      Tensor out) {
+      Tensor out,
+      Epilogue epilogue) {
     convolve(
         images, window, cols, forward, groups, weights, weightStride, colStride, outStride, out);
+    applyEpilogue(out, epilogue);
   }
 
   /**
@@ -323,6 +326,20 @@ public interface Backend {
 
   /** {@code t[n][c][·] += bias[c]}; {@code bias} has {@code C} values. */
   void addChannelBias(Tensor t, Tensor bias);
+
+  /**
+   * {@code t}'s bias and activation in place, as {@link Epilogue} says: the values of {@link
+   * #addChannelBias} then {@link #activation}, which is what the default does; backends fuse them
+   * into one pass.
+   */
+  default void applyEpilogue(Tensor t, Epilogue epilogue) {
+    if (epilogue.bias() != null) {
+      addChannelBias(t, epilogue.bias());
+    }
+    if (epilogue.activation() != null) {
+      activation(epilogue.activation(), epilogue.alpha(), t, t);
+    }
+  }
 
   /** {@code dBias[c] += Σ_{n,h,w} dOut[n][c][h][w]}. */
   void accumulateChannelBiasGrad(Tensor dOut, Tensor dBias);

@@ -36,6 +36,13 @@ final class CpuActivationOps {
     }
   }
 
+  /** {@code y[yo..yo+count) += b}. */
+  static void addBias(float b, float[] y, int yo, int count) {
+    for (int i = 0; i < count; i++) {
+      y[yo + i] += b;
+    }
+  }
+
   static void backward(
       ActivationKind kind,
       float alpha,

@@ -322,7 +322,8 @@ public final class CpuBackend extends CpuLayerOps {
       int weightStride,
       int colStride,
       int outStride,
-      Tensor out) {
+      Tensor out,
+      Epilogue epilogue) {
     DirectConvolution direct = DirectConvolution.chosen();
     int n = images.shape().n();
     int filters = groups * op.m();
@@ -334,9 +335,10 @@ public final class CpuBackend extends CpuLayerOps {
         || op.strideC() != filters * w.positions()) {
       if (winograd.suits(w, op, groups, n)) {
         winograd(images, w, null, op, groups, weights, weightStride, outStride, out);
-        return;
+      } else {
+        convolve(images, w, cols, op, groups, weights, weightStride, colStride, outStride, out);
       }
-      convolve(images, w, cols, op, groups, weights, weightStride, colStride, outStride, out);
+      applyEpilogue(out, epilogue);
       return;
     }
     requireImages("convolve", images, w.inPerImage());
@@ -346,20 +348,25 @@ public final class CpuBackend extends CpuLayerOps {
     float[] wv = data(weights);
     float[] y = data(out);
     long cost = (long) filters * w.positions() * op.k();
+    EpilogueValues ep = epilogueValues(epilogue, filters);
+    // Each image's epilogue runs as soon as its product is done, while its output is in cache.
     parallel.forEach(
         n,
         cost,
-        i ->
-            direct.convolve(
-                x,
-                images.offset() + i * w.inPerImage(),
-                w,
-                groups,
-                wv,
-                weights.offset(),
-                filters,
-                y,
-                out.offset() + i * op.strideC()));
+        i -> {
+          int yo = out.offset() + i * op.strideC();
+          direct.convolve(
+              x,
+              images.offset() + i * w.inPerImage(),
+              w,
+              groups,
+              wv,
+              weights.offset(),
+              filters,
+              y,
+              yo);
+          ep.apply(y, yo, 0, filters, w.positions());
+        });
   }
 
   /**

@@ -30,17 +30,61 @@ abstract sealed class CpuLayerOps implements Backend permits CpuBackend {
 
   @Override
   public void addChannelBias(Tensor t, Tensor bias) {
+    applyEpilogue(t, Epilogue.bias(bias));
+  }
+
+  @Override
+  public void applyEpilogue(Tensor t, Epilogue epilogue) {
+    if (epilogue.isEmpty()) {
+      return;
+    }
     Shape s = t.shape();
-    requireChannels("bias", bias, s.c());
-    float[] x = data(t);
-    float[] bv = data(bias);
+    EpilogueValues ep = epilogueValues(epilogue, s.c());
+    float[] y = data(t);
+    int channels = s.c();
     int plane = s.plane();
-    for (int i = 0; i < s.n(); i++) {
-      for (int c = 0; c < s.c(); c++) {
-        float v = bv[bias.offset() + c];
-        int start = t.offset() + (i * s.c() + c) * plane;
-        for (int j = 0; j < plane; j++) {
-          x[start + j] += v;
+    // One task per (image, channel) plane run, so that batch 1 splits too.
+    parallel()
+        .forRange(
+            s.n() * channels,
+            plane,
+            (from, to, part) -> {
+              for (int p = from; p < to; ) {
+                int image = p / channels;
+                int c0 = p % channels;
+                int c1 = Math.min(channels, c0 + (to - p));
+                ep.apply(y, t.offset() + image * channels * plane, c0, c1, plane);
+                p += c1 - c0;
+              }
+            });
+  }
+
+  /** {@code epilogue} with its bias unwrapped to the host array, checked for {@code channels}. */
+  final EpilogueValues epilogueValues(Epilogue epilogue, int channels) {
+    Tensor bias = epilogue.bias();
+    if (bias == null) {
+      return new EpilogueValues(null, 0, epilogue.activation(), epilogue.alpha());
+    }
+    requireChannels("bias", bias, channels);
+    return new EpilogueValues(data(bias), bias.offset(), epilogue.activation(), epilogue.alpha());
+  }
+
+  /** An {@link Epilogue} on host arrays: {@code bias} is null when there is none. */
+  record EpilogueValues(float[] bias, int biasOffset, ActivationKind activation, float alpha) {
+
+    /** Channels {@code [c0, c1)} of the image whose planes ({@code plane} floats) start at yo. */
+    void apply(float[] y, int yo, int c0, int c1, int plane) {
+      if (bias == null && activation == null) {
+        return;
+      }
+      for (int c = c0; c < c1; c++) {
+        float b = bias == null ? 0f : bias[biasOffset + c];
+        int start = yo + c * plane;
+        if (bias != null) {
+          CpuActivationOps.addBias(b, y, start, plane);
+        }
+        if (activation != null) {
+          CpuActivationOps.forward(activation, alpha, y, start, y, start, plane);
         }
       }
     }

@@ -9,7 +9,7 @@ import io.vigil.engine.tensor.Tensor;
  * An elementwise nonlinearity (LeakyReLU, sigmoid, tanh): {@code y = f(x)}, {@code dx = f'(x)·dy};
  * the formulas are in {@link ActivationKind}. Output shape = input shape.
  */
-public final class Activation extends AbstractLayer<LayerSpec> {
+public final class Activation extends AbstractLayer<LayerSpec> implements ElementwiseActivation {
 
   private final ActivationKind kind;
   private final float alpha;
@@ -19,6 +19,16 @@ public final class Activation extends AbstractLayer<LayerSpec> {
     super(name, spec, input, backend);
     this.kind = kind;
     this.alpha = alpha;
+  }
+
+  @Override
+  public ActivationKind kind() {
+    return kind;
+  }
+
+  @Override
+  public float alpha() {
+    return alpha;
   }
 
   @Override

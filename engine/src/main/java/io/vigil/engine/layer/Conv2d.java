@@ -1,6 +1,8 @@
 package io.vigil.engine.layer;
 
+import io.vigil.engine.backend.ActivationKind;
 import io.vigil.engine.backend.Backend;
+import io.vigil.engine.backend.Epilogue;
 import io.vigil.engine.backend.GemmOp;
 import io.vigil.engine.backend.Window2d;
 import io.vigil.engine.tensor.Shape;
@@ -24,7 +26,7 @@ import java.util.Random;
  *
  * This is cross-correlation (no kernel flip), as in the seed texts and every framework.
  */
-public final class Conv2d extends AbstractLayer<Conv2dSpec> {
+public final class Conv2d extends AbstractLayer<Conv2dSpec> implements FusesActivation {
 
   private final Window2d window;
   private final int groups;
@@ -110,38 +112,56 @@ public final class Conv2d extends AbstractLayer<Conv2dSpec> {
 
   @Override
   public void forward(Tensor in, Tensor out, Scratch scratch, boolean training) {
+    if (!training) {
+      inference(in, out, scratch, biasEpilogue());
+      return;
+    }
     requireBatch(in, out);
     ConvScratch s = (ConvScratch) scratch;
     s.prepare(in.shape().n());
-    if (!training) {
-      // Nothing reads the columns after an inference pass: the backend may skip them.
-      backend.convolveInference(
-          in,
-          window,
-          s.cols,
-          s.forward,
-          groups,
-          weight.value(),
-          wStride(),
-          colStride(),
-          yStride(),
-          out);
-    } else {
-      backend.convolve(
-          in,
-          window,
-          s.cols,
-          s.forward,
-          groups,
-          weight.value(),
-          wStride(),
-          colStride(),
-          yStride(),
-          out);
-    }
+    backend.convolve(
+        in,
+        window,
+        s.cols,
+        s.forward,
+        groups,
+        weight.value(),
+        wStride(),
+        colStride(),
+        yStride(),
+        out);
     if (bias != null) {
       backend.addChannelBias(out, bias.value());
     }
+  }
+
+  @Override
+  public void forwardInference(
+      Tensor in, Tensor out, Scratch scratch, ActivationKind activation, float alpha) {
+    inference(in, out, scratch, biasEpilogue().then(activation, alpha));
+  }
+
+  private Epilogue biasEpilogue() {
+    return Epilogue.bias(bias == null ? null : bias.value());
+  }
+
+  private void inference(Tensor in, Tensor out, Scratch scratch, Epilogue epilogue) {
+    requireBatch(in, out);
+    ConvScratch s = (ConvScratch) scratch;
+    s.prepare(in.shape().n());
+    // Nothing reads the columns after an inference pass: the backend may skip them.
+    backend.convolveInference(
+        in,
+        window,
+        s.cols,
+        s.forward,
+        groups,
+        weight.value(),
+        wStride(),
+        colStride(),
+        yStride(),
+        out,
+        epilogue);
   }
 
   @Override

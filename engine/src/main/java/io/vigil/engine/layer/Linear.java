@@ -1,6 +1,8 @@
 package io.vigil.engine.layer;
 
+import io.vigil.engine.backend.ActivationKind;
 import io.vigil.engine.backend.Backend;
+import io.vigil.engine.backend.Epilogue;
 import io.vigil.engine.backend.GemmOp;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
@@ -18,7 +20,7 @@ import java.util.Random;
  *   dX  = dY · W            N × I
  * </pre>
  */
-public final class Linear extends AbstractLayer<LinearSpec> {
+public final class Linear extends AbstractLayer<LinearSpec> implements FusesActivation {
 
   private final int inputs;
   private final Parameter weight;
@@ -74,11 +76,21 @@ public final class Linear extends AbstractLayer<LinearSpec> {
 
   @Override
   public void forward(Tensor in, Tensor out, Scratch scratch, boolean training) {
+    product(in, out, scratch, Epilogue.bias(bias.value()));
+  }
+
+  @Override
+  public void forwardInference(
+      Tensor in, Tensor out, Scratch scratch, ActivationKind activation, float alpha) {
+    product(in, out, scratch, Epilogue.bias(bias.value()).then(activation, alpha));
+  }
+
+  private void product(Tensor in, Tensor out, Scratch scratch, Epilogue epilogue) {
     requireBatch(in, out);
     LinearScratch s = (LinearScratch) scratch;
     s.prepare(in.shape().n());
     backend.gemm(s.forward, in, 0, weight.value(), 0, out, 0, null);
-    backend.addChannelBias(out, bias.value());
+    backend.applyEpilogue(out, epilogue);
   }
 
   @Override

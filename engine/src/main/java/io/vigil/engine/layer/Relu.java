@@ -8,10 +8,20 @@ import io.vigil.engine.tensor.Tensor;
 /**
  * {@code y = max(0, x)}; {@code dx = dy} where {@code y > 0}, else 0 (derivative 0 at the kink).
  */
-public final class Relu extends AbstractLayer<ReluSpec> {
+public final class Relu extends AbstractLayer<ReluSpec> implements ElementwiseActivation {
 
   Relu(String name, ReluSpec spec, Shape input, Backend backend) {
     super(name, spec, input, backend);
+  }
+
+  @Override
+  public ActivationKind kind() {
+    return ActivationKind.RELU;
+  }
+
+  @Override
+  public float alpha() {
+    return 0f;
   }
 
   @Override

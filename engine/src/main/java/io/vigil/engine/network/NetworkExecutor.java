@@ -1,6 +1,8 @@
 package io.vigil.engine.network;
 
 import io.vigil.engine.backend.Backend;
+import io.vigil.engine.layer.ElementwiseActivation;
+import io.vigil.engine.layer.FusesActivation;
 import io.vigil.engine.layer.Layer;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
@@ -17,6 +19,11 @@ import java.util.List;
  * node read by several nodes (or twice by one) gets the sum of their gradients: the first consumer
  * in reverse order writes the node's gradient, later ones write a spare buffer that is then added
  * in. Nodes whose output reaches no loss (dead branches) are skipped by backward.
+ *
+ * <p>An executor without gradients folds activations into the layer before them ({@link
+ * ActivationFusion}): at inference the producer applies the activation on its way out and the
+ * activation node, which shares the producer's buffer, is not run. A training-mode forward on such
+ * an executor runs the activation in place instead; the values are the same either way.
  */
 public final class NetworkExecutor {
 
@@ -33,6 +40,13 @@ public final class NetworkExecutor {
 
   private final Tensor[][] spareViews;
   private final boolean[] reachesOutput;
+
+  /** {@code folded[i]}: node i's activation is applied by node i − 1 at inference. */
+  private final boolean[] folded;
+
+  /** The activation that node i applies for node i + 1 at inference, or null. */
+  private final ElementwiseActivation[] appliedActivation;
+
   private final List<List<Tensor>> inputLists = new ArrayList<>();
   private final List<List<Tensor>> inputGradLists = new ArrayList<>();
   private Tensor input;
@@ -55,10 +69,18 @@ public final class NetworkExecutor {
     spare = new Tensor[count][];
     spareViews = new Tensor[count][];
     reachesOutput = new boolean[count];
+    folded = withGradients ? new boolean[count] : ActivationFusion.folded(network.spec());
+    appliedActivation = new ElementwiseActivation[count];
     for (int i = 0; i < count; i++) {
       Layer layer = layers.get(i);
       Shape out = layer.outputShape().withBatch(maxBatch);
-      activations[i] = backend.allocate(out);
+      if (folded[i]) {
+        // Both layers' types are what ActivationFusion checked on their specs.
+        appliedActivation[i - 1] = (ElementwiseActivation) layer;
+        activations[i] = activations[i - 1];
+      } else {
+        activations[i] = backend.allocate(out);
+      }
       if (withGradients) {
         gradients[i] = backend.allocate(out);
       }
@@ -129,7 +151,15 @@ public final class NetworkExecutor {
     List<Layer> layers = network.layers();
     for (int i = 0; i < layers.size(); i++) {
       List<Tensor> ins = inputLists.get(i);
-      if (ins.size() == 1) {
+      if (!training && folded[i]) {
+        continue;
+      }
+      ElementwiseActivation applied = training ? null : appliedActivation[i];
+      if (applied != null) {
+        ((FusesActivation) layers.get(i))
+            .forwardInference(
+                ins.get(0), activationViews[i], scratch[i], applied.kind(), applied.alpha());
+      } else if (ins.size() == 1) {
         layers.get(i).forward(ins.get(0), activationViews[i], scratch[i], training);
       } else {
         layers.get(i).forward(ins, activationViews[i], scratch[i], training);

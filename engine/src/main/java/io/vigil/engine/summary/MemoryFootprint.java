@@ -3,6 +3,7 @@ package io.vigil.engine.summary;
 import io.vigil.engine.backend.Backend;
 import io.vigil.engine.layer.Conv2dSpec;
 import io.vigil.engine.layer.MaxPool2dSpec;
+import io.vigil.engine.network.ActivationFusion;
 import io.vigil.engine.network.NetworkSpec;
 import io.vigil.engine.network.NodeSpec;
 import io.vigil.engine.tensor.Shape;
@@ -17,10 +18,11 @@ import java.util.Map;
  * memory can refuse it ({@link Backend#checkFits}) instead of failing halfway through. It counts
  * what is sure to be allocated: every parameter with its gradient and saved state when the network
  * is placed; for an executor of {@code n} images, the input, every node's output (twice with
- * gradients), convolution columns, max-pool switches, and with gradients one optimizer copy of the
- * parameters (SGD's velocity; Adam keeps two). Small extras (spare gradients of branch points,
- * bias-sized scratch) are left out: the estimate is a lower bound, and what it misses still fails
- * at allocation with the backend's own message.
+ * gradients; at inference, an activation folded into the layer before it shares that layer's,
+ * {@link ActivationFusion}), convolution columns, max-pool switches, and with gradients one
+ * optimizer copy of the parameters (SGD's velocity; Adam keeps two). Small extras (spare gradients
+ * of branch points, bias-sized scratch) are left out: the estimate is a lower bound, and what it
+ * misses still fails at allocation with the backend's own message.
  */
 public final class MemoryFootprint {
 
@@ -70,8 +72,14 @@ public final class MemoryFootprint {
     long switches = 0;
     long largest = summary.input().perImage();
     String largestName = "input";
-    for (NodeSpec node : spec.nodes()) {
+    // At inference an activation folded into the layer before it has no buffer of its own.
+    boolean[] folded = withGradients ? null : ActivationFusion.folded(spec);
+    for (int i = 0; i < spec.nodes().size(); i++) {
+      NodeSpec node = spec.nodes().get(i);
       Shape out = shapes.get(node.name());
+      if (folded != null && folded[i]) {
+        activations -= out.perImage();
+      }
       if (out.perImage() > largest) {
         largest = out.perImage();
         largestName = node.name() + " output";
@@ -91,6 +99,7 @@ public final class MemoryFootprint {
     long perImage = activations * (withGradients ? 2 : 1) + columns + switches;
     long optimizer = withGradients ? summary.totalParameters() : 0;
     long bytes = FLOAT * ((long) batch * perImage + optimizer);
+    long activationFloats = activations;
     long columnFloats = columns;
     long switchFloats = switches;
     String largestBuffer = largestName;
@@ -104,7 +113,7 @@ public final class MemoryFootprint {
                 batch,
                 withGradients ? " with gradients" : "",
                 withGradients ? " and their gradients" : "",
-                size(FLOAT * batch * activations * (withGradients ? 2 : 1)),
+                size(FLOAT * batch * activationFloats * (withGradients ? 2 : 1)),
                 size(FLOAT * batch * columnFloats),
                 size(FLOAT * batch * switchFloats),
                 withGradients ? ", optimizer state " + size(FLOAT * optimizer) : "",

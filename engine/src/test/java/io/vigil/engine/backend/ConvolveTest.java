@@ -87,10 +87,24 @@ class ConvolveTest {
     // padding 2, and a 1×3 kernel: the direct form where it applies, the same values to rounding.
     assertNotNull(DirectConvolution.chosen(), "the tests run with the Vector API");
     CpuBackend backend = new CpuBackend(2);
-    assertInferenceMatches(backend, 7, 1, 28, 28, 6, 5, 5, 2, 2, 1);
-    assertInferenceMatches(backend, 5, 6, 14, 14, 16, 5, 5, 0, 0, 1);
-    assertInferenceMatches(backend, 3, 4, 9, 11, 6, 3, 3, 2, 2, 2);
-    assertInferenceMatches(backend, 1, 3, 5, 40, 5, 1, 3, 0, 1, 1);
+    assertInferenceMatches(backend, 7, 1, 28, 28, 6, 5, 5, 2, 2, 1, null, 0f, true);
+    assertInferenceMatches(backend, 5, 6, 14, 14, 16, 5, 5, 0, 0, 1, null, 0f, false);
+    assertInferenceMatches(backend, 3, 4, 9, 11, 6, 3, 3, 2, 2, 2, null, 0f, false);
+    assertInferenceMatches(backend, 1, 3, 5, 40, 5, 1, 3, 0, 1, 1, null, 0f, false);
+  }
+
+  @Test
+  void inferenceConvolutionAppliesItsEpilogueOnEveryPath() {
+    // The direct form (5×5 kernels, one image or several), and im2col + GEMM (a 7×7 kernel over 5
+    // channels has too many taps for the direct form): bias, then the activation.
+    CpuBackend backend = new CpuBackend(2);
+    assertInferenceMatches(backend, 7, 1, 28, 28, 6, 5, 5, 2, 2, 1, ActivationKind.RELU, 0f, true);
+    assertInferenceMatches(
+        backend, 3, 6, 14, 13, 16, 5, 5, 0, 0, 2, ActivationKind.LEAKY_RELU, 0.1f, true);
+    assertInferenceMatches(
+        backend, 2, 5, 17, 11, 7, 7, 7, 3, 3, 1, ActivationKind.SIGMOID, 0f, true);
+    assertInferenceMatches(backend, 1, 4, 9, 9, 3, 3, 3, 1, 1, 1, ActivationKind.TANH, 0f, false);
+    assertInferenceMatches(backend, 1, 4, 9, 9, 3, 3, 3, 1, 1, 1, ActivationKind.RELU, 0f, true);
   }
 
   private static void assertInferenceMatches(
@@ -104,7 +118,10 @@ class ConvolveTest {
       int kw,
       int padH,
       int padW,
-      int groups) {
+      int groups,
+      ActivationKind activation,
+      float alpha,
+      boolean withBias) {
     int outH = h + 2 * padH - kh + 1;
     int outW = w + 2 * padW - kw + 1;
     Window2d g = new Window2d(channels, h, w, kh, kw, 1, 1, padH, padW, outH, outW);
@@ -119,13 +136,35 @@ class ConvolveTest {
     Tensor unfolded = backend.allocate(new Shape(n, filters, outH, outW));
     backend.convolve(images, g, cols, op, groups, weights, kg * pg, pg * q, kg * q, unfolded);
     Tensor direct = random(backend, new Shape(n, filters, outH, outW), 9);
+    Tensor bias = withBias ? random(backend, new Shape(1, filters, 1, 1), 10) : null;
+    Epilogue epilogue = Epilogue.bias(bias);
+    if (activation != null) {
+      epilogue = epilogue.then(activation, alpha);
+    }
     backend.convolveInference(
-        images, g, cols, op, groups, weights, kg * pg, pg * q, kg * q, direct);
+        images, g, cols, op, groups, weights, kg * pg, pg * q, kg * q, direct, epilogue);
     float[] expected = host(backend, unfolded);
+    float[] b = withBias ? host(backend, bias) : new float[filters];
+    for (int i = 0; i < expected.length; i++) {
+      expected[i] = activate(activation, alpha, expected[i] + b[i / q % filters]);
+    }
     float[] actual = host(backend, direct);
     for (int i = 0; i < expected.length; i++) {
       assertEquals(expected[i], actual[i], 1e-5f * (1 + Math.abs(expected[i])), g + " at " + i);
     }
+  }
+
+  /** The activations' formulas, written out here so that the check does not use the backend. */
+  private static float activate(ActivationKind kind, float alpha, float x) {
+    if (kind == null) {
+      return x;
+    }
+    return switch (kind) {
+      case RELU -> Math.max(0f, x);
+      case LEAKY_RELU -> x > 0f ? x : alpha * x;
+      case SIGMOID -> (float) (1.0 / (1.0 + Math.exp(-x)));
+      case TANH -> (float) Math.tanh(x);
+    };
   }
 
   private static Tensor random(CpuBackend backend, Shape shape, long seed) {

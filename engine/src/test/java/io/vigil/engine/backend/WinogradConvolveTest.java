@@ -155,7 +155,8 @@ class WinogradConvolveTest {
           op.m() * op.k(),
           op.k() * q,
           op.m() * q,
-          inferred);
+          inferred,
+          Epilogue.NONE);
       assertAgrees(reference(k, x, weights), host(backend, inferred), k + " inference");
       assertTrue(Float.isNaN(host(backend, untouched)[0]), "inference wrote the columns");
     }

@@ -1,0 +1,132 @@
+package io.vigil.engine.network;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vigil.engine.backend.Backend;
+import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.layer.Conv2dSpec;
+import io.vigil.engine.layer.FlattenSpec;
+import io.vigil.engine.layer.LeakyReluSpec;
+import io.vigil.engine.layer.LinearSpec;
+import io.vigil.engine.layer.MaxPool2dSpec;
+import io.vigil.engine.layer.Padding;
+import io.vigil.engine.layer.ReluSpec;
+import io.vigil.engine.layer.SigmoidSpec;
+import io.vigil.engine.layer.TanhSpec;
+import io.vigil.engine.summary.MemoryFootprint;
+import io.vigil.engine.summary.NetworkSummary;
+import io.vigil.engine.tensor.Shape;
+import io.vigil.engine.tensor.Tensor;
+import io.vigil.engine.zoo.LeNet5;
+import java.lang.reflect.Proxy;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Inference executors fold an activation into the convolution or fully connected layer before it;
+ * the values must be those of the layers run one by one, and only where nothing else reads the
+ * product before its activation.
+ */
+class ActivationFusionTest {
+
+  private static final CpuBackend BACKEND = new CpuBackend(2);
+
+  /** Every kind of activation after a convolution or a linear layer, and one that cannot fold. */
+  private static Network mixed() {
+    return Network.builder(3, 11, 11)
+        .add("conv1", Conv2dSpec.of(5, 3, 1, Padding.SAME))
+        .add("leaky", new LeakyReluSpec(0.1f))
+        .add("conv2", Conv2dSpec.of(4, 3, 2, 1).withoutBias())
+        .add("tanh", new TanhSpec())
+        .add("pool", new MaxPool2dSpec(2, 2, 2, 2, 0, 0))
+        .add("conv3", Conv2dSpec.of(4, 1, 1, 0))
+        .add("relu_a", new ReluSpec())
+        .add("relu_b", new ReluSpec(), "conv3")
+        .add("flatten", new FlattenSpec(), "relu_b")
+        .add("fc1", new LinearSpec(7))
+        .add("sigmoid", new SigmoidSpec())
+        .add("fc2", new LinearSpec(3))
+        .add("relu_out", new ReluSpec())
+        .optBackend(BACKEND)
+        .optSeed(11)
+        .build();
+  }
+
+  @Test
+  void foldsOnlyActivationsWhoseProducerHasNoOtherReader() {
+    boolean[] folded = ActivationFusion.folded(mixed().spec());
+    // conv3 is read by relu_a and relu_b: neither folds; the network's output activation does.
+    boolean[] expected = {
+      false, true, false, true, false, false, false, false, false, false, true, false, true
+    };
+    assertArrayEquals(expected, folded);
+    boolean[] lenet = ActivationFusion.folded(LeNet5.spec(10));
+    int count = 0;
+    for (boolean f : lenet) {
+      count += f ? 1 : 0;
+    }
+    assertEquals(4, count, "LeNet-5's four ReLUs follow conv1, conv2, fc1 and fc2");
+  }
+
+  @Test
+  void foldedInferenceGivesTheValuesOfTheLayersRunOneByOne() {
+    assertSameOutputs(mixed(), 5);
+    assertSameOutputs(LeNet5.create(3), 9);
+    assertSameOutputs(LeNet5.create(3), 1);
+  }
+
+  @Test
+  void inferenceFootprintLeavesOutTheFoldedActivations() {
+    NetworkSpec spec = LeNet5.spec(10);
+    long[] asked = new long[1];
+    // A backend that only records what it is asked to fit.
+    Backend recording =
+        (Backend)
+            Proxy.newProxyInstance(
+                Backend.class.getClassLoader(),
+                new Class<?>[] {Backend.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("checkFits")) {
+                    asked[0] = (Long) args[1];
+                  }
+                  return null;
+                });
+    MemoryFootprint footprint = MemoryFootprint.of(spec);
+    footprint.checkExecutor(recording, 10, false);
+    long inference = asked[0];
+    footprint.checkExecutor(recording, 10, true);
+    long training = asked[0];
+    NetworkSummary summary = NetworkSummary.of(spec);
+    // Training holds every output and its gradient, and the optimizer's copy of the parameters;
+    // inference holds every output but the four ReLUs' (6×28×28, 16×10×10, 120 and 84 per image).
+    long relu = 6 * 28 * 28 + 16 * 10 * 10 + 120 + 84;
+    long difference = 4L * (10 * (summary.totalActivations() + relu) + summary.totalParameters());
+    assertEquals(difference, training - inference);
+  }
+
+  private static void assertSameOutputs(Network network, int n) {
+    Shape in = network.inputShape().withBatch(n);
+    Random random = new Random(n);
+    float[] x = new float[in.size()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    Backend backend = network.backend();
+    Tensor input = backend.allocate(in);
+    backend.upload(x, 0, input, 0, x.length);
+    float[] oneByOne = host(backend, network.forward(input, false));
+    NetworkExecutor inference = network.newExecutor(n, false);
+    assertArrayEquals(oneByOne, host(backend, inference.forward(input, false)), "folded inference");
+    // A training-mode pass on the same executor runs the activations in place: same values.
+    float[] training = host(backend, network.forward(input, true));
+    assertArrayEquals(training, host(backend, inference.forward(input, true)), "training mode");
+    assertArrayEquals(oneByOne, host(backend, inference.forward(input, false)), "folded again");
+  }
+
+  private static float[] host(Backend backend, Tensor t) {
+    float[] v = new float[t.size()];
+    backend.download(t, 0, v, 0, v.length);
+    return v;
+  }
+}
