@@ -43,6 +43,30 @@ final class CpuActivationOps {
     }
   }
 
+  /**
+   * {@code Σ x[from..from+count)} in eight interleaved partial sums, added pairwise at the end: one
+   * running sum waits for each addition to finish (about 4 cycles), eight keep the adder busy.
+   */
+  static float sum(float[] x, int from, int count) {
+    float s0 = 0, s1 = 0, s2 = 0, s3 = 0, s4 = 0, s5 = 0, s6 = 0, s7 = 0;
+    int i = from;
+    int end = from + count;
+    for (; i + 8 <= end; i += 8) {
+      s0 += x[i];
+      s1 += x[i + 1];
+      s2 += x[i + 2];
+      s3 += x[i + 3];
+      s4 += x[i + 4];
+      s5 += x[i + 5];
+      s6 += x[i + 6];
+      s7 += x[i + 7];
+    }
+    for (; i < end; i++) {
+      s0 += x[i];
+    }
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+  }
+
   static void backward(
       ActivationKind kind,
       float alpha,

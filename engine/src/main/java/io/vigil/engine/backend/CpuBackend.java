@@ -407,8 +407,27 @@ public final class CpuBackend extends CpuLayerOps {
         (n - 1) * op.strideB() + (groups - 1) * outStride + op.spanB());
     float[] dy = data(dOut);
     float[] cv = data(cols);
-    float[] wv = data(weights);
     float[] dx = data(dIn);
+    // Every image multiplies by the same Wᵀ: transposed once here, the kernel reads it in place
+    // instead of repacking it per image (the same values in the same order: the same sums).
+    float[] wv;
+    int wOff;
+    int wGroupStride;
+    int lda;
+    if (op.transA()) {
+      wv =
+          TRANSPOSED_WEIGHTS
+              .get()
+              .transpose(data(weights), weights.offset(), op, groups, weightStride);
+      wOff = 0;
+      wGroupStride = op.m() * op.k();
+      lda = op.k();
+    } else {
+      wv = data(weights);
+      wOff = weights.offset();
+      wGroupStride = weightStride;
+      lda = op.lda();
+    }
     GemmKernel kernel = gemm.kernel();
     long cost = (long) groups * op.m() * op.n() * op.k() + w.colsPerImage();
     parallel.forEach(
@@ -418,7 +437,7 @@ public final class CpuBackend extends CpuLayerOps {
           int colBase = cols.offset() + i * w.colsPerImage();
           for (int j = 0; j < groups; j++) {
             kernel.gemm(
-                op.transA(),
+                false,
                 op.transB(),
                 0,
                 op.m(),
@@ -426,8 +445,8 @@ public final class CpuBackend extends CpuLayerOps {
                 op.k(),
                 op.alpha(),
                 wv,
-                weights.offset() + j * weightStride,
-                op.lda(),
+                wOff + j * wGroupStride,
+                lda,
                 dy,
                 dOut.offset() + i * op.strideB() + j * outStride,
                 op.ldb(),
@@ -439,6 +458,33 @@ public final class CpuBackend extends CpuLayerOps {
           CpuWindowOps.col2im(cv, colBase, w, dx, dIn.offset() + i * w.inPerImage());
         });
   }
+
+  /** A thread's copy of a convolution's transposed weights, grown as needed. */
+  private static final class TransposedWeights {
+    private float[] values = new float[0];
+
+    /** Group j's {@code A = op(weights)}, row-major {@code m × k}, at {@code j·m·k}. */
+    float[] transpose(float[] a, int aOff, GemmOp op, int groups, int groupStride) {
+      int m = op.m();
+      int k = op.k();
+      if (values.length < groups * m * k) {
+        values = new float[groups * m * k];
+      }
+      for (int j = 0; j < groups; j++) {
+        int src = aOff + j * groupStride;
+        int dst = j * m * k;
+        for (int p = 0; p < k; p++) {
+          for (int i = 0; i < m; i++) {
+            values[dst + i * k + p] = a[src + p * op.lda() + i];
+          }
+        }
+      }
+      return values;
+    }
+  }
+
+  private static final ThreadLocal<TransposedWeights> TRANSPOSED_WEIGHTS =
+      ThreadLocal.withInitial(TransposedWeights::new);
 
   @Override
   public void im2col(Tensor images, Window2d w, Tensor cols) {

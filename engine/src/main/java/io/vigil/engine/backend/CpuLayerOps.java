@@ -107,11 +107,7 @@ abstract sealed class CpuLayerOps implements Backend permits CpuBackend {
                 double sum = 0;
                 for (int i = 0; i < s.n(); i++) {
                   int start = dOut.offset() + (i * s.c() + c) * plane;
-                  float partial = 0;
-                  for (int j = 0; j < plane; j++) {
-                    partial += dy[start + j];
-                  }
-                  sum += partial;
+                  sum += CpuActivationOps.sum(dy, start, plane);
                 }
                 db[dBias.offset() + c] += (float) sum;
               }

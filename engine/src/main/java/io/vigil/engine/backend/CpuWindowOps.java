@@ -9,6 +9,7 @@ import java.util.Arrays;
 final class CpuWindowOps {
 
   private static final PoolTap TAP = PoolTap.chosen();
+  private static final UnitStrideWindows VECTOR = UnitStrideWindows.chosen();
 
   private CpuWindowOps() {}
 
@@ -80,6 +81,16 @@ final class CpuWindowOps {
 
   /** {@link #col2im} into channels {@code [c0, c1)} only, from the rows they own. */
   static void col2im(float[] cols, int colOff, Window2d g, float[] x, int xOff, int c0, int c1) {
+    if (VECTOR != null && UnitStrideWindows.suits(g)) {
+      VECTOR.col2im(cols, colOff, g, x, xOff, c0, c1);
+    } else {
+      col2imLoops(cols, colOff, g, x, xOff, c0, c1);
+    }
+  }
+
+  /** {@link #col2im} in plain loops, a row of each tap at a time. */
+  static void col2imLoops(
+      float[] cols, int colOff, Window2d g, float[] x, int xOff, int c0, int c1) {
     int planeSize = g.height() * g.width();
     Arrays.fill(x, xOff + c0 * planeSize, xOff + c1 * planeSize, 0f);
     int positions = g.positions();

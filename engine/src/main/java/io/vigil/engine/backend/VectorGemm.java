@@ -207,6 +207,11 @@ final class VectorGemm implements GemmKernel {
           if (!directA) {
             ap = s.a(kc * roundUp(mc, MR));
             packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
+          } else if (mc % MR != 0) {
+            // The last rows of A, read in place otherwise: packed once here with zero rows, so
+            // that no read runs past A, and reused by every column tile.
+            int edge = mc - mc % MR;
+            packA(false, a, aOff, lda, ic + edge, mc - edge, pc, kc, s.edgeA);
           }
           for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
@@ -246,12 +251,10 @@ final class VectorGemm implements GemmKernel {
                 aRowStride = lda;
                 aDepthStride = 1;
               } else {
-                // The last rows of A: packed with zero rows, so no read runs past A.
                 aArr = s.edgeA;
                 aIdx = 0;
                 aRowStride = 1;
                 aDepthStride = MR;
-                packA(false, a, aOff, lda, ic + ir, rows, pc, kc, aArr);
               }
               if (cols <= LANES) {
                 microNarrow(
