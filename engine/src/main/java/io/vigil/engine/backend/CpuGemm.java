@@ -61,14 +61,7 @@ final class CpuGemm {
 
   /** Loaded by name so that this class links without the incubator module. */
   private static GemmKernel loadVector() {
-    try {
-      return (GemmKernel)
-          Class.forName(CpuGemm.class.getPackageName() + ".VectorGemm")
-              .getDeclaredField("INSTANCE")
-              .get(null);
-    } catch (ReflectiveOperationException | LinkageError e) {
-      throw new IllegalStateException("cannot load the Vector API GEMM kernel", e);
-    }
+    return VectorForms.load(GemmKernel.class, "VectorGemm", "GEMM kernel");
   }
 
   /** One line, once per process: which kernel runs, and how to get the fast one if it is not. */

@@ -97,14 +97,7 @@ final class CpuWinograd {
     if (!kernel.name().equals("vector")) {
       return WinogradF23.PLAIN;
     }
-    try {
-      return (WinogradF23)
-          Class.forName(CpuWinograd.class.getPackageName() + ".VectorWinogradF23")
-              .getDeclaredField("INSTANCE")
-              .get(null);
-    } catch (ReflectiveOperationException | LinkageError e) {
-      throw new IllegalStateException("cannot load the Vector API Winograd transforms", e);
-    }
+    return VectorForms.load(WinogradF23.class, "VectorWinogradF23", "Winograd transforms");
   }
 
   /**

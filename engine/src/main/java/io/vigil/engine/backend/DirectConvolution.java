@@ -63,14 +63,7 @@ interface DirectConvolution {
       if (CpuGemm.kernel() instanceof ScalarGemm) {
         return null;
       }
-      try {
-        return (DirectConvolution)
-            Class.forName(DirectConvolution.class.getPackageName() + ".VectorDirectConv")
-                .getDeclaredField("INSTANCE")
-                .get(null);
-      } catch (ReflectiveOperationException | LinkageError e) {
-        throw new IllegalStateException("cannot load the Vector API direct convolution", e);
-      }
+      return VectorForms.load(DirectConvolution.class, "VectorDirectConv", "direct convolution");
     }
   }
 }

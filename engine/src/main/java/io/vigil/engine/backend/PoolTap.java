@@ -46,14 +46,7 @@ interface PoolTap {
 
     private static PoolTap choose() {
       if (!(CpuGemm.kernel() instanceof ScalarGemm)) {
-        try {
-          return (PoolTap)
-              Class.forName(PoolTap.class.getPackageName() + ".VectorPoolTap")
-                  .getDeclaredField("INSTANCE")
-                  .get(null);
-        } catch (ReflectiveOperationException | LinkageError e) {
-          throw new IllegalStateException("cannot load the Vector API pooling kernel", e);
-        }
+        return VectorForms.load(PoolTap.class, "VectorPoolTap", "pooling kernel");
       }
       return SCALAR;
     }

@@ -30,14 +30,7 @@ interface UnitStrideWindows {
       if (CpuGemm.kernel() instanceof ScalarGemm) {
         return null;
       }
-      try {
-        return (UnitStrideWindows)
-            Class.forName(UnitStrideWindows.class.getPackageName() + ".VectorWindowOps")
-                .getDeclaredField("INSTANCE")
-                .get(null);
-      } catch (ReflectiveOperationException | LinkageError e) {
-        throw new IllegalStateException("cannot load the Vector API window kernels", e);
-      }
+      return VectorForms.load(UnitStrideWindows.class, "VectorWindowOps", "col2im kernel");
     }
   }
 }
