@@ -213,7 +213,9 @@ final class CpuWindowOps {
       int c0,
       int c1) {
     if (!isUnpadded2x2(g)) {
-      maxPoolForward(x, xOff, g, out, outOff, switches, swOff, c0, c1);
+      if (!TAP.planeValues(x, xOff, g, out, outOff, c0, c1)) {
+        maxPoolForward(x, xOff, g, out, outOff, switches, swOff, c0, c1);
+      }
       return;
     }
     int w = g.width();

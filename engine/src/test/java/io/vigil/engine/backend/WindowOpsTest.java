@@ -33,6 +33,38 @@ class WindowOpsTest {
   }
 
   @Test
+  void inferencePoolingOfWholePlanesGivesTheValuesOfTheRowWiseLoop() {
+    // AlexNet's three 3×3/2 pools (55 → 27, 27 → 13, 13 → 6), a 3×3/1, a 2×2/3 with leftover
+    // input, and a plane of fewer outputs than a vector (the row-wise loop takes that one).
+    assertMaxPoolMatchesReference(new Window2d(3, 55, 55, 3, 3, 2, 2, 0, 0, 27, 27));
+    assertMaxPoolMatchesReference(new Window2d(2, 27, 27, 3, 3, 2, 2, 0, 0, 13, 13));
+    assertMaxPoolMatchesReference(new Window2d(4, 13, 13, 3, 3, 2, 2, 0, 0, 6, 6));
+    assertMaxPoolMatchesReference(new Window2d(2, 9, 7, 3, 3, 1, 1, 0, 0, 7, 5));
+    assertMaxPoolMatchesReference(new Window2d(2, 11, 14, 2, 2, 3, 3, 0, 0, 4, 5));
+    assertMaxPoolMatchesReference(new Window2d(2, 7, 7, 3, 3, 2, 2, 0, 0, 3, 3));
+    // Padded: ResNet's 3×3/2 (112 → 56), and padding as wide as the window's reach.
+    assertMaxPoolMatchesReference(new Window2d(1, 112, 112, 3, 3, 2, 2, 1, 1, 56, 56));
+    assertMaxPoolMatchesReference(new Window2d(2, 6, 9, 3, 3, 1, 1, 2, 2, 8, 11));
+    // A range of channels leaves the others alone.
+    Window2d g = new Window2d(5, 13, 13, 3, 3, 2, 2, 0, 0, 6, 6);
+    float[] x = new float[g.inPerImage()];
+    Random random = new Random(3);
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    float[] all = new float[g.outPerImage()];
+    CpuWindowOps.maxPoolValues(x, 0, g, all, 0, new int[all.length], 0, 0, 5);
+    float[] some = new float[g.outPerImage()];
+    java.util.Arrays.fill(some, Float.NaN);
+    CpuWindowOps.maxPoolValues(x, 0, g, some, 0, new int[all.length], 0, 1, 3);
+    for (int i = 0; i < all.length; i++) {
+      int c = i / 36;
+      float expected = c >= 1 && c < 3 ? all[i] : Float.NaN;
+      org.junit.jupiter.api.Assertions.assertEquals(expected, some[i], "output " + i);
+    }
+  }
+
+  @Test
   void fewerImagesThanThreadsSplitChannelsWithTheSameResults() {
     // 2 images of 5 channels on 3 threads: 10 (image, channel) items in shares of 3, 3 and 4,
     // one of which crosses from the first image into the second.
