@@ -24,25 +24,51 @@ final class CpuNormOps {
       int plane,
       int c0,
       int c1) {
+    float k = p.k();
+    float alpha = p.alpha();
+    float beta = p.beta();
+    // One plane of window sums at a time, channel by channel of the window: loops over
+    // positions, which C2 vectorizes (in float), where a loop over the window per position does
+    // not.
+    float[] sums = LRN_SUMS.get();
+    if (sums.length < plane) {
+      sums = new float[plane];
+      LRN_SUMS.set(sums);
+    }
     for (int i = 0; i < n; i++) {
       int base = i * c * plane;
       for (int ch = c0; ch < c1; ch++) {
         int from = Math.max(0, ch - p.before());
         int to = Math.min(c - 1, ch + p.after());
-        for (int q = 0; q < plane; q++) {
-          double sum = 0;
-          for (int j = from; j <= to; j++) {
-            float v = x[xo + base + j * plane + q];
-            sum += (double) v * v;
+        java.util.Arrays.fill(sums, 0, plane, 0f);
+        for (int j = from; j <= to; j++) {
+          int src = xo + base + j * plane;
+          for (int q = 0; q < plane; q++) {
+            float v = x[src + q];
+            sums[q] += v * v;
           }
-          int at = base + ch * plane + q;
-          double scale = p.k() + p.alpha() * sum;
-          s[so + at] = (float) scale;
-          y[yo + at] = (float) (x[xo + at] * Math.pow(scale, -p.beta()));
+        }
+        int at = base + ch * plane;
+        if (beta == 0.75f) {
+          // AlexNet's β: s^−¾ = 1/√(s·√s), two square roots instead of a pow (20 ns a value).
+          for (int q = 0; q < plane; q++) {
+            float scale = k + alpha * sums[q];
+            s[so + at + q] = scale;
+            y[yo + at + q] = x[xo + at + q] / (float) Math.sqrt(scale * (float) Math.sqrt(scale));
+          }
+        } else {
+          for (int q = 0; q < plane; q++) {
+            float scale = k + alpha * sums[q];
+            s[so + at + q] = scale;
+            y[yo + at + q] = (float) (x[xo + at + q] * Math.pow(scale, -beta));
+          }
         }
       }
     }
   }
+
+  /** Each thread's plane of LRN window sums. */
+  private static final ThreadLocal<float[]> LRN_SUMS = ThreadLocal.withInitial(() -> new float[0]);
 
   static void lrnBackward(
       float[] x,
