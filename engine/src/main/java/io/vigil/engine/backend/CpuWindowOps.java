@@ -144,6 +144,9 @@ final class CpuWindowOps {
       int swOff,
       int c0,
       int c1) {
+    if (TAP.planeForward(x, xOff, g, out, outOff, switches, swOff, c0, c1)) {
+      return;
+    }
     if (isUnpadded2x2(g)) {
       maxPool2x2(x, xOff, g, out, outOff, switches, swOff, c0, c1);
       return;

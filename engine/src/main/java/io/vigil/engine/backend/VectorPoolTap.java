@@ -128,6 +128,55 @@ final class VectorPoolTap implements PoolTap {
     return true;
   }
 
+  /**
+   * {@link #planeValues} with the switches, for windows without padding (where a stand-in pixel
+   * could take a tie from the first maximum in row order). Each output starts from its first tap; a
+   * later tap wins only if greater, so ties keep the first.
+   */
+  @Override
+  public boolean planeForward(
+      float[] x,
+      int xOff,
+      Window2d g,
+      float[] out,
+      int outOff,
+      int[] switches,
+      int swOff,
+      int c0,
+      int c1) {
+    int plane = g.outH() * g.outW();
+    if (g.padH() != 0 || g.padW() != 0 || plane < LANES || !PlaneMaps.everyWindowMeetsTheImage(g)) {
+      return false;
+    }
+    PlaneMaps maps = PLANE_MAPS.get();
+    if (!g.equals(maps.window)) {
+      maps.build(g);
+    }
+    int[] map = maps.map;
+    int taps = g.kernelH() * g.kernelW();
+    int inPlane = g.height() * g.width();
+    for (int c = c0; c < c1; c++) {
+      int xb = xOff + c * inPlane;
+      int ob = outOff + c * plane;
+      int sb = swOff + c * plane;
+      int planeStart = c * inPlane;
+      for (int p = 0; p < plane; p += LANES) {
+        int q = Math.min(p, plane - LANES);
+        FloatVector best = FloatVector.fromArray(F, x, xb, map, q);
+        IntVector at = IntVector.fromArray(I, map, q);
+        for (int t = 1; t < taps; t++) {
+          FloatVector v = FloatVector.fromArray(F, x, xb, map, t * plane + q);
+          VectorMask<Float> wins = v.compare(VectorOperators.GT, best);
+          best = best.blend(v, wins);
+          at = at.blend(IntVector.fromArray(I, map, t * plane + q), wins.cast(I));
+        }
+        best.intoArray(out, ob + q);
+        at.add(planeStart).intoArray(switches, sb + q);
+      }
+    }
+    return true;
+  }
+
   /** A thread's index maps for the last window it pooled. */
   private static final class PlaneMaps {
     Window2d window;
