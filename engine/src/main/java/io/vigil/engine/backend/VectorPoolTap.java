@@ -101,15 +101,11 @@ final class VectorPoolTap implements PoolTap {
   @Override
   public boolean planeValues(
       float[] x, int xOff, Window2d g, float[] out, int outOff, int c0, int c1) {
-    int plane = g.outH() * g.outW();
-    if (plane < LANES || !PlaneMaps.everyWindowMeetsTheImage(g)) {
+    int[] map = PlaneMaps.of(g, true);
+    if (map == null) {
       return false;
     }
-    PlaneMaps maps = PLANE_MAPS.get();
-    if (!g.equals(maps.window)) {
-      maps.build(g);
-    }
-    int[] map = maps.map;
+    int plane = g.outH() * g.outW();
     int taps = g.kernelH() * g.kernelW();
     int inPlane = g.height() * g.width();
     for (int c = c0; c < c1; c++) {
@@ -144,15 +140,11 @@ final class VectorPoolTap implements PoolTap {
       int swOff,
       int c0,
       int c1) {
-    int plane = g.outH() * g.outW();
-    if (g.padH() != 0 || g.padW() != 0 || plane < LANES || !PlaneMaps.everyWindowMeetsTheImage(g)) {
+    int[] map = PlaneMaps.of(g, false);
+    if (map == null) {
       return false;
     }
-    PlaneMaps maps = PLANE_MAPS.get();
-    if (!g.equals(maps.window)) {
-      maps.build(g);
-    }
-    int[] map = maps.map;
+    int plane = g.outH() * g.outW();
     int taps = g.kernelH() * g.kernelW();
     int inPlane = g.height() * g.width();
     for (int c = c0; c < c1; c++) {
@@ -184,8 +176,26 @@ final class VectorPoolTap implements PoolTap {
     /** Tap t of output p reads the plane's input {@code map[t·plane + p]}. */
     int[] map = new int[0];
 
+    /**
+     * This thread's maps for {@code g}, or null where the plane path does not apply: planes of
+     * fewer outputs than a vector, a window wholly in the padding, or any padding at all unless
+     * {@code padded} (stand-in pixels are fine for values, not for switches).
+     */
+    static int[] of(Window2d g, boolean padded) {
+      if (g.outH() * g.outW() < LANES
+          || !everyWindowMeetsTheImage(g)
+          || (!padded && (g.padH() != 0 || g.padW() != 0))) {
+        return null;
+      }
+      PlaneMaps maps = PLANE_MAPS.get();
+      if (!g.equals(maps.window)) {
+        maps.build(g);
+      }
+      return maps.map;
+    }
+
     /** True when no window lies wholly in the padding (each has a pixel to stand in for it). */
-    static boolean everyWindowMeetsTheImage(Window2d g) {
+    private static boolean everyWindowMeetsTheImage(Window2d g) {
       return g.padH() <= (g.kernelH() - 1) * g.dilationH()
           && g.padW() <= (g.kernelW() - 1) * g.dilationW()
           && (g.outH() - 1) * g.strideH() - g.padH() < g.height()
