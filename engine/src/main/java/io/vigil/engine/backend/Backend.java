@@ -398,6 +398,14 @@ public interface Backend {
    */
   void lrnForward(Tensor in, Lrn lrn, Tensor out, Tensor scale);
 
+  /**
+   * {@link #lrnForward} for inference, where nothing reads the scale: a backend may leave {@code
+   * scale} (scratch of the same size) unwritten. The default writes it.
+   */
+  default void lrnValues(Tensor in, Lrn lrn, Tensor out, Tensor scale) {
+    lrnForward(in, lrn, out, scale);
+  }
+
   /** {@code dIn} (overwritten) of {@link #lrnForward} from its input, output and scale. */
   void lrnBackward(Tensor in, Tensor out, Tensor scale, Tensor dOut, Lrn lrn, Tensor dIn);
 

@@ -296,8 +296,18 @@ abstract sealed class CpuLayerOps implements Backend permits CpuBackend {
 
   @Override
   public void lrnForward(Tensor in, Lrn lrn, Tensor out, Tensor scale) {
-    requireSameSize("lrn", in, out);
     requireSameSize("lrn scale", in, scale);
+    lrn(in, lrn, out, data(scale), scale.offset());
+  }
+
+  @Override
+  public void lrnValues(Tensor in, Lrn lrn, Tensor out, Tensor scale) {
+    lrn(in, lrn, out, null, 0);
+  }
+
+  /** LRN forward, writing the scale into {@code scale} (from {@code so}) only if not null. */
+  private void lrn(Tensor in, Lrn lrn, Tensor out, float[] scale, int so) {
+    requireSameSize("lrn", in, out);
     Shape s = in.shape();
     // A power and a window sum per value: worth splitting by channel even for one image.
     long cost = 16L * s.n() * s.plane();
@@ -312,8 +322,8 @@ abstract sealed class CpuLayerOps implements Backend permits CpuBackend {
                     lrn,
                     data(out),
                     out.offset(),
-                    data(scale),
-                    scale.offset(),
+                    scale,
+                    so,
                     s.n(),
                     s.c(),
                     s.plane(),

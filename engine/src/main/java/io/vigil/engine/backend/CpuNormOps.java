@@ -53,13 +53,17 @@ final class CpuNormOps {
           // AlexNet's β: s^−¾ = 1/√(s·√s), two square roots instead of a pow (20 ns a value).
           for (int q = 0; q < plane; q++) {
             float scale = k + alpha * sums[q];
-            s[so + at + q] = scale;
+            if (s != null) {
+              s[so + at + q] = scale;
+            }
             y[yo + at + q] = x[xo + at + q] / (float) Math.sqrt(scale * (float) Math.sqrt(scale));
           }
         } else {
           for (int q = 0; q < plane; q++) {
             float scale = k + alpha * sums[q];
-            s[so + at + q] = scale;
+            if (s != null) {
+              s[so + at + q] = scale;
+            }
             y[yo + at + q] = (float) (x[xo + at + q] * Math.pow(scale, -beta));
           }
         }

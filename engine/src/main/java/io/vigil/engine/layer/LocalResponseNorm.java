@@ -29,7 +29,11 @@ public final class LocalResponseNorm extends AbstractLayer<LrnSpec> {
   public void forward(Tensor in, Tensor out, Scratch scratch, boolean training) {
     requireBatch(in, out);
     Tensor scale = ((ScaleBuffer) scratch).scale().firstImages(in.shape().n());
-    backend.lrnForward(in, lrn, out, scale);
+    if (training) {
+      backend.lrnForward(in, lrn, out, scale);
+    } else {
+      backend.lrnValues(in, lrn, out, scale);
+    }
   }
 
   @Override

@@ -30,6 +30,10 @@ class LrnKernelTest {
     float[] y = new float[x.length];
     float[] s = new float[x.length];
     CpuNormOps.lrnForward(x, 0, p, y, 0, s, 0, n, channels, plane, 0, channels);
+    // Inference leaves the scale out: the same values.
+    float[] values = new float[x.length];
+    CpuNormOps.lrnForward(x, 0, p, values, 0, null, 0, n, channels, plane, 0, channels);
+    org.junit.jupiter.api.Assertions.assertArrayEquals(y, values, p + " without the scale");
     for (int i = 0; i < n; i++) {
       for (int c = 0; c < channels; c++) {
         for (int q = 0; q < plane; q++) {
