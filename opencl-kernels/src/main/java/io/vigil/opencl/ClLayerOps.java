@@ -6,15 +6,21 @@ import static io.vigil.engine.backend.BackendChecks.requireSameSize;
 
 import io.vigil.engine.backend.ActivationKind;
 import io.vigil.engine.backend.BackendChecks;
+import io.vigil.engine.backend.Epilogue;
+import io.vigil.engine.backend.GemmOp;
 import io.vigil.engine.backend.Lrn;
 import io.vigil.engine.backend.PoolKind;
 import io.vigil.engine.backend.Window2d;
+import io.vigil.engine.tensor.IntTensor;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * The elementwise, activation, pooling and normalisation ops of {@link OpenClBackend}, kept apart
- * from its memory, GEMM and loss ops so that each file has one job. Each checks its arguments and
+ * The elementwise, activation, pooling and normalisation ops of {@link OpenClBackend}, and its
+ * inference forms (fused epilogue, direct convolution, pooling without switches), kept apart from
+ * its memory, GEMM and loss ops so that each file has one job. Each checks its arguments and
  * enqueues one kernel (two for the softmax backward); formulas are in the engine's {@code Backend}.
  */
 abstract sealed class ClLayerOps extends ClOps permits OpenClBackend {
@@ -23,6 +29,8 @@ abstract sealed class ClLayerOps extends ClOps permits OpenClBackend {
   private static final String ACTIVATION = "activation";
   private static final String POOL = "pool";
   private static final String NORM = "norm";
+  private static final String EPILOGUE = "epilogue";
+  private static final String MAX_POOL_VALUES = "max_pool_values";
 
   @Override
   public synchronized void addChannelBias(Tensor t, Tensor bias) {
@@ -35,6 +43,111 @@ abstract sealed class ClLayerOps extends ClOps permits OpenClBackend {
         .i(s.c())
         .i(s.plane())
         .run(new long[] {s.plane(), (long) s.n() * s.c()}, null);
+  }
+
+  /** Bias and activation in one launch of {@code epilogue.cl} instead of one each. */
+  @Override
+  public synchronized void applyEpilogue(Tensor t, Epilogue epilogue) {
+    Shape s = t.shape();
+    if (epilogue.bias() != null) {
+      requireChannels("epilogue bias", epilogue.bias(), s.c());
+    }
+    buffer(t);
+    if (epilogue.isEmpty() || s.size() == 0) {
+      return;
+    }
+    epilogue(tensor(launch(EPILOGUE, EPILOGUE), t), epilogue, t)
+        .run(new long[] {s.plane(), s.c(), s.n()}, null);
+  }
+
+  /**
+   * One launch of {@code conv_direct.cl} (product, bias and activation) where {@link
+   * ClDirectConv#suits}; otherwise im2col, GEMM per group and one epilogue launch.
+   */
+  @Override
+  public synchronized void convolveInference(
+      Tensor images,
+      Window2d window,
+      Tensor cols,
+      GemmOp forward,
+      int groups,
+      Tensor weights,
+      int weightStride,
+      int colStride,
+      int outStride,
+      Tensor out,
+      Epilogue epilogue) {
+    int n = images.shape().n();
+    if (!ClDirectConv.suits(
+        window, groups, forward, n, weightStride, outStride, cl().tuning("CONV_VW"))) {
+      super.convolveInference(
+          images,
+          window,
+          cols,
+          forward,
+          groups,
+          weights,
+          weightStride,
+          colStride,
+          outStride,
+          out,
+          epilogue);
+      return;
+    }
+    int filters = groups * forward.m();
+    requireImages("convolution input", images, window.inPerImage());
+    requireImages("convolution output", out, filters * window.positions());
+    BackendChecks.checkSpan("convolution weights", weights, 0, (long) groups * weightStride);
+    if (epilogue.bias() != null) {
+      requireChannels("convolution bias", epilogue.bias(), filters);
+    }
+    if (n > 0) {
+      ClDirectConv.run(this, images, window, groups, filters, weights, out, epilogue, n);
+    }
+  }
+
+  /**
+   * Max pooling without the switches, the window compiled into {@code max_pool_values.cl}; a
+   * dilated window (which pool.cl does not support either) goes to {@link #maxPoolForward}.
+   */
+  @Override
+  public synchronized void maxPoolValues(Tensor in, Window2d w, Tensor out, IntTensor switches) {
+    if (w.dilationH() != 1 || w.dilationW() != 1) {
+      maxPoolForward(in, w, out, switches);
+      return;
+    }
+    int n = in.shape().n();
+    requireImages("max pool input", in, w.inPerImage());
+    requireImages("max pool output", out, w.outPerImage());
+    if (n == 0) {
+      return;
+    }
+    String options = POOL_OPTIONS.computeIfAbsent(w, ClLayerOps::poolOptions);
+    long[] perPlane = {w.outW(), w.outH(), (long) n * w.channels()};
+    tensor(tensor(launch(MAX_POOL_VALUES, MAX_POOL_VALUES, options), in), out)
+        .run(perPlane, Launch.perImage(cl(), perPlane));
+  }
+
+  /** Build options of max_pool_values per window, kept: formatting them costs microseconds. */
+  private static final Map<Window2d, String> POOL_OPTIONS = new ConcurrentHashMap<>();
+
+  private static String poolOptions(Window2d w) {
+    boolean clipped =
+        w.padH() > 0
+            || w.padW() > 0
+            || (w.outH() - 1) * w.strideH() + w.kernelH() > w.height()
+            || (w.outW() - 1) * w.strideW() + w.kernelW() > w.width();
+    return String.format(
+        "-DH=%d -DW=%d -DKH=%d -DKW=%d -DSH=%d -DSW=%d -DPH=%d -DPW=%d -DCLIPPED=%d",
+        w.height(),
+        w.width(),
+        w.kernelH(),
+        w.kernelW(),
+        w.strideH(),
+        w.strideW(),
+        w.padH(),
+        w.padW(),
+        clipped ? 1 : 0);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.vigil.opencl;
 
 import io.vigil.engine.backend.Backend;
+import io.vigil.engine.backend.Epilogue;
 import io.vigil.engine.backend.Window2d;
 import io.vigil.engine.tensor.IntTensor;
 import io.vigil.engine.tensor.Tensor;
@@ -45,6 +46,19 @@ abstract sealed class ClOps implements Backend permits ClLayerOps {
   final Launch tensor(Launch l, Tensor t) {
     buffer(t);
     return l.tensor(t);
+  }
+
+  /**
+   * The four epilogue arguments of {@code epilogue.cl} and {@code conv_direct.cl}: the bias buffer
+   * and offset ({@code placeholder}'s when there is no bias: the kernel does not read it, but the
+   * argument needs a valid buffer), whether there is a bias, the activation kind (-1: none; else
+   * {@link io.vigil.engine.backend.ActivationKind}'s ordinal) and its alpha.
+   */
+  final Launch epilogue(Launch l, Epilogue e, Tensor placeholder) {
+    tensor(l, e.bias() == null ? placeholder : e.bias());
+    return l.i(e.bias() == null ? 0 : 1)
+        .i(e.activation() == null ? -1 : e.activation().ordinal())
+        .f(e.alpha());
   }
 
   /** The 13 window arguments in the order of {@code WINDOW_PARAMS} in the kernels. */

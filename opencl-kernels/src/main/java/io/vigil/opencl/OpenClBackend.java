@@ -16,11 +16,11 @@ import io.vigil.engine.tensor.IntTensor;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
 import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.util.function.Supplier;
-import org.lwjgl.system.MemoryUtil;
+import org.lwjgl.PointerBuffer;
+import org.lwjgl.system.MemoryStack;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +49,7 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
   private final ClMemory memory;
   private final ClGemm gemm;
   private final String name;
-  private ByteBuffer staging;
+  private final ClStaging staging = new ClStaging();
   private ClBuffer lossRows;
 
   /** Transfer slots not yet closed: the backend closes them first. */
@@ -62,7 +62,6 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
     this.memory = new ClMemory(cl);
     this.gemm = new ClGemm(this, memory);
     this.name = "opencl(" + device.name() + ")";
-    this.staging = MemoryUtil.memAlloc(1 << 16);
     LOG.info("OpenCL backend on device {}; tuning {}", device.describe(), cl.tuning());
   }
 
@@ -139,16 +138,9 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
     launch(ELEMENTWISE, "fill").mem(b).i(0).i(count).f(value).run1d(count);
   }
 
-  /** A staging area of at least {@code bytes}, reused across copies. */
+  /** The staging area with room for {@code bytes}, once no upload reads it any more. */
   private ByteBuffer staging(long bytes) {
-    if (bytes > staging.capacity()) {
-      MemoryUtil.memFree(staging);
-      staging =
-          MemoryUtil.memAlloc(
-              (int) Math.min(Integer.MAX_VALUE, Math.max(bytes, 2L * staging.capacity())));
-    }
-    staging.clear().order(ByteOrder.nativeOrder());
-    return staging;
+    return staging.acquire(bytes);
   }
 
   @Override
@@ -162,10 +154,16 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
     ClBuffer b = buffer(dst);
     FloatBuffer data = staging(4L * length).asFloatBuffer();
     data.put(src, srcOffset, length).flip();
-    ClErrors.check(
-        clEnqueueWriteBuffer(
-            cl().queue(), b.mem(), true, 4L * (dst.offset() + dstOffset), data, null, null),
-        "clEnqueueWriteBuffer");
+    // Not blocking: src is already copied, and the in-order queue orders the write before every
+    // later command; the staging area stays untouched until the write has read it (ClStaging).
+    try (MemoryStack stack = MemoryStack.stackPush()) {
+      PointerBuffer event = stack.mallocPointer(1);
+      ClErrors.check(
+          clEnqueueWriteBuffer(
+              cl().queue(), b.mem(), false, 4L * (dst.offset() + dstOffset), data, null, event),
+          "clEnqueueWriteBuffer");
+      staging.writing(event.get(0));
+    }
   }
 
   @Override
@@ -443,8 +441,11 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
       }
     } finally {
       closed = true;
-      cl.close();
-      MemoryUtil.memFree(staging);
+      try {
+        staging.close();
+      } finally {
+        cl.close();
+      }
     }
   }
 }

@@ -50,6 +50,42 @@ class ElementwiseParityTest {
     assertEquals(0f, zeros[1], "allocate zero-fills");
   }
 
+  /**
+   * Uploads return before the device has the values (ClStaging): back-to-back uploads, the last one
+   * larger than the staging area so that it is reallocated, must each land intact, and a kernel
+   * enqueued right after an upload must see it.
+   */
+  @Test
+  void uploadsInFlightKeepTheirValues() {
+    int large = 1 << 20;
+    float[] a = Twin.values(large, 21);
+    float[] b = Twin.values(37, 22);
+    float[] c = Twin.values(3 * large, 23);
+    var ta = Twin.CL.allocate(new Shape(1, large, 1, 1));
+    var tb = Twin.CL.allocate(new Shape(1, 37, 1, 1));
+    var tc = Twin.CL.allocate(new Shape(1, 3 * large, 1, 1));
+    var doubled = Twin.CL.allocate(new Shape(1, 37, 1, 1));
+    Twin.CL.upload(a, 0, ta, 0, large);
+    Twin.CL.upload(b, 0, tb, 0, 37);
+    Twin.CL.copy(tb, doubled);
+    Twin.CL.scale(doubled, 2f);
+    Twin.CL.upload(c, 0, tc, 0, 3 * large);
+    float[] backA = new float[large];
+    float[] backB = new float[37];
+    float[] backC = new float[3 * large];
+    float[] backDoubled = new float[37];
+    Twin.CL.download(ta, 0, backA, 0, large);
+    Twin.CL.download(tb, 0, backB, 0, 37);
+    Twin.CL.download(tc, 0, backC, 0, 3 * large);
+    Twin.CL.download(doubled, 0, backDoubled, 0, 37);
+    assertTrue(java.util.Arrays.equals(a, backA), "first upload");
+    assertTrue(java.util.Arrays.equals(b, backB), "second upload");
+    assertTrue(java.util.Arrays.equals(c, backC), "upload that grows the staging area");
+    for (int i = 0; i < 37; i++) {
+      assertEquals(2f * b[i], backDoubled[i], "kernel after an upload, value " + i);
+    }
+  }
+
   @Test
   void fillCopyAxpyScaleMultiplyMatch() {
     for (Shape s : new Shape[] {ODD, ONE}) {

@@ -27,7 +27,7 @@ import java.util.SplittableRandom;
  * are the best of a few short timings taken alternately on the two backends (see {@link
  * #bestOfRounds}), and {@link PipelinedRows}: predict against submit/collect with two batches in
  * flight. Not a test: run by {@code bench/opencl/run.sh [gemm|lenet|resnet|pipelined|train|all]
- * [device]}.
+ * [device]}; {@code profile} (not part of {@code all}) prints {@link LeNetProfile}.
  */
 public final class OpenClBench {
 
@@ -88,6 +88,9 @@ public final class OpenClBench {
           System.out.printf(
               Locale.ROOT, "| batch %d | %,.1f | %,.1f | %.2f |%n", batch, r[0], r[1], r[1] / r[0]);
         }
+      }
+      if (what.equals("profile")) {
+        LeNetProfile.print(cl);
       }
       if (what.equals("pipelined") || what.equals("all")) {
         PipelinedRows.print(cl);
