@@ -20,10 +20,11 @@ import java.util.List;
  * in reverse order writes the node's gradient, later ones write a spare buffer that is then added
  * in. Nodes whose output reaches no loss (dead branches) are skipped by backward.
  *
- * <p>An executor without gradients folds activations into the layer before them ({@link
- * ActivationFusion}): at inference the producer applies the activation on its way out and the
- * activation node, which shares the producer's buffer, is not run. A training-mode forward on such
- * an executor runs the activation in place instead; the values are the same either way.
+ * <p>An executor without gradients leaves out what {@link InferenceFusion} says: at inference a
+ * producer applies the activation folded into it on its way out, and the activation node, which
+ * shares the producer's buffer, is not run; a flatten (or an unshared dropout) is not run either,
+ * its output a view of its input. A training-mode forward on such an executor runs those nodes in
+ * place instead; the values are the same either way.
  */
 public final class NetworkExecutor {
 
@@ -43,6 +44,9 @@ public final class NetworkExecutor {
 
   /** {@code folded[i]}: node i's activation is applied by node i − 1 at inference. */
   private final boolean[] folded;
+
+  /** {@code viewOf[i]}: the node whose output node i's output is a view of, or −1. */
+  private final int[] viewOf;
 
   /** The activation that node i applies for node i + 1 at inference, or null. */
   private final ElementwiseActivation[] appliedActivation;
@@ -69,15 +73,23 @@ public final class NetworkExecutor {
     spare = new Tensor[count][];
     spareViews = new Tensor[count][];
     reachesOutput = new boolean[count];
-    folded = withGradients ? new boolean[count] : ActivationFusion.folded(network.spec());
+    folded = withGradients ? new boolean[count] : InferenceFusion.foldedActivations(network.spec());
+    if (withGradients) {
+      viewOf = new int[count];
+      Arrays.fill(viewOf, -1);
+    } else {
+      viewOf = InferenceFusion.views(network.spec());
+    }
     appliedActivation = new ElementwiseActivation[count];
     for (int i = 0; i < count; i++) {
       Layer layer = layers.get(i);
       Shape out = layer.outputShape().withBatch(maxBatch);
       if (folded[i]) {
-        // Both layers' types are what ActivationFusion checked on their specs.
+        // Both layers' types are what InferenceFusion checked on their specs.
         appliedActivation[i - 1] = (ElementwiseActivation) layer;
         activations[i] = activations[i - 1];
+      } else if (viewOf[i] >= 0) {
+        activations[i] = activations[viewOf[i]].view(out);
       } else {
         activations[i] = backend.allocate(out);
       }
@@ -151,7 +163,7 @@ public final class NetworkExecutor {
     List<Layer> layers = network.layers();
     for (int i = 0; i < layers.size(); i++) {
       List<Tensor> ins = inputLists.get(i);
-      if (!training && folded[i]) {
+      if (!training && (folded[i] || viewOf[i] >= 0)) {
         continue;
       }
       ElementwiseActivation applied = training ? null : appliedActivation[i];

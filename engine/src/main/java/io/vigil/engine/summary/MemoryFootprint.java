@@ -3,7 +3,7 @@ package io.vigil.engine.summary;
 import io.vigil.engine.backend.Backend;
 import io.vigil.engine.layer.Conv2dSpec;
 import io.vigil.engine.layer.MaxPool2dSpec;
-import io.vigil.engine.network.ActivationFusion;
+import io.vigil.engine.network.InferenceFusion;
 import io.vigil.engine.network.NetworkSpec;
 import io.vigil.engine.network.NodeSpec;
 import io.vigil.engine.tensor.Shape;
@@ -18,11 +18,11 @@ import java.util.Map;
  * memory can refuse it ({@link Backend#checkFits}) instead of failing halfway through. It counts
  * what is sure to be allocated: every parameter with its gradient and saved state when the network
  * is placed; for an executor of {@code n} images, the input, every node's output (twice with
- * gradients; at inference, an activation folded into the layer before it shares that layer's,
- * {@link ActivationFusion}), convolution columns, max-pool switches, and with gradients one
- * optimizer copy of the parameters (SGD's velocity; Adam keeps two). Small extras (spare gradients
- * of branch points, bias-sized scratch) are left out: the estimate is a lower bound, and what it
- * misses still fails at allocation with the backend's own message.
+ * gradients; at inference, nodes that {@link InferenceFusion} folds or views share another's),
+ * convolution columns, max-pool switches, and with gradients one optimizer copy of the parameters
+ * (SGD's velocity; Adam keeps two). Small extras (spare gradients of branch points, bias-sized
+ * scratch) are left out: the estimate is a lower bound, and what it misses still fails at
+ * allocation with the backend's own message.
  */
 public final class MemoryFootprint {
 
@@ -73,11 +73,12 @@ public final class MemoryFootprint {
     long largest = summary.input().perImage();
     String largestName = "input";
     // At inference an activation folded into the layer before it has no buffer of its own.
-    boolean[] folded = withGradients ? null : ActivationFusion.folded(spec);
+    boolean[] folded = withGradients ? null : InferenceFusion.foldedActivations(spec);
+    int[] views = withGradients ? null : InferenceFusion.views(spec);
     for (int i = 0; i < spec.nodes().size(); i++) {
       NodeSpec node = spec.nodes().get(i);
       Shape out = shapes.get(node.name());
-      if (folded != null && folded[i]) {
+      if (folded != null && (folded[i] || views[i] >= 0)) {
         activations -= out.perImage();
       }
       if (out.perImage() > largest) {

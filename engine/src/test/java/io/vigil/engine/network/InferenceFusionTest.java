@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vigil.engine.backend.Backend;
 import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.layer.AddSpec;
 import io.vigil.engine.layer.Conv2dSpec;
+import io.vigil.engine.layer.DropoutSpec;
 import io.vigil.engine.layer.FlattenSpec;
 import io.vigil.engine.layer.LeakyReluSpec;
 import io.vigil.engine.layer.LinearSpec;
@@ -28,7 +30,7 @@ import org.junit.jupiter.api.Test;
  * the values must be those of the layers run one by one, and only where nothing else reads the
  * product before its activation.
  */
-class ActivationFusionTest {
+class InferenceFusionTest {
 
   private static final CpuBackend BACKEND = new CpuBackend(2);
 
@@ -55,18 +57,40 @@ class ActivationFusionTest {
 
   @Test
   void foldsOnlyActivationsWhoseProducerHasNoOtherReader() {
-    boolean[] folded = ActivationFusion.folded(mixed().spec());
+    boolean[] folded = InferenceFusion.foldedActivations(mixed().spec());
     // conv3 is read by relu_a and relu_b: neither folds; the network's output activation does.
     boolean[] expected = {
       false, true, false, true, false, false, false, false, false, false, true, false, true
     };
     assertArrayEquals(expected, folded);
-    boolean[] lenet = ActivationFusion.folded(LeNet5.spec(10));
+    boolean[] lenet = InferenceFusion.foldedActivations(LeNet5.spec(10));
     int count = 0;
     for (boolean f : lenet) {
       count += f ? 1 : 0;
     }
     assertEquals(4, count, "LeNet-5's four ReLUs follow conv1, conv2, fc1 and fc2");
+  }
+
+  @Test
+  void flattenAndUnsharedDropoutBecomeViewsOfTheirInput() {
+    Network network =
+        Network.builder(2, 6, 6)
+            .add("conv", Conv2dSpec.of(3, 3, 1, Padding.SAME))
+            .add("drop_a", new DropoutSpec(0.5f))
+            .add("conv2", Conv2dSpec.of(3, 3, 1, Padding.SAME))
+            .add("drop_b", new DropoutSpec(0.5f))
+            .add("flatten", new FlattenSpec(), "conv2")
+            .add("fc", new LinearSpec(4))
+            .add("sum", new AddSpec(), "fc", "fc")
+            .add("flatten2", new FlattenSpec(), "drop_b")
+            .optBackend(BACKEND)
+            .optSeed(3)
+            .build();
+    // drop_a's input has no other reader; conv2 is read by drop_b and flatten, so drop_b keeps a
+    // buffer; a flatten is a view whatever reads its input.
+    assertArrayEquals(
+        new int[] {-1, 0, -1, -1, 2, -1, -1, 3}, InferenceFusion.views(network.spec()));
+    assertSameOutputs(network, 3);
   }
 
   @Test
@@ -99,8 +123,9 @@ class ActivationFusionTest {
     long training = asked[0];
     NetworkSummary summary = NetworkSummary.of(spec);
     // Training holds every output and its gradient, and the optimizer's copy of the parameters;
-    // inference holds every output but the four ReLUs' (6×28×28, 16×10×10, 120 and 84 per image).
-    long relu = 6 * 28 * 28 + 16 * 10 * 10 + 120 + 84;
+    // inference holds every output but the four ReLUs' (6×28×28, 16×10×10, 120 and 84 per image)
+    // and the flatten's (16×5×5, a view of pool2's).
+    long relu = 6 * 28 * 28 + 16 * 10 * 10 + 120 + 84 + 16 * 5 * 5;
     long difference = 4L * (10 * (summary.totalActivations() + relu) + summary.totalParameters());
     assertEquals(difference, training - inference);
   }
