@@ -9,6 +9,7 @@ import io.vigil.engine.backend.BackendChecks;
 import io.vigil.engine.backend.Epilogue;
 import io.vigil.engine.backend.GemmOp;
 import io.vigil.engine.backend.Lrn;
+import io.vigil.engine.backend.Normalisation;
 import io.vigil.engine.backend.PoolKind;
 import io.vigil.engine.backend.Window2d;
 import io.vigil.engine.tensor.IntTensor;
@@ -51,6 +52,16 @@ abstract sealed class ClLayerOps extends ClOps permits OpenClBackend {
     Shape s = t.shape();
     if (epilogue.bias() != null) {
       requireChannels("epilogue bias", epilogue.bias(), s.c());
+    }
+    Normalisation norm = epilogue.norm();
+    if (norm != null) {
+      // The epilogue kernel has no batch norm: the bias, the normalisation in place, then the
+      // activation alone.
+      if (epilogue.bias() != null) {
+        addChannelBias(t, epilogue.bias());
+      }
+      batchNormForward(t, norm.mean(), norm.variance(), norm.eps(), norm.gamma(), norm.beta(), t);
+      epilogue = new Epilogue(null, epilogue.activation(), epilogue.alpha());
     }
     buffer(t);
     if (epilogue.isEmpty() || s.size() == 0) {
@@ -101,8 +112,12 @@ abstract sealed class ClLayerOps extends ClOps permits OpenClBackend {
     if (epilogue.bias() != null) {
       requireChannels("convolution bias", epilogue.bias(), filters);
     }
-    if (n > 0) {
+    if (n > 0 && epilogue.norm() == null) {
       ClDirectConv.run(this, images, window, groups, filters, weights, out, epilogue, n);
+    } else if (n > 0) {
+      ClDirectConv.run(
+          this, images, window, groups, filters, weights, out, Epilogue.bias(epilogue.bias()), n);
+      applyEpilogue(out, epilogue.withoutBias());
     }
   }
 

@@ -7,12 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import io.vigil.engine.backend.ActivationKind;
 import io.vigil.engine.backend.Epilogue;
 import io.vigil.engine.backend.GemmOp;
+import io.vigil.engine.backend.Normalisation;
 import io.vigil.engine.backend.Window2d;
 import io.vigil.engine.tensor.IntTensor;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
 import java.util.Arrays;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -148,6 +150,50 @@ class InferenceOpsParityTest {
         y.cl,
         new Epilogue(withBias ? bias.cl : null, kind, ALPHA));
     y.assertClose("inference convolution " + win + " groups " + groups);
+  }
+
+  @Test
+  void epilogueWithBatchNormEqualsTheOpsInTurn() {
+    // A convolution of LeNet's size through the direct kernel, then bias, batch norm and ReLU:
+    // the OpenCL backend applies the normalisation apart from its epilogue kernel.
+    Window2d win = new Window2d(3, 9, 11, 3, 3, 1, 1, 1, 1, 9, 11);
+    int n = 2;
+    int filters = 5;
+    int q = win.positions();
+    GemmOp op =
+        GemmOp.of(false, false, filters, q, win.patchSize(), 1f, 0f)
+            .batched(n, 0, win.patchSize() * q, filters * q);
+    Twin x = Twin.random(new Shape(n, 3, 9, 11), 3);
+    Twin weights = Twin.random(new Shape(filters, win.patchSize(), 1, 1), 5);
+    Twin bias = Twin.random(new Shape(1, filters, 1, 1), 7);
+    Twin mean = Twin.random(new Shape(1, filters, 1, 1), 9);
+    Twin variance = Twin.random(new Shape(1, filters, 1, 1), 11);
+    Twin.CPU.activation(ActivationKind.SIGMOID, 0f, variance.cpu, variance.cpu);
+    Twin.CL.activation(ActivationKind.SIGMOID, 0f, variance.cl, variance.cl);
+    Twin gamma = Twin.random(new Shape(1, filters, 1, 1), 13);
+    Twin beta = Twin.random(new Shape(1, filters, 1, 1), 15);
+    Twin cols = Twin.zeros(new Shape(n, win.patchSize(), win.outH(), win.outW()));
+    Twin y = Twin.random(new Shape(n, filters, win.outH(), win.outW()), 17);
+
+    Twin.CPU.convolve(
+        x.cpu, win, cols.cpu, op, 1, weights.cpu, filters * win.patchSize(), 0, 0, y.cpu);
+    Twin.CPU.addChannelBias(y.cpu, bias.cpu);
+    Twin.CPU.batchNormForward(y.cpu, mean.cpu, variance.cpu, 1e-5f, gamma.cpu, beta.cpu, y.cpu);
+    Twin.CPU.activation(ActivationKind.RELU, 0f, y.cpu, y.cpu);
+    Normalisation norm = new Normalisation(mean.cl, variance.cl, 1e-5f, gamma.cl, beta.cl);
+    Twin.CL.convolveInference(
+        x.cl,
+        win,
+        cols.cl,
+        op,
+        1,
+        weights.cl,
+        filters * win.patchSize(),
+        0,
+        0,
+        y.cl,
+        Epilogue.bias(bias.cl).normalised(norm).then(ActivationKind.RELU, 0f));
+    y.assertClose("convolution with bias, batch norm and ReLU");
   }
 
   @ParameterizedTest(name = "n={0} c={1} {2}×{3} k={4} s={5} p={6} ceil={7}")

@@ -328,13 +328,17 @@ public interface Backend {
   void addChannelBias(Tensor t, Tensor bias);
 
   /**
-   * {@code t}'s bias and activation in place, as {@link Epilogue} says: the values of {@link
-   * #addChannelBias} then {@link #activation}, which is what the default does; backends fuse them
-   * into one pass.
+   * {@code t}'s bias, normalisation and activation in place, as {@link Epilogue} says: the values
+   * of {@link #addChannelBias}, {@link #batchNormForward} and {@link #activation} in turn, which is
+   * what the default does; backends fuse them into one pass.
    */
   default void applyEpilogue(Tensor t, Epilogue epilogue) {
     if (epilogue.bias() != null) {
       addChannelBias(t, epilogue.bias());
+    }
+    Normalisation norm = epilogue.norm();
+    if (norm != null) {
+      batchNormForward(t, norm.mean(), norm.variance(), norm.eps(), norm.gamma(), norm.beta(), t);
     }
     if (epilogue.activation() != null) {
       activation(epilogue.activation(), epilogue.alpha(), t, t);

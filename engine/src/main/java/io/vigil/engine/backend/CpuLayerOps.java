@@ -59,29 +59,76 @@ abstract sealed class CpuLayerOps implements Backend permits CpuBackend {
             });
   }
 
-  /** {@code epilogue} with its bias unwrapped to the host array, checked for {@code channels}. */
+  /** {@code epilogue} unwrapped to host arrays, checked for {@code channels}. */
   final EpilogueValues epilogueValues(Epilogue epilogue, int channels) {
     Tensor bias = epilogue.bias();
-    if (bias == null) {
-      return new EpilogueValues(null, 0, epilogue.activation(), epilogue.alpha());
+    if (bias != null) {
+      requireChannels("bias", bias, channels);
     }
-    requireChannels("bias", bias, channels);
-    return new EpilogueValues(data(bias), bias.offset(), epilogue.activation(), epilogue.alpha());
+    float[] scale = null;
+    float[] shift = null;
+    Normalisation norm = epilogue.norm();
+    if (norm != null) {
+      for (Tensor t : new Tensor[] {norm.mean(), norm.variance(), norm.gamma(), norm.beta()}) {
+        requireChannels("batch norm", t, channels);
+      }
+      // y = a·x + b per channel, a and b as batchNormForward computes them; in this thread's
+      // scratch, valid until its next epilogue (no allocation per batch).
+      float[][] scratch = NORM_SCRATCH.get();
+      if (scratch[0].length < channels) {
+        scratch[0] = new float[channels];
+        scratch[1] = new float[channels];
+      }
+      scale = scratch[0];
+      shift = scratch[1];
+      float[] mean = data(norm.mean());
+      float[] variance = data(norm.variance());
+      float[] gamma = data(norm.gamma());
+      float[] beta = data(norm.beta());
+      for (int c = 0; c < channels; c++) {
+        scale[c] =
+            CpuNormOps.normScale(
+                gamma[norm.gamma().offset() + c],
+                variance[norm.variance().offset() + c],
+                norm.eps());
+        shift[c] =
+            CpuNormOps.normShift(
+                scale[c], beta[norm.beta().offset() + c], mean[norm.mean().offset() + c]);
+      }
+    }
+    return new EpilogueValues(
+        bias == null ? null : data(bias),
+        bias == null ? 0 : bias.offset(),
+        scale,
+        shift,
+        epilogue.activation(),
+        epilogue.alpha());
   }
 
-  /** An {@link Epilogue} on host arrays: {@code bias} is null when there is none. */
-  record EpilogueValues(float[] bias, int biasOffset, ActivationKind activation, float alpha) {
+  private static final ThreadLocal<float[][]> NORM_SCRATCH =
+      ThreadLocal.withInitial(() -> new float[][] {new float[0], new float[0]});
+
+  /**
+   * An {@link Epilogue} on host arrays: {@code bias} is null when there is none; {@code scale} and
+   * {@code shift} (the normalisation as {@code a·x + b} per channel) likewise.
+   */
+  record EpilogueValues(
+      float[] bias,
+      int biasOffset,
+      float[] scale,
+      float[] shift,
+      ActivationKind activation,
+      float alpha) {
 
     /** Channels {@code [c0, c1)} of the image whose planes ({@code plane} floats) start at yo. */
     void apply(float[] y, int yo, int c0, int c1, int plane) {
-      if (bias == null && activation == null) {
-        return;
-      }
       for (int c = c0; c < c1; c++) {
-        float b = bias == null ? 0f : bias[biasOffset + c];
         int start = yo + c * plane;
         if (bias != null) {
-          CpuActivationOps.addBias(b, y, start, plane);
+          CpuActivationOps.addBias(bias[biasOffset + c], y, start, plane);
+        }
+        if (scale != null) {
+          CpuNormOps.normalise(scale[c], shift[c], y, start, y, start, plane);
         }
         if (activation != null) {
           CpuActivationOps.forward(activation, alpha, y, start, y, start, plane);

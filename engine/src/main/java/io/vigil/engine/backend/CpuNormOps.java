@@ -169,14 +169,29 @@ final class CpuNormOps {
       int c0,
       int c1) {
     for (int ch = c0; ch < c1; ch++) {
-      float a = (float) (gamma[go + ch] / Math.sqrt(var[vo + ch] + (double) eps));
-      float b = beta[bo + ch] - a * mean[mo + ch];
+      float a = normScale(gamma[go + ch], var[vo + ch], eps);
+      float b = normShift(a, beta[bo + ch], mean[mo + ch]);
       for (int i = 0; i < n; i++) {
         int off = (i * c + ch) * plane;
-        for (int q = 0; q < plane; q++) {
-          y[yo + off + q] = a * x[xo + off + q] + b;
-        }
+        normalise(a, b, x, xo + off, y, yo + off, plane);
       }
+    }
+  }
+
+  /** Batch norm as {@code y = a·x + b}: {@code a = γ/√(variance + ε)}. */
+  static float normScale(float gamma, float variance, float eps) {
+    return (float) (gamma / Math.sqrt(variance + (double) eps));
+  }
+
+  /** {@code b = β − a·mean}. */
+  static float normShift(float a, float beta, float mean) {
+    return beta - a * mean;
+  }
+
+  /** {@code y[yo..] = a·x[xo..] + b} for {@code count} values. */
+  static void normalise(float a, float b, float[] x, int xo, float[] y, int yo, int count) {
+    for (int q = 0; q < count; q++) {
+      y[yo + q] = a * x[xo + q] + b;
     }
   }
 

@@ -1,6 +1,7 @@
 package io.vigil.engine.layer;
 
 import io.vigil.engine.backend.Backend;
+import io.vigil.engine.backend.Normalisation;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
 import java.util.List;
@@ -18,6 +19,7 @@ public final class BatchNorm extends AbstractLayer<BatchNormSpec> {
   private final Parameter beta;
   private final StateTensor runningMean;
   private final StateTensor runningVar;
+  private final Normalisation inference;
 
   BatchNorm(String name, BatchNormSpec spec, Shape input, Backend backend) {
     super(name, spec, input, backend);
@@ -28,6 +30,9 @@ public final class BatchNorm extends AbstractLayer<BatchNormSpec> {
     this.runningVar = new StateTensor(name + ".running_var", backend.allocate(channels));
     backend.fill(gamma.value(), 1f);
     backend.fill(runningVar.value(), 1f);
+    this.inference =
+        new Normalisation(
+            runningMean.value(), runningVar.value(), spec.eps(), gamma.value(), beta.value());
   }
 
   public Parameter gamma() {
@@ -36,6 +41,11 @@ public final class BatchNorm extends AbstractLayer<BatchNormSpec> {
 
   public Parameter beta() {
     return beta;
+  }
+
+  /** This layer at inference, with its running statistics, for a producer to apply. */
+  public Normalisation inference() {
+    return inference;
   }
 
   public Tensor runningMean() {

@@ -4,6 +4,7 @@ import io.vigil.engine.backend.ActivationKind;
 import io.vigil.engine.backend.Backend;
 import io.vigil.engine.backend.Epilogue;
 import io.vigil.engine.backend.GemmOp;
+import io.vigil.engine.backend.Normalisation;
 import io.vigil.engine.backend.Window2d;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
@@ -26,7 +27,7 @@ import java.util.Random;
  *
  * This is cross-correlation (no kernel flip), as in the seed texts and every framework.
  */
-public final class Conv2d extends AbstractLayer<Conv2dSpec> implements FusesActivation {
+public final class Conv2d extends AbstractLayer<Conv2dSpec> implements FusesEpilogue {
 
   private final Window2d window;
   private final int groups;
@@ -137,8 +138,13 @@ public final class Conv2d extends AbstractLayer<Conv2dSpec> implements FusesActi
 
   @Override
   public void forwardInference(
-      Tensor in, Tensor out, Scratch scratch, ActivationKind activation, float alpha) {
-    inference(in, out, scratch, biasEpilogue().then(activation, alpha));
+      Tensor in,
+      Tensor out,
+      Scratch scratch,
+      Normalisation norm,
+      ActivationKind activation,
+      float alpha) {
+    inference(in, out, scratch, biasEpilogue().normalised(norm).then(activation, alpha));
   }
 
   private Epilogue biasEpilogue() {

@@ -4,7 +4,7 @@ import io.vigil.engine.backend.ActivationKind;
 
 /**
  * A layer that is one elementwise activation, {@code out = f(in)}, and can therefore be folded into
- * the layer before it at inference ({@link FusesActivation}).
+ * the layer before it at inference ({@link FusesEpilogue}).
  */
 public interface ElementwiseActivation extends Layer {
 

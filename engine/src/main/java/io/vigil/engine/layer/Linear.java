@@ -4,6 +4,7 @@ import io.vigil.engine.backend.ActivationKind;
 import io.vigil.engine.backend.Backend;
 import io.vigil.engine.backend.Epilogue;
 import io.vigil.engine.backend.GemmOp;
+import io.vigil.engine.backend.Normalisation;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
 import java.util.List;
@@ -20,7 +21,7 @@ import java.util.Random;
  *   dX  = dY · W            N × I
  * </pre>
  */
-public final class Linear extends AbstractLayer<LinearSpec> implements FusesActivation {
+public final class Linear extends AbstractLayer<LinearSpec> implements FusesEpilogue {
 
   private final int inputs;
   private final Parameter weight;
@@ -81,8 +82,13 @@ public final class Linear extends AbstractLayer<LinearSpec> implements FusesActi
 
   @Override
   public void forwardInference(
-      Tensor in, Tensor out, Scratch scratch, ActivationKind activation, float alpha) {
-    product(in, out, scratch, Epilogue.bias(bias.value()).then(activation, alpha));
+      Tensor in,
+      Tensor out,
+      Scratch scratch,
+      Normalisation norm,
+      ActivationKind activation,
+      float alpha) {
+    product(in, out, scratch, Epilogue.bias(bias.value()).normalised(norm).then(activation, alpha));
   }
 
   private void product(Tensor in, Tensor out, Scratch scratch, Epilogue epilogue) {

@@ -1,5 +1,6 @@
 package io.vigil.engine.network;
 
+import io.vigil.engine.layer.BatchNormSpec;
 import io.vigil.engine.layer.Conv2dSpec;
 import io.vigil.engine.layer.DropoutSpec;
 import io.vigil.engine.layer.FlattenSpec;
@@ -9,6 +10,7 @@ import io.vigil.engine.layer.LinearSpec;
 import io.vigil.engine.layer.ReluSpec;
 import io.vigil.engine.layer.SigmoidSpec;
 import io.vigil.engine.layer.TanhSpec;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,10 +19,11 @@ import java.util.Map;
  * What an inference executor leaves out, in one place for the executor and the memory footprint:
  *
  * <ul>
- *   <li>{@link #foldedActivations}: an activation whose one input is a convolution or fully
- *       connected node that nothing else reads is folded into that layer ({@link
- *       io.vigil.engine.layer.FusesActivation}): it is not run and has no buffer of its own; the
- *       producer writes the activated values into its output, which stands for both nodes.
+ *   <li>{@link #foldedInto}: a batch norm and an activation after a convolution or fully connected
+ *       node (nothing else reading what they fold) are folded into that layer ({@link
+ *       io.vigil.engine.layer.FusesEpilogue}): they are not run and have no buffers of their own;
+ *       the producer writes the normalised, activated values into its output, which stands for all
+ *       of them.
  *   <li>{@link #views}: a node that only passes its input on at inference (flatten, which reshapes;
  *       dropout, which is off) is not run, and its output is a view of its input's buffer. Dropout
  *       does so only where nothing else reads its input (a training-mode pass would mask it in
@@ -31,21 +34,36 @@ public final class InferenceFusion {
 
   private InferenceFusion() {}
 
-  /** {@code folded[i]}: node i is an activation folded into node i − 1 at inference. */
-  public static boolean[] foldedActivations(NetworkSpec spec) {
+  /**
+   * {@code foldedInto[i]}: the node that applies node i's work at inference, or −1 where node i
+   * runs. A batch norm whose one input is a convolution or fully connected node that nothing else
+   * reads folds into it; an activation folds into such a node, or into the node its folded batch
+   * norm folded into.
+   */
+  public static int[] foldedInto(NetworkSpec spec) {
     List<NodeSpec> nodes = spec.nodes();
     Map<String, Integer> readers = readers(nodes);
-    boolean[] folded = new boolean[nodes.size()];
+    int[] into = new int[nodes.size()];
+    Arrays.fill(into, -1);
     for (int i = 1; i < nodes.size(); i++) {
       NodeSpec node = nodes.get(i);
       NodeSpec before = nodes.get(i - 1);
-      folded[i] =
-          isActivation(node.layer())
-              && node.inputs().equals(List.of(before.name()))
-              && takesActivation(before.layer())
-              && readers.getOrDefault(before.name(), 0) == 1;
+      if (!node.inputs().equals(List.of(before.name()))
+          || readers.getOrDefault(before.name(), 0) != 1) {
+        continue;
+      }
+      boolean producer = takesEpilogue(before.layer());
+      if (node.layer() instanceof BatchNormSpec && producer) {
+        into[i] = i - 1;
+      } else if (isActivation(node.layer())) {
+        if (producer) {
+          into[i] = i - 1;
+        } else if (before.layer() instanceof BatchNormSpec && into[i - 1] >= 0) {
+          into[i] = into[i - 1];
+        }
+      }
     }
-    return folded;
+    return into;
   }
 
   /**
@@ -90,7 +108,7 @@ public final class InferenceFusion {
         || layer instanceof TanhSpec;
   }
 
-  private static boolean takesActivation(LayerSpec layer) {
+  private static boolean takesEpilogue(LayerSpec layer) {
     return layer instanceof Conv2dSpec || layer instanceof LinearSpec;
   }
 }

@@ -1,8 +1,10 @@
 package io.vigil.engine.network;
 
 import io.vigil.engine.backend.Backend;
+import io.vigil.engine.backend.Normalisation;
+import io.vigil.engine.layer.BatchNorm;
 import io.vigil.engine.layer.ElementwiseActivation;
-import io.vigil.engine.layer.FusesActivation;
+import io.vigil.engine.layer.FusesEpilogue;
 import io.vigil.engine.layer.Layer;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
@@ -42,13 +44,16 @@ public final class NetworkExecutor {
   private final Tensor[][] spareViews;
   private final boolean[] reachesOutput;
 
-  /** {@code folded[i]}: node i's activation is applied by node i − 1 at inference. */
-  private final boolean[] folded;
+  /** {@code foldedInto[i]}: the node that applies node i's work at inference, or −1. */
+  private final int[] foldedInto;
+
+  /** The batch norm that node i applies for a later node at inference, or null. */
+  private final Normalisation[] appliedNorm;
 
   /** {@code viewOf[i]}: the node whose output node i's output is a view of, or −1. */
   private final int[] viewOf;
 
-  /** The activation that node i applies for node i + 1 at inference, or null. */
+  /** The activation that node i applies for a later node at inference, or null. */
   private final ElementwiseActivation[] appliedActivation;
 
   private final List<List<Tensor>> inputLists = new ArrayList<>();
@@ -73,7 +78,13 @@ public final class NetworkExecutor {
     spare = new Tensor[count][];
     spareViews = new Tensor[count][];
     reachesOutput = new boolean[count];
-    folded = withGradients ? new boolean[count] : InferenceFusion.foldedActivations(network.spec());
+    if (withGradients) {
+      foldedInto = new int[count];
+      Arrays.fill(foldedInto, -1);
+    } else {
+      foldedInto = InferenceFusion.foldedInto(network.spec());
+    }
+    appliedNorm = new Normalisation[count];
     if (withGradients) {
       viewOf = new int[count];
       Arrays.fill(viewOf, -1);
@@ -84,10 +95,15 @@ public final class NetworkExecutor {
     for (int i = 0; i < count; i++) {
       Layer layer = layers.get(i);
       Shape out = layer.outputShape().withBatch(maxBatch);
-      if (folded[i]) {
-        // Both layers' types are what InferenceFusion checked on their specs.
-        appliedActivation[i - 1] = (ElementwiseActivation) layer;
-        activations[i] = activations[i - 1];
+      int into = foldedInto[i];
+      if (into >= 0) {
+        // The layers' types are what InferenceFusion checked on their specs.
+        if (layer instanceof BatchNorm norm) {
+          appliedNorm[into] = norm.inference();
+        } else {
+          appliedActivation[into] = (ElementwiseActivation) layer;
+        }
+        activations[i] = activations[into];
       } else if (viewOf[i] >= 0) {
         activations[i] = activations[viewOf[i]].view(out);
       } else {
@@ -163,14 +179,20 @@ public final class NetworkExecutor {
     List<Layer> layers = network.layers();
     for (int i = 0; i < layers.size(); i++) {
       List<Tensor> ins = inputLists.get(i);
-      if (!training && (folded[i] || viewOf[i] >= 0)) {
+      if (!training && (foldedInto[i] >= 0 || viewOf[i] >= 0)) {
         continue;
       }
-      ElementwiseActivation applied = training ? null : appliedActivation[i];
-      if (applied != null) {
-        ((FusesActivation) layers.get(i))
+      ElementwiseActivation activation = training ? null : appliedActivation[i];
+      Normalisation norm = training ? null : appliedNorm[i];
+      if (activation != null || norm != null) {
+        ((FusesEpilogue) layers.get(i))
             .forwardInference(
-                ins.get(0), activationViews[i], scratch[i], applied.kind(), applied.alpha());
+                ins.get(0),
+                activationViews[i],
+                scratch[i],
+                norm,
+                activation == null ? null : activation.kind(),
+                activation == null ? 0f : activation.alpha());
       } else if (ins.size() == 1) {
         layers.get(i).forward(ins.get(0), activationViews[i], scratch[i], training);
       } else {

@@ -73,12 +73,12 @@ public final class MemoryFootprint {
     long largest = summary.input().perImage();
     String largestName = "input";
     // At inference an activation folded into the layer before it has no buffer of its own.
-    boolean[] folded = withGradients ? null : InferenceFusion.foldedActivations(spec);
+    int[] folded = withGradients ? null : InferenceFusion.foldedInto(spec);
     int[] views = withGradients ? null : InferenceFusion.views(spec);
     for (int i = 0; i < spec.nodes().size(); i++) {
       NodeSpec node = spec.nodes().get(i);
       Shape out = shapes.get(node.name());
-      if (folded != null && (folded[i] || views[i] >= 0)) {
+      if (folded != null && (folded[i] >= 0 || views[i] >= 0)) {
         activations -= out.perImage();
       }
       if (out.perImage() > largest) {

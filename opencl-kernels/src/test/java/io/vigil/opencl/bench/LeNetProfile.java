@@ -1,7 +1,7 @@
 package io.vigil.opencl.bench;
 
 import io.vigil.engine.backend.ActivationKind;
-import io.vigil.engine.layer.FusesActivation;
+import io.vigil.engine.layer.FusesEpilogue;
 import io.vigil.engine.layer.Layer;
 import io.vigil.engine.layer.ReluSpec;
 import io.vigil.engine.network.Network;
@@ -119,7 +119,7 @@ public final class LeNetProfile {
       Layer layer = layers.get(i);
       Shape outShape = layer.outputShape(in).withBatch(batch);
       boolean fuse =
-          layer instanceof FusesActivation
+          layer instanceof FusesEpilogue
               && i + 1 < layers.size()
               && layers.get(i + 1).spec() instanceof ReluSpec;
       Tensor a = cl.allocate(in);
@@ -128,7 +128,8 @@ public final class LeNetProfile {
       Runnable op =
           fuse
               ? () ->
-                  ((FusesActivation) layer).forwardInference(a, b, scratch, ActivationKind.RELU, 0f)
+                  ((FusesEpilogue) layer)
+                      .forwardInference(a, b, scratch, null, ActivationKind.RELU, 0f)
               : () -> layer.forward(a, b, scratch, false);
       System.out.printf(
           Locale.ROOT,
