@@ -153,9 +153,15 @@ public final class CpuBackend extends CpuLayerOps {
     float[] yv = data(y);
     int xo = x.offset();
     int yo = y.offset();
-    for (int i = 0, n = x.size(); i < n; i++) {
-      yv[yo + i] += a * xv[xo + i];
-    }
+    // Each value on its own: split between threads (a residual sum at batch 1), same results.
+    parallel.forRange(
+        x.size(),
+        1,
+        (from, to, part) -> {
+          for (int i = from; i < to; i++) {
+            yv[yo + i] += a * xv[xo + i];
+          }
+        });
   }
 
   @Override
