@@ -6,6 +6,7 @@ import static io.vigil.engine.backend.BackendChecks.requireSameSize;
 
 import io.vigil.engine.backend.ActivationKind;
 import io.vigil.engine.backend.BackendChecks;
+import io.vigil.engine.backend.ConvProduct;
 import io.vigil.engine.backend.Epilogue;
 import io.vigil.engine.backend.GemmOp;
 import io.vigil.engine.backend.Lrn;
@@ -77,32 +78,16 @@ abstract sealed class ClLayerOps extends ClOps permits OpenClBackend {
    */
   @Override
   public synchronized void convolveInference(
-      Tensor images,
-      Window2d window,
-      Tensor cols,
-      GemmOp forward,
-      int groups,
-      Tensor weights,
-      int weightStride,
-      int colStride,
-      int outStride,
-      Tensor out,
-      Epilogue epilogue) {
+      Tensor images, ConvProduct p, Tensor cols, Tensor weights, Tensor out, Epilogue epilogue) {
+    Window2d window = p.window();
+    GemmOp forward = p.op();
+    int groups = p.groups();
+    int weightStride = p.weightStride();
+    int outStride = p.outStride();
     int n = images.shape().n();
     if (!ClDirectConv.suits(
         window, groups, forward, n, weightStride, outStride, cl().tuning("CONV_VW"))) {
-      super.convolveInference(
-          images,
-          window,
-          cols,
-          forward,
-          groups,
-          weights,
-          weightStride,
-          colStride,
-          outStride,
-          out,
-          epilogue);
+      super.convolveInference(images, p, cols, weights, out, epilogue);
       return;
     }
     int filters = groups * forward.m();

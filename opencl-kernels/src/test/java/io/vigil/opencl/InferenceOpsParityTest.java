@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.vigil.engine.backend.ActivationKind;
+import io.vigil.engine.backend.ConvProduct;
 import io.vigil.engine.backend.Epilogue;
 import io.vigil.engine.backend.GemmOp;
 import io.vigil.engine.backend.Normalisation;
@@ -134,19 +135,14 @@ class InferenceOpsParityTest {
     Twin y = Twin.random(new Shape(n, filters, win.outH(), win.outW()), 17);
     ActivationKind kind = activation.equals("-") ? null : ActivationKind.valueOf(activation);
 
-    Twin.CPU.convolve(
-        x.cpu, win, cols.cpu, op, groups, weights.cpu, kg * pg, pg * q, kg * q, y.cpu);
+    ConvProduct product = new ConvProduct(win, op, groups, kg * pg, pg * q, kg * q);
+    Twin.CPU.convolve(x.cpu, product, cols.cpu, weights.cpu, y.cpu);
     Twin.CPU.applyEpilogue(y.cpu, new Epilogue(withBias ? bias.cpu : null, kind, ALPHA));
     Twin.CL.convolveInference(
         x.cl,
-        win,
+        product,
         cols.cl,
-        op,
-        groups,
         weights.cl,
-        kg * pg,
-        pg * q,
-        kg * q,
         y.cl,
         new Epilogue(withBias ? bias.cl : null, kind, ALPHA));
     y.assertClose("inference convolution " + win + " groups " + groups);
@@ -175,22 +171,17 @@ class InferenceOpsParityTest {
     Twin cols = Twin.zeros(new Shape(n, win.patchSize(), win.outH(), win.outW()));
     Twin y = Twin.random(new Shape(n, filters, win.outH(), win.outW()), 17);
 
-    Twin.CPU.convolve(
-        x.cpu, win, cols.cpu, op, 1, weights.cpu, filters * win.patchSize(), 0, 0, y.cpu);
+    ConvProduct product = new ConvProduct(win, op, 1, filters * win.patchSize(), 0, 0);
+    Twin.CPU.convolve(x.cpu, product, cols.cpu, weights.cpu, y.cpu);
     Twin.CPU.addChannelBias(y.cpu, bias.cpu);
     Twin.CPU.batchNormForward(y.cpu, mean.cpu, variance.cpu, 1e-5f, gamma.cpu, beta.cpu, y.cpu);
     Twin.CPU.activation(ActivationKind.RELU, 0f, y.cpu, y.cpu);
     Normalisation norm = new Normalisation(mean.cl, variance.cl, 1e-5f, gamma.cl, beta.cl);
     Twin.CL.convolveInference(
         x.cl,
-        win,
+        product,
         cols.cl,
-        op,
-        1,
         weights.cl,
-        filters * win.patchSize(),
-        0,
-        0,
         y.cl,
         Epilogue.bias(bias.cl).normalised(norm).then(ActivationKind.RELU, 0f));
     y.assertClose("convolution with bias, batch norm and ReLU");

@@ -233,26 +233,25 @@ public interface Backend {
   void col2im(Tensor cols, Window2d window, Tensor images);
 
   /**
-   * A convolution's forward product: {@link #im2col} of {@code images} into {@code cols}, then for
-   * each of {@code groups} groups {@code gemm(forward, weights, j·weightStride, cols, j·colStride,
-   * out, j·outStride)}. {@code cols} keeps every image's columns afterwards (the weight gradient
-   * reads them). Backends may interleave the two per image, so that one image's columns are still
-   * in cache when its product reads them; the results are the same.
+   * A convolution's forward product: {@link #im2col} of {@code images} into {@code cols} (window
+   * {@code p.window()}), then for each of {@code p.groups()} groups {@code gemm(p.op(), weights,
+   * j·weightStride, cols, j·colStride, out, j·outStride)} (strides of {@code p}). {@code cols}
+   * keeps every image's columns afterwards (the weight gradient reads them). Backends may
+   * interleave the two per image, so that one image's columns are still in cache when its product
+   * reads them; the results are the same.
    */
-  default void convolve(
-      Tensor images,
-      Window2d window,
-      Tensor cols,
-      GemmOp forward,
-      int groups,
-      Tensor weights,
-      int weightStride,
-      int colStride,
-      int outStride,
-      Tensor out) {
-    im2col(images, window, cols);
-    for (int j = 0; j < groups; j++) {
-      gemm(forward, weights, j * weightStride, cols, j * colStride, out, j * outStride, null);
+  default void convolve(Tensor images, ConvProduct p, Tensor cols, Tensor weights, Tensor out) {
+    im2col(images, p.window(), cols);
+    for (int j = 0; j < p.groups(); j++) {
+      gemm(
+          p.op(),
+          weights,
+          j * p.weightStride(),
+          cols,
+          j * p.colStride(),
+          out,
+          j * p.outStride(),
+          null);
     }
   }
 
@@ -263,44 +262,33 @@ public interface Backend {
    * still in cache (or in the same kernel). The default unfolds, multiplies, then applies it.
    */
   default void convolveInference(
-      Tensor images,
-      Window2d window,
-      Tensor cols,
-      GemmOp forward,
-      int groups,
-      Tensor weights,
-      int weightStride,
-      int colStride,
-      int outStride,
-      Tensor out,
-      Epilogue epilogue) {
-    convolve(
-        images, window, cols, forward, groups, weights, weightStride, colStride, outStride, out);
+      Tensor images, ConvProduct p, Tensor cols, Tensor weights, Tensor out, Epilogue epilogue) {
+    convolve(images, p, cols, weights, out);
     applyEpilogue(out, epilogue);
   }
 
   /**
-   * A convolution's input gradient, {@link #convolve}'s adjoint: for each of {@code groups} groups
-   * {@code gemm(inputGrad, weights, j·weightStride, dOut, j·outStride, cols, j·colStride)} (the
-   * columns' gradient, overwriting {@code cols}), then {@link #col2im} of {@code cols} into {@code
-   * dIn}. Backends may interleave the two per image, so that one image's column gradient is still
-   * in cache when it is folded back; the results are the same.
+   * A convolution's input gradient, {@link #convolve}'s adjoint: for each of {@code p.groups()}
+   * groups {@code gemm(p.op(), weights, j·weightStride, dOut, j·outStride, cols, j·colStride)}
+   * ({@code p.op()} the input-gradient product; the columns' gradient, overwriting {@code cols}),
+   * then {@link #col2im} of {@code cols} into {@code dIn}. Backends may interleave the two per
+   * image, so that one image's column gradient is still in cache when it is folded back; the
+   * results are the same.
    */
   default void convolveBackwardInput(
-      Tensor dOut,
-      Window2d window,
-      Tensor cols,
-      GemmOp inputGrad,
-      int groups,
-      Tensor weights,
-      int weightStride,
-      int colStride,
-      int outStride,
-      Tensor dIn) {
-    for (int j = 0; j < groups; j++) {
-      gemm(inputGrad, weights, j * weightStride, dOut, j * outStride, cols, j * colStride, null);
+      Tensor dOut, ConvProduct p, Tensor cols, Tensor weights, Tensor dIn) {
+    for (int j = 0; j < p.groups(); j++) {
+      gemm(
+          p.op(),
+          weights,
+          j * p.weightStride(),
+          dOut,
+          j * p.outStride(),
+          cols,
+          j * p.colStride(),
+          null);
     }
-    col2im(cols, window, dIn);
+    col2im(cols, p.window(), dIn);
   }
 
   /**

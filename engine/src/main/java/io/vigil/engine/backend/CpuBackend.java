@@ -201,17 +201,13 @@ public final class CpuBackend extends CpuLayerOps {
    * the batched GEMM would make, so the results are bit for bit the same.
    */
   @Override
-  public void convolve(
-      Tensor images,
-      Window2d w,
-      Tensor cols,
-      GemmOp op,
-      int groups,
-      Tensor weights,
-      int weightStride,
-      int colStride,
-      int outStride,
-      Tensor out) {
+  public void convolve(Tensor images, ConvProduct p, Tensor cols, Tensor weights, Tensor out) {
+    Window2d w = p.window();
+    GemmOp op = p.op();
+    int groups = p.groups();
+    int weightStride = p.weightStride();
+    int colStride = p.colStride();
+    int outStride = p.outStride();
     int n = images.shape().n();
     if (winograd.suits(w, op, groups, n)) {
       winograd(images, w, cols, op, groups, weights, weightStride, outStride, out);
@@ -319,17 +315,12 @@ public final class CpuBackend extends CpuLayerOps {
    */
   @Override
   public void convolveInference(
-      Tensor images,
-      Window2d w,
-      Tensor cols,
-      GemmOp op,
-      int groups,
-      Tensor weights,
-      int weightStride,
-      int colStride,
-      int outStride,
-      Tensor out,
-      Epilogue epilogue) {
+      Tensor images, ConvProduct p, Tensor cols, Tensor weights, Tensor out, Epilogue epilogue) {
+    Window2d w = p.window();
+    GemmOp op = p.op();
+    int groups = p.groups();
+    int weightStride = p.weightStride();
+    int outStride = p.outStride();
     DirectConvolution direct = DirectConvolution.chosen();
     int n = images.shape().n();
     int filters = groups * op.m();
@@ -342,7 +333,7 @@ public final class CpuBackend extends CpuLayerOps {
       if (winograd.suits(w, op, groups, n)) {
         winograd(images, w, null, op, groups, weights, weightStride, outStride, out);
       } else {
-        convolve(images, w, cols, op, groups, weights, weightStride, colStride, outStride, out);
+        convolve(images, p, cols, weights, out);
       }
       applyEpilogue(out, epilogue);
       return;
@@ -382,16 +373,13 @@ public final class CpuBackend extends CpuLayerOps {
    */
   @Override
   public void convolveBackwardInput(
-      Tensor dOut,
-      Window2d w,
-      Tensor cols,
-      GemmOp op,
-      int groups,
-      Tensor weights,
-      int weightStride,
-      int colStride,
-      int outStride,
-      Tensor dIn) {
+      Tensor dOut, ConvProduct p, Tensor cols, Tensor weights, Tensor dIn) {
+    Window2d w = p.window();
+    GemmOp op = p.op();
+    int groups = p.groups();
+    int weightStride = p.weightStride();
+    int colStride = p.colStride();
+    int outStride = p.outStride();
     int n = dIn.shape().n();
     if (n < 2 * parallel.threads()
         || op.batch() != n

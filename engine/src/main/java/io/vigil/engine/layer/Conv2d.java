@@ -2,6 +2,7 @@ package io.vigil.engine.layer;
 
 import io.vigil.engine.backend.ActivationKind;
 import io.vigil.engine.backend.Backend;
+import io.vigil.engine.backend.ConvProduct;
 import io.vigil.engine.backend.Epilogue;
 import io.vigil.engine.backend.GemmOp;
 import io.vigil.engine.backend.Normalisation;
@@ -72,9 +73,9 @@ public final class Conv2d extends AbstractLayer<Conv2dSpec> implements FusesEpil
     final Tensor cols;
     final Tensor workspace;
     int batch = -1;
-    GemmOp forward;
+    ConvProduct forward;
     GemmOp weightGrad;
-    GemmOp inputGrad;
+    ConvProduct inputGrad;
 
     ConvScratch(int maxBatch) {
       cols =
@@ -92,11 +93,16 @@ public final class Conv2d extends AbstractLayer<Conv2dSpec> implements FusesEpil
       int p = window.patchSize();
       int pg = p / groups;
       int q = window.positions();
-      forward = GemmOp.of(false, false, kg, q, pg, 1f, 0f).batched(n, 0, p * q, k * q);
+      forward = product(GemmOp.of(false, false, kg, q, pg, 1f, 0f).batched(n, 0, p * q, k * q));
       weightGrad = weightGradOp(n);
-      inputGrad = GemmOp.of(true, false, pg, q, kg, 1f, 0f).batched(n, 0, k * q, p * q);
+      inputGrad = product(GemmOp.of(true, false, pg, q, kg, 1f, 0f).batched(n, 0, k * q, p * q));
       batch = n;
     }
+  }
+
+  /** {@code op} over this layer's window and groups. */
+  private ConvProduct product(GemmOp op) {
+    return new ConvProduct(window, op, groups, wStride(), colStride(), yStride());
   }
 
   private GemmOp weightGradOp(int n) {
@@ -120,17 +126,7 @@ public final class Conv2d extends AbstractLayer<Conv2dSpec> implements FusesEpil
     requireBatch(in, out);
     ConvScratch s = (ConvScratch) scratch;
     s.prepare(in.shape().n());
-    backend.convolve(
-        in,
-        window,
-        s.cols,
-        s.forward,
-        groups,
-        weight.value(),
-        wStride(),
-        colStride(),
-        yStride(),
-        out);
+    backend.convolve(in, s.forward, s.cols, weight.value(), out);
     if (bias != null) {
       backend.addChannelBias(out, bias.value());
     }
@@ -156,18 +152,7 @@ public final class Conv2d extends AbstractLayer<Conv2dSpec> implements FusesEpil
     ConvScratch s = (ConvScratch) scratch;
     s.prepare(in.shape().n());
     // Nothing reads the columns after an inference pass: the backend may skip them.
-    backend.convolveInference(
-        in,
-        window,
-        s.cols,
-        s.forward,
-        groups,
-        weight.value(),
-        wStride(),
-        colStride(),
-        yStride(),
-        out,
-        epilogue);
+    backend.convolveInference(in, s.forward, s.cols, weight.value(), out, epilogue);
   }
 
   @Override
@@ -190,17 +175,7 @@ public final class Conv2d extends AbstractLayer<Conv2dSpec> implements FusesEpil
           s.workspace);
     }
     if (dIn != null) {
-      backend.convolveBackwardInput(
-          dOut,
-          window,
-          s.cols,
-          s.inputGrad,
-          groups,
-          weight.value(),
-          wStride(),
-          colStride(),
-          yStride(),
-          dIn);
+      backend.convolveBackwardInput(dOut, s.inputGrad, s.cols, weight.value(), dIn);
     }
   }
 

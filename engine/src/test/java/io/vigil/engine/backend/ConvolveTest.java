@@ -41,7 +41,8 @@ class ConvolveTest {
 
     Tensor colsB = backend.allocate(new Shape(n, p, 7, 6));
     Tensor outB = backend.allocate(new Shape(n, filters, 7, 6));
-    backend.convolve(images, w, colsB, op, groups, weights, kg * pg, pg * q, kg * q, outB);
+    backend.convolve(
+        images, new ConvProduct(w, op, groups, kg * pg, pg * q, kg * q), colsB, weights, outB);
 
     assertArrayEquals(host(backend, outA), host(backend, outB));
     // The columns stay for the weight gradient.
@@ -76,7 +77,7 @@ class ConvolveTest {
     // Whatever dIn held before is overwritten.
     Tensor dInB = random(backend, new Shape(n, channels, 7, 6), 6);
     backend.convolveBackwardInput(
-        dOut, w, colsB, op, groups, weights, kg * pg, pg * q, kg * q, dInB);
+        dOut, new ConvProduct(w, op, groups, kg * pg, pg * q, kg * q), colsB, weights, dInB);
 
     assertArrayEquals(host(backend, dInA), host(backend, dInB));
   }
@@ -134,15 +135,15 @@ class ConvolveTest {
     Tensor weights = random(backend, new Shape(1, 1, 1, filters * pg), 8);
     Tensor cols = backend.allocate(new Shape(n, p, outH, outW));
     Tensor unfolded = backend.allocate(new Shape(n, filters, outH, outW));
-    backend.convolve(images, g, cols, op, groups, weights, kg * pg, pg * q, kg * q, unfolded);
+    ConvProduct product = new ConvProduct(g, op, groups, kg * pg, pg * q, kg * q);
+    backend.convolve(images, product, cols, weights, unfolded);
     Tensor direct = random(backend, new Shape(n, filters, outH, outW), 9);
     Tensor bias = withBias ? random(backend, new Shape(1, filters, 1, 1), 10) : null;
     Epilogue epilogue = Epilogue.bias(bias);
     if (activation != null) {
       epilogue = epilogue.then(activation, alpha);
     }
-    backend.convolveInference(
-        images, g, cols, op, groups, weights, kg * pg, pg * q, kg * q, direct, epilogue);
+    backend.convolveInference(images, product, cols, weights, direct, epilogue);
     float[] expected = host(backend, unfolded);
     float[] b = withBias ? host(backend, bias) : new float[filters];
     for (int i = 0; i < expected.length; i++) {

@@ -133,8 +133,9 @@ class WinogradConvolveTest {
       Tensor wt = tensor(backend, new Shape(1, 1, 1, weights.length), weights);
       Tensor cols = backend.allocate(new Shape(k.n(), p, w.outH(), w.outW()));
       Tensor out = backend.allocate(new Shape(k.n(), k.filters(), w.outH(), w.outW()));
-      backend.convolve(
-          images, w, cols, op, k.groups(), wt, op.m() * op.k(), op.k() * q, op.m() * q, out);
+      ConvProduct product =
+          new ConvProduct(w, op, k.groups(), op.m() * op.k(), op.k() * q, op.m() * q);
+      backend.convolve(images, product, cols, wt, out);
       assertAgrees(reference(k, x, weights), host(backend, out), k.toString());
       float[] expectedCols = new float[k.n() * w.colsPerImage()];
       for (int i = 0; i < k.n(); i++) {
@@ -145,18 +146,7 @@ class WinogradConvolveTest {
       Tensor untouched = backend.allocate(new Shape(k.n(), p, w.outH(), w.outW()));
       backend.fill(untouched, Float.NaN);
       Tensor inferred = backend.allocate(new Shape(k.n(), k.filters(), w.outH(), w.outW()));
-      backend.convolveInference(
-          images,
-          w,
-          untouched,
-          op,
-          k.groups(),
-          wt,
-          op.m() * op.k(),
-          op.k() * q,
-          op.m() * q,
-          inferred,
-          Epilogue.NONE);
+      backend.convolveInference(images, product, untouched, wt, inferred, Epilogue.NONE);
       assertAgrees(reference(k, x, weights), host(backend, inferred), k + " inference");
       assertTrue(Float.isNaN(host(backend, untouched)[0]), "inference wrote the columns");
     }
