@@ -1,5 +1,6 @@
 package io.vigil.opencl;
 
+import io.vigil.engine.backend.ConvProduct;
 import io.vigil.engine.backend.Epilogue;
 import io.vigil.engine.backend.GemmOp;
 import io.vigil.engine.backend.Window2d;
@@ -36,14 +37,10 @@ final class ClDirectConv {
    * outputs contiguous, at most {@link #MAX_TAPS} taps per filter and a row segment of at most
    * {@link #MAX_SEGMENT} columns.
    */
-  static boolean suits(
-      Window2d g,
-      int groups,
-      GemmOp op,
-      int n,
-      int weightStride,
-      int outStride,
-      int maxVectorWidth) {
+  static boolean suits(ConvProduct p, int n, int maxVectorWidth) {
+    Window2d g = p.window();
+    GemmOp op = p.op();
+    int groups = p.groups();
     int taps = g.channels() / groups * g.kernelH() * g.kernelW();
     return op.alpha() == 1f
         && op.beta() == 0f
@@ -53,8 +50,8 @@ final class ClDirectConv {
         && op.batch() == n
         && op.k() == taps
         && op.n() == g.positions()
-        && weightStride == op.m() * op.k()
-        && outStride == op.m() * op.n()
+        && p.weightStride() == op.m() * op.k()
+        && p.outStride() == op.m() * op.n()
         && op.strideC() == groups * op.m() * g.positions()
         && taps <= MAX_TAPS
         && segment(g, vectorWidth(g, maxVectorWidth)) <= MAX_SEGMENT;

@@ -8,7 +8,6 @@ import io.vigil.engine.backend.ActivationKind;
 import io.vigil.engine.backend.BackendChecks;
 import io.vigil.engine.backend.ConvProduct;
 import io.vigil.engine.backend.Epilogue;
-import io.vigil.engine.backend.GemmOp;
 import io.vigil.engine.backend.Lrn;
 import io.vigil.engine.backend.Normalisation;
 import io.vigil.engine.backend.PoolKind;
@@ -79,21 +78,17 @@ abstract sealed class ClLayerOps extends ClOps permits OpenClBackend {
   @Override
   public synchronized void convolveInference(
       Tensor images, ConvProduct p, Tensor cols, Tensor weights, Tensor out, Epilogue epilogue) {
-    Window2d window = p.window();
-    GemmOp forward = p.op();
-    int groups = p.groups();
-    int weightStride = p.weightStride();
-    int outStride = p.outStride();
     int n = images.shape().n();
-    if (!ClDirectConv.suits(
-        window, groups, forward, n, weightStride, outStride, cl().tuning("CONV_VW"))) {
+    if (!ClDirectConv.suits(p, n, cl().tuning("CONV_VW"))) {
       super.convolveInference(images, p, cols, weights, out, epilogue);
       return;
     }
-    int filters = groups * forward.m();
+    Window2d window = p.window();
+    int groups = p.groups();
+    int filters = groups * p.op().m();
     requireImages("convolution input", images, window.inPerImage());
     requireImages("convolution output", out, filters * window.positions());
-    BackendChecks.checkSpan("convolution weights", weights, 0, (long) groups * weightStride);
+    BackendChecks.checkSpan("convolution weights", weights, 0, (long) groups * p.weightStride());
     if (epilogue.bias() != null) {
       requireChannels("convolution bias", epilogue.bias(), filters);
     }

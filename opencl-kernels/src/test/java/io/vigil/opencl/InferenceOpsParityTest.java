@@ -124,9 +124,10 @@ class InferenceOpsParityTest {
     int q = win.positions();
     GemmOp op =
         GemmOp.of(false, false, kg, q, pg, 1f, 0f).batched(n, 0, win.patchSize() * q, filters * q);
+    ConvProduct product = new ConvProduct(win, op, groups, kg * pg, pg * q, kg * q);
     assertEquals(
         direct,
-        ClDirectConv.suits(win, groups, op, n, kg * pg, kg * q, Twin.CL.cl().tuning("CONV_VW")),
+        ClDirectConv.suits(product, n, Twin.CL.cl().tuning("CONV_VW")),
         "which path the case exercises");
     Twin x = Twin.random(new Shape(n, c, h, w), 7L * c + h);
     Twin weights = Twin.random(new Shape(filters, pg, 1, 1), 11L * k + filters);
@@ -135,7 +136,6 @@ class InferenceOpsParityTest {
     Twin y = Twin.random(new Shape(n, filters, win.outH(), win.outW()), 17);
     ActivationKind kind = activation.equals("-") ? null : ActivationKind.valueOf(activation);
 
-    ConvProduct product = new ConvProduct(win, op, groups, kg * pg, pg * q, kg * q);
     Twin.CPU.convolve(x.cpu, product, cols.cpu, weights.cpu, y.cpu);
     Twin.CPU.applyEpilogue(y.cpu, new Epilogue(withBias ? bias.cpu : null, kind, ALPHA));
     Twin.CL.convolveInference(

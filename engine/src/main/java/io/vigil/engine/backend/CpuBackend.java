@@ -210,7 +210,7 @@ public final class CpuBackend extends CpuLayerOps {
     int outStride = p.outStride();
     int n = images.shape().n();
     if (winograd.suits(w, op, groups, n)) {
-      winograd(images, w, cols, op, groups, weights, weightStride, outStride, out);
+      winograd(images, p, cols, weights, out);
       return;
     }
     if (n < 2 * parallel.threads()
@@ -223,14 +223,7 @@ public final class CpuBackend extends CpuLayerOps {
       }
       return;
     }
-    requireImages("convolve", images, w.inPerImage());
-    checkSpan("convolution columns", cols, 0, n * w.colsPerImage());
-    checkSpan("convolution weights", weights, 0, (groups - 1) * weightStride + op.spanA());
-    checkSpan(
-        "convolution output",
-        out,
-        0,
-        (n - 1) * op.strideC() + (groups - 1) * outStride + op.spanC());
+    checkForward(images, p, cols, weights, out);
     float[] x = data(images);
     float[] cv = data(cols);
     float[] wv = data(weights);
@@ -266,44 +259,43 @@ public final class CpuBackend extends CpuLayerOps {
         });
   }
 
-  /**
-   * The forward product by {@link CpuWinograd}, unfolding each image's columns into {@code cols}
-   * for the weight gradient unless {@code cols} is null (inference).
-   */
-  private void winograd(
-      Tensor images,
-      Window2d w,
-      Tensor cols,
-      GemmOp op,
-      int groups,
-      Tensor weights,
-      int weightStride,
-      int outStride,
-      Tensor out) {
+  /** The spans a forward product reads and writes; {@code cols} may be null (not written). */
+  private static void checkForward(
+      Tensor images, ConvProduct p, Tensor cols, Tensor weights, Tensor out) {
+    Window2d w = p.window();
+    GemmOp op = p.op();
     int n = images.shape().n();
     requireImages("convolve", images, w.inPerImage());
     if (cols != null) {
       checkSpan("convolution columns", cols, 0, n * w.colsPerImage());
     }
-    checkSpan("convolution weights", weights, 0, (groups - 1) * weightStride + op.spanA());
+    checkSpan("convolution weights", weights, 0, (p.groups() - 1) * p.weightStride() + op.spanA());
     checkSpan(
         "convolution output",
         out,
         0,
-        (n - 1) * op.strideC() + (groups - 1) * outStride + op.spanC());
+        (n - 1) * op.strideC() + (p.groups() - 1) * p.outStride() + op.spanC());
+  }
+
+  /**
+   * The forward product by {@link CpuWinograd}, unfolding each image's columns into {@code cols}
+   * for the weight gradient unless {@code cols} is null (inference).
+   */
+  private void winograd(Tensor images, ConvProduct p, Tensor cols, Tensor weights, Tensor out) {
+    checkForward(images, p, cols, weights, out);
     winograd.convolve(
         data(images),
         images.offset(),
-        w,
-        op,
-        groups,
+        p.window(),
+        p.op(),
+        p.groups(),
         data(weights),
         weights.offset(),
-        weightStride,
+        p.weightStride(),
         data(out),
         out.offset(),
-        outStride,
-        n,
+        p.outStride(),
+        images.shape().n(),
         cols == null ? null : data(cols),
         cols == null ? 0 : cols.offset());
   }
@@ -316,31 +308,24 @@ public final class CpuBackend extends CpuLayerOps {
   @Override
   public void convolveInference(
       Tensor images, ConvProduct p, Tensor cols, Tensor weights, Tensor out, Epilogue epilogue) {
-    Window2d w = p.window();
-    GemmOp op = p.op();
-    int groups = p.groups();
-    int weightStride = p.weightStride();
-    int outStride = p.outStride();
     DirectConvolution direct = DirectConvolution.chosen();
     int n = images.shape().n();
-    int filters = groups * op.m();
-    if (direct == null
-        || !DirectConvolution.suits(w, groups, op)
-        || op.batch() != n
-        || weightStride != op.m() * op.k()
-        || outStride != op.m() * op.n()
-        || op.strideC() != filters * w.positions()) {
-      if (winograd.suits(w, op, groups, n)) {
-        winograd(images, w, null, op, groups, weights, weightStride, outStride, out);
+    if (direct == null || !DirectConvolution.suits(p, n)) {
+      if (winograd.suits(p.window(), p.op(), p.groups(), n)) {
+        winograd(images, p, null, weights, out);
       } else {
         convolve(images, p, cols, weights, out);
       }
       applyEpilogue(out, epilogue);
       return;
     }
+    Window2d w = p.window();
+    GemmOp op = p.op();
+    int groups = p.groups();
+    int filters = groups * op.m();
     requireImages("convolve", images, w.inPerImage());
     requireImages("convolution output", out, filters * w.positions());
-    checkSpan("convolution weights", weights, 0, groups * weightStride);
+    checkSpan("convolution weights", weights, 0, groups * p.weightStride());
     float[] x = data(images);
     float[] wv = data(weights);
     float[] y = data(out);

@@ -28,13 +28,16 @@ interface DirectConvolution {
       int outOff);
 
   /**
-   * Whether a convolution's forward product {@code op} over window {@code g} suits the direct form:
-   * stride 1, no dilation, a plain overwrite ({@code alpha = 1, beta = 0}), weights shared by the
-   * batch, more than one tap and at most {@link #MAX_TAPS} taps per filter (more, and the GEMM
-   * reuses each loaded value better).
+   * Whether a convolution's forward product over {@code n} images suits the direct form: stride 1,
+   * no dilation, a plain overwrite ({@code alpha = 1, beta = 0}), weights shared by the batch, more
+   * than one tap and at most {@link #MAX_TAPS} taps per filter (more, and the GEMM reuses each
+   * loaded value better), and the packed layout the kernel indexes (groups, images and filters one
+   * after the other).
    */
-  static boolean suits(Window2d g, int groups, GemmOp op) {
-    int tapsPerFilter = g.channels() / groups * g.kernelH() * g.kernelW();
+  static boolean suits(ConvProduct p, int n) {
+    Window2d g = p.window();
+    GemmOp op = p.op();
+    int tapsPerFilter = g.channels() / p.groups() * g.kernelH() * g.kernelW();
     return g.strideH() == 1
         && g.strideW() == 1
         && g.dilationH() == 1
@@ -45,7 +48,11 @@ interface DirectConvolution {
         && !op.transB()
         && op.strideA() == 0
         && g.kernelH() * g.kernelW() > 1
-        && tapsPerFilter <= MAX_TAPS;
+        && tapsPerFilter <= MAX_TAPS
+        && op.batch() == n
+        && p.weightStride() == op.m() * op.k()
+        && p.outStride() == op.m() * op.n()
+        && op.strideC() == p.groups() * op.m() * g.positions();
   }
 
   /** The form for this process, or null when the Vector API kernel does not run. */

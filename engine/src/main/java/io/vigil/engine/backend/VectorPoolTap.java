@@ -127,7 +127,9 @@ final class VectorPoolTap implements PoolTap {
   /**
    * {@link #planeValues} with the switches, for windows without padding (where a stand-in pixel
    * could take a tie from the first maximum in row order). Each output starts from its first tap; a
-   * later tap wins only if greater, so ties keep the first.
+   * later tap wins only if greater, so ties keep the first. Kept apart from {@link #planeValues}
+   * rather than one loop with optional switches: a vector assigned on two paths in a hot loop is
+   * boxed by JDK 17's compiler.
    */
   @Override
   public boolean planeForward(

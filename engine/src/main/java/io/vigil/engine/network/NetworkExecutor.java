@@ -78,19 +78,12 @@ public final class NetworkExecutor {
     spare = new Tensor[count][];
     spareViews = new Tensor[count][];
     reachesOutput = new boolean[count];
-    if (withGradients) {
-      foldedInto = new int[count];
-      Arrays.fill(foldedInto, -1);
-    } else {
-      foldedInto = InferenceFusion.foldedInto(network.spec());
-    }
+    // Training runs every node with its own buffer: nothing folded, nothing a view.
+    int[] none = new int[count];
+    Arrays.fill(none, -1);
+    foldedInto = withGradients ? none : InferenceFusion.foldedInto(network.spec());
+    viewOf = withGradients ? none : InferenceFusion.views(network.spec());
     appliedNorm = new Normalisation[count];
-    if (withGradients) {
-      viewOf = new int[count];
-      Arrays.fill(viewOf, -1);
-    } else {
-      viewOf = InferenceFusion.views(network.spec());
-    }
     appliedActivation = new ElementwiseActivation[count];
     for (int i = 0; i < count; i++) {
       Layer layer = layers.get(i);
