@@ -23,10 +23,10 @@ import java.util.List;
  * in. Nodes whose output reaches no loss (dead branches) are skipped by backward.
  *
  * <p>An executor without gradients leaves out what {@link InferenceFusion} says: at inference a
- * producer applies the activation folded into it on its way out, and the activation node, which
- * shares the producer's buffer, is not run; a flatten (or an unshared dropout) is not run either,
- * its output a view of its input. A training-mode forward on such an executor runs those nodes in
- * place instead; the values are the same either way.
+ * producer applies the batch norm and activation folded into it on its way out, and those nodes,
+ * which share the producer's buffer, are not run; a flatten (or an unshared dropout) is not run
+ * either, its output a view of its input. A training-mode forward on such an executor runs those
+ * nodes in place instead; the values are the same either way.
  */
 public final class NetworkExecutor {
 
