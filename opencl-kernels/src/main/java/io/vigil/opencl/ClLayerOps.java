@@ -201,6 +201,7 @@ abstract sealed class ClLayerOps extends ClOps permits OpenClBackend {
     requireSameSize("multiply", a, b);
     requireSameSize("multiply", a, out);
     tensor(tensor(tensor(launch(ELEMENTWISE, "multiply"), a), b), out).i(a.size()).run1d(a.size());
+    out.changed();
   }
 
   @Override
@@ -220,6 +221,7 @@ abstract sealed class ClLayerOps extends ClOps permits OpenClBackend {
         .i(s.plane())
         .i(total)
         .run1d(total);
+    dst.changed();
   }
 
   @Override

@@ -161,6 +161,7 @@ final class ClTransferSlot implements Backend.TransferSlot {
       if (length == 0) {
         return;
       }
+      dst.changed();
       ClBuffer input = backend.buffer(dst);
       // The copy that frees the caller's array: from here on the batch lives in the slot.
       inputFloats.clear();

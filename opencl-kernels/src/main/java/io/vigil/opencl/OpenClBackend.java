@@ -151,6 +151,7 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
     if (length == 0) {
       return;
     }
+    dst.changed();
     ClBuffer b = buffer(dst);
     FloatBuffer data = staging(4L * length).asFloatBuffer();
     data.put(src, srcOffset, length).flip();
@@ -210,11 +211,13 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
   public synchronized void copy(Tensor src, Tensor dst) {
     requireSameSize("copy", src, dst);
     tensor(tensor(launch(ELEMENTWISE, "copy"), src), dst).i(src.size()).run1d(src.size());
+    dst.changed();
   }
 
   @Override
   public synchronized void fill(Tensor t, float value) {
     tensor(launch(ELEMENTWISE, "fill"), t).i(t.size()).f(value).run1d(t.size());
+    t.changed();
   }
 
   // --- batches in flight --------------------------------------------------------------------
@@ -267,11 +270,13 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
   public synchronized void axpy(float a, Tensor x, Tensor y) {
     requireSameSize("axpy", x, y);
     tensor(tensor(launch(ELEMENTWISE, "axpy").f(a), x), y).i(x.size()).run1d(x.size());
+    y.changed();
   }
 
   @Override
   public synchronized void scale(Tensor x, float a) {
     tensor(launch(ELEMENTWISE, "scale"), x).i(x.size()).f(a).run1d(x.size());
+    x.changed();
   }
 
   @Override
@@ -289,6 +294,7 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
         .f(s.correction1())
         .f(s.correction2())
         .run1d(param.size());
+    param.changed();
   }
 
   // --- convolution and pooling -------------------------------------------------------------

@@ -97,6 +97,7 @@ public final class CpuBackend extends CpuLayerOps {
   public void upload(float[] src, int srcOffset, Tensor dst, int dstOffset, int length) {
     checkRange("upload destination", dst, dstOffset, length);
     System.arraycopy(src, srcOffset, data(dst), dst.offset() + dstOffset, length);
+    dst.changed();
   }
 
   @Override
@@ -114,11 +115,13 @@ public final class CpuBackend extends CpuLayerOps {
   public void copy(Tensor src, Tensor dst) {
     requireSameSize("copy", src, dst);
     System.arraycopy(data(src), src.offset(), data(dst), dst.offset(), src.size());
+    dst.changed();
   }
 
   @Override
   public void fill(Tensor t, float value) {
     java.util.Arrays.fill(data(t), t.offset(), t.offset() + t.size(), value);
+    t.changed();
   }
 
   // --- linear algebra ----------------------------------------------------------------------
@@ -162,6 +165,7 @@ public final class CpuBackend extends CpuLayerOps {
             yv[yo + i] += a * xv[xo + i];
           }
         });
+    y.changed();
   }
 
   @Override
@@ -180,6 +184,7 @@ public final class CpuBackend extends CpuLayerOps {
         v.offset(),
         param.size(),
         step);
+    param.changed();
   }
 
   @Override
@@ -188,6 +193,7 @@ public final class CpuBackend extends CpuLayerOps {
     for (int i = x.offset(), end = x.offset() + x.size(); i < end; i++) {
       xv[i] *= a;
     }
+    x.changed();
   }
 
   // --- convolution and pooling -------------------------------------------------------------
@@ -209,8 +215,8 @@ public final class CpuBackend extends CpuLayerOps {
     int colStride = p.colStride();
     int outStride = p.outStride();
     int n = images.shape().n();
-    if (winograd.suits(w, op, groups, n)) {
-      winograd(images, p, cols, weights, out);
+    if (winograd.suits(w, op, groups, n, false)) {
+      winograd(images, p, cols, weights, out, false);
       return;
     }
     if (n < 2 * parallel.threads()
@@ -279,19 +285,44 @@ public final class CpuBackend extends CpuLayerOps {
 
   /**
    * The forward product by {@link CpuWinograd}, unfolding each image's columns into {@code cols}
-   * for the weight gradient unless {@code cols} is null (inference).
+   * for the weight gradient unless {@code cols} is null (inference). With {@code keepFilters}
+   * (inference) the transformed filters are kept with the weights ({@link Tensor#derived}) and
+   * reused until the weights change; training transforms them on every call into scratch, since
+   * every step changes them.
    */
-  private void winograd(Tensor images, ConvProduct p, Tensor cols, Tensor weights, Tensor out) {
+  private void winograd(
+      Tensor images, ConvProduct p, Tensor cols, Tensor weights, Tensor out, boolean keepFilters) {
     checkForward(images, p, cols, weights, out);
+    GemmOp op = p.op();
+    int channels = p.window().channels() / p.groups();
+    CpuWinograd.Filters u = null;
+    long version = weights.version();
+    if (keepFilters
+        && weights.derived() instanceof CpuWinograd.Filters kept
+        && kept.fits(p.groups(), op.m(), channels)) {
+      u = kept;
+    }
+    if (u == null) {
+      u =
+          winograd.transform(
+              data(weights),
+              weights.offset(),
+              p.weightStride(),
+              op,
+              p.groups(),
+              channels,
+              keepFilters);
+      if (keepFilters) {
+        weights.keepDerived(version, u);
+      }
+    }
     winograd.convolve(
         data(images),
         images.offset(),
         p.window(),
-        p.op(),
+        op,
         p.groups(),
-        data(weights),
-        weights.offset(),
-        p.weightStride(),
+        u,
         data(out),
         out.offset(),
         p.outStride(),
@@ -311,8 +342,8 @@ public final class CpuBackend extends CpuLayerOps {
     DirectConvolution direct = DirectConvolution.chosen();
     int n = images.shape().n();
     if (direct == null || !DirectConvolution.suits(p, n)) {
-      if (winograd.suits(p.window(), p.op(), p.groups(), n)) {
-        winograd(images, p, null, weights, out);
+      if (winograd.suits(p.window(), p.op(), p.groups(), n, true)) {
+        winograd(images, p, null, weights, out, true);
       } else {
         convolve(images, p, cols, weights, out);
       }

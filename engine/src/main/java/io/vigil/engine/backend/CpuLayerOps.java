@@ -271,6 +271,7 @@ abstract sealed class CpuLayerOps implements Backend permits CpuBackend {
     requireSameSize("multiply", a, out);
     CpuActivationOps.multiply(
         data(a), a.offset(), data(b), b.offset(), data(out), out.offset(), a.size());
+    out.changed();
   }
 
   @Override
@@ -290,6 +291,7 @@ abstract sealed class CpuLayerOps implements Backend permits CpuBackend {
         channels,
         s.n(),
         s.plane());
+    dst.changed();
   }
 
   @Override

@@ -4,15 +4,17 @@ import java.util.Locale;
 
 /**
  * Convolution forward by Winograd's F(2×2, 3×3) ({@link WinogradF23}) for the CPU backend: for 3×3,
- * stride-1, undilated windows with any zero padding, per group. Filters are transformed on every
- * call (training changes them every step, and nothing tells a backend when they change); input
- * tiles are transformed in blocks that stay in cache, the 16 products per block go to the backend's
- * {@link GemmKernel}, and the output transform writes the convolution's output directly.
+ * stride-1, undilated windows with any zero padding, per group. Training transforms the filters on
+ * every call (every step changes them); inference transforms them once and the backend keeps them
+ * with the weights until those change ({@link #transform}, {@link
+ * io.vigil.engine.tensor.Tensor#derived}). Input tiles are transformed in blocks that stay in
+ * cache, the 16 products per block go to the backend's {@link GemmKernel}, and the output transform
+ * writes the convolution's output directly.
  *
  * <p>Work is split as the rest of the backend splits it: the filter transforms over filters, then
  * the tiles of the batch into one range per thread (across images where there are fewer images than
- * threads), each thread running whole blocks of its own. A call from inside a share runs serially
- * on that share's thread.
+ * threads), each thread running whole blocks of its own; with few tiles, the filters into one range
+ * per thread instead. A call from inside a share runs serially on that share's thread.
  *
  * <p>The system property {@value #PROPERTY} chooses: {@code auto} (the default; also {@code true})
  * uses it where {@link #suits} measured it faster, {@code false} never, {@code always} for every
@@ -104,8 +106,10 @@ final class CpuWinograd {
    * Whether {@link #convolve} should compute this convolution: a window and a forward product it
    * can compute ({@code W_j · cols_ij} into a fresh output, row {@code k} of C the output plane of
    * filter {@code k}), and under {@code auto} a layer where it measured faster than im2col + GEMM.
+   * {@code keptFilters}: the filters come transformed from an earlier call ({@link #transform},
+   * kept at inference), so the call itself does not pay for them.
    */
-  boolean suits(Window2d w, GemmOp op, int groups, int images) {
+  boolean suits(Window2d w, GemmOp op, int groups, int images, boolean keptFilters) {
     if (use == Use.NEVER
         || !WinogradTiles.fits(w)
         || op.transA()
@@ -126,7 +130,8 @@ final class CpuWinograd {
     int tiles = images * WinogradTiles.of(w).perImage();
     // Shares of the call that run side by side: 1 inside a share, else one per thread.
     int shares = parallel.parts(parallel.threads(), Integer.MAX_VALUE);
-    return transforms != WinogradF23.PLAIN && faster(w.channels() / groups, op.m(), tiles / shares);
+    return transforms != WinogradF23.PLAIN
+        && faster(w.channels() / groups, op.m(), tiles / shares, tiles, keptFilters);
   }
 
   /**
@@ -142,41 +147,57 @@ final class CpuWinograd {
    * AlexNet's 13 × 13 layers at batch 1 (49 tiles) at 0.8–1.1×, vgg-small's 32-filter layers at
    * 0.7–1.1×. The plain-Java transforms are 2–3× slower: without the Vector API {@code auto} never
    * uses it (ResNet-18's 14 × 14 layers ran at 0.6×).
+   *
+   * <p>With the filters kept from an earlier call (inference), Winograd won on every 3×3 layer of
+   * at least 32 channels and filters measured, at batch 1 to 16 and on 1 or 2 threads: 1.2–2.1× at
+   * batch 1 (ResNet-18's 7 × 7 stage the least, its 56 × 56 the most; AlexNet's 13 × 13 layers
+   * 1.3–1.7×), 1.5–2.5× at batch 8 and 16. With few tiles each thread takes a range of filters
+   * instead of tiles ({@link #convolve}).
    */
-  private static boolean faster(int channels, int filters, int tilesPerShare) {
+  private static boolean faster(
+      int channels, int filters, int tilesPerShare, int tiles, boolean keptFilters) {
     int h = Math.min(channels, filters);
+    if (keptFilters) {
+      return h >= KEPT_MIN_WIDTH && tiles >= KEPT_MIN_TILES;
+    }
     return h >= 64 && tilesPerShare >= (h >= 128 ? 64 : 256);
   }
 
+  /** With kept filters: at least this many channels and filters per group (the least measured). */
+  private static final int KEPT_MIN_WIDTH = 32;
+
+  /** With kept filters: at least this many tiles in the call (a 7 × 7 output at batch 1). */
+  private static final int KEPT_MIN_TILES = 16;
+
   /**
-   * The forward product {@code out_ij = W_j · im2col(x_ij)} for every image {@code i} and group
-   * {@code j}, as {@link Backend#convolve} defines it: {@code x} holds {@code images} of {@code
-   * w.inPerImage()} floats from {@code xOff}, group {@code j}'s weights start at {@code wOff +
-   * j·weightStride} (row {@code k} of {@code op.lda()} floats), its output at {@code yOff +
-   * i·op.strideC() + j·outStride}; image {@code i}'s im2col columns go to {@code cols} from {@code
-   * colsOff + i·w.colsPerImage()}, though the product does not read them (none if {@code cols} is
-   * null: inference). Call only where {@link #suits} said yes.
+   * A convolution's filters transformed for {@link #convolve}: {@code U[ξ][k][c]} of group {@code
+   * j} at {@code j·16·plane + ξ·plane}, {@code groups × filters} of {@code channels} each.
    */
-  void convolve(
-      float[] x,
-      int xOff,
-      Window2d w,
-      GemmOp op,
-      int groups,
+  record Filters(float[] u, int plane, int groups, int filters, int channels) {
+
+    boolean fits(int groups, int filters, int channels) {
+      return this.groups == groups && this.filters == filters && this.channels == channels;
+    }
+  }
+
+  /**
+   * The transformed filters of a convolution with {@code groups} groups of {@code op.m()} filters,
+   * group {@code j}'s weights at {@code wOff + j·weightStride} (row {@code k} of {@code op.lda()}
+   * floats): into this thread's scratch ({@code keep} false: valid until its next call), or into a
+   * new array to keep ({@code keep} true: inference keeps them with the weights).
+   */
+  Filters transform(
       float[] weights,
       int wOff,
       int weightStride,
-      float[] y,
-      int yOff,
-      int outStride,
-      int images,
-      float[] cols,
-      int colsOff) {
-    WinogradTiles g = WinogradTiles.of(w);
-    int channels = w.channels() / groups;
+      GemmOp op,
+      int groups,
+      int channels,
+      boolean keep) {
     int filters = op.m();
     int uPlane = planeStride(filters * channels);
-    float[] u = WinogradScratch.get().u(groups * POINTS * uPlane);
+    int size = groups * POINTS * uPlane;
+    float[] u = keep ? new float[size] : WinogradScratch.get().u(size);
     parallel.forRange(
         groups * filters,
         (long) channels * TRANSFORM_COST,
@@ -198,20 +219,57 @@ final class CpuWinograd {
             r += k1 - k0;
           }
         });
-    Job job = new Job(x, xOff, w, g, op, channels, u, uPlane, y, yOff, outStride, cols, colsOff);
+    return new Filters(u, uPlane, groups, filters, channels);
+  }
+
+  /**
+   * The forward product {@code out_ij = W_j · im2col(x_ij)} for every image {@code i} and group
+   * {@code j}, as {@link Backend#convolve} defines it, with the filters {@code u} transformed by
+   * {@link #transform}: {@code x} holds {@code images} of {@code w.inPerImage()} floats from {@code
+   * xOff}, group {@code j}'s output starts at {@code yOff + i·op.strideC() + j·outStride}; image
+   * {@code i}'s im2col columns go to {@code cols} from {@code colsOff + i·w.colsPerImage()}, though
+   * the product does not read them (none if {@code cols} is null: inference). Call only where
+   * {@link #suits} said yes.
+   *
+   * <p>With enough tiles each share takes a range of them, across images if need be, and multiplies
+   * it by every filter. With fewer (batch 1 at 14 × 14 or 7 × 7) each share takes a range of the
+   * filters instead and transforms every tile of their group itself: the input transform is
+   * repeated, but each product keeps all the tiles as its width, where a range of a few dozen tiles
+   * would make products too narrow for the kernel.
+   */
+  void convolve(
+      float[] x,
+      int xOff,
+      Window2d w,
+      GemmOp op,
+      int groups,
+      Filters u,
+      float[] y,
+      int yOff,
+      int outStride,
+      int images,
+      float[] cols,
+      int colsOff) {
+    WinogradTiles g = WinogradTiles.of(w);
+    int channels = w.channels() / groups;
+    int filters = op.m();
+    Job job =
+        new Job(x, xOff, w, g, op, channels, u.u(), u.plane(), y, yOff, outStride, cols, colsOff);
     int tiles = images * g.perImage();
     long cost =
         groups
             * (kernel.parallelCost((long) POINTS * filters * channels * tiles)
                 + (long) (channels + filters) * tiles * TRANSFORM_COST);
-    // One share per thread (one in all inside a share): a range of tiles, across images if need
-    // be, and the im2col columns of a range of images, or of channels when images are fewer.
+    // One share per thread (one in all inside a share).
     int shares = parallel.parts(parallel.threads(), cost);
+    int h = Math.min(channels, filters);
+    boolean byFilters = shares > 1 && tiles / shares < (h >= 128 ? 64 : 256);
     parallel.forRange(
         shares,
         cost / shares,
         (from, to, part) -> {
           for (int share = from; share < to; share++) {
+            // The im2col columns of a range of images, or of channels when images are fewer.
             if (images >= shares) {
               for (int i = images * share / shares; i < images * (share + 1) / shares; i++) {
                 job.unfold(i, 0, w.channels());
@@ -223,13 +281,37 @@ final class CpuWinograd {
                 job.unfold(i, c0, c1);
               }
             }
-            int t0 = (int) ((long) tiles * share / shares);
-            int t1 = (int) ((long) tiles * (share + 1) / shares);
-            for (int j = 0; j < groups; j++) {
-              blocks(job, j, t0, t1);
+            if (byFilters) {
+              // Rows [r0, r1) of all groups' filters, in whole register tiles where they can be.
+              int rows = groups * filters;
+              int r0 = rowSplit(rows, share, shares);
+              int r1 = rowSplit(rows, share + 1, shares);
+              for (int r = r0; r < r1; ) {
+                int j = r / filters;
+                int k0 = r - j * filters;
+                int k1 = Math.min(filters, k0 + r1 - r);
+                blocks(job, j, 0, tiles, k0, k1);
+                r += k1 - k0;
+              }
+            } else {
+              int t0 = (int) ((long) tiles * share / shares);
+              int t1 = (int) ((long) tiles * (share + 1) / shares);
+              for (int j = 0; j < groups; j++) {
+                blocks(job, j, t0, t1, 0, filters);
+              }
             }
           }
         });
+  }
+
+  /** Where share {@code share} of {@code shares} starts in {@code rows}: a multiple of the tile. */
+  private static int rowSplit(int rows, int share, int shares) {
+    if (share >= shares) {
+      return rows;
+    }
+    int tileRows = VectorGemm.MR;
+    return Math.min(
+        rows, (int) ((long) rows * share / shares + tileRows / 2) / tileRows * tileRows);
   }
 
   /** What one call computes, for the helpers that split it. */
@@ -247,10 +329,6 @@ final class CpuWinograd {
       int outStride,
       float[] cols,
       int colsOff) {
-
-    int filters() {
-      return op.m();
-    }
 
     /**
      * The im2col columns of channels {@code [c0, c1)} of image {@code i} (rows {@code c·9 …} of its
@@ -275,10 +353,13 @@ final class CpuWinograd {
     }
   }
 
-  /** Tiles {@code [t0, t1)} of group {@code j} on this thread, a block at a time. */
-  private void blocks(Job job, int j, int t0, int t1) {
+  /**
+   * Tiles {@code [t0, t1)} of group {@code j} times its filters {@code [k0, k1)}, on this thread, a
+   * block of tiles at a time.
+   */
+  private void blocks(Job job, int j, int t0, int t1, int k0, int k1) {
     int channels = job.channels();
-    int filters = job.filters();
+    int filters = k1 - k0;
     int block =
         Math.max(MIN_BLOCK, Math.min(MAX_BLOCK, BLOCK_FLOATS / (POINTS * (channels + filters))));
     // Blocks of about equal size, in whole vector-kernel panels: a short last block would make
@@ -292,7 +373,8 @@ final class CpuWinograd {
     int mPlane = planeStride(filters * ld);
     float[] v = s.v(POINTS * vPlane);
     float[] m = s.m(POINTS * mPlane);
-    int uOff = job.uOffset(j);
+    int uOff = job.uOffset(j) + k0 * channels;
+    int positions = job.op().n();
     for (int b0 = t0; b0 < t1; b0 += block) {
       int b1 = Math.min(t1, b0 + block);
       transforms.transformInput(
@@ -339,9 +421,9 @@ final class CpuWinograd {
           b0,
           b1,
           job.y(),
-          job.yOff() + j * job.outStride(),
+          job.yOff() + j * job.outStride() + k0 * positions,
           job.op().strideC(),
-          job.op().n(),
+          positions,
           s.work);
     }
   }

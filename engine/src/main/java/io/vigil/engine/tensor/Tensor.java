@@ -32,6 +32,14 @@ public final class Tensor {
   private final Storage storage;
   private final int offset;
 
+  /** Bumped by {@link #changed}: which values {@link #derived} was computed from. */
+  private volatile long version;
+
+  private volatile Derived derived;
+
+  /** A value computed from this tensor's values at {@code version}. */
+  private record Derived(long version, Object value) {}
+
   public Tensor(Backend owner, Shape shape, Storage storage, int offset) {
     this.owner = Objects.requireNonNull(owner, "owner");
     this.shape = Objects.requireNonNull(shape, "shape");
@@ -88,6 +96,40 @@ public final class Tensor {
           "images " + first + " to " + (first + count) + " outside a batch of " + shape.n());
     }
     return new Tensor(owner, shape.withBatch(count), storage, offset + first * shape.perImage());
+  }
+
+  /**
+   * How many times {@link #changed} was called: the backends call it from every op that overwrites
+   * a tensor's values from outside a layer's forward or backward pass (upload, copy, fill, the
+   * optimizer updates), which are the ops that change parameters. Layer outputs are not counted.
+   */
+  public long version() {
+    return version;
+  }
+
+  /** Marks the values changed: anything {@link #derived} from them is dropped. */
+  public void changed() {
+    version++;
+    derived = null;
+  }
+
+  /**
+   * A value a backend computed from this tensor's values and kept with it (a convolution's
+   * transformed filters, which only change when the weights do), if it was computed from the values
+   * as they are now ({@link #version} unchanged since); else null. The tensor holds it, so it lives
+   * no longer than the weights it came from.
+   */
+  public Object derived() {
+    Derived d = derived;
+    return d != null && d.version() == version ? d.value() : null;
+  }
+
+  /**
+   * Keeps {@code value}, computed from this tensor's values at {@code version} (read before the
+   * computation began: a change during it leaves the value stale, and so never returned).
+   */
+  public void keepDerived(long version, Object value) {
+    derived = new Derived(version, value);
   }
 
   @Override

@@ -3,6 +3,9 @@ package io.vigil.engine.backend;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * Winograd F(2×2, 3×3) ({@link CpuWinograd}) against im2col and the reference GEMM, within 1e-4 of
  * the largest output: odd and tiny images, every padding up to 2, 1 and 3 channels, groups, batches
  * of 1 and 5, filter counts that are not multiples of the kernel's tile, both GEMM kernels, and 1
- * to 3 threads (which split the work over images, or over channels and filters).
+ * to 3 threads (which split the tiles over images, or the filters when tiles are few: most batch-1
+ * cases here). Filters kept with the weights at inference are used until the weights change.
  */
 class WinogradConvolveTest {
 
@@ -83,7 +87,7 @@ class WinogradConvolveTest {
         long seed = 0;
         for (Case k : awkwardCases()) {
           String what = k + " with " + kernel.name() + " on " + threads + " threads";
-          assertTrue(winograd.suits(k.window(), k.op(), k.groups(), k.n()), what);
+          assertTrue(winograd.suits(k.window(), k.op(), k.groups(), k.n(), false), what);
           float[] x = random(k.n() * k.window().inPerImage(), ++seed);
           float[] weights = random(k.filters() * k.window().patchSize() / k.groups(), ++seed);
           float[] expected = reference(k, x, weights);
@@ -95,21 +99,18 @@ class WinogradConvolveTest {
           java.util.Arrays.fill(y, Float.NaN);
           float[] cols = new float[k.n() * k.window().colsPerImage() + 2 * off];
           GemmOp op = k.op();
+          // Kept (a new array, as inference keeps them) on odd cases, scratch on even ones.
+          CpuWinograd.Filters u =
+              winograd.transform(
+                  ws,
+                  off,
+                  op.m() * op.k(),
+                  op,
+                  k.groups(),
+                  k.window().channels() / k.groups(),
+                  seed % 4 == 1);
           winograd.convolve(
-              xs,
-              off,
-              k.window(),
-              op,
-              k.groups(),
-              ws,
-              off,
-              op.m() * op.k(),
-              y,
-              off,
-              op.m() * op.n(),
-              k.n(),
-              cols,
-              off);
+              xs, off, k.window(), op, k.groups(), u, y, off, op.m() * op.n(), k.n(), cols, off);
           assertAgrees(expected, java.util.Arrays.copyOfRange(y, off, off + expected.length), what);
           assertTrue(Float.isNaN(y[off - 1]) && Float.isNaN(y[off + expected.length]), what);
           assertArrayEquals(
@@ -158,22 +159,83 @@ class WinogradConvolveTest {
     CpuWinograd never = new CpuWinograd(CpuGemm.kernel(), new Parallel(2), CpuWinograd.Use.NEVER);
     Case wide = new Case(1, 64, 56, 56, 1, 64, 1);
     if (CpuGemm.vectorApiPresent()) {
-      assertTrue(auto.suits(wide.window(), wide.op(), 1, 1));
+      assertTrue(auto.suits(wide.window(), wide.op(), 1, 1, false));
     }
-    assertFalse(never.suits(wide.window(), wide.op(), 1, 1));
-    // ResNet-18's last stage at batch 1: 16 tiles do not repay the filter transform.
+    assertFalse(never.suits(wide.window(), wide.op(), 1, 1, true));
+    // ResNet-18's last stage at batch 1: 16 tiles repay the filter transform only when it is kept.
     Case late = new Case(1, 512, 7, 7, 1, 512, 1);
-    assertFalse(auto.suits(late.window(), late.op(), 1, 1));
+    assertFalse(auto.suits(late.window(), late.op(), 1, 1, false));
+    assertEquals(CpuGemm.vectorApiPresent(), auto.suits(late.window(), late.op(), 1, 1, true));
+    // Fewer than 32 filters, even with kept filters: im2col.
+    Case narrow = new Case(1, 64, 28, 28, 1, 16, 1);
+    assertFalse(auto.suits(narrow.window(), narrow.op(), 1, 1, true));
     // A 3-channel first layer, a stride of 2, a 5×5 kernel: im2col.
     Case rgb = new Case(1, 3, 56, 56, 1, 64, 1);
-    assertFalse(auto.suits(rgb.window(), rgb.op(), 1, 1));
+    assertFalse(auto.suits(rgb.window(), rgb.op(), 1, 1, true));
     Window2d strided = new Window2d(64, 56, 56, 3, 3, 2, 2, 1, 1, 28, 28);
     assertFalse(
         auto.suits(
-            strided, GemmOp.of(false, false, 64, 784, 576, 1f, 0f).batched(1, 0, 0, 0), 1, 1));
+            strided,
+            GemmOp.of(false, false, 64, 784, 576, 1f, 0f).batched(1, 0, 0, 0),
+            1,
+            1,
+            true));
     Window2d five = new Window2d(64, 28, 28, 5, 5, 1, 1, 2, 2, 28, 28);
     assertFalse(
-        auto.suits(five, GemmOp.of(false, false, 64, 784, 1600, 1f, 0f).batched(1, 0, 0, 0), 1, 1));
+        auto.suits(
+            five, GemmOp.of(false, false, 64, 784, 1600, 1f, 0f).batched(1, 0, 0, 0), 1, 1, true));
+  }
+
+  @Test
+  void inferenceKeepsTheTransformedFiltersUntilTheWeightsChange() {
+    CpuBackend backend = withSetting("always", () -> new CpuBackend(2));
+    Case k = new Case(1, 40, 9, 11, 1, 36, 1);
+    Window2d w = k.window();
+    GemmOp op = k.op();
+    int q = w.positions();
+    float[] x = random(w.inPerImage(), 21);
+    float[] weights = random(k.filters() * w.patchSize(), 22);
+    Tensor images = tensor(backend, new Shape(1, k.c(), k.h(), k.w()), x);
+    Tensor wt = tensor(backend, new Shape(k.filters(), k.c(), 3, 3), weights);
+    Tensor cols = backend.allocate(new Shape(1, w.patchSize(), w.outH(), w.outW()));
+    Tensor out = backend.allocate(new Shape(1, k.filters(), w.outH(), w.outW()));
+    ConvProduct product = new ConvProduct(w, op, 1, op.m() * op.k(), op.k() * q, op.m() * q);
+    assertNull(wt.derived(), "nothing kept before the first inference");
+    backend.convolveInference(images, product, cols, wt, out, Epilogue.NONE);
+    Object kept = wt.derived();
+    assertNotNull(kept, "inference keeps the transformed filters");
+    backend.convolveInference(images, product, cols, wt, out, Epilogue.NONE);
+    assertSame(kept, wt.derived(), "the second call reuses them");
+    // Training transforms into scratch and keeps nothing new.
+    backend.convolve(images, product, cols, wt, out);
+    assertSame(kept, wt.derived());
+
+    // Every op that writes weights drops what was kept; inference then sees the new weights.
+    Tensor other = tensor(backend, wt.shape(), random(weights.length, 23));
+    List<java.util.function.Consumer<Tensor>> writes =
+        List.of(
+            t -> backend.upload(random(t.size(), 24), 0, t, 0, t.size()),
+            t -> backend.axpy(0.5f, other, t),
+            t -> backend.scale(t, -2f),
+            t -> backend.copy(other, t),
+            t -> backend.multiply(t, other, t),
+            t -> backend.fill(t, 0.25f),
+            t ->
+                backend.adamUpdate(
+                    t,
+                    other,
+                    backend.allocate(t.shape()),
+                    backend.allocate(t.shape()),
+                    AdamStep.at(1, 0.1f, 0.9f, 0.999f, 1e-8f, 0f)));
+    for (int i = 0; i < writes.size(); i++) {
+      long version = wt.version();
+      writes.get(i).accept(wt);
+      assertTrue(wt.version() > version, "write " + i + " bumps the version");
+      assertNull(wt.derived(), "write " + i + " drops the kept filters");
+      backend.convolveInference(images, product, cols, wt, out, Epilogue.NONE);
+      assertAgrees(
+          reference(k, x, host(backend, wt)), host(backend, out), "inference after write " + i);
+    }
   }
 
   @Test
