@@ -18,6 +18,47 @@ class LrnKernelTest {
     assertMatches(new Lrn(5, 0.3f, 0.75f, 1f), 6, 5);
     assertMatches(new Lrn(4, 0.2f, 0.6f, 1.5f), 5, 9);
     assertMatches(new Lrn(1, 0.5f, 1f, 1f), 3, 4);
+    // Planes of more than one vector, with a remainder: the Vector API loops.
+    assertMatches(new Lrn(5, 1e-4f, 0.75f, 2f), 6, 37);
+    assertMatches(new Lrn(3, 0.1f, 0.75f, 1f), 4, 16);
+  }
+
+  @Test
+  void vectorLoopsGiveThePlainLoopsValuesBitForBit() {
+    LrnPlanes vector = LrnPlanes.chosen();
+    org.junit.jupiter.api.Assertions.assertNotNull(vector, "the tests run with the Vector API");
+    Random random = new Random(5);
+    for (int plane : new int[] {1, 15, 16, 17, 37, 3025}) {
+      for (int count = 1; count <= 5; count++) {
+        // From an offset, so that the reads start inside the array.
+        int src = 3;
+        float[] x = new float[src + count * plane + 2];
+        for (int i = 0; i < x.length; i++) {
+          x[i] = (float) (4 * random.nextGaussian());
+        }
+        float[] expected = new float[plane];
+        for (int j = 0; j < count; j++) {
+          for (int q = 0; q < plane; q++) {
+            float v = x[src + j * plane + q];
+            expected[q] += v * v;
+          }
+        }
+        float[] sums = new float[plane];
+        vector.squares(x, src, count, plane, sums);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(expected, sums, "sums of " + plane);
+
+        float k = 2f;
+        float alpha = 1e-3f;
+        float[] y = new float[plane + 4];
+        float[] plain = new float[plane + 4];
+        for (int q = 0; q < plane; q++) {
+          float scale = k + alpha * sums[q];
+          plain[q + 4] = x[src + q] / (float) Math.sqrt(scale * (float) Math.sqrt(scale));
+        }
+        vector.threeQuarters(x, src, sums, k, alpha, y, 4, plane);
+        org.junit.jupiter.api.Assertions.assertArrayEquals(plain, y, "values of " + plane);
+      }
+    }
   }
 
   private static void assertMatches(Lrn p, int channels, int plane) {
