@@ -503,19 +503,20 @@ public final class CpuBackend extends CpuLayerOps {
     checkSpan("im2col columns", cols, 0, n * w.colsPerImage());
     float[] x = data(images);
     float[] cv = data(cols);
+    // By rows of the column matrix rather than channels: a 3-channel first layer splits evenly.
     forImageChannels(
         n,
-        w.channels(),
+        w.patchSize(),
         w.colsPerImage(),
-        (i, c0, c1) ->
-            CpuWindowOps.im2col(
+        (i, r0, r1) ->
+            CpuWindowOps.im2colRows(
                 x,
                 images.offset() + i * w.inPerImage(),
                 w,
                 cv,
                 cols.offset() + i * w.colsPerImage(),
-                c0,
-                c1));
+                r0,
+                r1));
   }
 
   @Override

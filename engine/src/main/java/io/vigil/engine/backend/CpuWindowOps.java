@@ -19,43 +19,53 @@ final class CpuWindowOps {
 
   /** {@link #im2col} of channels {@code [c0, c1)} only: the rows they own. */
   static void im2col(float[] x, int xOff, Window2d g, float[] cols, int colOff, int c0, int c1) {
+    int taps = g.kernelH() * g.kernelW();
+    im2colRows(x, xOff, g, cols, colOff, c0 * taps, c1 * taps);
+  }
+
+  /**
+   * {@link #im2col} of rows {@code [row0, row1)} of the column matrix only (row {@code (c·kH +
+   * dy)·kW + dx} holds tap {@code (dy, dx)} of channel {@code c}): finer than channels, for a layer
+   * of few channels split between threads (AlexNet's and ResNet's first, with 3).
+   */
+  static void im2colRows(
+      float[] x, int xOff, Window2d g, float[] cols, int colOff, int row0, int row1) {
     int positions = g.positions();
     int outW = g.outW();
     int strideW = g.strideW();
-    int row = c0 * g.kernelH() * g.kernelW();
-    for (int c = c0; c < c1; c++) {
+    int taps = g.kernelH() * g.kernelW();
+    for (int row = row0; row < row1; row++) {
+      int c = row / taps;
+      int dy = (row - c * taps) / g.kernelW();
+      int dx = row - c * taps - dy * g.kernelW();
       int plane = xOff + c * g.height() * g.width();
-      for (int dy = 0; dy < g.kernelH(); dy++) {
-        for (int dx = 0; dx < g.kernelW(); dx++, row++) {
-          int dst = colOff + row * positions;
-          // Column ox reads input column ox·S + base; only [lo, hi) fall inside the image, so
-          // the inner loop needs no bounds test (and is a plain copy at stride 1).
-          int base = dx * g.dilationW() - g.padW();
-          int lo = firstInside(base, strideW, outW);
-          int hi = endInside(base, strideW, g.width(), outW, lo);
-          for (int oy = 0; oy < g.outH(); oy++) {
-            int y = oy * g.strideH() - g.padH() + dy * g.dilationH();
-            int d = dst + oy * outW;
-            if (y < 0 || y >= g.height()) {
-              Arrays.fill(cols, d, d + outW, 0f);
-              continue;
-            }
-            int src = plane + y * g.width() + base;
-            // The margins are a value or two wide: a loop, not a call to Arrays.fill.
-            for (int t = d; t < d + lo; t++) {
-              cols[t] = 0f;
-            }
-            if (strideW == 1) {
-              System.arraycopy(x, src + lo, cols, d + lo, hi - lo);
-            } else {
-              for (int ox = lo; ox < hi; ox++) {
-                cols[d + ox] = x[src + ox * strideW];
-              }
-            }
-            for (int t = d + hi; t < d + outW; t++) {
-              cols[t] = 0f;
-            }
+      int dst = colOff + row * positions;
+      // Column ox reads input column ox·S + base; only [lo, hi) fall inside the image, so
+      // the inner loop needs no bounds test (and is a plain copy at stride 1).
+      int base = dx * g.dilationW() - g.padW();
+      int lo = firstInside(base, strideW, outW);
+      int hi = endInside(base, strideW, g.width(), outW, lo);
+      for (int oy = 0; oy < g.outH(); oy++) {
+        int y = oy * g.strideH() - g.padH() + dy * g.dilationH();
+        int d = dst + oy * outW;
+        if (y < 0 || y >= g.height()) {
+          Arrays.fill(cols, d, d + outW, 0f);
+          continue;
+        }
+        int src = plane + y * g.width() + base;
+        // The margins are a value or two wide: a loop, not a call to Arrays.fill.
+        for (int t = d; t < d + lo; t++) {
+          cols[t] = 0f;
+        }
+        if (strideW == 1) {
+          System.arraycopy(x, src + lo, cols, d + lo, hi - lo);
+        } else {
+          for (int ox = lo; ox < hi; ox++) {
+            cols[d + ox] = x[src + ox * strideW];
           }
+        }
+        for (int t = d + hi; t < d + outW; t++) {
+          cols[t] = 0f;
         }
       }
     }

@@ -1,6 +1,7 @@
 package io.vigil.engine.backend;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.engine.tensor.IntTensor;
 import io.vigil.engine.tensor.Shape;
@@ -62,6 +63,38 @@ class WindowOpsTest {
       float expected = c >= 1 && c < 3 ? all[i] : Float.NaN;
       org.junit.jupiter.api.Assertions.assertEquals(expected, some[i], "output " + i);
     }
+  }
+
+  @Test
+  void aThreeChannelLayerAtBatchOneSplitsItsColumnRowsBetweenThreads() {
+    // AlexNet's first layer in small: 3 channels, 11×11 taps at stride 4, 363 rows of columns,
+    // enough work to split; the threads take rows, not channels (which would split 1 : 2).
+    Window2d conv = new Window2d(3, 63, 63, 11, 11, 4, 4, 0, 0, 14, 14);
+    Random random = new Random(4);
+    float[] x = new float[conv.inPerImage()];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) random.nextGaussian();
+    }
+    float[] expected = new float[conv.colsPerImage()];
+    CpuWindowOps.im2col(x, 0, conv, expected, 0);
+    for (int threads = 2; threads <= 3; threads++) {
+      CpuBackend backend = new CpuBackend(threads);
+      Tensor images = backend.allocate(new Shape(1, 3, 63, 63));
+      backend.upload(x, 0, images, 0, x.length);
+      Tensor cols = backend.allocate(new Shape(1, conv.patchSize(), 14, 14));
+      backend.fill(cols, Float.NaN);
+      backend.im2col(images, conv, cols);
+      assertArrayEquals(expected, download(backend, cols), "im2col on " + threads + " threads");
+    }
+    // Any row range of the plain loop gives those rows.
+    float[] rows = new float[expected.length];
+    java.util.Arrays.fill(rows, Float.NaN);
+    CpuWindowOps.im2colRows(x, 0, conv, rows, 0, 100, 250);
+    int q = conv.positions();
+    assertArrayEquals(
+        java.util.Arrays.copyOfRange(expected, 100 * q, 250 * q),
+        java.util.Arrays.copyOfRange(rows, 100 * q, 250 * q));
+    assertTrue(Float.isNaN(rows[100 * q - 1]) && Float.isNaN(rows[250 * q]), "outside the range");
   }
 
   @Test
