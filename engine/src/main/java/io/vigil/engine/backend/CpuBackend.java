@@ -33,6 +33,15 @@ public final class CpuBackend extends CpuLayerOps {
     this.winograd = new CpuWinograd(CpuGemm.kernel(), parallel);
   }
 
+  /**
+   * Floats the CPU backend keeps beside a convolution's weights once inference has run it: its
+   * filters transformed for Winograd (16 per 3×3 filter and channel, against 9 weights) where it
+   * takes that path; 0 elsewhere. For the memory report of {@code vigil model summary}.
+   */
+  public static long keptInferenceFloats(Window2d window, int groups, int filters) {
+    return CpuWinograd.keptFloats(window, groups, filters);
+  }
+
   /** One backend per process using every available core; what networks use by default. */
   public static CpuBackend shared() {
     return Shared.INSTANCE;

@@ -163,6 +163,26 @@ final class CpuWinograd {
     return h >= 64 && tilesPerShare >= (h >= 128 ? 64 : 256);
   }
 
+  /**
+   * Floats of transformed filters inference keeps beside a convolution's weights ({@code groups}
+   * groups, {@code filters} in all) once it has run it by Winograd under this process's setting: 16
+   * per filter and channel of a group, where {@code auto} takes the path with kept filters (a call
+   * of at least 16 tiles, which batch 1 gives from a 7 × 7 output up); else 0.
+   */
+  static long keptFloats(Window2d w, int groups, int filters) {
+    if (!WinogradTiles.fits(w) || w.channels() % groups != 0 || filters % groups != 0) {
+      return 0;
+    }
+    int channels = w.channels() / groups;
+    Use use = Use.parse(System.getProperty(PROPERTY, "auto"));
+    boolean taken =
+        use == Use.ALWAYS
+            || (use == Use.AUTO
+                && transformsFor(CpuGemm.kernel()) != WinogradF23.PLAIN
+                && Math.min(channels, filters / groups) >= KEPT_MIN_WIDTH);
+    return taken ? (long) POINTS * filters * channels : 0;
+  }
+
   /** With kept filters: at least this many channels and filters per group (the least measured). */
   private static final int KEPT_MIN_WIDTH = 32;
 

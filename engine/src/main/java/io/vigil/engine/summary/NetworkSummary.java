@@ -1,5 +1,7 @@
 package io.vigil.engine.summary;
 
+import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.Window2d;
 import io.vigil.engine.layer.BatchNormSpec;
 import io.vigil.engine.layer.ConnectionTableConv2dSpec;
 import io.vigil.engine.layer.Conv2dSpec;
@@ -45,7 +47,8 @@ public record NetworkSummary(Shape input, List<Row> rows) {
       long parameters,
       long state,
       long multiplyAdds,
-      long connections) {}
+      long connections,
+      long keptAtInference) {}
 
   public static NetworkSummary of(NetworkSpec spec) {
     Map<String, Shape> shapes = spec.shapes();
@@ -62,7 +65,8 @@ public record NetworkSummary(Shape input, List<Row> rows) {
               parameters(node.layer(), inputs.get(0), out),
               state(node.layer(), inputs.get(0)),
               multiplyAdds(node.layer(), inputs.get(0), out),
-              connections(node.layer(), inputs.get(0), out)));
+              connections(node.layer(), inputs.get(0), out),
+              keptAtInference(node.layer(), inputs.get(0), out)));
     }
     return new NetworkSummary(spec.inputShape(), List.copyOf(rows));
   }
@@ -78,6 +82,11 @@ public record NetworkSummary(Shape input, List<Row> rows) {
   /** Floats of every layer's output plus the input: the forward pass's activation memory. */
   public long totalActivations() {
     return input.perImage() + rows.stream().mapToLong(Row::activations).sum();
+  }
+
+  /** Floats the CPU backend keeps beside the weights at inference (Winograd's filters). */
+  public long totalKeptAtInference() {
+    return rows.stream().mapToLong(Row::keptAtInference).sum();
   }
 
   public long totalMultiplyAdds() {
@@ -132,6 +141,29 @@ public record NetworkSummary(Shape input, List<Row> rows) {
       return parameters(layer, in, out);
     }
     return 0;
+  }
+
+  /** {@link CpuBackend#keptInferenceFloats} of a convolution; 0 for other layers. */
+  static long keptAtInference(LayerSpec layer, Shape in, Shape out) {
+    if (!(layer instanceof Conv2dSpec c)) {
+      return 0;
+    }
+    Window2d window =
+        new Window2d(
+            in.c(),
+            in.h(),
+            in.w(),
+            c.kernelH(),
+            c.kernelW(),
+            c.strideH(),
+            c.strideW(),
+            c.padH(),
+            c.padW(),
+            c.dilationH(),
+            c.dilationW(),
+            out.h(),
+            out.w());
+    return CpuBackend.keptInferenceFloats(window, c.groups(), c.filters());
   }
 
   static long state(LayerSpec layer, Shape in) {

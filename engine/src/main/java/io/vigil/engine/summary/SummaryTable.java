@@ -52,6 +52,13 @@ public final class SummaryTable {
             summary.totalActivations() * 4 / 1e6,
             summary.totalMultiplyAdds() / 1e9,
             2 * summary.totalMultiplyAdds() / 1e9));
+    if (summary.totalKeptAtInference() > 0) {
+      lines.add(
+          String.format(
+              "inference on the CPU also keeps %s floats (%.1f MB) of filters transformed for"
+                  + " Winograd's F(2×2, 3×3) beside its 3×3 weights",
+              group(summary.totalKeptAtInference()), summary.totalKeptAtInference() * 4 / 1e6));
+    }
     return lines;
   }
 

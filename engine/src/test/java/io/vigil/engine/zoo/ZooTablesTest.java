@@ -212,6 +212,20 @@ class ZooTablesTest {
   }
 
   @Test
+  void theSummaryCountsTheWinogradFiltersTheCpuKeepsAtInference() {
+    // ResNet-18's 3×3 stride-1 convolutions (the first of each later stage has stride 2): 4 of
+    // 64 × 64, 3 of 128 × 128, 256 × 256 and 512 × 512; 16 floats per filter and channel.
+    long pairs = 4L * 64 * 64 + 3L * 128 * 128 + 3L * 256 * 256 + 3L * 512 * 512;
+    assertEquals(16 * pairs, NetworkSummary.of(ResNet.resnet18(1000)).totalKeptAtInference());
+    NetworkSummary r18 = NetworkSummary.of(ResNet.resnet18(1000));
+    assertEquals(16L * 512 * 512, r18.row("conv5_2/conv_a").keptAtInference());
+    assertEquals(0, r18.row("conv5_1/conv_a").keptAtInference(), "stride 2");
+    assertEquals(0, r18.row("conv1").keptAtInference(), "7×7");
+    // LeNet-5's 5×5 layers: nothing.
+    assertEquals(0, NetworkSummary.of(LeNet5.spec(10)).totalKeptAtInference());
+  }
+
+  @Test
   void zooBuildsEveryEntryByName() {
     for (ModelZoo.Entry e : ModelZoo.entries()) {
       NetworkSummary s = NetworkSummary.of(e.spec(10));
