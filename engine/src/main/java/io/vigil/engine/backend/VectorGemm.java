@@ -23,7 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  * through a small scratch tile. When op(B) is {@code B} itself and C has few rows, the micro-panels
  * are read straight from B (stride {@code ldb}) instead of being packed: a convolution's per-image
  * {@code 6 × 784 × 25} product would otherwise spend as long copying its columns as multiplying
- * them.
+ * them (where B's rows would alias in L1, each panel is copied into L1 just before its use).
  *
  * <p>Needs {@code --add-modules jdk.incubator.vector}; load this class only after checking the
  * module is present ({@link CpuGemm} does). Per-thread scratch grows to the largest block seen, so
@@ -55,9 +55,10 @@ final class VectorGemm implements GemmKernel {
   private static final int DIRECT_A_MAX_COLS = 8 * NR;
 
   /**
-   * Up to this many rows of C, op(B) = B is read in place rather than packed: measured on a
-   * convolution's columns, 1 thread, AlexNet's conv1 (96 × 3025 × 363) ran at 69 GFLOP/s packed and
-   * 92 in place, 128-filter layers 77–84 and 90–95; above 132 rows neither way was faster.
+   * Up to this many rows of C, op(B) = B is read in place (or a panel at a time) rather than packed
+   * in blocks: measured on a convolution's columns, 1 thread, AlexNet's conv1 (96 × 3025 × 363) ran
+   * at 69 GFLOP/s packed and 92 in place, 128-filter layers 77–84 and 90–95; above 132 rows neither
+   * way was faster.
    */
   private static final int DIRECT_B_MAX_ROWS = 22 * MR;
 
@@ -189,9 +190,13 @@ final class VectorGemm implements GemmKernel {
       return;
     }
     Scratch s = SCRATCH.get();
-    // Reading B in place pays when few row tiles reuse each panel and rows of B do not alias in
-    // L1 (a stride of a multiple of 1 KiB maps a panel's rows onto a few cache sets).
-    boolean direct = !transB && r1 - r0 <= DIRECT_B_MAX_ROWS && (ldb & 255) != 0;
+    // With few row tiles to reuse each panel of B, packing whole blocks of it costs more than it
+    // saves: B is read in place, or, where its rows would alias in L1 (a stride of a multiple of
+    // 1 KiB maps a panel's rows onto a few cache sets), each panel is copied just before its
+    // use, into L1 (one thread, alternating runs: ResNet-18's conv1, 64 × 12,544 × 147, 60–65 →
+    // 61–74 GFLOP/s; 96 × 3072 × 363 83–89 → 90–94).
+    boolean direct = !transB && r1 - r0 <= DIRECT_B_MAX_ROWS;
+    boolean aliased = (ldb & 255) == 0;
     // Reading A in place pays when few column tiles reuse each packed panel (the late layers of
     // a ResNet at batch 1: 49 positions, 512 filters, 4608 taps). Edge rows are still packed.
     boolean directA = !transA && n <= DIRECT_A_MAX_COLS;
@@ -226,7 +231,7 @@ final class VectorGemm implements GemmKernel {
               bArr = bp;
               bIdx = jr * kc;
               bStride = NR;
-            } else if (cols == NR) {
+            } else if (cols == NR && !aliased) {
               bArr = b;
               bIdx = bOff + pc * ldb + jc + jr;
               bStride = ldb;
