@@ -13,6 +13,11 @@ import java.util.function.Supplier;
  * <p>Ops that write a result overwrite it unless their name says {@code accumulate}. Ops may run on
  * the backend's threads but return only when their result is complete. A backend is safe to use
  * from several threads at once as long as they do not share output tensors.
+ *
+ * <p>The ops that can change parameters, {@link #upload}, {@link #copy}, {@link #fill}, {@link
+ * #axpy}, {@link #scale}, {@link #adamUpdate}, {@link #multiply} and {@link #copyChannels}, call
+ * {@link Tensor#changed} on the tensor they write, so that values derived from it and kept with it
+ * (the CPU backend's Winograd filters) are made again.
  */
 public interface Backend {
 

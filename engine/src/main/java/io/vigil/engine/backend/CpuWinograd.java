@@ -160,7 +160,15 @@ final class CpuWinograd {
     if (keptFilters) {
       return h >= KEPT_MIN_WIDTH && tiles >= KEPT_MIN_TILES;
     }
-    return h >= 64 && tilesPerShare >= (h >= 128 ? 64 : 256);
+    return h >= 64 && tilesPerShare >= tilesToSplit(h);
+  }
+
+  /**
+   * Tiles a thread needs before the tiles, rather than the filters, are split between threads: with
+   * fewer, a product a few dozen tiles wide runs the GEMM kernel poorly.
+   */
+  private static int tilesToSplit(int h) {
+    return h >= 128 ? 64 : 256;
   }
 
   /**
@@ -283,7 +291,7 @@ final class CpuWinograd {
     // One share per thread (one in all inside a share).
     int shares = parallel.parts(parallel.threads(), cost);
     int h = Math.min(channels, filters);
-    boolean byFilters = shares > 1 && tiles / shares < (h >= 128 ? 64 : 256);
+    boolean byFilters = shares > 1 && tiles / shares < tilesToSplit(h);
     parallel.forRange(
         shares,
         cost / shares,

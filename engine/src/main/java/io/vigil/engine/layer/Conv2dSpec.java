@@ -156,7 +156,8 @@ public record Conv2dSpec(
     return kernelW + (kernelW - 1) * (dilationW - 1);
   }
 
-  Window2d window(String layerName, Shape input) {
+  /** The sliding window of this convolution over {@code input}; errors name {@code layerName}. */
+  public Window2d window(String layerName, Shape input) {
     if (input.c() % groups != 0 || filters % groups != 0) {
       throw new IllegalArgumentException(
           layerName

@@ -1,7 +1,6 @@
 package io.vigil.engine.summary;
 
 import io.vigil.engine.backend.CpuBackend;
-import io.vigil.engine.backend.Window2d;
 import io.vigil.engine.layer.BatchNormSpec;
 import io.vigil.engine.layer.ConnectionTableConv2dSpec;
 import io.vigil.engine.layer.Conv2dSpec;
@@ -66,7 +65,7 @@ public record NetworkSummary(Shape input, List<Row> rows) {
               state(node.layer(), inputs.get(0)),
               multiplyAdds(node.layer(), inputs.get(0), out),
               connections(node.layer(), inputs.get(0), out),
-              keptAtInference(node.layer(), inputs.get(0), out)));
+              keptAtInference(node.name(), node.layer(), inputs.get(0))));
     }
     return new NetworkSummary(spec.inputShape(), List.copyOf(rows));
   }
@@ -144,26 +143,11 @@ public record NetworkSummary(Shape input, List<Row> rows) {
   }
 
   /** {@link CpuBackend#keptInferenceFloats} of a convolution; 0 for other layers. */
-  static long keptAtInference(LayerSpec layer, Shape in, Shape out) {
+  static long keptAtInference(String name, LayerSpec layer, Shape in) {
     if (!(layer instanceof Conv2dSpec c)) {
       return 0;
     }
-    Window2d window =
-        new Window2d(
-            in.c(),
-            in.h(),
-            in.w(),
-            c.kernelH(),
-            c.kernelW(),
-            c.strideH(),
-            c.strideW(),
-            c.padH(),
-            c.padW(),
-            c.dilationH(),
-            c.dilationW(),
-            out.h(),
-            out.w());
-    return CpuBackend.keptInferenceFloats(window, c.groups(), c.filters());
+    return CpuBackend.keptInferenceFloats(c.window(name, in), c.groups(), c.filters());
   }
 
   static long state(LayerSpec layer, Shape in) {
