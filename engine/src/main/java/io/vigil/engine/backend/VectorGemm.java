@@ -70,11 +70,25 @@ final class VectorGemm implements GemmKernel {
    */
   private static final int DOT_MAX_ROWS = 4 * MR;
 
+  /**
+   * Up to this many floats, op(B) = B is read in place with any number of rows of C: it stays in
+   * L2, and packing it would cost as much as the product (the input gradient of LeNet-5's second
+   * convolution, 150 × 100 × 16, reads a B of 1,600 floats).
+   */
+  private static final int DIRECT_B_MAX_FLOATS = 16 * 1024;
+
+  /**
+   * {@code Σ A·Bᵀ} with at least this many times more columns than rows is computed as {@code (Σ
+   * B·Aᵀ)ᵀ} ({@link #sumSwapped}).
+   */
+  private static final int SUM_SWAP_MIN_RATIO = 4;
+
   static final VectorGemm INSTANCE = new VectorGemm();
 
   private static final class Scratch {
     float[] a = new float[0];
     float[] b = new float[0];
+    float[] sum = new float[0];
     final float[] edge = new float[KC * NR];
     final float[] edgeA = new float[KC * MR];
     final float[] tile = new float[MR * NR];
@@ -84,6 +98,13 @@ final class VectorGemm implements GemmKernel {
         a = new float[size];
       }
       return a;
+    }
+
+    float[] sum(int size) {
+      if (sum.length < size) {
+        sum = new float[size];
+      }
+      return sum;
     }
 
     float[] b(int size) {
@@ -137,9 +158,69 @@ final class VectorGemm implements GemmKernel {
           ldc);
       return;
     }
+    if (transB && !transA && n >= SUM_SWAP_MIN_RATIO * m && alpha != 0f) {
+      sumSwapped(
+          m, n, k, alpha, a, aOff, lda, strideA, b, bOff, ldb, strideB, count, beta, c, cOff, ldc);
+      return;
+    }
     GemmKernel.super.gemmSum(
         transA, transB, m, n, k, alpha, a, aOff, lda, strideA, b, bOff, ldb, strideB, count, beta,
         c, cOff, ldc);
+  }
+
+  /**
+   * {@code C = alpha · Σ A_i·B_iᵀ + beta · C} as {@code Cᵀ = Σ B_i·A_iᵀ} into scratch, then
+   * transposed into C once. A convolution's weight gradient {@code dY·colsᵀ} has far more columns
+   * (taps) than rows (filters): computed as it stands, every image's columns would be transposed
+   * into B's panels ({@code n × k} floats); swapped, the columns are read in place as A and only
+   * the small {@code dY} is packed ({@code m × k}).
+   */
+  private void sumSwapped(
+      int m,
+      int n,
+      int k,
+      float alpha,
+      float[] a,
+      int aOff,
+      int lda,
+      int strideA,
+      float[] b,
+      int bOff,
+      int ldb,
+      int strideB,
+      int count,
+      float beta,
+      float[] c,
+      int cOff,
+      int ldc) {
+    float[] t = SCRATCH.get().sum(n * m);
+    for (int i = 0; i < count; i++) {
+      gemm(
+          false,
+          true,
+          0,
+          n,
+          m,
+          k,
+          1f,
+          b,
+          bOff + i * strideB,
+          ldb,
+          a,
+          aOff + i * strideA,
+          lda,
+          i == 0 ? 0f : 1f,
+          t,
+          0,
+          m);
+    }
+    for (int i = 0; i < m; i++) {
+      int row = cOff + i * ldc;
+      for (int j = 0; j < n; j++) {
+        float old = beta == 0f ? 0f : beta * c[row + j];
+        c[row + j] = alpha * t[j * m + i] + old;
+      }
+    }
   }
 
   @Override
@@ -195,11 +276,18 @@ final class VectorGemm implements GemmKernel {
     // 1 KiB maps a panel's rows onto a few cache sets), each panel is copied just before its
     // use, into L1 (one thread, alternating runs: ResNet-18's conv1, 64 × 12,544 × 147, 60–65 →
     // 61–74 GFLOP/s; 96 × 3072 × 363 83–89 → 90–94).
-    boolean direct = !transB && r1 - r0 <= DIRECT_B_MAX_ROWS;
+    // A B small enough to stay in L2 is read in place however many row tiles reuse it.
+    boolean direct =
+        !transB && (r1 - r0 <= DIRECT_B_MAX_ROWS || (long) k * n <= DIRECT_B_MAX_FLOATS);
     boolean aliased = (ldb & 255) == 0;
     // Reading A in place pays when few column tiles reuse each packed panel (the late layers of
     // a ResNet at batch 1: 49 positions, 512 filters, 4608 taps). Edge rows are still packed.
     boolean directA = !transA && n <= DIRECT_A_MAX_COLS;
+    // A product that overwrites C in one slice of depth may finish a partial edge tile as a
+    // whole one, moved back to end at C's edge: the tile recomputes a few columns (or rows) of
+    // C with the very same values, and takes the in-place store instead of a scratch tile and a
+    // scalar copy (LeNet-5's 16 × 100 × 150 product: rows 10–15 and columns 84–99 are its edges).
+    boolean overlap = beta == 0f && k <= KC;
     for (int jc = 0; jc < n; jc += NC) {
       int nc = Math.min(NC, n - jc);
       for (int pc = 0; pc < k; pc += KC) {
@@ -216,7 +304,7 @@ final class VectorGemm implements GemmKernel {
           if (!directA) {
             ap = s.a(kc * roundUp(mc, MR));
             packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
-          } else if (mc % MR != 0) {
+          } else if (mc % MR != 0 && !(overlap && mc >= MR)) {
             // The last rows of A, read in place otherwise: packed once here with zero rows, so
             // that no read runs past A, and reused by every column tile.
             int edge = mc - mc % MR;
@@ -224,6 +312,14 @@ final class VectorGemm implements GemmKernel {
           }
           for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
+            int at = jr;
+            if (overlap && direct && cols < NR) {
+              int width = cols <= LANES ? LANES : NR;
+              if (nc >= width) {
+                at = nc - width;
+                cols = width;
+              }
+            }
             float[] bArr;
             int bIdx;
             int bStride;
@@ -231,20 +327,29 @@ final class VectorGemm implements GemmKernel {
               bArr = bp;
               bIdx = jr * kc;
               bStride = NR;
-            } else if (cols == NR && !aliased) {
+            } else if (!aliased && readsInside(b, bOff + (pc + kc - 1) * ldb + jc + at, cols)) {
+              // An edge panel too is read in place, whole vectors wide: the columns past C's
+              // edge only feed accumulator lanes that are never stored (each column of C
+              // depends on its own column of B alone). Copying the 4 last columns of LeNet-5's
+              // 16 × 100 × 150 product cost a quarter of its time.
               bArr = b;
-              bIdx = bOff + pc * ldb + jc + jr;
+              bIdx = bOff + pc * ldb + jc + at;
               bStride = ldb;
             } else {
               bArr = s.edge;
               bIdx = 0;
               bStride = NR;
-              packBPanel(false, b, bOff, ldb, pc, kc, jc + jr, cols, bArr, 0);
+              copyPanel(b, bOff + pc * ldb + jc + at, ldb, kc, cols, bArr);
             }
-            int cCol = cOff + jc + jr;
+            int cCol = cOff + jc + at;
             for (int ir = 0; ir < mc; ir += MR) {
               int rows = Math.min(MR, mc - ir);
-              int ci = cCol + (ic + ir) * ldc;
+              int row = ir;
+              if (overlap && directA && rows < MR && mc >= MR) {
+                row = mc - MR;
+                rows = MR;
+              }
+              int ci = cCol + (ic + row) * ldc;
               float[] aArr;
               int aIdx;
               int aRowStride;
@@ -256,7 +361,7 @@ final class VectorGemm implements GemmKernel {
                 aDepthStride = MR;
               } else if (rows == MR) {
                 aArr = a;
-                aIdx = aOff + (ic + ir) * lda + pc;
+                aIdx = aOff + (ic + row) * lda + pc;
                 aRowStride = lda;
                 aDepthStride = 1;
               } else {
@@ -470,6 +575,23 @@ final class VectorGemm implements GemmKernel {
       c4 = FloatVector.broadcast(S, ap[a4 + pa]).fma(y, c4);
       c5 = FloatVector.broadcast(S, ap[a5 + pa]).fma(y, c5);
     }
+    if (rows == MR && cols == LANES && alpha == 1f && (beta == 0f || beta == 1f)) {
+      if (beta == 1f) {
+        c0 = c0.add(FloatVector.fromArray(S, c, ci));
+        c1 = c1.add(FloatVector.fromArray(S, c, ci + ldc));
+        c2 = c2.add(FloatVector.fromArray(S, c, ci + 2 * ldc));
+        c3 = c3.add(FloatVector.fromArray(S, c, ci + 3 * ldc));
+        c4 = c4.add(FloatVector.fromArray(S, c, ci + 4 * ldc));
+        c5 = c5.add(FloatVector.fromArray(S, c, ci + 5 * ldc));
+      }
+      c0.intoArray(c, ci);
+      c1.intoArray(c, ci + ldc);
+      c2.intoArray(c, ci + 2 * ldc);
+      c3.intoArray(c, ci + 3 * ldc);
+      c4.intoArray(c, ci + 4 * ldc);
+      c5.intoArray(c, ci + 5 * ldc);
+      return;
+    }
     c0.intoArray(tile, 0);
     c1.intoArray(tile, NR);
     c2.intoArray(tile, 2 * NR);
@@ -548,6 +670,24 @@ final class VectorGemm implements GemmKernel {
           }
         }
       }
+    }
+  }
+
+  /**
+   * Whether the micro-kernels may read a panel of {@code cols} columns whose last row starts at
+   * {@code lastRow} in place: they load whole vectors, one if {@code cols ≤ LANES}, else two.
+   */
+  private static boolean readsInside(float[] b, int lastRow, int cols) {
+    return lastRow + (cols <= LANES ? LANES : NR) <= b.length;
+  }
+
+  /**
+   * Rows of one panel of B, {@code cols} wide, into {@code dst} at stride NR. The columns past
+   * {@code cols} keep what they held: they only feed lanes that are never stored.
+   */
+  private static void copyPanel(float[] b, int from, int ldb, int kc, int cols, float[] dst) {
+    for (int p = 0; p < kc; p++) {
+      System.arraycopy(b, from + p * ldb, dst, p * NR, cols);
     }
   }
 

@@ -54,6 +54,19 @@ class GemmDriverTest {
       check(
           GemmOp.of(false, true, 6, 25, 784, 1f, 1f).batched(batch, 6 * 784, 25 * 784, 0), 0, 0, 0);
       check(GemmOp.of(false, true, 7, 26, 50, 2f, 0.5f).batched(batch, 400, 1400, 0), 2, 1, 3);
+      // Many more columns than rows (vgg-small's conv1_2 weight gradient, 32 × 288 × 784, made
+      // smaller): summed as the transpose, with a depth past one slice, alpha, beta and C padded.
+      check(
+          GemmOp.of(false, true, 32, 150, 70, 1f, 1f).batched(batch, 32 * 70, 150 * 70, 0),
+          0,
+          0,
+          0);
+      check(
+          new GemmOp(false, true, 25, 130, 300, 0.5f, 0.25f, 301, 300, 133, 1, 0, 0, 0)
+              .batched(batch, 25 * 301, 130 * 300, 0),
+          1,
+          2,
+          3);
     }
   }
 

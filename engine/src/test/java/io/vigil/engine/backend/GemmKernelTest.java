@@ -132,6 +132,17 @@ class GemmKernelTest {
       // Row ranges that start inside a register tile.
       check(kernel, GemmOp.of(false, false, 40, 50, 30, 1f, 0f), 4, 40, 0, 0, 0);
       check(kernel, GemmOp.of(true, true, 40, 50, 30, 1f, 1f), 13, 29, 0, 0, 0);
+      // An overwrite in one slice of depth: the last 5 rows of the range, and the last 18
+      // columns, are finished as whole tiles moved back inside the range (never past it).
+      check(kernel, GemmOp.of(false, false, 40, 50, 30, 1f, 0f), 4, 15, 0, 0, 0);
+      check(
+          kernel,
+          new GemmOp(false, false, 11, 50, 30, 1f, 0f, 30, 50, 64, 1, 0, 0, 0),
+          0,
+          11,
+          0,
+          0,
+          0);
     }
   }
 

@@ -48,7 +48,14 @@ public final class EngineBench {
   private static final int ROUNDS = 5;
   private static final double ROUND_SECONDS = 0.4;
 
-  /** One convolution's GEMM: filters K, patch P = C·kH·kW, positions Q = H'·W', images. */
+  /**
+   * One convolution's GEMM: filters K, patch P = C·kH·kW, positions Q = H'·W', images. Over several
+   * images each product reads the same columns: with at least two images per thread, {@code
+   * CpuBackend.convolve} unfolds one image and multiplies it at once, so the product reads columns
+   * just written to cache. A batched GEMM over a whole batch's columns would stream them from
+   * memory instead (LeNet-5's conv1 at batch 256: 20 MB, 80 GFLOP/s on 2 threads), which the engine
+   * never runs. At batch 1 the columns are the whole image's, as the engine unfolds them.
+   */
   record ConvShape(String name, int filters, int patch, int positions, int images) {}
 
   static final List<ConvShape> CONV_SHAPES =
@@ -65,6 +72,12 @@ public final class EngineBench {
           new ConvShape("resnet18 layer2 3x3", 128, 1152, 784, 1),
           new ConvShape("resnet18 layer3 3x3", 256, 2304, 196, 1),
           new ConvShape("resnet18 layer4 3x3", 512, 4608, 49, 1),
+          new ConvShape("resnet18 layer2 3x3/2", 128, 576, 784, 1),
+          new ConvShape("resnet18 layer3 3x3/2", 256, 1152, 196, 1),
+          new ConvShape("resnet18 layer4 3x3/2", 512, 2304, 49, 1),
+          new ConvShape("resnet18 layer2 1x1/2", 128, 64, 784, 1),
+          new ConvShape("resnet18 layer3 1x1/2", 256, 128, 196, 1),
+          new ConvShape("resnet18 layer4 1x1/2", 512, 256, 49, 1),
           new ConvShape("resnet18 layer1 3x3 (batch 16)", 64, 576, 3136, 16));
 
   private EngineBench() {}
@@ -200,18 +213,9 @@ public final class EngineBench {
     for (ConvShape s : CONV_SHAPES) {
       GemmOp op =
           GemmOp.of(false, false, s.filters(), s.positions(), s.patch(), 1f, 0f)
-              .batched(s.images(), 0, s.patch() * s.positions(), s.filters() * s.positions());
+              .batched(s.images(), 0, 0, s.filters() * s.positions());
       row(backend, s.name(), op);
     }
-    // The backward GEMMs of LeNet conv2 at training batch 64.
-    row(
-        backend,
-        "lenet conv2 dW (sum over 64)",
-        GemmOp.of(false, true, 16, 150, 100, 1f, 1f).batched(64, 16 * 100, 150 * 100, 0));
-    row(
-        backend,
-        "lenet conv2 dX (batch 64)",
-        GemmOp.of(true, false, 150, 100, 16, 1f, 0f).batched(64, 0, 16 * 100, 150 * 100));
     row(backend, "lenet fc1 (batch 256)", GemmOp.of(false, true, 256, 120, 400, 1f, 0f));
     // AlexNet's first fully connected layer: a matrix-vector product at batch 1 (151 MB of
     // weights read once per image: memory-bound).
@@ -225,7 +229,13 @@ public final class EngineBench {
     trainingRows(backend, "vgg-small conv2_2", 64, 576, 196, 64);
   }
 
-  /** Forward, weight-gradient and input-gradient GEMMs of one convolution over a batch. */
+  /**
+   * Forward, weight-gradient and input-gradient GEMMs of one convolution over a batch, as the
+   * training step runs them: the forward product per image on columns just unfolded (read from
+   * cache, see {@link ConvShape}); the weight gradient as one sum over the batch's columns; the
+   * input gradient per image with A the weights transposed once per step ({@code Wᵀ}, read in
+   * place).
+   */
   private static void trainingRows(
       CpuBackend backend, String name, int filters, int patch, int positions, int batch) {
     int k = filters;
@@ -234,7 +244,7 @@ public final class EngineBench {
     row(
         backend,
         name + " y (batch " + batch + ")",
-        GemmOp.of(false, false, k, q, p, 1f, 0f).batched(batch, 0, p * q, k * q));
+        GemmOp.of(false, false, k, q, p, 1f, 0f).batched(batch, 0, 0, k * q));
     row(
         backend,
         name + " dW (sum over " + batch + ")",
@@ -242,7 +252,7 @@ public final class EngineBench {
     row(
         backend,
         name + " dX (batch " + batch + ")",
-        GemmOp.of(true, false, p, q, k, 1f, 0f).batched(batch, 0, k * q, p * q));
+        GemmOp.of(false, false, p, q, k, 1f, 0f).batched(batch, 0, k * q, p * q));
   }
 
   /** Only GEMM rows whose name contains this run ({@code gemm THREADS FILTER}). */
