@@ -449,33 +449,72 @@ public final class CpuBackend extends CpuLayerOps {
     }
     GemmKernel kernel = gemm.kernel();
     long cost = (long) groups * op.m() * op.n() * op.k() + w.colsPerImage();
-    parallel.forEach(
+    // Each share writes its images' column gradients over one image's slice of cols, its own
+    // (the forward columns are spent: the weight gradient read them first), so they stay in L2
+    // for col2im instead of going out to memory: vgg-small's 32-channel 28 × 28 layer writes
+    // 58 MB of them at batch 64, and this input gradient ran at half the rate it does from cache.
+    parallel.forRange(
         n,
         cost,
-        i -> {
-          int colBase = cols.offset() + i * w.colsPerImage();
-          for (int j = 0; j < groups; j++) {
-            kernel.gemm(
-                false,
-                op.transB(),
-                0,
-                op.m(),
-                op.n(),
-                op.k(),
-                op.alpha(),
+        (from, to, part) -> {
+          int colBase = cols.offset() + part * w.colsPerImage();
+          for (int i = from; i < to; i++) {
+            backwardInputImage(
+                i,
+                kernel,
+                p,
                 wv,
-                wOff + j * wGroupStride,
+                wOff,
+                wGroupStride,
                 lda,
                 dy,
-                dOut.offset() + i * op.strideB() + j * outStride,
-                op.ldb(),
-                op.beta(),
+                dOut.offset(),
                 cv,
-                colBase + j * colStride,
-                op.ldc());
+                colBase,
+                dx,
+                dIn.offset());
           }
-          CpuWindowOps.col2im(cv, colBase, w, dx, dIn.offset() + i * w.inPerImage());
         });
+  }
+
+  /** One image of {@link #convolveBackwardInput}'s per-image path, its columns at colBase. */
+  private static void backwardInputImage(
+      int i,
+      GemmKernel kernel,
+      ConvProduct p,
+      float[] wv,
+      int wOff,
+      int wGroupStride,
+      int lda,
+      float[] dy,
+      int dyOff,
+      float[] cv,
+      int colBase,
+      float[] dx,
+      int dxOff) {
+    Window2d w = p.window();
+    GemmOp op = p.op();
+    for (int j = 0; j < p.groups(); j++) {
+      kernel.gemm(
+          false,
+          op.transB(),
+          0,
+          op.m(),
+          op.n(),
+          op.k(),
+          op.alpha(),
+          wv,
+          wOff + j * wGroupStride,
+          lda,
+          dy,
+          dyOff + i * op.strideB() + j * p.outStride(),
+          op.ldb(),
+          op.beta(),
+          cv,
+          colBase + j * p.colStride(),
+          op.ldc());
+    }
+    CpuWindowOps.col2im(cv, colBase, w, dx, dxOff + i * w.inPerImage());
   }
 
   /** A thread's copy of a convolution's transposed weights, grown as needed. */
