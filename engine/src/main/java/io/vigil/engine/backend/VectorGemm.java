@@ -686,6 +686,14 @@ final class VectorGemm implements GemmKernel {
    * {@code cols} keep what they held: they only feed lanes that are never stored.
    */
   private static void copyPanel(float[] b, int from, int ldb, int kc, int cols, float[] dst) {
+    if (cols == NR) {
+      // Two vector moves a row: a call to arraycopy per 32-float row cost as much again.
+      for (int p = 0; p < kc; p++) {
+        FloatVector.fromArray(S, b, from + p * ldb).intoArray(dst, p * NR);
+        FloatVector.fromArray(S, b, from + p * ldb + LANES).intoArray(dst, p * NR + LANES);
+      }
+      return;
+    }
     for (int p = 0; p < kc; p++) {
       System.arraycopy(b, from + p * ldb, dst, p * NR, cols);
     }

@@ -234,7 +234,8 @@ public final class EngineBench {
    * training step runs them: the forward product per image on columns just unfolded (read from
    * cache, see {@link ConvShape}); the weight gradient as one sum over the batch's columns; the
    * input gradient per image with A the weights transposed once per step ({@code Wᵀ}, read in
-   * place).
+   * place), into one slice of columns per thread that col2im then reads from cache (see {@code
+   * CpuBackend.convolveBackwardInput}): here one image per thread.
    */
   private static void trainingRows(
       CpuBackend backend, String name, int filters, int patch, int positions, int batch) {
@@ -249,10 +250,11 @@ public final class EngineBench {
         backend,
         name + " dW (sum over " + batch + ")",
         GemmOp.of(false, true, k, p, q, 1f, 1f).batched(batch, k * q, p * q, 0));
+    int threads = backend.threads();
     row(
         backend,
-        name + " dX (batch " + batch + ")",
-        GemmOp.of(false, false, p, q, k, 1f, 0f).batched(batch, 0, k * q, p * q));
+        name + " dX (an image per thread)",
+        GemmOp.of(false, false, p, q, k, 1f, 0f).batched(threads, 0, k * q, p * q));
   }
 
   /** Only GEMM rows whose name contains this run ({@code gemm THREADS FILTER}). */
