@@ -281,7 +281,8 @@ final class VectorGemm implements GemmKernel {
         !transB && (r1 - r0 <= DIRECT_B_MAX_ROWS || (long) k * n <= DIRECT_B_MAX_FLOATS);
     boolean aliased = (ldb & 255) == 0;
     // Reading A in place pays when few column tiles reuse each packed panel (the late layers of
-    // a ResNet at batch 1: 49 positions, 512 filters, 4608 taps). Edge rows are still packed.
+    // a ResNet at batch 1: 49 positions, 512 filters, 4608 taps). Edge rows are still packed,
+    // unless the last tile is moved back (below).
     boolean directA = !transA && n <= DIRECT_A_MAX_COLS;
     // A product that overwrites C in one slice of depth may finish a partial edge tile as a
     // whole one, moved back to end at C's edge: the tile recomputes a few columns (or rows) of
