@@ -194,26 +194,8 @@ final class VectorGemm implements GemmKernel {
       int cOff,
       int ldc) {
     float[] t = SCRATCH.get().sum(n * m);
-    for (int i = 0; i < count; i++) {
-      gemm(
-          false,
-          true,
-          0,
-          n,
-          m,
-          k,
-          1f,
-          b,
-          bOff + i * strideB,
-          ldb,
-          a,
-          aOff + i * strideA,
-          lda,
-          i == 0 ? 0f : 1f,
-          t,
-          0,
-          m);
-    }
+    GemmKernel.super.gemmSum(
+        false, true, n, m, k, 1f, b, bOff, ldb, strideB, a, aOff, lda, strideA, count, 0f, t, 0, m);
     for (int i = 0; i < m; i++) {
       int row = cOff + i * ldc;
       for (int j = 0; j < n; j++) {
