@@ -15,9 +15,11 @@ import org.bytedeco.javacv.FFmpegFrameRecorder;
 import org.bytedeco.javacv.Frame;
 
 /**
- * Renders labeled images (Fashion-MNIST's test set, typically) into a video clip with a label
+ * Renders labeled images (one split of Fashion-MNIST, typically) into a video clip with a label
  * sidecar ({@link LabelSidecar}) that gives the true label of every frame; see {@link ClipSpec} for
- * the options.
+ * the options, the scene changes ({@link io.vigil.engine.data.Appearance}) among them. Training
+ * clips are made from the {@link Split#TRAIN training split}, so that no test image leaks into what
+ * a model learns from.
  *
  * <p>The video is MPEG-4 Part 2 ({@code mpeg4}) at a fixed quantiser of {@value #QSCALE}, in an
  * MP4, AVI or Matroska container chosen by the file's extension. JavaCV's FFmpeg build is the LGPL
@@ -36,6 +38,33 @@ public final class ClipMaker {
 
   /** MPEG-4 quantiser: 1 is best, 31 worst; 2 is visually lossless for these images. */
   static final int QSCALE = 2;
+
+  /** Which of a data set's two parts the images come from. */
+  public enum Split {
+    /** The images models are trained on (Fashion-MNIST: 60,000). */
+    TRAIN,
+    /** The images models are tested on (Fashion-MNIST: 10,000). */
+    TEST;
+
+    /** The name on the command line: {@code train} or {@code test}. */
+    public String cliName() {
+      return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The split called {@code name} ({@code train} or {@code test}, any case).
+     *
+     * @throws IllegalArgumentException naming both when {@code name} is neither
+     */
+    public static Split parse(String name) {
+      for (Split s : values()) {
+        if (s.cliName().equalsIgnoreCase(name.strip())) {
+          return s;
+        }
+      }
+      throw new IllegalArgumentException("unknown split '" + name + "'; known: train, test");
+    }
+  }
 
   /** Told how far a clip has got. Called from the thread that makes the clip, once per frame. */
   @FunctionalInterface
@@ -73,9 +102,19 @@ public final class ClipMaker {
     }
   }
 
+  /** A maker drawing from the {@code split} images of the Fashion-MNIST files in {@code dir}. */
+  public static ClipMaker fashionMnist(Path dir, Split split) throws IOException {
+    LabeledImages images =
+        switch (split) {
+          case TRAIN -> FashionMnist.train(dir);
+          case TEST -> FashionMnist.test(dir);
+        };
+    return new ClipMaker(images, FashionMnist.CLASS_NAMES);
+  }
+
   /** A maker drawing from the Fashion-MNIST test set in {@code dir}. */
   public static ClipMaker fashionMnistTest(Path dir) throws IOException {
-    return new ClipMaker(FashionMnist.test(dir), FashionMnist.CLASS_NAMES);
+    return fashionMnist(dir, Split.TEST);
   }
 
   /**

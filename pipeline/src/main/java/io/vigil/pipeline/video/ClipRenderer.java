@@ -1,13 +1,20 @@
 package io.vigil.pipeline.video;
 
+import io.vigil.engine.data.Appearance;
 import io.vigil.engine.data.LabeledImages;
 import java.util.Arrays;
 import java.util.Random;
 
 /**
  * Draws the frames of a {@link ClipSpec} as 8-bit gray images, one after the other, without
- * encoding them. The item is scaled with nearest-neighbour sampling, so at a whole scale factor
- * each source pixel becomes an exact block and averaging the block gives it back.
+ * encoding them. The source image (its first channel) is changed by the frame's {@link Appearance}
+ * at its own size, then scaled with nearest-neighbour sampling, so at a whole scale factor each
+ * changed source pixel becomes an exact block and averaging the block gives it back.
+ *
+ * <p>One generator, seeded by the spec, is drawn from in a fixed order: per item, four draws for
+ * its motion, then whatever its appearance draws ({@link Appearance#DARK_NOISE}: one Gaussian per
+ * source pixel); per frame, the frame's noise. An appearance that changes in the middle of an item
+ * draws the item's appearance again at the change.
  */
 final class ClipRenderer {
 
@@ -15,8 +22,10 @@ final class ClipRenderer {
   private final ClipSpec spec;
   // java.util.Random's sequence is specified exactly, so a seed gives the same clip on every JDK.
   private final Random random;
+  private final byte[] source;
   private final byte[] item;
   private int currentItem = -1;
+  private Appearance currentAppearance;
   private int startX;
   private int startY;
   private int endX;
@@ -35,6 +44,7 @@ final class ClipRenderer {
     this.images = images;
     this.spec = spec;
     this.random = new Random(spec.seed());
+    this.source = new byte[images.height() * images.width()];
     this.item = new byte[spec.itemSize() * spec.itemSize()];
   }
 
@@ -49,8 +59,12 @@ final class ClipRenderer {
    */
   void draw(int frame, byte[] canvas) {
     int index = spec.firstIndex() + frame / spec.framesPerItem();
+    Appearance appearance = spec.appearanceAt(frame);
     if (index != currentItem) {
       startItem(index);
+      renderItem(appearance);
+    } else if (appearance != currentAppearance) {
+      renderItem(appearance);
     }
     int step = frame % spec.framesPerItem();
     double t = spec.framesPerItem() == 1 ? 0 : step / (double) (spec.framesPerItem() - 1);
@@ -79,16 +93,21 @@ final class ClipRenderer {
     startY = random.nextInt(range) - spec.motion();
     endX = random.nextInt(range) - spec.motion();
     endY = random.nextInt(range) - spec.motion();
-    int size = spec.itemSize();
+  }
+
+  /** The current item's source image changed by {@code appearance}, scaled into {@code item}. */
+  private void renderItem(Appearance appearance) {
+    currentAppearance = appearance;
     int h = images.height();
     int w = images.width();
-    byte[] pixels = images.pixels();
-    int base = index * images.imageSize();
+    System.arraycopy(images.pixels(), currentItem * images.imageSize(), source, 0, h * w);
+    appearance.apply(source, 0, 1, h, w, random);
+    int size = spec.itemSize();
     for (int y = 0; y < size; y++) {
       int sy = y * h / size;
       for (int x = 0; x < size; x++) {
         int sx = x * w / size;
-        int v = (int) Math.round((pixels[base + sy * w + sx] & 0xFF) * spec.brightness());
+        int v = (int) Math.round((source[sy * w + sx] & 0xFF) * spec.brightness());
         item[y * size + x] = (byte) Math.min(255, v);
       }
     }

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.engine.data.Appearance;
 import io.vigil.engine.data.FashionMnist;
 import io.vigil.engine.data.LabeledImages;
 import io.vigil.engine.model.InputContract;
@@ -13,6 +14,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -88,14 +90,86 @@ class ClipMakerTest {
 
   /** Mean |x − image| in [0, 1] units, the image moved {@code shift} pixels right. */
   private static double meanAbsDiff(float[] x, int image, int shift) {
+    return meanAbsDiff(x, test, image, shift);
+  }
+
+  private static double meanAbsDiff(float[] x, LabeledImages images, int image, int shift) {
     double sum = 0;
     for (int y = 0; y < 28; y++) {
       for (int c = 0; c < 28; c++) {
         int sc = Math.max(0, c - shift);
-        sum += Math.abs(x[y * 28 + c] - test.pixel(image, y, sc));
+        sum += Math.abs(x[y * 28 + c] - images.pixel(image, y, sc));
       }
     }
     return sum / 784;
+  }
+
+  @Test
+  void aSceneThatChangesMidClipRoundTripsThroughVideo() throws Exception {
+    int first = 200;
+    ClipSpec spec =
+        ClipSpec.builder()
+            .setItems(12)
+            .optFirstIndex(first)
+            .optFramesPerItem(2)
+            .optScale(56)
+            .optChange(11, Appearance.INVERTED)
+            .build();
+    Path video = tmp.resolve("change.mkv");
+    new ClipMaker(test, FashionMnist.CLASS_NAMES).make(spec, video, ClipMaker.Progress.NONE);
+
+    LabeledImages inverted = Appearance.INVERTED.applyTo(test, 0);
+    InputContract contract = new InputContract(1, 28, 28, 0f, 1f);
+    float[] x = new float[contract.size()];
+    try (VideoDecoder decoder = VideoDecoder.open(video);
+        FramePreprocessor pre = new FramePreprocessor(contract)) {
+      DecodedFrame frame;
+      while ((frame = decoder.next()) != null) {
+        pre.toTensor(frame.frame(), x, 0);
+        int image = first + (int) (frame.index() / 2);
+        double plain = meanAbsDiff(x, test, image, 0);
+        double changed = meanAbsDiff(x, inverted, image, 0);
+        // The same bound as the plain round trip; the other scene is far from it (an inverted
+        // image differs from its source by far more than 0.02 on average).
+        if (frame.index() < 11) {
+          assertTrue(plain < 0.02 && changed > 0.2, frame.index() + ": " + plain + ", " + changed);
+        } else {
+          assertTrue(changed < 0.02 && plain > 0.2, frame.index() + ": " + plain + ", " + changed);
+        }
+      }
+      assertEquals(24, decoder.report().framesDecoded());
+    }
+  }
+
+  @Test
+  void theSplitPicksTrainingOrTestImages() throws Exception {
+    LabeledImages train = FashionMnist.train(FashionMnist.DEFAULT_DIR);
+    ClipSpec spec = ClipSpec.builder().setItems(10).optFramesPerItem(1).optScale(28).build();
+    Path fromTrain = tmp.resolve("train.mp4");
+    Path fromTest = tmp.resolve("test.mp4");
+    ClipMaker.fashionMnist(FashionMnist.DEFAULT_DIR, ClipMaker.Split.TRAIN)
+        .make(spec, fromTrain, ClipMaker.Progress.NONE);
+    ClipMaker.fashionMnist(FashionMnist.DEFAULT_DIR, ClipMaker.Split.TEST)
+        .make(spec, fromTest, ClipMaker.Progress.NONE);
+
+    int[] trainLabels = Arrays.copyOf(train.labels(), 10);
+    int[] testLabels = Arrays.copyOf(test.labels(), 10);
+    assertFalse(Arrays.equals(trainLabels, testLabels), "the splits start with other labels");
+    assertArrayEquals(trainLabels, LabelSidecar.read(LabelSidecar.pathFor(fromTrain)));
+    assertArrayEquals(testLabels, LabelSidecar.read(LabelSidecar.pathFor(fromTest)));
+
+    InputContract contract = new InputContract(1, 28, 28, 0f, 1f);
+    float[] x = new float[contract.size()];
+    try (VideoDecoder decoder = VideoDecoder.open(fromTrain);
+        FramePreprocessor pre = new FramePreprocessor(contract)) {
+      DecodedFrame frame;
+      while ((frame = decoder.next()) != null) {
+        pre.toTensor(frame.frame(), x, 0);
+        int i = (int) frame.index();
+        assertTrue(meanAbsDiff(x, train, i, 0) < 0.02, "frame " + i + " shows train image " + i);
+        assertTrue(meanAbsDiff(x, test, i, 0) > 0.05, "frame " + i + " is not test image " + i);
+      }
+    }
   }
 
   @Test

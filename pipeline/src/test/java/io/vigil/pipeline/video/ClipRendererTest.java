@@ -5,9 +5,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.engine.data.Appearance;
+import io.vigil.engine.data.FashionMnist;
 import io.vigil.engine.data.LabeledImages;
+import java.io.IOException;
 import java.util.Arrays;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class ClipRendererTest {
 
@@ -22,7 +28,11 @@ class ClipRendererTest {
   }
 
   private static byte[][] render(ClipSpec spec) {
-    ClipRenderer r = new ClipRenderer(IMAGES, spec);
+    return render(IMAGES, spec);
+  }
+
+  private static byte[][] render(LabeledImages images, ClipSpec spec) {
+    ClipRenderer r = new ClipRenderer(images, spec);
     byte[][] frames = new byte[spec.totalFrames()][spec.scale() * spec.scale()];
     for (int i = 0; i < frames.length; i++) {
       r.draw(i, frames[i]);
@@ -93,5 +103,94 @@ class ClipRendererTest {
       mean += v & 0xFF;
     }
     assertEquals(100, mean / one[0].length, 5, "zero-mean noise around the item's 100");
+  }
+
+  /** Three Fashion-MNIST test images: real shapes, so rotations, blurs and shifts show. */
+  private static LabeledImages fashion() throws IOException {
+    return FashionMnist.test(FashionMnist.DEFAULT_DIR).head(3);
+  }
+
+  /** Image {@code index} of {@code images} as {@code appearance} changes it. */
+  private static byte[] changed(LabeledImages images, int index, Appearance a, Random random) {
+    byte[] item = Arrays.copyOfRange(images.pixels(), index * 784, (index + 1) * 784);
+    a.apply(item, 0, 1, 28, 28, random);
+    return item;
+  }
+
+  @ParameterizedTest
+  @EnumSource(Appearance.class)
+  void framesShowTheAppearanceOfTheSourceImageScaledUp(Appearance appearance) throws IOException {
+    LabeledImages images = fashion();
+    ClipSpec spec =
+        ClipSpec.builder()
+            .setItems(3)
+            .optFramesPerItem(2)
+            .optScale(56)
+            .optSeed(11)
+            .optAppearance(appearance)
+            .build();
+    byte[][] frames = render(images, spec);
+    // The renderer's draws, in its documented order: per item four for the motion (a range of
+    // one value without motion), then the appearance's own.
+    Random random = new Random(11);
+    boolean differsFromSource = false;
+    for (int item = 0; item < 3; item++) {
+      for (int draw = 0; draw < 4; draw++) {
+        random.nextInt(1);
+      }
+      byte[] expected = changed(images, item, appearance, random);
+      differsFromSource |= !Arrays.equals(expected, changed(images, item, Appearance.NONE, null));
+      for (int frame = 2 * item; frame < 2 * item + 2; frame++) {
+        for (int y = 0; y < 56; y++) {
+          for (int x = 0; x < 56; x++) {
+            assertEquals(
+                expected[(y / 2) * 28 + x / 2],
+                frames[frame][y * 56 + x],
+                appearance + ": frame " + frame + " pixel (" + y + ", " + x + ")");
+          }
+        }
+      }
+    }
+    assertEquals(appearance != Appearance.NONE, differsFromSource, appearance.cliName());
+  }
+
+  @Test
+  void theSceneChangesExactlyAtTheChangeFrameEvenInsideAnItem() throws IOException {
+    LabeledImages images = fashion();
+    ClipSpec spec =
+        ClipSpec.builder()
+            .setItems(3)
+            .optFramesPerItem(4)
+            .optScale(28)
+            .optChange(6, Appearance.INVERTED)
+            .build();
+    byte[][] frames = render(images, spec);
+    for (int frame = 0; frame < 12; frame++) {
+      Appearance expected = frame < 6 ? Appearance.NONE : Appearance.INVERTED;
+      assertArrayEquals(
+          changed(images, frame / 4, expected, null), frames[frame], "frame " + frame);
+    }
+    ClipRenderer r = new ClipRenderer(images, spec);
+    assertEquals(images.labels()[1], r.labelOf(5));
+    assertEquals(images.labels()[1], r.labelOf(6), "the label does not change with the scene");
+  }
+
+  @Test
+  void darkNoiseIsPartOfTheItemAndFollowsTheSeed() throws IOException {
+    LabeledImages images = fashion();
+    ClipSpec.Builder b =
+        ClipSpec.builder()
+            .setItems(3)
+            .optFramesPerItem(3)
+            .optScale(28)
+            .optAppearance(Appearance.DARK_NOISE);
+    byte[][] one = render(images, b.optSeed(4).build());
+    byte[][] again = render(images, b.optSeed(4).build());
+    byte[][] other = render(images, b.optSeed(5).build());
+    for (int i = 0; i < one.length; i++) {
+      assertArrayEquals(one[i], again[i], "frame " + i);
+    }
+    assertArrayEquals(one[0], one[2], "the same noise on every frame of an item");
+    assertFalse(Arrays.equals(one[0], other[0]), "another seed, other noise");
   }
 }
