@@ -38,6 +38,19 @@ public final class LabelSidecar {
   }
 
   /**
+   * What a sidecar holds.
+   *
+   * @param labels the label of every frame, indexed by frame
+   * @param classNames the class name the file gives each label it uses (one per label: a file that
+   *     names a label two ways is malformed)
+   */
+  public record Contents(int[] labels, Map<Integer, String> classNames) {
+    public Contents {
+      classNames = Map.copyOf(classNames);
+    }
+  }
+
+  /**
    * Reads the labels of a sidecar, indexed by frame.
    *
    * @throws IOException if the file cannot be read, or (naming the file and line) if it is not a
@@ -45,6 +58,15 @@ public final class LabelSidecar {
    *     is not a non-negative integer, an empty class name, or two names for one label
    */
   public static int[] read(Path sidecar) throws IOException {
+    return readContents(sidecar).labels();
+  }
+
+  /**
+   * Reads a sidecar's labels and the class names it gives them.
+   *
+   * @throws IOException as {@link #read(Path)} does
+   */
+  public static Contents readContents(Path sidecar) throws IOException {
     int[] labels = new int[64];
     int frames = 0;
     Map<Integer, String> names = new HashMap<>();
@@ -96,7 +118,7 @@ public final class LabelSidecar {
         labels[frames++] = label;
       }
     }
-    return Arrays.copyOf(labels, frames);
+    return new Contents(Arrays.copyOf(labels, frames), names);
   }
 
   /**
@@ -153,6 +175,15 @@ public final class LabelSidecar {
   }
 
   private static IOException malformed(Path sidecar, int line, String what) {
-    return new IOException(sidecar + " line " + line + ": " + what);
+    return new MalformedException(sidecar + " line " + line + ": " + what);
+  }
+
+  /** A sidecar that was read but is not well-formed (as opposed to one that could not be read). */
+  static final class MalformedException extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    MalformedException(String message) {
+      super(message);
+    }
   }
 }

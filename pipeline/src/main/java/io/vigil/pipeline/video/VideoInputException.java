@@ -13,17 +13,20 @@ public class VideoInputException extends IOException {
   private static final long serialVersionUID = 1L;
 
   private final transient Path file;
+  private final String reason;
 
   /** A problem with {@code file}, described by {@code reason}. */
   public VideoInputException(Path file, String reason) {
     super(file + ": " + reason);
     this.file = file;
+    this.reason = reason;
   }
 
   /** A problem with {@code file}, described by {@code reason}, found through {@code cause}. */
   public VideoInputException(Path file, String reason, Throwable cause) {
     super(file + ": " + reason, cause);
     this.file = file;
+    this.reason = reason;
   }
 
   /**
@@ -32,10 +35,16 @@ public class VideoInputException extends IOException {
   public VideoInputException(String source, String reason, Throwable cause) {
     super(source + ": " + reason, cause);
     this.file = null;
+    this.reason = reason;
   }
 
   /** The file the problem is about (null for a URL or device). */
   public Path file() {
     return file;
+  }
+
+  /** What is wrong, without the file's name: the message is {@code "FILE: " + reason()}. */
+  public String reason() {
+    return reason;
   }
 }
