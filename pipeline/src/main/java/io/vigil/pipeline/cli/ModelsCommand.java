@@ -4,6 +4,7 @@ import io.vigil.engine.backend.CpuBackend;
 import io.vigil.engine.model.Model;
 import io.vigil.pipeline.registry.ModelRegistry;
 import io.vigil.pipeline.registry.VersionRecord;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -14,6 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -96,7 +98,7 @@ final class ModelsCommand implements Runnable {
       return 0;
     }
 
-    private static int width(java.util.stream.Stream<String> values, String header) {
+    private static int width(Stream<String> values, String header) {
       return Math.max(header.length(), values.mapToInt(String::length).max().orElse(0));
     }
   }
@@ -162,8 +164,7 @@ final class ModelsCommand implements Runnable {
       try {
         Model candidate = models.load(version, CpuBackend.shared());
         if (current.isPresent()) {
-          Model serving = models.load(current.get(), CpuBackend.shared());
-          ModelRegistry.checkFits(candidate, serving, List.of());
+          ModelRegistry.checkFits(candidate, serving(models, current.get()), List.of());
         }
         ModelRegistry.verifyRuns(candidate);
         models.setActive(version);
@@ -206,8 +207,7 @@ final class ModelsCommand implements Runnable {
       String current = models.active().orElseThrow();
       try {
         Model candidate = models.load(target.get(), CpuBackend.shared());
-        Model serving = models.load(current, CpuBackend.shared());
-        ModelRegistry.checkFits(candidate, serving, List.of());
+        ModelRegistry.checkFits(candidate, serving(models, current), List.of());
         ModelRegistry.verifyRuns(candidate);
       } catch (IllegalArgumentException unknownOrMisfit) {
         return refuse(
@@ -247,6 +247,19 @@ final class ModelsCommand implements Runnable {
                   ? r.version() + " is already in " + models.dir()
                   : "imported " + r.version() + " from " + file);
       return 0;
+    }
+  }
+
+  /**
+   * The active version's model, to check a candidate against; a failure to load it is a failure
+   * (exit 1), not a bad argument, whatever it was.
+   */
+  private static Model serving(ModelRegistry models, String active) throws IOException {
+    try {
+      return models.load(active, CpuBackend.shared());
+    } catch (IllegalArgumentException | IOException e) {
+      throw new IOException(
+          "cannot load the active version " + active + " to check against: " + e.getMessage(), e);
     }
   }
 

@@ -38,8 +38,9 @@ import org.slf4j.LoggerFactory;
  * folder, loads the file back (its checksum and version must hold), flushes both to disk and
  * renames the folder to {@code versions/VERSION} in one atomic step: a crash leaves the whole
  * version or none of it. {@link #open} removes incoming folders that no running publish holds.
- * {@code active.json} is replaced atomically on every change. A folder under {@code versions/}
- * without a readable {@code meta.json} is not listed; {@link #problems} says what is wrong with it.
+ * {@code active.json} is replaced atomically on every change and keeps the last 100 activations,
+ * which is as far back as rollbacks go. A folder under {@code versions/} without a readable {@code
+ * meta.json} is not listed; {@link #problems} says what is wrong with it.
  *
  * <p>Reads ({@link #list}, {@link #find}, {@link #active}) look at the disk each time, so a change
  * made by another process (the command line) is seen; they throw {@link UncheckedIOException} when
@@ -83,7 +84,21 @@ public final class ModelRegistry {
   public static ModelRegistry open(Path dir, Clock clock) throws IOException {
     Objects.requireNonNull(clock, "clock");
     Path root = dir.toAbsolutePath().normalize();
-    Files.createDirectories(root.resolve(VERSIONS));
+    if (Files.exists(root) && !Files.isDirectory(root)) {
+      throw new IOException("cannot open model registry " + root + ": it is a file, not a folder");
+    }
+    try {
+      Files.createDirectories(root.resolve(VERSIONS));
+    } catch (IOException e) {
+      throw new IOException(
+          "cannot open model registry "
+              + root
+              + ": "
+              + e.getClass().getSimpleName()
+              + " "
+              + e.getMessage(),
+          e);
+    }
     for (String leftover : IncomingDir.sweep(root)) {
       log.info("model registry {}: removed {}, left by an interrupted publish", root, leftover);
     }
