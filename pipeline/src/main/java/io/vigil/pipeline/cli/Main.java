@@ -22,6 +22,7 @@ import picocli.CommandLine.Command;
       TrainCommand.class,
       MakeClipCommand.class,
       ModelCommand.class,
+      ModelsCommand.class,
       DevicesCommand.class,
       TuneCommand.class,
       CommandLine.HelpCommand.class
