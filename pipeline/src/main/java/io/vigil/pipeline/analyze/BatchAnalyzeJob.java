@@ -1,11 +1,18 @@
 package io.vigil.pipeline.analyze;
 
 import io.vigil.engine.model.InputContract;
+import io.vigil.engine.model.Model;
+import io.vigil.pipeline.stream.ClassifierSlot;
 import io.vigil.pipeline.stream.DecodeOptions;
 import io.vigil.pipeline.stream.DecoderSource;
+import io.vigil.pipeline.stream.EngineClassifier;
 import io.vigil.pipeline.stream.FrameClassifier;
+import io.vigil.pipeline.stream.HotSwap;
 import io.vigil.pipeline.stream.InferenceWindow;
 import io.vigil.pipeline.stream.MetricsRegistry;
+import io.vigil.pipeline.stream.ModelSwapTarget;
+import io.vigil.pipeline.stream.StreamItem;
+import io.vigil.pipeline.stream.SwapReport;
 import io.vigil.pipeline.video.LabelSidecar;
 import io.vigil.pipeline.video.VideoDecoder;
 import java.io.IOException;
@@ -26,6 +33,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import org.apache.pekko.Done;
+import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
 import org.apache.pekko.japi.Pair;
@@ -41,7 +49,8 @@ import org.apache.pekko.stream.javadsl.Source;
  * <pre>
  * files ─ flatMapMerge(parallel-files): decode + convert each (blocking dispatcher)
  *   → groupedWithin(max-size, max-wait)       one batcher for the frames of every file
- *   → classify (the engine's own thread; on a GPU, two batches in flight: InferenceWindow)
+ *   → classify on the slot's classifier, read once per batch (the engine's own thread; on a GPU,
+ *         two batches in flight: InferenceWindow)
  *   → route results to their stream's file, commit on its end marker (blocking dispatcher)
  * </pre>
  *
@@ -56,24 +65,81 @@ import org.apache.pekko.stream.javadsl.Source;
  * <p>A classifier that also scores windows ({@link FrameClassifier#windowSampling()}, see {@link
  * io.vigil.pipeline.window.WindowMapClassifier}) has the decoders prepare each frame's window input
  * beside its whole-frame input; a frame too small for one window fails its file.
+ *
+ * <p>A run takes a new model while it goes ({@link Running#swap}, through a {@link ClassifierSlot}
+ * and {@link HotSwap}): no frame is lost or classified twice, every result names its version, and
+ * each file's summary lists the versions that classified it, with their frame ranges and accuracy.
  */
 public final class BatchAnalyzeJob {
 
   private final ActorSystem<?> system;
   private final AnalyzeSettings settings;
   private final BatchSettings batch;
+  private final Function<Model, FrameClassifier> loader;
+  private final Executor loads;
 
+  /** A job whose runs give models swapped in an {@link EngineClassifier} (whole frames). */
   public BatchAnalyzeJob(ActorSystem<?> system, AnalyzeSettings settings, BatchSettings batch) {
+    this(
+        system,
+        settings,
+        batch,
+        m -> new EngineClassifier(m, settings.maxBatch(), settings.topK()));
+  }
+
+  /**
+   * A job whose runs build the classifier of each model swapped in with {@code loader}: batches of
+   * up to {@code max-size} frames, the settings' top-k, and windows as the run's first classifier.
+   */
+  public BatchAnalyzeJob(
+      ActorSystem<?> system,
+      AnalyzeSettings settings,
+      BatchSettings batch,
+      Function<Model, FrameClassifier> loader) {
+    this(system, settings, batch, loader, null);
+  }
+
+  /** As the public one, with swaps loaded by {@code loads} (caller-runs in tests). */
+  BatchAnalyzeJob(
+      ActorSystem<?> system,
+      AnalyzeSettings settings,
+      BatchSettings batch,
+      Function<Model, FrameClassifier> loader,
+      Executor loads) {
     this.system = system;
     this.settings = settings;
     this.batch = batch;
+    this.loader = loader;
+    this.loads = loads;
   }
 
-  /** A run in progress: cancel it, or wait for its report. */
-  public record Running(UniqueKillSwitch killSwitch, CompletionStage<BatchRunReport> report) {
+  /**
+   * A run in progress: cancel it, wait for its report, or swap a new model in.
+   *
+   * @param models the run's hot swaps; {@link #swap} and {@link #modelVersion} are its
+   */
+  public record Running(
+      UniqueKillSwitch killSwitch, CompletionStage<BatchRunReport> report, ModelSwapTarget models)
+      implements ModelSwapTarget {
+
     /** Stops the run: files not yet ended leave no output, finished ones stay. */
     public void cancel() {
       killSwitch.abort(new java.util.concurrent.CancellationException("analysis run cancelled"));
+    }
+
+    @Override
+    public String modelVersion() {
+      return models.modelVersion();
+    }
+
+    /**
+     * Swaps {@code model} in while the run goes, as {@link ModelSwapTarget#swap} says: its trial
+     * batch has {@code max-size} frames; a swap whose first result would come after the run's last
+     * is cancelled.
+     */
+    @Override
+    public CompletionStage<SwapReport> swap(Model model) {
+      return models.swap(model);
     }
   }
 
@@ -102,8 +168,8 @@ public final class BatchAnalyzeJob {
   /**
    * Starts analysing {@code videos}.
    *
-   * @param classifier the engine (closed when the run ends); its batch size must be at least {@code
-   *     max-size}
+   * @param classifier the engine (closed when the run ends, or after a swap once its last batch is
+   *     out); its batch size must be at least {@code max-size}
    * @param layout where results and summaries go
    * @param labelsFor a video's label file, or null when its true labels are unknown
    * @throws IllegalArgumentException when two videos have the same file name (their outputs would
@@ -117,6 +183,35 @@ public final class BatchAnalyzeJob {
       OutputLayout layout,
       Function<Path, Path> labelsFor,
       BatchListener listener)
+      throws IOException {
+    DecodeOptions options =
+        DecodeOptions.OFFLINE
+            .withPreprocessing(settings.preprocessing())
+            .withWindows(classifier.windowSampling());
+    return start(
+        videos,
+        classifier,
+        contract,
+        layout,
+        labelsFor,
+        listener,
+        video ->
+            DecoderSource.failingSoftly(
+                video.getFileName().toString(), () -> VideoDecoder.open(video), contract, options));
+  }
+
+  /**
+   * As the public one, with the items of each video (its frames, then its end or failure marker,
+   * all of stream {@code <file name>}) from {@code decoders}: tests feed them by hand.
+   */
+  Running start(
+      List<Path> videos,
+      FrameClassifier classifier,
+      InputContract contract,
+      OutputLayout layout,
+      Function<Path, Path> labelsFor,
+      BatchListener listener,
+      Function<Path, Source<StreamItem, NotUsed>> decoders)
       throws IOException {
     Map<String, Path> byStream = streams(videos);
     if (layout.isSingleFile() && byStream.size() > 1) {
@@ -151,14 +246,25 @@ public final class BatchAnalyzeJob {
       pendingBytes += sizeOf(video);
     }
     MetricsRegistry metrics = new MetricsRegistry();
-    Progress progress =
-        new Progress(listener, byStream.size(), settled.size(), pendingBytes, started, byStream);
+    ClassifierSlot slot = new ClassifierSlot(classifier);
+    HotSwap swaps =
+        new HotSwap(
+            slot, contract, loader, settings.maxBatch(), classifier.windowSampling(), loads);
+    RunProgress progress =
+        new RunProgress(
+            listener,
+            byStream.size(),
+            settled.size(),
+            pendingBytes,
+            started,
+            byStream,
+            settings.progressInterval());
     OfflineResultRouter router =
         new OfflineResultRouter(
             layout,
             byStream,
             trueLabels,
-            classifier.modelVersion(),
+            slot::modelVersion,
             classifier.classNames(),
             batch.segmentMinFrames(),
             metrics,
@@ -176,27 +282,18 @@ public final class BatchAnalyzeJob {
 
     Pair<UniqueKillSwitch, CompletionStage<Done>> graph =
         Source.from(pending)
-            .flatMapMerge(
-                batch.parallelFiles(),
-                video ->
-                    DecoderSource.failingSoftly(
-                        video.getFileName().toString(),
-                        () -> VideoDecoder.open(video),
-                        contract,
-                        DecodeOptions.OFFLINE
-                            .withPreprocessing(settings.preprocessing())
-                            .withWindows(classifier.windowSampling())))
+            .flatMapMerge(batch.parallelFiles(), decoders::apply)
             .viaMat(KillSwitches.single(), Keep.right())
             .groupedWithin(settings.maxBatch(), settings.maxWait())
             .mapAsync(
-                InferenceWindow.parallelism(classifier),
-                items -> inference.classify(items, classifier))
+                InferenceWindow.parallelism(classifier), items -> slot.classify(items, inference))
             .mapAsync(
                 1,
-                b ->
+                served ->
                     CompletableFuture.supplyAsync(
                         () -> {
-                          int written = router.accept(b);
+                          int written = router.accept(served.batch());
+                          slot.delivered(served);
                           progress.frames(written);
                           return written;
                         },
@@ -204,13 +301,25 @@ public final class BatchAnalyzeJob {
             .toMat(Sink.ignore(), Keep.both())
             .run(system);
 
-    CompletionStage<BatchRunReport> report =
+    CompletableFuture<Void> closed = new CompletableFuture<>();
+    CompletableFuture<BatchRunReport> ended =
         graph
             .second()
+            .toCompletableFuture()
             .handle(
                 (done, failure) -> {
-                  // Closed on the engine thread, after any batch still in it (a cancelled run).
-                  engine.execute(classifier::close);
+                  String lastVersion = slot.modelVersion();
+                  // Closed on the engine thread, after any batch still in it (a cancelled run):
+                  // the loads first, then the classifier of the last batch and any no batch took.
+                  engine.execute(
+                      () -> {
+                        try {
+                          closeLoads(swaps);
+                          slot.close();
+                        } finally {
+                          closed.complete(null);
+                        }
+                      });
                   engine.shutdown();
                   router.abortAll();
                   Throwable cause = unwrap(failure);
@@ -225,7 +334,7 @@ public final class BatchAnalyzeJob {
                   BatchRunReport r =
                       new BatchRunReport(
                           layout.target(),
-                          classifier.modelVersion(),
+                          lastVersion,
                           order(all, byStream),
                           frames,
                           Duration.ofNanos(System.nanoTime() - started),
@@ -240,7 +349,18 @@ public final class BatchAnalyzeJob {
                   }
                   return r;
                 });
-    return new Running(graph.first(), report);
+    // The report (or failure) once the classifiers are closed and every swap has its answer.
+    CompletionStage<BatchRunReport> report =
+        CompletableFuture.allOf(ended.exceptionally(e -> null), closed).thenCompose(x -> ended);
+    return new Running(graph.first(), report, swaps);
+  }
+
+  private static void closeLoads(HotSwap swaps) {
+    try {
+      swaps.close();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
   }
 
   /** {@code <video>.labels.csv} if that file exists, else null. */
@@ -284,7 +404,7 @@ public final class BatchAnalyzeJob {
     return ordered;
   }
 
-  private static long sizeOf(Path video) {
+  static long sizeOf(Path video) {
     try {
       return Files.isRegularFile(video) ? Files.size(video) : 0;
     } catch (IOException e) {
@@ -298,69 +418,5 @@ public final class BatchAnalyzeJob {
       t = t.getCause();
     }
     return t;
-  }
-
-  /** Turns frames and finished files into throttled progress with an ETA. */
-  private final class Progress implements BatchListener {
-    private final BatchListener listener;
-    private final int total;
-    private final long pendingBytes;
-    private final long started;
-    private final Map<String, Path> videos;
-    private final long interval = settings.progressInterval().toNanos();
-    private int done;
-    private long frames;
-    private long doneBytes;
-    private long doneFrames;
-    private long lastReport;
-
-    Progress(
-        BatchListener listener,
-        int total,
-        int settled,
-        long pendingBytes,
-        long started,
-        Map<String, Path> videos) {
-      this.listener = listener;
-      this.total = total;
-      this.done = settled;
-      this.pendingBytes = pendingBytes;
-      this.started = started;
-      this.videos = videos;
-      this.lastReport = started;
-    }
-
-    synchronized void frames(int n) {
-      frames += n;
-      long now = System.nanoTime();
-      if (now - lastReport >= interval) {
-        lastReport = now;
-        report(now);
-      }
-    }
-
-    @Override
-    public synchronized void onFile(FileOutcome outcome) {
-      done++;
-      doneBytes += sizeOf(videos.get(outcome.stream()));
-      doneFrames += outcome.frames();
-      listener.onFile(outcome);
-      report(System.nanoTime());
-    }
-
-    private void report(long now) {
-      double seconds = (now - started) / 1e9;
-      double fps = seconds > 0 ? frames / seconds : 0;
-      double eta = Double.NaN;
-      if (doneBytes > 0 && doneFrames > 0 && fps > 0) {
-        // Frames per byte of the files finished so far, applied to all the run's bytes.
-        double expected = (double) doneFrames / doneBytes * pendingBytes;
-        eta = Math.max(0, expected - frames) / fps;
-      }
-      if (done == total) {
-        eta = 0;
-      }
-      listener.onProgress(done, total, frames, fps, eta);
-    }
   }
 }

@@ -16,7 +16,8 @@ import java.util.List;
  * The outcome of a multi-file run.
  *
  * @param outDir where the results went: the output folder, or the one results file
- * @param model the model version
+ * @param model the model version serving at the run's end (each file's summary lists the versions
+ *     that classified it, where a hot swap happened)
  * @param files one outcome per input file, skipped ones included
  * @param frames frames classified in this run
  * @param elapsed wall time of this run

@@ -7,6 +7,7 @@ import io.vigil.pipeline.stream.MetricsRegistry;
 import io.vigil.pipeline.stream.SegmentTracker;
 import io.vigil.pipeline.stream.StreamItem;
 import io.vigil.pipeline.stream.StreamSummary;
+import io.vigil.pipeline.stream.VersionSpanTracker;
 import io.vigil.pipeline.video.DecodeReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -16,6 +17,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,7 +26,8 @@ import org.slf4j.LoggerFactory;
  * (and, where the stream's true labels are known, how many were right), and on a stream's end
  * marker commits that file and writes the stream's summary; on a failure marker throws the stream's
  * partial results away. Every file is written through {@link AtomicResultFile}, so it is complete
- * or absent.
+ * or absent. The summary lists the model versions the stream's results came from, with their frame
+ * ranges and, where the true labels are known, the accuracy of each.
  *
  * <p>Called by one stage at a time (a {@code mapAsync(1)} on the blocking dispatcher), and by the
  * run's end to abort what is still open; the methods are synchronized for that last case.
@@ -36,7 +39,7 @@ final class OfflineResultRouter {
   private final OutputLayout layout;
   private final Map<String, Path> videos;
   private final Map<String, int[]> trueLabels;
-  private final String model;
+  private final Supplier<String> serving;
   private final List<String> classNames;
   private final int segmentMinFrames;
   private final MetricsRegistry metrics;
@@ -47,12 +50,13 @@ final class OfflineResultRouter {
 
   /**
    * @param trueLabels each stream's true label per frame, for the streams whose labels are known
+   * @param serving the version serving now: the summary's model for a stream without results
    */
   OfflineResultRouter(
       OutputLayout layout,
       Map<String, Path> videos,
       Map<String, int[]> trueLabels,
-      String model,
+      Supplier<String> serving,
       List<String> classNames,
       int segmentMinFrames,
       MetricsRegistry metrics,
@@ -60,7 +64,7 @@ final class OfflineResultRouter {
     this.layout = layout;
     this.videos = videos;
     this.trueLabels = trueLabels;
-    this.model = model;
+    this.serving = serving;
     this.classNames = classNames;
     this.segmentMinFrames = segmentMinFrames;
     this.metrics = metrics;
@@ -129,7 +133,8 @@ final class OfflineResultRouter {
         new StreamSummary(
             stream,
             String.valueOf(videos.get(stream)),
-            model,
+            o.frames == 0 ? serving.get() : o.versions.lastModel(),
+            o.versions.spans(),
             o.frames,
             o.frames == 0 ? 0 : (o.lastNanos - o.firstNanos) / 1e9,
             0,
@@ -173,6 +178,7 @@ final class OfflineResultRouter {
     final LatencyTracker latency = new LatencyTracker();
     final List<FrameResult> pending = new ArrayList<>();
     final int[] truth;
+    final VersionSpanTracker versions;
     long frames;
     long labeled;
     long correct;
@@ -185,6 +191,7 @@ final class OfflineResultRouter {
     Open(AtomicResultFile results, int[] truth) {
       this.results = results;
       this.truth = truth;
+      this.versions = new VersionSpanTracker(truth != null);
     }
 
     void add(FrameResult r) {
@@ -197,12 +204,15 @@ final class OfflineResultRouter {
       frames++;
       LabelScore top = r.top().get(0);
       perClass[top.classIndex()]++;
-      if (truth != null && r.frame() < truth.length) {
+      boolean isLabeled = truth != null && r.frame() < truth.length;
+      boolean right = isLabeled && truth[(int) r.frame()] == top.classIndex();
+      if (isLabeled) {
         labeled++;
-        if (truth[(int) r.frame()] == top.classIndex()) {
+        if (right) {
           correct++;
         }
       }
+      versions.add(r.model(), r.frame(), isLabeled, right);
       segments.add(r.frame(), r.ptsMicros(), top.classIndex(), top.label());
       latency.record(r.latencyMillis());
       MetricsRegistry.Counters counters = metrics.stream(r.stream());

@@ -71,7 +71,8 @@ final class AnalysisRunner {
           new BatchAnalyzeJob(
                   system,
                   settings,
-                  new BatchSettings(1, BatchSettings.from(config).segmentMinFrames()))
+                  new BatchSettings(1, BatchSettings.from(config).segmentMinFrames()),
+                  m -> OfflineClassifier.create(m, settings))
               .start(
                   List.of(video),
                   OfflineClassifier.create(model, settings),

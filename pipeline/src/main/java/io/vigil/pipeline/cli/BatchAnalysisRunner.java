@@ -60,7 +60,7 @@ final class BatchAnalysisRunner {
             }
           };
       BatchRunReport report =
-          new BatchAnalyzeJob(system, settings, batch)
+          new BatchAnalyzeJob(system, settings, batch, m -> OfflineClassifier.create(m, settings))
               .start(
                   videos,
                   OfflineClassifier.create(model, settings),

@@ -3,6 +3,7 @@ package io.vigil.pipeline.cli;
 import io.vigil.pipeline.analyze.FileOutcome;
 import io.vigil.pipeline.stream.LabelAccuracy;
 import io.vigil.pipeline.stream.StreamSummary;
+import io.vigil.pipeline.stream.VersionSpan;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 
@@ -26,6 +27,18 @@ final class ReportPrinter {
         r.model());
     if (r.decode() != null) {
       out.println("decoder: " + r.decode().summary());
+    }
+    if (r.versions().size() > 1) {
+      out.println("models (hot swaps while it ran):");
+      for (VersionSpan v : r.versions()) {
+        String accuracy =
+            v.labels() == null || v.labels().labeledFrames() == 0
+                ? ""
+                : String.format(", accuracy %.2f%%", 100 * v.labels().accuracy());
+        out.printf(
+            "  %s: frames %d-%d (%d)%s%n",
+            v.model(), v.firstFrame(), v.lastFrame(), v.frames(), accuracy);
+      }
     }
     out.println("frames per label (best label of each frame):");
     int width = r.classNames().stream().mapToInt(String::length).max().orElse(5);

@@ -9,6 +9,7 @@ import io.vigil.pipeline.stream.SegmentTracker;
 import io.vigil.pipeline.stream.StreamItem;
 import io.vigil.pipeline.stream.StreamMetrics;
 import io.vigil.pipeline.stream.StreamSummary;
+import io.vigil.pipeline.stream.VersionSpanTracker;
 import io.vigil.pipeline.video.VideoAnnotator;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
@@ -30,7 +31,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The sink of a real-time run: appends each result to {@code <out>/<stream>.jsonl} (flushed after
  * every batch, so a reader follows it live), counts it, and on the stream's end marker closes the
- * file, writes {@code <stream>.summary.json} and completes the stream's {@link #ended} future.
+ * file, writes {@code <stream>.summary.json} and completes the stream's {@link #ended} future. The
+ * summary lists the model versions the stream's results came from, with their frame ranges (more
+ * than one when a hot swap happened while it ran).
  *
  * <p>A live stream has no natural end, so its results file grows as it runs rather than appearing
  * whole at the end; the summary is written atomically when the stream ends. Called from one stage
@@ -50,11 +53,9 @@ final class LiveResultRouter {
   private final Map<String, CompletableFuture<StreamMetrics>> ended = new ConcurrentHashMap<>();
   private final Map<String, String> sources = new ConcurrentHashMap<>();
   private final Map<String, String> failures = new ConcurrentHashMap<>();
-  private final String model;
 
-  LiveResultRouter(Path outDir, String model, List<String> classNames, MetricsRegistry metrics) {
+  LiveResultRouter(Path outDir, List<String> classNames, MetricsRegistry metrics) {
     this.outDir = outDir;
-    this.model = model;
     this.classNames = classNames;
     this.metrics = metrics;
   }
@@ -189,7 +190,8 @@ final class LiveResultRouter {
       new StreamSummary(
               stream,
               sources.getOrDefault(stream, stream),
-              model,
+              o.versions.lastModel(),
+              o.versions.spans(),
               o.frames,
               (o.lastNanos - o.firstNanos) / 1e9,
               m.dropped(),
@@ -214,6 +216,7 @@ final class LiveResultRouter {
     final OutputStream out;
     final long[] perClass = new long[classNames.size()];
     final SegmentTracker segments = new SegmentTracker(10);
+    final VersionSpanTracker versions = new VersionSpanTracker(false);
     final List<FrameResult> pending = new java.util.ArrayList<>();
     long frames;
     long firstNanos;
@@ -233,6 +236,7 @@ final class LiveResultRouter {
       LabelScore top = r.top().get(0);
       perClass[top.classIndex()]++;
       segments.add(r.frame(), r.ptsMicros(), top.classIndex(), top.label());
+      versions.add(r.model(), r.frame());
       metrics.stream(r.stream()).framesOut.increment();
       metrics.latency(r.stream(), r.latencyMillis());
       pending.add(r);

@@ -1,13 +1,19 @@
 package io.vigil.pipeline.realtime;
 
 import io.vigil.engine.model.InputContract;
+import io.vigil.engine.model.Model;
+import io.vigil.pipeline.stream.ClassifierSlot;
 import io.vigil.pipeline.stream.DecoderSource;
+import io.vigil.pipeline.stream.EngineClassifier;
 import io.vigil.pipeline.stream.FrameClassifier;
+import io.vigil.pipeline.stream.HotSwap;
 import io.vigil.pipeline.stream.InferenceWindow;
 import io.vigil.pipeline.stream.MetricsRegistry;
+import io.vigil.pipeline.stream.ModelSwapTarget;
 import io.vigil.pipeline.stream.PipelineMetrics;
 import io.vigil.pipeline.stream.StreamItem;
 import io.vigil.pipeline.stream.StreamMetrics;
+import io.vigil.pipeline.stream.SwapReport;
 import io.vigil.pipeline.video.VideoAnnotator;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,6 +28,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.apache.pekko.Done;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -44,7 +51,8 @@ import org.apache.pekko.stream.javadsl.Source;
  *   → DroppingBuffer(size, policy, max-size, max-wait)
  *         never backpressures the sources; counts every drop; the one batcher for all
  *         streams, forming a batch when the engine asks for one
- *   → classify (the engine's own thread; on a GPU, two batches in flight: InferenceWindow)
+ *   → classify on the slot's classifier, read once per batch (the engine's own thread; on a GPU,
+ *         two batches in flight: InferenceWindow)
  *   → results to each stream's JSONL, metrics (blocking dispatcher)
  * </pre>
  *
@@ -59,8 +67,12 @@ import org.apache.pekko.stream.javadsl.Source;
  * drops are counted as dropped, and apart as {@code droppedUnconverted}. Removing a stream stops
  * its source with its kill switch; its end marker follows its last frame through the pipeline, and
  * {@link #add}'s future completes once its results are closed.
+ *
+ * <p>A new model is swapped in while the streams run ({@link #swap}, through a {@link
+ * ClassifierSlot} and {@link HotSwap}): built and tried beside the engine, then taken by the next
+ * batch; every result names its version and each stream's summary lists the versions it saw.
  */
-public final class RealtimePipeline implements AutoCloseable {
+public final class RealtimePipeline implements ModelSwapTarget, AutoCloseable {
 
   private static final org.slf4j.Logger log =
       org.slf4j.LoggerFactory.getLogger(RealtimePipeline.class);
@@ -70,7 +82,8 @@ public final class RealtimePipeline implements AutoCloseable {
   private final InputContract contract;
   private final MetricsRegistry metrics = new MetricsRegistry();
   private final LiveResultRouter router;
-  private final FrameClassifier classifier;
+  private final ClassifierSlot slot;
+  private final HotSwap swaps;
   private final ExecutorService engine;
   private final Sink<StreamItem, NotUsed> hub;
   private final UniqueKillSwitch killSwitch;
@@ -82,14 +95,18 @@ public final class RealtimePipeline implements AutoCloseable {
       ActorSystem<?> system,
       RealtimeSettings settings,
       FrameClassifier classifier,
+      Function<Model, FrameClassifier> loader,
       InputContract contract,
-      Path outDir) {
+      Path outDir,
+      Executor loads) {
     this.system = system;
     this.settings = settings;
     this.contract = contract;
-    this.classifier = classifier;
-    this.router =
-        new LiveResultRouter(outDir, classifier.modelVersion(), classifier.classNames(), metrics);
+    this.slot = new ClassifierSlot(classifier);
+    this.swaps =
+        new HotSwap(
+            slot, contract, loader, settings.maxBatch(), classifier.windowSampling(), loads);
+    this.router = new LiveResultRouter(outDir, classifier.classNames(), metrics);
     this.engine = Executors.newSingleThreadExecutor(r -> new Thread(r, "vigil-engine-realtime"));
     InferenceWindow inference = new InferenceWindow(engine);
     Executor blocking =
@@ -116,15 +133,15 @@ public final class RealtimePipeline implements AutoCloseable {
                     },
                     metrics::queueDepth))
             .mapAsync(
-                InferenceWindow.parallelism(classifier),
-                items -> inference.classify(items, classifier))
+                InferenceWindow.parallelism(classifier), items -> slot.classify(items, inference))
             .mapAsync(
                 1,
-                batch ->
+                served ->
                     CompletableFuture.supplyAsync(
                         () -> {
-                          router.accept(batch);
-                          return batch.batchSize();
+                          router.accept(served.batch());
+                          slot.delivered(served);
+                          return served.batch().batchSize();
                         },
                         blocking))
             .viaMat(KillSwitches.single(), Keep.both())
@@ -136,9 +153,11 @@ public final class RealtimePipeline implements AutoCloseable {
   }
 
   /**
-   * Starts the shared part of the pipeline; streams are added with {@link #add}.
+   * Starts the shared part of the pipeline; streams are added with {@link #add}. Models swapped in
+   * get an {@link EngineClassifier} with the settings' batch size and top-k.
    *
-   * @param classifier the engine, used from one thread and closed by {@link #close()}
+   * @param classifier the engine, used from one thread and closed by {@link #close()} (or after a
+   *     swap, once its last batch is out)
    */
   public static RealtimePipeline start(
       ActorSystem<?> system,
@@ -146,7 +165,54 @@ public final class RealtimePipeline implements AutoCloseable {
       FrameClassifier classifier,
       InputContract contract,
       Path outDir) {
-    return new RealtimePipeline(system, settings, classifier, contract, outDir);
+    return start(
+        system,
+        settings,
+        classifier,
+        m -> new EngineClassifier(m, settings.maxBatch(), settings.topK()),
+        contract,
+        outDir);
+  }
+
+  /**
+   * As {@link #start(ActorSystem, RealtimeSettings, FrameClassifier, InputContract, Path)}, with
+   * {@code loader} building the classifier of each model swapped in ({@link #swap}); it must give
+   * batches of up to the settings' batch size and the same top-k as {@code classifier}.
+   */
+  public static RealtimePipeline start(
+      ActorSystem<?> system,
+      RealtimeSettings settings,
+      FrameClassifier classifier,
+      Function<Model, FrameClassifier> loader,
+      InputContract contract,
+      Path outDir) {
+    return new RealtimePipeline(system, settings, classifier, loader, contract, outDir, null);
+  }
+
+  /** As the public one, with swaps loaded by {@code loads} (caller-runs in tests). */
+  static RealtimePipeline start(
+      ActorSystem<?> system,
+      RealtimeSettings settings,
+      FrameClassifier classifier,
+      Function<Model, FrameClassifier> loader,
+      InputContract contract,
+      Path outDir,
+      Executor loads) {
+    return new RealtimePipeline(system, settings, classifier, loader, contract, outDir, loads);
+  }
+
+  @Override
+  public String modelVersion() {
+    return swaps.modelVersion();
+  }
+
+  /**
+   * Swaps {@code model} in while the streams run, as {@link ModelSwapTarget#swap} says: its trial
+   * batch has the settings' batch size; the report's {@code framesBefore} counts every stream.
+   */
+  @Override
+  public CompletionStage<SwapReport> swap(Model model) {
+    return swaps.swap(model);
   }
 
   /**
@@ -163,11 +229,24 @@ public final class RealtimePipeline implements AutoCloseable {
       double fps = spec.pacing().fps() > 0 ? spec.pacing().fps() : 25;
       router.annotate(id, new VideoAnnotator(spec.annotate(), fps));
     }
-    metrics.stream(id);
     SaturationSignal signal = new SaturationSignal(settings.shedPerDrop());
     saturation.put(id, signal);
+    return add(id, LiveSources.of(spec, contract, settings, metrics, signal), ended);
+  }
+
+  /**
+   * Adds a stream whose frames {@code items} gives (already converted to the input contract, each
+   * of stream {@code id}); the pipeline appends its end marker. For tests that feed frames by hand.
+   */
+  CompletionStage<StreamMetrics> add(String id, Source<StreamItem, ?> items) {
+    return add(id, items, router.ended(id, id));
+  }
+
+  private CompletionStage<StreamMetrics> add(
+      String id, Source<StreamItem, ?> items, CompletableFuture<StreamMetrics> ended) {
+    metrics.stream(id);
     Source<StreamItem, UniqueKillSwitch> source =
-        LiveSources.of(spec, contract, settings, metrics, signal)
+        items
             .viaMat(KillSwitches.single(), Keep.right())
             .concat(Source.single(new StreamItem.End(id, null)));
     synchronized (streams) {
@@ -241,7 +320,9 @@ public final class RealtimePipeline implements AutoCloseable {
     router.closeAll();
     engine.shutdown();
     engine.awaitTermination(10, TimeUnit.SECONDS);
-    classifier.close();
+    swaps.close();
+    // The classifier of the last batch, and one swapped in that no batch took.
+    slot.close();
   }
 
   private StreamItem arrived(StreamItem item) {

@@ -16,7 +16,9 @@ import java.util.List;
  *
  * @param stream the stream's id
  * @param source the file or URL it was read from
- * @param model the model version that classified every frame
+ * @param model the model version of the stream's last result
+ * @param versions the versions that classified the stream's frames, in order, with their frame
+ *     ranges (one span unless a hot swap happened while it ran)
  * @param frames frames classified (one results line each)
  * @param elapsedSeconds wall time from the stream's first item to its end
  * @param dropped frames dropped under overload (always 0 offline)
@@ -35,6 +37,7 @@ public record StreamSummary(
     String stream,
     String source,
     String model,
+    List<VersionSpan> versions,
     long frames,
     double elapsedSeconds,
     long dropped,
@@ -61,6 +64,21 @@ public record StreamSummary(
     root.put("stream", stream);
     root.put("source", source);
     root.put("model", model);
+    ArrayNode spans = root.putArray("versions");
+    for (VersionSpan v : versions) {
+      ObjectNode n = spans.addObject();
+      n.put("model", v.model());
+      n.put("first_frame", v.firstFrame());
+      n.put("last_frame", v.lastFrame());
+      n.put("frames", v.frames());
+      if (v.labels() != null) {
+        n.put("labeled_frames", v.labels().labeledFrames());
+        n.put("correct", v.labels().correct());
+        if (v.labels().labeledFrames() > 0) {
+          n.put("accuracy", Math.round(v.labels().accuracy() * 1e6) / 1e6);
+        }
+      }
+    }
     root.put("frames", frames);
     root.put("elapsed_s", Math.round(elapsedSeconds * 1000) / 1000.0);
     root.put("frames_per_s", Math.round(framesPerSecond() * 10) / 10.0);

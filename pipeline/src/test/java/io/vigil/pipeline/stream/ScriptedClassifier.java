@@ -5,6 +5,9 @@ import io.vigil.pipeline.analyze.LabelScore;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -13,10 +16,13 @@ import java.util.function.Supplier;
  * 0"}, {@code "A collect 0"}, {@code "A close"}), and refuses what the contract forbids (a collect
  * out of start order, more than {@link #maxInFlight()} batches in flight, use after close) with an
  * exception that fails the batch. Every frame gets class 0; the result's model is the version.
+ * Keeps the frames of every batch it started ({@link #batches()}); {@link #gatedBy} lets a test
+ * hold each batch in the engine until it says.
  */
 public final class ScriptedClassifier implements FrameClassifier {
 
   private final String version;
+  private String name;
   private final int maxInFlight;
   private final List<String> log;
   private final ArrayDeque<Batch> inFlight = new ArrayDeque<>();
@@ -26,6 +32,9 @@ public final class ScriptedClassifier implements FrameClassifier {
   private int failStartOf = -1;
   private int failCollectOf = -1;
   private long collectMillis;
+  private final List<List<StreamItem.Frame>> batches = new ArrayList<>();
+  private Semaphore permits;
+  private BlockingQueue<List<StreamItem.Frame>> started;
 
   /**
    * @param log where starts, collects and closes are written, in the order they happen; a
@@ -33,8 +42,15 @@ public final class ScriptedClassifier implements FrameClassifier {
    */
   public ScriptedClassifier(String version, int maxInFlight, List<String> log) {
     this.version = version;
+    this.name = version;
     this.maxInFlight = maxInFlight;
     this.log = log;
+  }
+
+  /** Writes {@code name} in the log instead of the version (to tell instances of one apart). */
+  public ScriptedClassifier loggingAs(String name) {
+    this.name = name;
+    return this;
   }
 
   /** The start of this classifier's batch {@code n} (0-based) throws. */
@@ -49,6 +65,22 @@ public final class ScriptedClassifier implements FrameClassifier {
     return this;
   }
 
+  /**
+   * Each start puts its frames on {@code started}; each collect then waits (up to 20 s, else it
+   * fails) for one of {@code permits}, so that the test decides when a batch comes out.
+   */
+  public ScriptedClassifier gatedBy(
+      Semaphore permits, BlockingQueue<List<StreamItem.Frame>> started) {
+    this.permits = permits;
+    this.started = started;
+    return this;
+  }
+
+  /** The frames of every batch started so far, in order. */
+  public synchronized List<List<StreamItem.Frame>> batches() {
+    return List.copyOf(batches);
+  }
+
   /** Each collect takes {@code millis}, as waiting for a device would. */
   public ScriptedClassifier collectTaking(long millis) {
     this.collectMillis = millis;
@@ -59,7 +91,7 @@ public final class ScriptedClassifier implements FrameClassifier {
   public synchronized Supplier<List<FrameResult>> start(List<StreamItem.Frame> frames) {
     checkOpen();
     int n = starts++;
-    log.add(version + " start " + n);
+    log.add(name + " start " + n);
     if (n == failStartOf) {
       throw new IllegalStateException(version + ": start of batch " + n + " failed");
     }
@@ -68,8 +100,29 @@ public final class ScriptedClassifier implements FrameClassifier {
           version + ": batch " + n + " started with " + maxInFlight + " already in flight");
     }
     inFlight.add(new Batch(n, frames));
+    batches.add(List.copyOf(frames));
     mostInFlight = Math.max(mostInFlight, inFlight.size());
+    if (started != null) {
+      started.add(List.copyOf(frames));
+      Semaphore gate = permits;
+      // Outside this object's lock, so that the test can read it meanwhile.
+      return () -> {
+        awaitPermit(gate, n);
+        return collect(n);
+      };
+    }
     return () -> collect(n);
+  }
+
+  private void awaitPermit(Semaphore gate, int n) {
+    try {
+      if (!gate.tryAcquire(20, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(version + ": batch " + n + " was never let out");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(version + ": batch " + n + " interrupted", e);
+    }
   }
 
   private synchronized List<FrameResult> collect(int n) {
@@ -78,7 +131,7 @@ public final class ScriptedClassifier implements FrameClassifier {
       throw new IllegalStateException(
           version + ": batch " + n + " collected out of start order, in flight: " + inFlight);
     }
-    log.add(version + " collect " + n);
+    log.add(name + " collect " + n);
     List<StreamItem.Frame> frames = inFlight.remove().frames();
     if (collectMillis > 0) {
       try {
@@ -144,7 +197,7 @@ public final class ScriptedClassifier implements FrameClassifier {
   @Override
   public synchronized void close() {
     closes++;
-    log.add(version + " close");
+    log.add(name + " close");
   }
 
   private record Batch(int number, List<StreamItem.Frame> frames) {
