@@ -29,7 +29,9 @@ import java.util.function.Function;
  * of the contract's mean (all zeros after normalisation); it passes when the classifier answers one
  * result per frame, each of the model's version with finite scores. The classifier must also report
  * the model's version and class names and prepare windows as the first one does ({@link
- * FrameClassifier#windowSampling()}: the decoders prepare frames for that one).
+ * FrameClassifier#windowSampling()}: the decoders prepare frames for that one). The inference stage
+ * keeps the parallelism it was built with for the first classifier: one swapped in that could keep
+ * more batches in flight gets no more than that.
  */
 public final class HotSwap implements ModelSwapTarget, AutoCloseable {
 
