@@ -3,9 +3,13 @@ package io.vigil.pipeline.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command line's contract: help, one-line reasons and exit statuses. */
 class CliTest {
@@ -74,5 +78,19 @@ class CliTest {
     assertTrue(
         err.toString().contains("unknown resize mode 'squash'; known: stretch, letterbox"),
         err.toString());
+  }
+
+  @Test
+  void anUnknownConfigurationKeyFailsWithItsFileLineAndTheNearestKey(@TempDir Path dir)
+      throws IOException {
+    Path config = dir.resolve("typo.conf");
+    Files.writeString(config, "vigil.analyze {\n  batch.max-sise = 8\n}\n");
+    assertEquals(
+        Main.FAILED,
+        run("analyze", "v.mp4", "--model", "m.vgl", "--out", "r", "--config", config.toString()));
+    String[] lines = err.toString().strip().split("\n");
+    assertEquals(1, lines.length, err.toString());
+    assertTrue(lines[0].contains(config + ":2: unknown configuration key"), lines[0]);
+    assertTrue(lines[0].contains("did you mean 'vigil.analyze.batch.max-size'?"), lines[0]);
   }
 }
