@@ -78,7 +78,12 @@ final class MakeClipCommand implements Callable<Integer> {
     if (brightness != null) builder.optBrightness(brightness);
     if (motion != null) builder.optMotion(motion);
     if (seed != null) builder.optSeed(seed);
-    ClipSpec clip = builder.build();
+    ClipSpec clip;
+    try {
+      clip = builder.build();
+    } catch (IllegalArgumentException e) {
+      throw new BadArgumentException(optionNames(e.getMessage()), e);
+    }
     PrintWriter stdout = spec.commandLine().getOut();
     ConsoleProgress progress = new ConsoleProgress(spec.commandLine().getErr());
     long step = Math.max(1, clip.totalFrames() / 20);
@@ -103,5 +108,24 @@ final class MakeClipCommand implements Callable<Integer> {
         clip.fps(),
         made.sidecar());
     return 0;
+  }
+
+  /** A clip spec's message with its field names as this command's options spell them. */
+  private static String optionNames(String message) {
+    String m = message.replaceFirst("^clip spec: ", "");
+    String[][] names = {
+      {"firstIndex", "--first"},
+      {"framesPerItem", "--frames-per-item"},
+      {"items", "--items"},
+      {"scale", "--scale"},
+      {"fps", "--fps"},
+      {"noise", "--noise"},
+      {"brightness", "--brightness"},
+      {"motion", "--motion"}
+    };
+    for (String[] n : names) {
+      m = m.replaceAll("\\b" + n[0] + "\\b", n[1]);
+    }
+    return m;
   }
 }

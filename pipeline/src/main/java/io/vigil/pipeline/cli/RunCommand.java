@@ -1,6 +1,7 @@
 package io.vigil.pipeline.cli;
 
 import com.typesafe.config.Config;
+import io.vigil.engine.backend.Backend;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.ModelFile;
 import io.vigil.pipeline.realtime.RealtimePipeline;
@@ -62,6 +63,10 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (duration != null) {
+      OptionRanges.notNegative("--duration", duration);
+    }
+    Backend backend = runtime.backend();
     Config config = runtime.config();
     RealtimeSettings settings = RealtimeSettings.from(config);
     List<SourceSpec> sources = SourceSpec.allFrom(config);
@@ -75,7 +80,7 @@ final class RunCommand implements Callable<Integer> {
         duration != null
             ? Duration.ofMillis((long) (duration * 1000))
             : config.getDuration("vigil.run.duration");
-    Model m = ModelFile.load(modelFile, runtime.backend());
+    Model m = ModelFile.load(modelFile, backend);
     var stdout = spec.commandLine().getOut();
     var stderr = spec.commandLine().getErr();
     ActorSystem<Void> system = RuntimeOptions.actorSystem(config);

@@ -1,5 +1,6 @@
 package io.vigil.pipeline.cli;
 
+import io.vigil.engine.backend.Backend;
 import io.vigil.engine.data.Dataset;
 import io.vigil.engine.data.Datasets;
 import io.vigil.engine.data.FashionMnist;
@@ -121,12 +122,12 @@ final class TrainCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    TrainingConfig config =
-        new TrainingConfig(epochs, batch, learningRate, momentum, weightDecay, seed)
-            .withOptimizer(OptimizerKind.parse(optimizer))
-            .withSchedule(LearningRateSchedule.parse(schedule))
-            .withAugmentation(Augmentation.parse(augment));
-    Start start = start();
+    TrainingConfig config = config();
+    if (limit != null) {
+      OptionRanges.atLeast("--limit", limit, 1);
+    }
+    Backend backend = device.backend();
+    Start start = start(backend);
     InputContract input = start.input();
     Dataset dataset = Datasets.open(data, input.channels(), input.height(), input.width());
     if (limit != null) {
@@ -178,14 +179,28 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The hyperparameters the options give; a value out of range is a bad argument. */
+  private TrainingConfig config() {
+    return new TrainingConfig(
+            OptionRanges.atLeast("--epochs", epochs, 1),
+            OptionRanges.atLeast("--batch", batch, 1),
+            (float) OptionRanges.positive("--lr", learningRate),
+            (float) OptionRanges.fraction("--momentum", momentum),
+            (float) OptionRanges.notNegative("--weight-decay", weightDecay),
+            seed)
+        .withOptimizer(OptionRanges.parsed("--optimizer", optimizer, OptimizerKind::parse))
+        .withSchedule(OptionRanges.parsed("--schedule", schedule, LearningRateSchedule::parse))
+        .withAugmentation(OptionRanges.parsed("--augment", augment, Augmentation::parse));
+  }
+
   /** Where training starts: a fresh zoo network, or a trained model to fine-tune. */
-  private Start start() throws java.io.IOException {
+  private Start start(Backend backend) throws java.io.IOException {
     if (ModelZoo.contains(model)) {
       ModelZoo.Entry entry = ModelZoo.get(model);
       return new Start(
           modelName(),
           entry.input(),
-          classes -> entry.create(seed, classes, device.backend()),
+          classes -> entry.create(seed, classes, backend),
           null,
           entry.name() + " (from scratch, seed " + seed + ")");
     }
@@ -194,7 +209,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--model " + model + ": neither a zoo network " + zooNames() + " nor an existing file");
     }
-    Model parent = ModelFile.load(file, device.backend());
+    Model parent = ModelFile.load(file, backend);
     return new Start(
         parent.name(),
         parent.input(),
