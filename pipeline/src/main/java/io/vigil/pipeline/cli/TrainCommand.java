@@ -4,6 +4,7 @@ import io.vigil.engine.backend.Backend;
 import io.vigil.engine.data.Dataset;
 import io.vigil.engine.data.Datasets;
 import io.vigil.engine.data.FashionMnist;
+import io.vigil.engine.io.AtomicFiles;
 import io.vigil.engine.model.InputContract;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.ModelFile;
@@ -16,6 +17,7 @@ import io.vigil.engine.train.Trainer;
 import io.vigil.engine.train.TrainingConfig;
 import io.vigil.engine.train.TrainingResult;
 import io.vigil.engine.zoo.ModelZoo;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,8 +116,17 @@ final class TrainCommand implements Callable<Integer> {
       description = "Checkpoint file. Default: the --out file name + .checkpoint")
   Path checkpoint;
 
-  @Option(names = "--fresh", description = "Ignore an existing checkpoint and start over.")
+  @Option(
+      names = "--fresh",
+      description = "Ignore an existing checkpoint and start over (replacing an existing --out).")
   boolean fresh;
+
+  @Option(
+      names = "--force",
+      description =
+          "Replace the --out model file if it exists. Without --force (or --fresh) train refuses"
+              + " to start when it does, unless it resumes from that file's checkpoint.")
+  boolean force;
 
   @Mixin DeviceOption device;
 
@@ -127,6 +138,11 @@ final class TrainCommand implements Callable<Integer> {
       OptionRanges.atLeast("--limit", limit, 1);
     }
     Backend backend = device.backend();
+    Path checkpointFile =
+        checkpoint != null
+            ? checkpoint
+            : modelOut.resolveSibling(modelOut.getFileName() + ".checkpoint");
+    checkOutputs(checkpointFile);
     Start start = start(backend);
     InputContract input = start.input();
     Dataset dataset = Datasets.open(data, input.channels(), input.height(), input.width());
@@ -139,10 +155,6 @@ final class TrainCommand implements Callable<Integer> {
               dataset.description() + " (first " + limit + " used)");
     }
     Network network = start.network(dataset.classNames().size());
-    Path checkpointFile =
-        checkpoint != null
-            ? checkpoint
-            : modelOut.resolveSibling(modelOut.getFileName() + ".checkpoint");
     if (fresh) {
       Files.deleteIfExists(checkpointFile);
     }
@@ -170,13 +182,30 @@ final class TrainCommand implements Callable<Integer> {
     Files.deleteIfExists(checkpointFile);
     ConfusionPrinter.print(result.confusion(), dataset.classNames(), out);
     out.printf(
-        "test accuracy %.2f%% after %d epochs in %s; wrote %s (model %s)%n",
+        "test accuracy %.2f%% after %d %s in %s; wrote %s (model %s)%n",
         100 * result.testAccuracy(),
         result.epochs(),
+        result.epochs() == 1 ? "epoch" : "epochs",
         ConsoleProgress.duration(result.elapsed().toMillis() / 1000.0),
         modelOut,
         trained.version());
     return 0;
+  }
+
+  /**
+   * Before any work: the model and checkpoint files can be written, and a model file already at
+   * {@code --out} is replaced only when asked ({@code --force}, or {@code --fresh}) or when this
+   * run resumes from its checkpoint.
+   */
+  private void checkOutputs(Path checkpointFile) throws IOException {
+    AtomicFiles.checkWritable(modelOut);
+    AtomicFiles.checkWritable(checkpointFile);
+    if (Files.exists(modelOut) && !force && !fresh && !Files.exists(checkpointFile)) {
+      throw new IOException(
+          modelOut
+              + " already exists; train replaces a model file only with --force (or --fresh):"
+              + " give one, or another --out");
+    }
   }
 
   /** The hyperparameters the options give; a value out of range is a bad argument. */
