@@ -128,6 +128,19 @@ class ModelFileFuzzTest {
   }
 
   @Test
+  void paddingAndDilationThatOverflowAreRefusedNamingTheLayer() throws IOException {
+    for (String[] field : new String[][] {{"padH", "2147483647"}, {"dilationW", "1073741824"}}) {
+      ObjectNode copy = header.deepCopy();
+      ((ObjectNode) node(copy, "graph", "nodes", "0", "layer"))
+          .put(field[0], Integer.parseInt(field[1]));
+      write(copy, weights);
+      ModelFileException e = assertThrows(ModelFileException.class, () -> ModelFile.load(file));
+      assertTrue(e.getMessage().contains(file + ": layer conv1 "), e.getMessage());
+      assertTrue(e.getMessage().contains(field[0] + "=" + field[1]), e.getMessage());
+    }
+  }
+
+  @Test
   void aTensorOffsetPastTheEndIsRefusedNamingTheTensor() throws IOException {
     ((ObjectNode) node(header, "tensors", "0")).put("offset", 1L << 40);
     write(header, weights);
