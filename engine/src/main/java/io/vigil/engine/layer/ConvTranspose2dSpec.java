@@ -64,14 +64,15 @@ public record ConvTranspose2dSpec(
               + " output padding="
               + outPad);
     }
-    int out = (in - 1) * stride - 2 * pad + d * (kernel - 1) + 1 + outPad;
-    if (out < 1) {
+    long out = (in - 1L) * stride - 2L * pad + (long) d * (kernel - 1) + 1 + outPad;
+    if (out < 1 || out > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
           String.format(
-              "%s: %s: (%d − 1)·%d − 2·%d + %d·(%d − 1) + 1 + %d = %d is not a positive size",
+              "%s: %s: (%d − 1)·%d − 2·%d + %d·(%d − 1) + 1 + %d = %d is not a size an image"
+                  + " can have",
               layer, axis, in, stride, pad, d, kernel, outPad, out));
     }
-    return out;
+    return (int) out;
   }
 
   /** The window of the adjoint convolution: over the output image, giving the input's size. */

@@ -116,7 +116,21 @@ final class WindowArithmetic {
               + " d="
               + dilation);
     }
-    return kernel + (kernel - 1) * (dilation - 1);
+    long span = kernel + (long) (kernel - 1) * (dilation - 1);
+    if (span > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          layer
+              + ": "
+              + axis
+              + ": a kernel of m="
+              + kernel
+              + " taps with dilation d="
+              + dilation
+              + " spans "
+              + span
+              + " inputs, more than any input holds");
+    }
+    return (int) span;
   }
 
   static int size(
@@ -152,14 +166,22 @@ final class WindowArithmetic {
               + kernel
               + " (a window of padding only has no maximum)");
     }
-    int span = in - kernel + 2 * pad;
-    String formula =
-        String.format(
-            "%s: %s: (%s − F + 2P)/S + 1 = (%d − %d + %d)/%d + 1 = %s",
-            layer, axis, symbol, in, kernel, 2 * pad, stride, plain((double) span / stride + 1));
+    long padded = in + 2L * pad;
+    if (padded > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException(
+          layer
+              + ": "
+              + axis
+              + ": padding P="
+              + pad
+              + " makes the padded input "
+              + padded
+              + " wide");
+    }
+    int span = (int) padded - kernel;
     if (span < 0) {
       throw new IllegalArgumentException(
-          formula
+          formula(layer, axis, symbol, in, kernel, pad, stride)
               + ": the "
               + kernel
               + "-wide window is larger than the padded input ("
@@ -175,13 +197,22 @@ final class WindowArithmetic {
       case CEIL:
         int out = span / stride + 2;
         // PyTorch's rule: the last window must start inside the input or its left padding.
-        return (out - 1) * stride >= in + pad ? out - 1 : out;
+        return (out - 1L) * stride >= in + (long) pad ? out - 1 : out;
       default:
         throw new IllegalArgumentException(
-            formula
+            formula(layer, axis, symbol, in, kernel, pad, stride)
                 + " is not an integer: the window does not tile the input; change the padding"
                 + " or the stride (or declare rounding floor/ceil if that is meant)");
     }
+  }
+
+  /** {@code layer: axis: (W − F + 2P)/S + 1 = (…)/S + 1 = value}, for messages only. */
+  private static String formula(
+      String layer, String axis, String symbol, int in, int kernel, int pad, int stride) {
+    long span = in + 2L * pad - kernel;
+    return String.format(
+        "%s: %s: (%s − F + 2P)/S + 1 = (%d − %d + %d)/%d + 1 = %s",
+        layer, axis, symbol, in, kernel, 2L * pad, stride, plain((double) span / stride + 1));
   }
 
   private static String plain(double v) {

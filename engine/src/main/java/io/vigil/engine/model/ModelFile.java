@@ -1,5 +1,7 @@
 package io.vigil.engine.model;
 
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.vigil.engine.backend.Backend;
 import io.vigil.engine.backend.CpuBackend;
 import io.vigil.engine.io.AtomicFiles;
@@ -36,6 +38,11 @@ import java.util.List;
  *
  * Saving writes a temporary file in the same directory, forces it to disk and renames it over the
  * target atomically, so readers see the old file or the new one, never half of one.
+ *
+ * <p>Loading refuses a file that is truncated or whose checksum fails, and then checks every size
+ * and offset of the header against the file and against sane limits before it allocates anything
+ * ({@link ModelFileChecks}): a crafted file with a valid checksum ends in a {@link
+ * ModelFileException} naming the file, the layer or tensor and the bad value.
  */
 public final class ModelFile {
 
@@ -98,6 +105,11 @@ public final class ModelFile {
     } catch (IOException e) {
       throw new ModelFileException(file + ": cannot read model file: " + e.getMessage(), e);
     }
+    return read(file, bytes, backend);
+  }
+
+  /** Reads the model file {@code file} whose contents are {@code bytes}. */
+  static Model read(Path file, byte[] bytes, Backend backend) throws ModelFileException {
     if (bytes.length < MAGIC.length
         || !Arrays.equals(bytes, 0, MAGIC.length, MAGIC, 0, MAGIC.length)) {
       throw new ModelFileException(
@@ -135,16 +147,17 @@ public final class ModelFile {
     byte[] actual = sha.digest();
     byte[] stored = Arrays.copyOfRange(bytes, end, bytes.length);
     ModelFileHeader header = parseHeader(file, bytes, headerLength, actual, stored);
-    long floats = 0;
-    for (ModelFileHeader.TensorEntry t : header.tensors()) {
-      floats = Math.max(floats, t.offset() + t.length());
-    }
-    long expected = (long) PREAMBLE + headerLength + floats * 4 + CHECKSUM;
-    if (bytes.length < expected) {
-      throw new ModelFileException(
-          file + ": truncated: " + bytes.length + " bytes, the header promises " + expected);
-    }
+    long weightBytes = (long) end - PREAMBLE - headerLength;
+    long floats = ModelFileChecks.extent(header);
     if (!Arrays.equals(actual, stored)) {
+      if (floats > weightBytes / 4) {
+        throw new ModelFileException(
+            file
+                + ": truncated: "
+                + bytes.length
+                + " bytes, the header promises "
+                + (PREAMBLE + headerLength + floats * 4 + CHECKSUM));
+      }
       throw new ModelFileException(
           file
               + ": damaged: checksum mismatch (stored SHA-256 "
@@ -153,9 +166,11 @@ public final class ModelFile {
               + hex(actual)
               + ")");
     }
-    if (bytes.length != expected) {
+    // The bytes are the ones written; whether the writer told the truth is checked next.
+    ModelFileChecks.check(file, header, weightBytes / 4);
+    if (weightBytes != floats * 4) {
       throw new ModelFileException(
-          file + ": " + (bytes.length - expected) + " unexpected bytes after the weights");
+          file + ": " + (weightBytes - floats * 4) + " unexpected bytes after the weights");
     }
     return rebuild(file, header, in.position(PREAMBLE + headerLength), backend);
   }
@@ -171,7 +186,7 @@ public final class ModelFile {
           Arrays.equals(actual, stored)
               ? "unreadable header: "
               : "damaged: checksum mismatch and unreadable header: ";
-      throw new ModelFileException(file + ": " + why + e.getMessage(), e);
+      throw new ModelFileException(file + ": " + why + oneLine(e), e);
     }
   }
 
@@ -181,7 +196,7 @@ public final class ModelFile {
     Network network;
     try {
       network = Network.fromSpec(header.graph(), backend);
-    } catch (IllegalArgumentException e) {
+    } catch (IllegalArgumentException | ArithmeticException e) {
       throw new ModelFileException(file + ": invalid graph: " + e.getMessage(), e);
     } catch (IllegalStateException e) {
       // The backend refused the network (Backend.checkFits): too big for its device.
@@ -241,6 +256,16 @@ public final class ModelFile {
               + ")");
     }
     return model;
+  }
+
+  /** Jackson's message without the lines it adds about where in the source it stopped. */
+  private static String oneLine(Exception e) {
+    if (e instanceof JsonProcessingException json) {
+      JsonLocation at = json.getLocation();
+      return json.getOriginalMessage().strip().replaceAll("\\s*\\R\\s*", " ")
+          + (at == null ? "" : " (header byte " + at.getByteOffset() + ")");
+    }
+    return String.valueOf(e.getMessage()).strip().replaceAll("\\s*\\R\\s*", " ");
   }
 
   private static String hex(byte[] digest) {

@@ -3,6 +3,7 @@ package io.vigil.engine.summary;
 import io.vigil.engine.tensor.Shape;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /** Renders a {@link NetworkSummary} as a text table, one line per layer, totals at the end. */
 public final class SummaryTable {
@@ -42,7 +43,7 @@ public final class SummaryTable {
     lines.add(
         String.format(
             "total: %s parameters (%.1f MB as float32)%s, %s activations per image (%.1f MB forward,"
-                + " about twice that to train), %.2f G multiply-adds (%.2f GFLOPs) per image",
+                + " about twice that to train), %s multiply-adds (%s; %sFLOPs) per image",
             group(summary.totalParameters()),
             summary.totalParameters() * 4 / 1e6,
             summary.totalState() > 0
@@ -50,8 +51,9 @@ public final class SummaryTable {
                 : "",
             group(summary.totalActivations()),
             summary.totalActivations() * 4 / 1e6,
-            summary.totalMultiplyAdds() / 1e9,
-            2 * summary.totalMultiplyAdds() / 1e9));
+            group(summary.totalMultiplyAdds()),
+            scaled(summary.totalMultiplyAdds()),
+            scaled(2 * summary.totalMultiplyAdds())));
     if (summary.totalKeptAtInference() > 0) {
       lines.add(
           String.format(
@@ -64,6 +66,17 @@ public final class SummaryTable {
 
   private static String shape(Shape s) {
     return s.c() + "×" + s.h() + "×" + s.w();
+  }
+
+  /**
+   * {@code n} in millions or billions with three significant digits ({@code 0.417 M}, {@code 15.5
+   * G}), so that LeNet's count does not read as zero.
+   */
+  static String scaled(long n) {
+    double value = n >= 1e9 ? n / 1e9 : n / 1e6;
+    String unit = n >= 1e9 ? " G" : " M";
+    String digits = value >= 100 ? "%.0f" : value >= 10 ? "%.1f" : value >= 1 ? "%.2f" : "%.3f";
+    return String.format(Locale.ROOT, digits, value) + unit;
   }
 
   private static String group(long n) {

@@ -2,6 +2,7 @@ package io.vigil.pipeline.analyze;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.vigil.pipeline.config.ConfigKeys;
 import io.vigil.pipeline.video.Preprocessing;
 import io.vigil.pipeline.window.WindowSize;
 import java.time.Duration;
@@ -48,8 +49,14 @@ public record AnalyzeSettings(
     this(maxBatch, maxWait, topK, progressInterval, Preprocessing.STRETCH, null);
   }
 
-  /** Reads {@code vigil.analyze} from a resolved configuration. */
+  /**
+   * Reads {@code vigil.analyze} from a resolved configuration.
+   *
+   * @throws IllegalArgumentException naming the key (and for an unknown key, its file, line and the
+   *     nearest known key) when a setting is missing, unknown or out of range
+   */
   public static AnalyzeSettings from(Config config) {
+    ConfigKeys.check(config, "vigil.analyze");
     try {
       Config c = config.getConfig("vigil.analyze");
       return new AnalyzeSettings(

@@ -174,7 +174,7 @@ public final class BatchAnalyzeJob {
    * @param labelsFor a video's label file, or null when its true labels are unknown
    * @throws IllegalArgumentException when two videos have the same file name (their outputs would
    *     collide), the list is empty, or a single-file layout is given more than one video
-   * @throws IOException when the output folder cannot be created
+   * @throws IOException when an output cannot be written (see {@link OutputLayout#check})
    */
   public Running start(
       List<Path> videos,
@@ -218,7 +218,7 @@ public final class BatchAnalyzeJob {
       throw new IllegalArgumentException(
           "one results file (" + layout.target() + ") cannot hold " + byStream.size() + " videos");
     }
-    Files.createDirectories(layout.directory());
+    layout.prepare(byStream.keySet());
     long started = System.nanoTime();
     // Settled before decoding: complete from an earlier run, or with a label file that is bad.
     List<FileOutcome> settled = new ArrayList<>();

@@ -1,6 +1,9 @@
 package io.vigil.pipeline.analyze;
 
+import io.vigil.engine.io.AtomicFiles;
+import java.io.IOException;
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Objects;
 
 /**
@@ -8,7 +11,8 @@ import java.util.Objects;
  * <stream>.summary.json} per video and {@code run-summary.json} ({@link OutputNames}), and a video
  * whose two files are already there is skipped, so an interrupted run can be run again. Or one
  * results file for one video ({@link #singleFile}): no summaries, and the video is always analysed
- * afresh, replacing the file.
+ * afresh, replacing the file. Before a run starts, {@link #check} finds an output that cannot be
+ * written, and the run removes the temporary files a killed run left for the same outputs.
  */
 public final class OutputLayout {
 
@@ -58,6 +62,37 @@ public final class OutputLayout {
   /** The run summary's file, or null when none is written. */
   Path runSummary() {
     return singleResults != null ? null : folder.resolve(OutputNames.RUN_SUMMARY);
+  }
+
+  /**
+   * Checks, before any work, that the outputs can be written: the folder exists or can be created
+   * and takes files; a single results file is not a directory and its folder takes files.
+   *
+   * @throws IOException with one line naming the path and the problem
+   */
+  public void check() throws IOException {
+    if (singleResults != null) {
+      AtomicFiles.checkWritable(singleResults);
+    } else {
+      AtomicFiles.checkFolder(folder);
+    }
+  }
+
+  /**
+   * {@link #check}, then removes what earlier runs killed half-way left of these streams' outputs
+   * (their temporary {@code .NAME.*.part} files); the outputs themselves are kept.
+   */
+  void prepare(Collection<String> streams) throws IOException {
+    check();
+    for (String stream : streams) {
+      AtomicFiles.removeLeftovers(results(stream));
+      if (summary(stream) != null) {
+        AtomicFiles.removeLeftovers(summary(stream));
+      }
+    }
+    if (runSummary() != null) {
+      AtomicFiles.removeLeftovers(runSummary());
+    }
   }
 
   /** Whether an earlier run finished {@code stream}, so this one skips it. */

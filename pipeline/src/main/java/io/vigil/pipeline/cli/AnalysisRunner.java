@@ -48,6 +48,8 @@ final class AnalysisRunner {
       PrintWriter stdout,
       PrintWriter stderr)
       throws IOException {
+    OutputLayout layout = OutputLayout.singleFile(out);
+    layout.check();
     Model model = ModelFile.load(modelFile, backend);
     Path sidecar = labels != null ? labels : defaultSidecar(video);
     ConsoleProgress progress = new ConsoleProgress(stderr);
@@ -77,7 +79,7 @@ final class AnalysisRunner {
                   List.of(video),
                   OfflineClassifier.create(model, settings),
                   model.input(),
-                  OutputLayout.singleFile(out),
+                  layout,
                   v -> sidecar,
                   listener)
               .report()

@@ -116,7 +116,7 @@ final class AnalyzeCommand implements Callable<Integer> {
     Config config = runtime.config();
     AnalyzeSettings settings = AnalyzeSettings.from(config);
     if (batch != null) {
-      settings = settings.withMaxBatch(batch);
+      settings = settings.withMaxBatch(OptionRanges.atLeast("--batch", batch, 1));
     }
     settings = settings.withPreprocessing(preprocessing(settings.preprocessing()));
     if (windows != null) {
@@ -160,18 +160,15 @@ final class AnalyzeCommand implements Callable<Integer> {
   /** The configured preprocessing with the command line's --resize, --fill and --roi on top. */
   private Preprocessing preprocessing(Preprocessing configured) {
     Preprocessing p = configured;
-    try {
-      if (resize != null) {
-        p = p.withResize(ResizeMode.parse(resize));
-      }
-      if (fill != null) {
-        p = p.withFill(fill);
-      }
-      if (roi != null) {
-        p = p.withRoi(RegionOfInterest.parse(roi));
-      }
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+    if (resize != null) {
+      p = p.withResize(OptionRanges.parsed("--resize", resize, ResizeMode::parse));
+    }
+    if (fill != null) {
+      Preprocessing base = p;
+      p = OptionRanges.parsed("--fill", fill.toString(), value -> base.withFill(fill));
+    }
+    if (roi != null) {
+      p = p.withRoi(OptionRanges.parsed("--roi", roi, RegionOfInterest::parse));
     }
     return p;
   }

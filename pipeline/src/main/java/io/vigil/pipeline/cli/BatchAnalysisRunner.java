@@ -10,6 +10,7 @@ import io.vigil.pipeline.analyze.BatchListener;
 import io.vigil.pipeline.analyze.BatchRunReport;
 import io.vigil.pipeline.analyze.BatchSettings;
 import io.vigil.pipeline.analyze.FileOutcome;
+import io.vigil.pipeline.analyze.OutputLayout;
 import io.vigil.pipeline.stream.LabelAccuracy;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -40,6 +41,7 @@ final class BatchAnalysisRunner {
       PrintWriter stdout,
       PrintWriter stderr)
       throws IOException {
+    OutputLayout.folder(outDir).check();
     Model model = ModelFile.load(modelFile, backend);
     ConsoleProgress progress = new ConsoleProgress(stderr);
     ActorSystem<Void> system = RuntimeOptions.actorSystem(config);

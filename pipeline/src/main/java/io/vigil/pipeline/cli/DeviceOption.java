@@ -15,8 +15,19 @@ final class DeviceOption {
               + " (a GPU if there is one). `vigil devices` lists them.")
   String device = Backends.CPU;
 
-  /** The backend {@code --device} names; fails with the known names when it is unknown. */
+  /**
+   * The backend {@code --device} names.
+   *
+   * @throws BadArgumentException naming the known backends or devices when it names none of them
+   * @throws IllegalStateException when the backend it names cannot run on this machine
+   */
   Backend backend() {
-    return Backends.create(device);
+    try {
+      return Backends.create(device);
+    } catch (IllegalArgumentException e) {
+      // An unknown backend, or a device index or name that matches no device: a bad argument.
+      String message = e.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
+      throw new BadArgumentException("--device " + device + ": " + message, e);
+    }
   }
 }

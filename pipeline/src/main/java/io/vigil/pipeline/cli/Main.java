@@ -7,7 +7,8 @@ import picocli.CommandLine.Command;
 
 /**
  * The {@code vigil} command line. Each subcommand is a class of its own; this one only wires them
- * and decides how failures look: a bad argument prints one line and the usage hint and exits 2, a
+ * and decides how failures look: a bad argument (one picocli refuses, or a {@link
+ * BadArgumentException}: a value out of range) prints one line and the usage hint and exits 2, a
  * failure while running prints one line naming what went wrong and exits 1.
  */
 @Command(
@@ -53,16 +54,12 @@ public final class Main implements Runnable {
     cli.setOut(out);
     cli.setErr(err);
     cli.setExitCodeExceptionMapper(e -> FAILED);
-    cli.setParameterExceptionHandler(
-        (e, args) -> {
-          CommandLine bad = e.getCommandLine();
-          bad.getErr().println("vigil: " + e.getMessage());
-          bad.getErr()
-              .println("Try '" + bad.getCommandSpec().qualifiedName() + " --help' for usage.");
-          return USAGE;
-        });
+    cli.setParameterExceptionHandler((e, args) -> usage(e.getCommandLine(), e.getMessage()));
     cli.setExecutionExceptionHandler(
         (e, bad, parseResult) -> {
+          if (e instanceof BadArgumentException) {
+            return usage(bad, e.getMessage());
+          }
           bad.getErr().println(bad.getCommandSpec().qualifiedName() + ": " + oneLine(e));
           if (Boolean.getBoolean("vigil.debug")) {
             e.printStackTrace(bad.getErr());
@@ -70,6 +67,13 @@ public final class Main implements Runnable {
           return FAILED;
         });
     return cli;
+  }
+
+  /** Says what is wrong with the command line and where its usage is; the status is 2. */
+  private static int usage(CommandLine bad, String message) {
+    bad.getErr().println("vigil: " + message);
+    bad.getErr().println("Try '" + bad.getCommandSpec().qualifiedName() + " --help' for usage.");
+    return USAGE;
   }
 
   /** The message of a failure, or its type where it has none. */

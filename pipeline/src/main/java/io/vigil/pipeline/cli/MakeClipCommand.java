@@ -224,7 +224,7 @@ final class MakeClipCommand implements Callable<Integer> {
     try {
       return builder.build();
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage(), e);
+      throw new ParameterException(spec.commandLine(), optionNames(e.getMessage()), e);
     }
   }
 
@@ -238,5 +238,24 @@ final class MakeClipCommand implements Callable<Integer> {
         + clip.changedAppearance().cliName()
         + " from frame "
         + clip.changeAtFrame();
+  }
+
+  /** A clip spec's message with its field names as this command's options spell them. */
+  private static String optionNames(String message) {
+    String m = message.replaceFirst("^clip spec: ", "");
+    String[][] names = {
+      {"firstIndex", "--first"},
+      {"framesPerItem", "--frames-per-item"},
+      {"items", "--items"},
+      {"scale", "--scale"},
+      {"fps", "--fps"},
+      {"noise", "--noise"},
+      {"brightness", "--brightness"},
+      {"motion", "--motion"}
+    };
+    for (String[] n : names) {
+      m = m.replaceAll("\\b" + n[0] + "\\b", n[1]);
+    }
+    return m;
   }
 }

@@ -55,6 +55,7 @@ final class ModelCommand implements Runnable {
     @Override
     public Integer call() throws Exception {
       PrintWriter out = spec.commandLine().getOut();
+      OptionRanges.atLeast("--classes", classes, 1);
       NetworkSpec graph;
       if (ModelZoo.contains(model)) {
         ModelZoo.Entry entry = ModelZoo.get(model);

@@ -1,18 +1,25 @@
 package io.vigil.pipeline.cli;
 
 import com.typesafe.config.Config;
+import io.vigil.engine.backend.Backend;
+import io.vigil.engine.io.AtomicFiles;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.ModelFile;
+import io.vigil.pipeline.analyze.OutputNames;
 import io.vigil.pipeline.realtime.RealtimePipeline;
 import io.vigil.pipeline.realtime.RealtimeSettings;
 import io.vigil.pipeline.realtime.SourceSpec;
 import io.vigil.pipeline.stream.EngineClassifier;
 import io.vigil.pipeline.stream.PipelineMetrics;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -25,7 +32,9 @@ import picocli.CommandLine.Spec;
 /**
  * {@code vigil run --config config/camera.conf}: the real-time pipeline over the streams the
  * configuration lists ({@code vigil.run.streams}), until they all end, {@code --duration} passes,
- * or Ctrl-C. Prints metrics as it goes and at the end; exits 1, listing them, if any stream failed.
+ * or Ctrl-C. Prints metrics as it goes and at the end; exits 1, listing them, if any stream failed,
+ * and exits 1 if results were lost (a write failed while running). An output that cannot be written
+ * is found before anything starts.
  */
 @Command(
     name = "run",
@@ -62,6 +71,10 @@ final class RunCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (duration != null) {
+      OptionRanges.notNegative("--duration", duration);
+    }
+    Backend backend = runtime.backend();
     Config config = runtime.config();
     RealtimeSettings settings = RealtimeSettings.from(config);
     List<SourceSpec> sources = SourceSpec.allFrom(config);
@@ -71,11 +84,12 @@ final class RunCommand implements Callable<Integer> {
     }
     Path modelFile = model != null ? model : home(config.getString("vigil.run.model"));
     Path outDir = out != null ? out : home(config.getString("vigil.run.out"));
+    checkOutputs(outDir, sources);
     Duration limit =
         duration != null
             ? Duration.ofMillis((long) (duration * 1000))
             : config.getDuration("vigil.run.duration");
-    Model m = ModelFile.load(modelFile, runtime.backend());
+    Model m = ModelFile.load(modelFile, backend);
     var stdout = spec.commandLine().getOut();
     var stderr = spec.commandLine().getErr();
     ActorSystem<Void> system = RuntimeOptions.actorSystem(config);
@@ -100,7 +114,8 @@ final class RunCommand implements Callable<Integer> {
       long lastPrint = started;
       long interval = settings.metricsInterval().toNanos();
       while (!pipeline.streams().isEmpty()) {
-        if (interrupted.await(100, TimeUnit.MILLISECONDS)) {
+        if (interrupted.await(100, TimeUnit.MILLISECONDS)
+            || pipeline.terminated().toCompletableFuture().isDone()) {
           break;
         }
         long now = System.nanoTime();
@@ -118,6 +133,11 @@ final class RunCommand implements Callable<Integer> {
       stdout.print(end.describe());
       stdout.println("results: " + outDir);
       stdout.flush();
+      Throwable lost = failure(pipeline);
+      if (lost != null) {
+        stderr.println("vigil run: results were lost: " + Main.oneLine(lost));
+        return Main.FAILED;
+      }
       if (!pipeline.failures().isEmpty()) {
         stderr.println(
             "vigil run: "
@@ -137,6 +157,37 @@ final class RunCommand implements Callable<Integer> {
       }
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    }
+  }
+
+  /**
+   * Before any work: the results folder takes files, no stream's results or summary is a directory,
+   * and every annotated video's folder takes files; the summaries' temporary files a killed run
+   * left are removed.
+   */
+  private static void checkOutputs(Path outDir, List<SourceSpec> sources) throws IOException {
+    AtomicFiles.checkFolder(outDir);
+    for (SourceSpec s : sources) {
+      AtomicFiles.checkWritable(OutputNames.results(outDir, s.id()));
+      AtomicFiles.checkWritable(OutputNames.summary(outDir, s.id()));
+      AtomicFiles.removeLeftovers(OutputNames.summary(outDir, s.id()));
+      if (s.annotate() != null) {
+        AtomicFiles.checkWritable(s.annotate());
+      }
+    }
+  }
+
+  /** Why the pipeline stopped on its own before it was stopped (results were lost), or null. */
+  private static Throwable failure(RealtimePipeline pipeline) {
+    CompletableFuture<?> done = pipeline.terminated().toCompletableFuture();
+    if (!done.isCompletedExceptionally()) {
+      return null;
+    }
+    try {
+      done.join();
+      return null;
+    } catch (CompletionException | CancellationException e) {
+      return e.getCause() != null ? e.getCause() : e;
     }
   }
 

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigParseOptions;
 import io.vigil.engine.backend.Backend;
+import io.vigil.pipeline.config.ConfigKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -27,7 +28,11 @@ final class RuntimeOptions {
     return device.backend();
   }
 
-  /** The configuration: the user's file (if any) over vigil's defaults. */
+  /**
+   * The configuration: the user's file (if any) over vigil's defaults. A key under {@code vigil}
+   * that {@code reference.conf} does not define is an error naming the file, the line and the
+   * nearest known key ({@link ConfigKeys}).
+   */
   Config config() {
     Config defaults = ConfigFactory.load();
     if (configFile == null) {
@@ -39,6 +44,8 @@ final class RuntimeOptions {
     Config user =
         ConfigFactory.parseFile(
             configFile.toFile(), ConfigParseOptions.defaults().setAllowMissing(false));
+    // A misspelt key would otherwise leave its setting at the default without a word.
+    ConfigKeys.check(user, "vigil");
     return user.withFallback(defaults).resolve();
   }
 

@@ -1,8 +1,10 @@
 package io.vigil.pipeline.cli;
 
+import io.vigil.engine.backend.Backend;
 import io.vigil.engine.data.Dataset;
 import io.vigil.engine.data.Datasets;
 import io.vigil.engine.data.FashionMnist;
+import io.vigil.engine.io.AtomicFiles;
 import io.vigil.engine.model.InputContract;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.ModelFile;
@@ -15,6 +17,7 @@ import io.vigil.engine.train.Trainer;
 import io.vigil.engine.train.TrainingConfig;
 import io.vigil.engine.train.TrainingResult;
 import io.vigil.engine.zoo.ModelZoo;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -113,20 +116,34 @@ final class TrainCommand implements Callable<Integer> {
       description = "Checkpoint file. Default: the --out file name + .checkpoint")
   Path checkpoint;
 
-  @Option(names = "--fresh", description = "Ignore an existing checkpoint and start over.")
+  @Option(
+      names = "--fresh",
+      description = "Ignore an existing checkpoint and start over (replacing an existing --out).")
   boolean fresh;
+
+  @Option(
+      names = "--force",
+      description =
+          "Replace the --out model file if it exists. Without --force (or --fresh) train refuses"
+              + " to start when it does, unless it resumes from that file's checkpoint.")
+  boolean force;
 
   @Mixin DeviceOption device;
 
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
-    TrainingConfig config =
-        new TrainingConfig(epochs, batch, learningRate, momentum, weightDecay, seed)
-            .withOptimizer(OptimizerKind.parse(optimizer))
-            .withSchedule(LearningRateSchedule.parse(schedule))
-            .withAugmentation(Augmentation.parse(augment));
-    Start start = start();
+    TrainingConfig config = config();
+    if (limit != null) {
+      OptionRanges.atLeast("--limit", limit, 1);
+    }
+    Backend backend = device.backend();
+    Path checkpointFile =
+        checkpoint != null
+            ? checkpoint
+            : modelOut.resolveSibling(modelOut.getFileName() + ".checkpoint");
+    checkOutputs(checkpointFile);
+    Start start = start(backend);
     InputContract input = start.input();
     Dataset dataset = Datasets.open(data, input.channels(), input.height(), input.width());
     if (limit != null) {
@@ -138,10 +155,6 @@ final class TrainCommand implements Callable<Integer> {
               dataset.description() + " (first " + limit + " used)");
     }
     Network network = start.network(dataset.classNames().size());
-    Path checkpointFile =
-        checkpoint != null
-            ? checkpoint
-            : modelOut.resolveSibling(modelOut.getFileName() + ".checkpoint");
     if (fresh) {
       Files.deleteIfExists(checkpointFile);
     }
@@ -169,23 +182,54 @@ final class TrainCommand implements Callable<Integer> {
     Files.deleteIfExists(checkpointFile);
     ConfusionPrinter.print(result.confusion(), dataset.classNames(), out);
     out.printf(
-        "test accuracy %.2f%% after %d epochs in %s; wrote %s (model %s)%n",
+        "test accuracy %.2f%% after %d %s in %s; wrote %s (model %s)%n",
         100 * result.testAccuracy(),
         result.epochs(),
+        result.epochs() == 1 ? "epoch" : "epochs",
         ConsoleProgress.duration(result.elapsed().toMillis() / 1000.0),
         modelOut,
         trained.version());
     return 0;
   }
 
+  /**
+   * Before any work: the model and checkpoint files can be written, and a model file already at
+   * {@code --out} is replaced only when asked ({@code --force}, or {@code --fresh}) or when this
+   * run resumes from its checkpoint.
+   */
+  private void checkOutputs(Path checkpointFile) throws IOException {
+    AtomicFiles.checkWritable(modelOut);
+    AtomicFiles.checkWritable(checkpointFile);
+    if (Files.exists(modelOut) && !force && !fresh && !Files.exists(checkpointFile)) {
+      throw new IOException(
+          modelOut
+              + " already exists; train replaces a model file only with --force (or --fresh):"
+              + " give one, or another --out");
+    }
+  }
+
+  /** The hyperparameters the options give; a value out of range is a bad argument. */
+  private TrainingConfig config() {
+    return new TrainingConfig(
+            OptionRanges.atLeast("--epochs", epochs, 1),
+            OptionRanges.atLeast("--batch", batch, 1),
+            (float) OptionRanges.positive("--lr", learningRate),
+            (float) OptionRanges.fraction("--momentum", momentum),
+            (float) OptionRanges.notNegative("--weight-decay", weightDecay),
+            seed)
+        .withOptimizer(OptionRanges.parsed("--optimizer", optimizer, OptimizerKind::parse))
+        .withSchedule(OptionRanges.parsed("--schedule", schedule, LearningRateSchedule::parse))
+        .withAugmentation(OptionRanges.parsed("--augment", augment, Augmentation::parse));
+  }
+
   /** Where training starts: a fresh zoo network, or a trained model to fine-tune. */
-  private Start start() throws java.io.IOException {
+  private Start start(Backend backend) throws java.io.IOException {
     if (ModelZoo.contains(model)) {
       ModelZoo.Entry entry = ModelZoo.get(model);
       return new Start(
           modelName(),
           entry.input(),
-          classes -> entry.create(seed, classes, device.backend()),
+          classes -> entry.create(seed, classes, backend),
           null,
           entry.name() + " (from scratch, seed " + seed + ")");
     }
@@ -194,7 +238,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--model " + model + ": neither a zoo network " + zooNames() + " nor an existing file");
     }
-    Model parent = ModelFile.load(file, device.backend());
+    Model parent = ModelFile.load(file, backend);
     return new Start(
         parent.name(),
         parent.input(),

@@ -41,6 +41,7 @@ final class TuneCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    OptionRanges.positive("--seconds-per-trial", secondsPerTrial);
     int colon = device.indexOf(':');
     String name = (colon < 0 ? device : device.substring(0, colon)).toLowerCase(Locale.ROOT);
     String deviceSpec = colon < 0 ? "" : device.substring(colon + 1);
@@ -51,12 +52,18 @@ final class TuneCommand implements Callable<Integer> {
           throw new IllegalStateException(
               "backend '" + name + "' is not available: " + provider.unavailableReason().get());
         }
-        provider.tune(deviceSpec, write, secondsPerTrial, line -> out.println(line));
+        try {
+          provider.tune(deviceSpec, write, secondsPerTrial, line -> out.println(line));
+        } catch (IllegalArgumentException e) {
+          // The device index or name matches no device (the tuner checks it before it starts).
+          String message = e.getMessage().strip().replaceAll("\\s*\\R\\s*", " ");
+          throw new BadArgumentException("--device " + device + ": " + message, e);
+        }
         return 0;
       }
     }
-    throw new IllegalArgumentException(
-        "no tunable backend '" + name + "' (tunable: " + tunable() + ")");
+    throw new BadArgumentException(
+        "--device " + device + ": no tunable backend '" + name + "' (tunable: " + tunable() + ")");
   }
 
   private static java.util.List<String> tunable() {

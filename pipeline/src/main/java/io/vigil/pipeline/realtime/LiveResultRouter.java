@@ -123,7 +123,8 @@ final class LiveResultRouter {
       try {
         finish(stream);
       } catch (IOException e) {
-        log.warn("{}: closing its results failed: {}", stream, e.getMessage());
+        // Its last results or its summary are lost: the run must not end as a success.
+        failures.put(stream, "closing its results failed: " + e.getMessage());
       }
     }
   }

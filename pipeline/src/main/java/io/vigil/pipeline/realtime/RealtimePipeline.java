@@ -279,6 +279,15 @@ public final class RealtimePipeline implements ModelSwapTarget, AutoCloseable {
     return router.failures();
   }
 
+  /**
+   * Completes when the shared part of the pipeline has stopped: normally once {@link #stop} or
+   * {@link #close} stopped it, exceptionally when it failed on its own (a result that could not be
+   * written): then results were lost, and the streams still listed will not end by themselves.
+   */
+  public CompletionStage<Done> terminated() {
+    return done;
+  }
+
   /** The pipeline's counters now. */
   public PipelineMetrics metrics() {
     return metrics.snapshot();
@@ -298,8 +307,11 @@ public final class RealtimePipeline implements ModelSwapTarget, AutoCloseable {
       }
     }
     try {
-      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
-          .get(grace.toMillis(), TimeUnit.MILLISECONDS);
+      if (!done.toCompletableFuture().isCompletedExceptionally()) {
+        // A pipeline that failed writes no more end markers: nothing to wait for.
+        CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+            .get(grace.toMillis(), TimeUnit.MILLISECONDS);
+      }
     } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
       // Streams that did not drain in time are closed below; their counters still show.
       log.warn("not every stream drained within {}: {}", grace, e.toString());

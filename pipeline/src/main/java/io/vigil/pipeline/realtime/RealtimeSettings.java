@@ -2,6 +2,7 @@ package io.vigil.pipeline.realtime;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import io.vigil.pipeline.config.ConfigKeys;
 import java.time.Duration;
 
 /**
@@ -73,8 +74,12 @@ public record RealtimeSettings(
         1);
   }
 
-  /** Reads {@code vigil.run}. */
+  /**
+   * Reads {@code vigil.run}; an unknown key under it is an error naming its file, line and the
+   * nearest known key (the streams' own keys are {@link SourceSpec#from}'s to check).
+   */
   public static RealtimeSettings from(Config config) {
+    ConfigKeys.check(config, "vigil.run");
     try {
       Config c = config.getConfig("vigil.run");
       return new RealtimeSettings(

@@ -2,6 +2,7 @@ package io.vigil.pipeline.realtime;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
+import io.vigil.pipeline.config.ConfigKeys;
 import io.vigil.pipeline.stream.Pacing;
 import io.vigil.pipeline.video.Preprocessing;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -39,6 +41,24 @@ public record SourceSpec(
     double maxRate,
     Preprocessing preprocessing,
     Map<String, String> ffmpegOptions) {
+
+  /** The keys a stream entry may have. */
+  public static final Set<String> KEYS =
+      Set.of(
+          "id",
+          "file",
+          "images",
+          "url",
+          "camera",
+          "loop",
+          "fps",
+          "every-nth",
+          "max-rate",
+          "annotate",
+          "resize",
+          "fill",
+          "roi",
+          "options");
 
   /** Where frames come from. */
   public enum Kind {
@@ -110,11 +130,13 @@ public record SourceSpec(
    * for images); {@code every-nth} (default 1); {@code max-rate} (frames per second kept, default
    * 0: all); {@code annotate} (a video file to write, default none); {@code resize}, {@code fill}
    * and {@code roi} as {@link Preprocessing#from} reads them, each defaulting to {@code defaults}'
-   * (from {@code vigil.run.preprocess}).
+   * (from {@code vigil.run.preprocess}); {@code options}, a map handed to FFmpeg as it is. Any
+   * other key is an error naming its file, line and the nearest of these.
    *
    * @throws IllegalArgumentException naming the stream, the key and what is wrong with it
    */
   public static SourceSpec from(Config c, Preprocessing defaults) {
+    ConfigKeys.checkKnown(c, KEYS, "stream " + (c.hasPath("id") ? c.getString("id") : "(no id)"));
     SourceSpec spec = fromWithoutAnnotation(c);
     if (c.hasPath("max-rate")) {
       spec = spec.withMaxRate(c.getDouble("max-rate"));

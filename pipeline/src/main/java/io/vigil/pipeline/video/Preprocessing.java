@@ -2,7 +2,10 @@ package io.vigil.pipeline.video;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
+import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValueType;
+import io.vigil.pipeline.config.ConfigKeys;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -50,6 +53,9 @@ public record Preprocessing(ResizeMode resize, int fill, RegionOfInterest roi) {
    * @throws IllegalArgumentException naming {@code owner}, the key and what is wrong with it
    */
   public static Preprocessing from(Config c, Preprocessing defaults, String owner) {
+    if (c.hasPath("roi") && c.getValue("roi") instanceof ConfigObject region) {
+      ConfigKeys.checkKnown(region.toConfig(), ROI_KEYS, owner + ", roi");
+    }
     Preprocessing p = defaults;
     try {
       if (c.hasPath("resize")) {
@@ -69,12 +75,14 @@ public record Preprocessing(ResizeMode resize, int fill, RegionOfInterest roi) {
     }
   }
 
+  private static final List<String> ROI_KEYS = List.of("x", "y", "width", "height");
+
   private static RegionOfInterest roi(Config c) {
     if (c.getValue("roi").valueType() == ConfigValueType.STRING) {
       return RegionOfInterest.parse(c.getString("roi"));
     }
     Config r = c.getConfig("roi");
-    for (String key : new String[] {"x", "y", "width", "height"}) {
+    for (String key : ROI_KEYS) {
       if (!r.hasPath(key)) {
         throw new IllegalArgumentException(
             "roi needs x, y, width and height (source pixels); " + key + " is missing");

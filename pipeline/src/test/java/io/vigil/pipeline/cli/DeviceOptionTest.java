@@ -60,9 +60,9 @@ class DeviceOptionTest {
   }
 
   @Test
-  void unknownDeviceNamesTheKnownOnes() {
+  void unknownDeviceIsABadArgumentNamingTheKnownOnes() {
     assertEquals(
-        Main.FAILED,
+        Main.USAGE,
         run(
             "analyze",
             "/usr/share/doc/opencv-doc/examples/data/tree.avi",
@@ -86,7 +86,34 @@ class DeviceOptionTest {
 
   @Test
   void tuneOfTheCpuSaysWhatCanBeTuned() {
-    assertEquals(Main.FAILED, run("tune", "--device", "cpu"));
+    assertEquals(Main.USAGE, run("tune", "--device", "cpu"));
     assertTrue(err.toString().contains("opencl"), err.toString());
+  }
+
+  @Test
+  void aDeviceNumberThatIsNotThereIsABadArgumentInEveryCommand() {
+    String video = "/usr/share/doc/opencv-doc/examples/data/tree.avi";
+    String model = TestModels.SHIPPED.toString();
+    String[][] commands = {
+      {"analyze", video, "--model", model, "--out", tmp.resolve("r.jsonl").toString()},
+      {"train", "--out", tmp.resolve("m.vgl").toString()},
+      {"run", "--out", tmp.resolve("run").toString()},
+      {"tune"}
+    };
+    for (String[] command : commands) {
+      for (String device : new String[] {"opencl:99", "opencl:7"}) {
+        err.getBuffer().setLength(0);
+        String[] args = java.util.Arrays.copyOf(command, command.length + 2);
+        args[command.length] = "--device";
+        args[command.length + 1] = device;
+        assertEquals(Main.USAGE, run(args), String.join(" ", args) + "\n" + err);
+        String[] lines = err.toString().strip().split("\n");
+        assertEquals(2, lines.length, err.toString());
+        assertTrue(lines[0].contains("--device " + device + ": no OpenCL device #"), lines[0]);
+      }
+    }
+    assertTrue(
+        !Files.exists(tmp.resolve("r.jsonl")) && !Files.exists(tmp.resolve("m.vgl")),
+        "nothing written");
   }
 }

@@ -1,11 +1,13 @@
 package io.vigil.pipeline.cli;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.ModelFile;
+import io.vigil.pipeline.analyze.TestModels;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -37,6 +39,7 @@ class TrainCommandTest {
     assertFalse(Files.exists(tmp.resolve("quick.vgl.checkpoint")), "checkpoint removed when done");
     assertTrue(out.toString().contains("confusion matrix"), out.toString());
     assertTrue(out.toString().contains("Ankle boot"), out.toString());
+    assertTrue(out.toString().contains(" after 1 epoch in "), out.toString());
 
     Path tuned = tmp.resolve("tuned.vgl");
     status =
@@ -69,10 +72,29 @@ class TrainCommandTest {
   }
 
   @Test
-  void badScheduleIsNamed() {
+  void badScheduleIsABadArgumentNamingIt() {
     assertEquals(
-        Main.FAILED,
-        run("train", "--schedule", "linear", "--out", tmp.resolve("x.vgl").toString()));
+        Main.USAGE, run("train", "--schedule", "linear", "--out", tmp.resolve("x.vgl").toString()));
     assertTrue(err.toString().contains("linear"), err.toString());
+  }
+
+  @Test
+  void aFinishedModelIsReplacedOnlyWithForce() throws Exception {
+    Path existing = tmp.resolve("done.vgl");
+    Files.copy(TestModels.SHIPPED, existing);
+    byte[] before = Files.readAllBytes(existing);
+    String[] train = {"train", "--limit", "20", "--epochs", "1", "--out", existing.toString()};
+    assertEquals(Main.FAILED, run(train));
+    String[] lines = err.toString().strip().split("\n");
+    assertEquals(1, lines.length, err.toString());
+    assertTrue(lines[0].contains(existing + " already exists"), lines[0]);
+    assertTrue(lines[0].contains("--force"), lines[0]);
+    assertArrayEquals(before, Files.readAllBytes(existing), "the model is untouched");
+    assertFalse(out.toString().contains("training"), "nothing was trained:\n" + out);
+
+    String[] forced = java.util.Arrays.copyOf(train, train.length + 1);
+    forced[train.length] = "--force";
+    assertEquals(0, run(forced), err.toString());
+    assertEquals("done", ModelFile.load(existing).name());
   }
 }

@@ -363,4 +363,25 @@ class RealtimePipelineTest {
         .mapToLong(StreamMetrics::framesOut)
         .sum();
   }
+
+  @Test
+  void aResultThatCannotBeWrittenEndsThePipelineAsAFailure() throws Exception {
+    // The results folder is taken by a file once the pipeline has started: the first result
+    // cannot be written, and that must show as a failure, not as a run with no results.
+    Path out = tmp.resolve("out");
+    RealtimePipeline pipeline =
+        RealtimePipeline.start(
+            system, settings(16, DropPolicy.DROP_OLDEST, 4), new FakeClassifier(0), GRAY_28, out);
+    Files.writeString(out, "not a folder");
+    pipeline.add(SourceSpec.file("tree", TREE, 0, false));
+    java.util.concurrent.ExecutionException failed =
+        assertThrows(
+            java.util.concurrent.ExecutionException.class,
+            () -> pipeline.terminated().toCompletableFuture().get(30, TimeUnit.SECONDS));
+    assertTrue(String.valueOf(failed.getCause()).contains(out.toString()), failed.toString());
+    pipeline.stop(Duration.ofSeconds(30));
+    assertTrue(
+        pipeline.terminated().toCompletableFuture().isCompletedExceptionally(),
+        "still a failure after stop");
+  }
 }
