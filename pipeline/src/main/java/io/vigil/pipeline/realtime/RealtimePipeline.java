@@ -11,6 +11,7 @@ import io.vigil.pipeline.stream.InferenceWindow;
 import io.vigil.pipeline.stream.MetricsRegistry;
 import io.vigil.pipeline.stream.ModelSwapTarget;
 import io.vigil.pipeline.stream.PipelineMetrics;
+import io.vigil.pipeline.stream.RecentLatency;
 import io.vigil.pipeline.stream.StreamItem;
 import io.vigil.pipeline.stream.StreamMetrics;
 import io.vigil.pipeline.stream.SwapReport;
@@ -291,6 +292,11 @@ public final class RealtimePipeline implements ModelSwapTarget, AutoCloseable {
   /** The pipeline's counters now. */
   public PipelineMetrics metrics() {
     return metrics.snapshot();
+  }
+
+  /** The latencies of the last second's results, over all streams. */
+  public RecentLatency recentLatency() {
+    return metrics.recentLatency();
   }
 
   /**

@@ -18,6 +18,10 @@ public final class MetricsRegistry {
   private final Map<String, Counters> streams = new ConcurrentHashMap<>();
   private final List<String> order = new java.util.concurrent.CopyOnWriteArrayList<>();
   private final LatencyTracker latency = new LatencyTracker();
+
+  /** The last second's latencies, over all streams (what training yields to). */
+  private final RecentLatency recent = new RecentLatency(1_000_000_000L, 4096);
+
   private final LongAdder batches = new LongAdder();
   private final LongAdder batchedFrames = new LongAdder();
   private final AtomicInteger largestBatch = new AtomicInteger();
@@ -53,7 +57,13 @@ public final class MetricsRegistry {
   /** Records one frame's capture-to-result latency for {@code stream}. */
   public void latency(String stream, double millis) {
     latency.record(millis);
+    recent.record(millis);
     stream(stream).latency.record(millis);
+  }
+
+  /** The latencies of the results of the last second, over all streams. */
+  public RecentLatency recentLatency() {
+    return recent;
   }
 
   /** The counters as they are now. */
