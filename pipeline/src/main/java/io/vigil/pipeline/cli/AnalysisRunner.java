@@ -3,7 +3,6 @@ package io.vigil.pipeline.cli;
 import com.typesafe.config.Config;
 import io.vigil.engine.backend.Backend;
 import io.vigil.engine.model.Model;
-import io.vigil.engine.model.ModelFile;
 import io.vigil.pipeline.analyze.AnalyzeSettings;
 import io.vigil.pipeline.analyze.BatchAnalyzeJob;
 import io.vigil.pipeline.analyze.BatchListener;
@@ -41,7 +40,7 @@ final class AnalysisRunner {
       Config config,
       AnalyzeSettings settings,
       Path video,
-      Path modelFile,
+      ModelSource models,
       Backend backend,
       Path out,
       Path labels,
@@ -50,7 +49,7 @@ final class AnalysisRunner {
       throws IOException {
     OutputLayout layout = OutputLayout.singleFile(out);
     layout.check();
-    Model model = ModelFile.load(modelFile, backend);
+    Model model = models.load(backend);
     Path sidecar = labels != null ? labels : defaultSidecar(video);
     ConsoleProgress progress = new ConsoleProgress(stderr);
     ActorSystem<Void> system = RuntimeOptions.actorSystem(config);
@@ -69,7 +68,7 @@ final class AnalysisRunner {
                       Locale.ROOT, "analyze %s: %d frames, %.0f frames/s", name, frames, fps));
             }
           };
-      BatchRunReport report =
+      BatchAnalyzeJob.Running running =
           new BatchAnalyzeJob(
                   system,
                   settings,
@@ -81,10 +80,13 @@ final class AnalysisRunner {
                   model.input(),
                   layout,
                   v -> sidecar,
-                  listener)
-              .report()
-              .toCompletableFuture()
-              .get();
+                  listener);
+      BatchRunReport report;
+      try (ModelSource.Following following =
+          models.follow(running, backend, line -> stderr.println("analyze: " + line))) {
+        report = running.report().toCompletableFuture().get();
+      }
+
       progress.done();
       FileOutcome outcome = report.files().get(0);
       if (outcome.status() != FileOutcome.Status.DONE) {

@@ -4,6 +4,7 @@ import com.typesafe.config.Config;
 import io.vigil.pipeline.analyze.AnalyzeSettings;
 import io.vigil.pipeline.analyze.BatchSettings;
 import io.vigil.pipeline.analyze.VideoInputs;
+import io.vigil.pipeline.registry.ModelRegistry;
 import io.vigil.pipeline.video.Preprocessing;
 import io.vigil.pipeline.video.RegionOfInterest;
 import io.vigil.pipeline.video.ResizeMode;
@@ -48,10 +49,20 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Option(
       names = "--model",
-      required = true,
       paramLabel = "FILE",
-      description = "Model file (.vgl), e.g. from `vigil train`.")
+      description =
+          "Model file (.vgl), e.g. from `vigil train`; with --registry, the registry's active"
+              + " version when left out.")
   Path model;
+
+  @Option(
+      names = "--registry",
+      paramLabel = "DIR",
+      description =
+          "Follow this model registry: a version made active while the analysis runs (`vigil"
+              + " models activate|rollback`) is swapped in between batches; summaries list the"
+              + " versions each video saw, with their frame ranges.")
+  Path registry;
 
   @Option(
       names = "--out",
@@ -113,6 +124,12 @@ final class AnalyzeCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (model == null && registry == null) {
+      throw new ParameterException(
+          spec.commandLine(), "name the model: --model FILE, or --registry DIR to follow one");
+    }
+    ModelSource source =
+        new ModelSource(model, registry == null ? null : ModelRegistry.open(registry));
     Config config = runtime.config();
     AnalyzeSettings settings = AnalyzeSettings.from(config);
     if (batch != null) {
@@ -138,7 +155,7 @@ final class AnalyzeCommand implements Callable<Integer> {
           settings,
           BatchSettings.from(config),
           VideoInputs.expand(videos),
-          model,
+          source,
           runtime.backend(),
           out,
           spec.commandLine().getOut(),
@@ -148,7 +165,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         config,
         settings,
         Path.of(videos.get(0)),
-        model,
+        source,
         runtime.backend(),
         out,
         labels,

@@ -3,7 +3,6 @@ package io.vigil.pipeline.cli;
 import com.typesafe.config.Config;
 import io.vigil.engine.backend.Backend;
 import io.vigil.engine.model.Model;
-import io.vigil.engine.model.ModelFile;
 import io.vigil.pipeline.analyze.AnalyzeSettings;
 import io.vigil.pipeline.analyze.BatchAnalyzeJob;
 import io.vigil.pipeline.analyze.BatchListener;
@@ -35,14 +34,14 @@ final class BatchAnalysisRunner {
       AnalyzeSettings settings,
       BatchSettings batch,
       List<Path> videos,
-      Path modelFile,
+      ModelSource models,
       Backend backend,
       Path outDir,
       PrintWriter stdout,
       PrintWriter stderr)
       throws IOException {
     OutputLayout.folder(outDir).check();
-    Model model = ModelFile.load(modelFile, backend);
+    Model model = models.load(backend);
     ConsoleProgress progress = new ConsoleProgress(stderr);
     ActorSystem<Void> system = RuntimeOptions.actorSystem(config);
     try {
@@ -61,17 +60,20 @@ final class BatchAnalysisRunner {
                       ConsoleProgress.duration(eta)));
             }
           };
-      BatchRunReport report =
+      BatchAnalyzeJob.Running running =
           new BatchAnalyzeJob(system, settings, batch, m -> OfflineClassifier.create(m, settings))
               .start(
                   videos,
                   OfflineClassifier.create(model, settings),
                   model.input(),
                   outDir,
-                  listener)
-              .report()
-              .toCompletableFuture()
-              .get();
+                  listener);
+      BatchRunReport report;
+      try (ModelSource.Following following =
+          models.follow(running, backend, line -> stderr.println("analyze: " + line))) {
+        report = running.report().toCompletableFuture().get();
+      }
+
       progress.done();
       print(report, stdout);
       List<FileOutcome> failed = report.with(FileOutcome.Status.FAILED);

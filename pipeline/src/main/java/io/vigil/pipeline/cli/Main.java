@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
       AnalyzeCommand.class,
       RunCommand.class,
       TrainCommand.class,
+      RetrainCommand.class,
       MakeClipCommand.class,
       ModelCommand.class,
       ModelsCommand.class,

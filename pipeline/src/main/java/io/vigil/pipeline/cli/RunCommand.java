@@ -4,15 +4,21 @@ import com.typesafe.config.Config;
 import io.vigil.engine.backend.Backend;
 import io.vigil.engine.io.AtomicFiles;
 import io.vigil.engine.model.Model;
-import io.vigil.engine.model.ModelFile;
+import io.vigil.engine.train.TrainingListener;
 import io.vigil.pipeline.analyze.OutputNames;
+import io.vigil.pipeline.control.ClipRetraining;
+import io.vigil.pipeline.control.ControlEvent;
+import io.vigil.pipeline.control.ControlPlane;
+import io.vigil.pipeline.control.RealtimeStreams;
+import io.vigil.pipeline.control.RetrainSettings;
 import io.vigil.pipeline.realtime.RealtimePipeline;
 import io.vigil.pipeline.realtime.RealtimeSettings;
 import io.vigil.pipeline.realtime.SourceSpec;
+import io.vigil.pipeline.registry.ModelRegistry;
 import io.vigil.pipeline.stream.EngineClassifier;
+import io.vigil.pipeline.stream.EngineWarmUp;
 import io.vigil.pipeline.stream.PipelineMetrics;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -20,6 +26,7 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -35,6 +42,12 @@ import picocli.CommandLine.Spec;
  * or Ctrl-C. Prints metrics as it goes and at the end; exits 1, listing them, if any stream failed,
  * and exits 1 if results were lost (a write failed while running). An output that cannot be written
  * is found before anything starts.
+ *
+ * <p>The streams run under the control plane ({@link ControlPlane}): the model served is the
+ * registry's active version ({@code vigil.registry.dir}; a {@code --model} file, or the configured
+ * one when the registry has none, is published and activated first), a version activated with
+ * {@code vigil models activate} while it runs is swapped in, and with {@code vigil.retrain.enabled}
+ * labeled clips dropped into the inbox are learned from and the better model swapped in.
  */
 @Command(
     name = "run",
@@ -43,7 +56,11 @@ import picocli.CommandLine.Spec;
       "Classifies live streams in real time: cameras, network URLs, or files paced at their frame"
           + " rate. Latency stays bounded: under overload frames are dropped (and counted) by the"
           + " buffer policy in the configuration.",
-      "Writes OUT/<stream>.jsonl as it goes and OUT/<stream>.summary.json when a stream ends."
+      "Writes OUT/<stream>.jsonl as it goes and OUT/<stream>.summary.json when a stream ends.",
+      "Serves the active version of the model registry (vigil.registry.dir; --model publishes and"
+          + " activates a file first) and swaps in a version activated with `vigil models"
+          + " activate` while it runs. With vigil.retrain.enabled (config/retrain.conf) it learns"
+          + " from labeled clips dropped into the inbox and swaps the better model in."
     })
 final class RunCommand implements Callable<Integer> {
 
@@ -52,7 +69,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(
       names = "--model",
       paramLabel = "FILE",
-      description = "Model file (default from config: vigil.run.model).")
+      description =
+          "Model file to publish and serve (default: the registry's active version, else"
+              + " vigil.run.model).")
   Path model;
 
   @Option(
@@ -89,34 +108,64 @@ final class RunCommand implements Callable<Integer> {
         duration != null
             ? Duration.ofMillis((long) (duration * 1000))
             : config.getDuration("vigil.run.duration");
-    Model m = ModelFile.load(modelFile, backend);
+    RetrainSettings retrain = RetrainSettings.from(config, RunPaths::resolve);
+    ModelRegistry registry =
+        ModelRegistry.open(RunPaths.resolve(config.getString("vigil.registry.dir")));
+    String version = servingVersion(registry, modelFile, model != null);
+    Model m = registry.load(version, backend);
     var stdout = spec.commandLine().getOut();
+    EngineWarmUp.run(m, settings.maxBatch());
     var stderr = spec.commandLine().getErr();
-    ActorSystem<Void> system = RuntimeOptions.actorSystem(config);
+    CompletableFuture<RealtimePipeline> running = new CompletableFuture<>();
+    CopyOnWriteArrayList<ControlEvent> journal = new CopyOnWriteArrayList<>();
+    ControlPlane.Parts parts =
+        new ControlPlane.Parts(
+            system ->
+                new RealtimeStreams(
+                    started(
+                        running,
+                        () ->
+                            RealtimePipeline.start(
+                                system,
+                                settings,
+                                new EngineClassifier(m, settings.maxBatch(), settings.topK()),
+                                m.input(),
+                                outDir))),
+            sources,
+            registry,
+            m,
+            backend,
+            new ClipRetraining(retrain, RunPaths::resolve, TrainingListener.silent()),
+            retrain,
+            journal);
+    ActorSystem<ControlPlane.Command> system =
+        ActorSystem.create(ControlPlane.create(parts), "vigil", config);
     CountDownLatch interrupted = new CountDownLatch(1);
     Thread hook = new Thread(interrupted::countDown, "vigil-run-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
-      RealtimePipeline pipeline =
-          RealtimePipeline.start(
-              system,
-              settings,
-              new EngineClassifier(m, settings.maxBatch(), settings.topK()),
-              m.input(),
-              outDir);
-      for (SourceSpec s : sources) {
-        pipeline.add(s);
-      }
+      RealtimePipeline pipeline = running.get(30, TimeUnit.SECONDS);
+      ControlPlane.started(system, Duration.ofSeconds(30));
       stderr.printf(
-          "run: %d streams, model %s, buffer %d (%s), results in %s%n",
-          sources.size(), m.version(), settings.bufferSize(), settings.dropPolicy(), outDir);
+          "run: %d streams, model %s (registry %s), buffer %d (%s), results in %s%s%n",
+          sources.size(),
+          m.version(),
+          registry.dir(),
+          settings.bufferSize(),
+          settings.dropPolicy(),
+          outDir,
+          retrain.enabled() ? "; retraining from labeled clips in " + retrain.inbox() : "");
       long started = System.nanoTime();
       long lastPrint = started;
       long interval = settings.metricsInterval().toNanos();
+      int printed = 0;
       while (!pipeline.streams().isEmpty()) {
         if (interrupted.await(100, TimeUnit.MILLISECONDS)
             || pipeline.terminated().toCompletableFuture().isDone()) {
           break;
+        }
+        for (; printed < journal.size(); printed++) {
+          stderr.println("run: " + journal.get(printed).describe());
         }
         long now = System.nanoTime();
         if (!limit.isZero() && now - started >= limit.toNanos()) {
@@ -193,7 +242,37 @@ final class RunCommand implements Callable<Integer> {
 
   /** A relative path from the configuration: as given if it exists, else under vigil's home. */
   private static Path home(String path) {
-    Path p = Path.of(path);
-    return p.isAbsolute() || Files.exists(p) ? p : RuntimeOptions.home().resolve(p);
+    return RunPaths.resolve(path);
+  }
+
+  /**
+   * The version to serve: the registry's active one; or, when {@code --model} names a file or the
+   * registry has no active version yet, that model file, published and made active.
+   */
+  private static String servingVersion(ModelRegistry registry, Path modelFile, boolean asked)
+      throws java.io.IOException {
+    java.util.Optional<String> active = registry.active();
+    if (active.isPresent() && !asked) {
+      return active.get();
+    }
+    String version = registry.importFile(modelFile).version();
+    if (!active.equals(java.util.Optional.of(version))) {
+      registry.setActive(version);
+    }
+    return version;
+  }
+
+  /** Starts the pipeline and completes {@code started} with it, or with why it did not start. */
+  static RealtimePipeline started(
+      CompletableFuture<RealtimePipeline> started,
+      java.util.function.Supplier<RealtimePipeline> start) {
+    try {
+      RealtimePipeline p = start.get();
+      started.complete(p);
+      return p;
+    } catch (RuntimeException e) {
+      started.completeExceptionally(e);
+      throw e;
+    }
   }
 }

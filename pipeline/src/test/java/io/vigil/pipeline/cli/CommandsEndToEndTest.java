@@ -32,7 +32,7 @@ class CommandsEndToEndTest {
     String previous = System.getProperty("vigil.home");
     System.setProperty("vigil.home", "..");
     try {
-      assertEquals(0, run("demo"), err.toString());
+      assertEquals(0, run("demo", "--offline"), err.toString());
     } finally {
       if (previous == null) {
         System.clearProperty("vigil.home");
