@@ -19,8 +19,8 @@ final class ClGemm {
    * Column blocks of C (work items reading each panel of A) from which a transposed A is packed:
    * read in place, each step of a work item loads from GEMM_RM different rows of Aᵀ (4 KiB apart
    * when m = 1024); packed, 1024² Aᵀ·B ran as fast as A·B on PoCL (about 1.7 times the in-place
-   * speed; docs/BENCHMARKS.md). With few readers the copy costs more than it saves. A B stored
-   * row-major is read in place: packing it measured no faster.
+   * speed, measured when the packing was added). With few readers the copy costs more than it
+   * saves. A B stored row-major is read in place: packing it measured no faster.
    */
   static final int PACK_A_MIN_READERS = 8;
 
