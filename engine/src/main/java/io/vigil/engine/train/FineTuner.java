@@ -24,9 +24,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>One run: copy the base model's network onto a CPU backend of the fine-tune's own; evaluate it
  * (that is, the base) on the new scene's held-out frames and on the original test data; train the
  * copy ({@link Trainer}) on the new images mixed with {@code replayRatio × newImages} originals
- * drawn from the replay pool; evaluate the candidate on both again; apply the gate. Everything runs
- * on the calling thread and the fine-tune backend's workers: the base model, its network and its
- * backend are only read (its weights, once), so it may keep serving on other threads.
+ * from the replay pool, other ones every epoch ({@link ReplayMix}); evaluate the candidate on both
+ * again; apply the gate. Everything runs on the calling thread and the fine-tune backend's workers:
+ * the base model, its network and its backend are only read (its weights, once), so it may keep
+ * serving on other threads. The defaults and the figures they reach are in {@link
+ * FineTuneConfig#defaults()}.
  */
 public final class FineTuner {
 
@@ -41,14 +43,15 @@ public final class FineTuner {
 
   /**
    * Fine-tunes a copy of {@code base} (base and its network are left untouched and may keep serving
-   * on other threads) on {@code newTrain} mixed with images drawn from {@code replayPool} ({@code
-   * round(replayRatio × newTrain.count())} of them, without replacement while the pool lasts, drawn
-   * from the seed), on a CPU backend of {@code config.threads()} threads of its own; then evaluates
-   * base and candidate on {@code newHoldout} and {@code originalTest} and applies the gate. The
-   * candidate has the base's name, input contract and class names, and provenance with {@code
-   * parentVersion = base.version()}, the original test accuracy and the gate's reason. {@code
-   * pacer} is asked before every training mini-batch; {@code listener} hears the training run (its
-   * test figures are on {@code newHoldout}).
+   * on other threads) on {@code newTrain} mixed, every epoch, with {@code round(replayRatio ×
+   * newTrain.count())} other images of {@code replayPool} (drawn from the seed without replacement
+   * while the pool lasts), on a CPU backend of {@code config.threads()} threads of its own; then
+   * evaluates base and candidate on {@code newHoldout} and {@code originalTest} and applies the
+   * gate. The candidate has the base's name, input contract and class names, and provenance with
+   * {@code parentVersion = base.version()}, the candidate's accuracy on {@code originalTest}, and
+   * the gate's reason in its notes. {@code pacer} is asked before every training mini-batch (the
+   * evaluations, a fraction of a second for 10,000 LeNet-5 images, are not paced); {@code listener}
+   * hears the training run, its test figures on {@code newHoldout}.
    *
    * @throws IllegalArgumentException when a set's images are not the model's height × width (the
    *     message names the set and both sizes), a label is not one of the model's classes, {@code
