@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 import java.util.Random;
+import java.util.function.IntFunction;
 
 /**
  * Trains a classification network with softmax cross-entropy and the configured optimizer (SGD with
@@ -21,8 +22,9 @@ import java.util.Random;
  * seed + epoch}, augmented if asked, in mini-batches of {@code batchSize} (the last may be
  * smaller), at the schedule's learning rate for that step, then evaluates on the test images. The
  * backend spreads each batch over its threads: one share of images per worker where that is exact
- * ({@link SharedBatchPass}), else each op split between them. Not thread-safe; trains the network
- * in place.
+ * ({@link SharedBatchPass}), else each op split between them. A {@link TrainingPacer} ({@link
+ * #optPacer}) is asked before every mini-batch and may pause, slow or cancel the run. Not
+ * thread-safe; trains the network in place.
  */
 public final class Trainer {
 
@@ -32,6 +34,7 @@ public final class Trainer {
   private final InputContract input;
   private final TrainingConfig config;
   private Path checkpoint;
+  private TrainingPacer pacer = TrainingPacer.NONE;
 
   public Trainer(Network network, InputContract input, TrainingConfig config) {
     this.network = Objects.requireNonNull(network, "network");
@@ -57,14 +60,45 @@ public final class Trainer {
   }
 
   /**
+   * Calls {@code pacer} before every mini-batch (default {@link TrainingPacer#NONE}): it may block
+   * to pause training or wait to throttle it, or throw {@link InterruptedException} to cancel it
+   * ({@link #fit} then throws {@link TrainingCancelledException}).
+   */
+  public Trainer optPacer(TrainingPacer pacer) {
+    this.pacer = Objects.requireNonNull(pacer, "pacer");
+    return this;
+  }
+
+  /**
    * Trains for the configured epochs (fewer when resuming from a checkpoint) and evaluates on
    * {@code test} after each.
    *
    * @throws UncheckedIOException when the checkpoint cannot be read or written
+   * @throws IllegalStateException when the loss of a mini-batch is not finite (naming the epoch,
+   *     the sample and the loss)
+   * @throws TrainingCancelledException when the pacer throws {@link InterruptedException}; the
+   *     thread's interrupt flag is set again
    */
   public TrainingResult fit(LabeledImages train, LabeledImages test, TrainingListener listener) {
+    Objects.requireNonNull(train, "training set");
+    return fit(train.count(), epoch -> train, test, listener);
+  }
+
+  /**
+   * As {@link #fit(LabeledImages, LabeledImages, TrainingListener)}, but epoch {@code e} (1-based)
+   * trains on {@code epochSets.apply(e)}, which must hold {@code count} images: a fine-tune replays
+   * other originals every epoch. The trainer asks for each epoch's set when the epoch starts and
+   * reads it only during that epoch. Resuming from a checkpoint is exact when the sets depend on
+   * the epoch alone.
+   */
+  TrainingResult fit(
+      int count,
+      IntFunction<LabeledImages> epochSets,
+      LabeledImages test,
+      TrainingListener listener) {
+    Objects.requireNonNull(epochSets, "epoch sets");
     Objects.requireNonNull(listener, "listener");
-    if (train.count() == 0) {
+    if (count == 0) {
       throw new IllegalArgumentException("trainer: the training set is empty");
     }
     Backend backend = network.backend();
@@ -74,10 +108,9 @@ public final class Trainer {
             ? new SharedBatchPass(network, batchSize)
             : new WholeBatchPass(network, batchSize);
     Optimizer optimizer = config.optimizer().create(backend, network.parameters(), config);
-    SampleWriter samples = new SampleWriter(train, input, config.augmentation());
     float[] hostInputs = new float[batchSize * input.size()];
     int[] hostLabels = new int[batchSize];
-    int[] order = new int[train.count()];
+    int[] order = new int[count];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
     }
@@ -90,16 +123,20 @@ public final class Trainer {
     }
 
     long start = System.nanoTime();
-    long totalSamples = (long) (config.epochs() - epochsDone) * train.count();
+    long totalSamples = (long) (config.epochs() - epochsDone) * count;
     double epochLoss = Double.NaN;
     EvaluationResult evaluation = null;
+    long batchesDone = 0;
     for (int epoch = epochsDone + 1; epoch <= config.epochs(); epoch++) {
       shuffle(order, new Random(config.seed() + epoch));
+      LabeledImages train = epochSet(epochSets, epoch, count);
+      SampleWriter samples = new SampleWriter(train, input, config.augmentation());
       // Augmentation draws from its own generator, so turning it on leaves the order unchanged.
       Random augmentRandom = new Random(config.seed() * 1_000_003L + epoch);
       double lossSum = 0;
       long nextReport = System.nanoTime() + PROGRESS_INTERVAL_NANOS;
       for (int first = 0; first < order.length; first += batchSize) {
+        pace(epoch, batchesDone);
         int n = Math.min(batchSize, order.length - first);
         for (int i = 0; i < n; i++) {
           int image = order[first + i];
@@ -121,11 +158,12 @@ public final class Trainer {
         }
         lossSum += batchLoss * n;
         optimizer.step(config.rateAt(epoch, first / (double) order.length));
+        batchesDone++;
         long now = System.nanoTime();
         if (now >= nextReport) {
           nextReport = now + PROGRESS_INTERVAL_NANOS;
           long done = first + n;
-          long doneTotal = (long) (epoch - 1 - epochsDone) * train.count() + done;
+          long doneTotal = (long) (epoch - 1 - epochsDone) * count + done;
           double seconds = (now - start) / 1e9;
           double rate = doneTotal / seconds;
           listener.onProgress(
@@ -133,13 +171,13 @@ public final class Trainer {
                   epoch,
                   config.epochs(),
                   done,
-                  train.count(),
+                  count,
                   rate,
                   lossSum / done,
                   Duration.ofMillis((long) ((totalSamples - doneTotal) / rate * 1000))));
         }
       }
-      epochLoss = lossSum / train.count();
+      epochLoss = lossSum / count;
       evaluation = evaluate(test);
       listener.onEpochEnd(
           new EpochSummary(
@@ -159,6 +197,30 @@ public final class Trainer {
         elapsedSince(start),
         config.epochs(),
         evaluation.confusion());
+  }
+
+  private static LabeledImages epochSet(
+      IntFunction<LabeledImages> epochSets, int epoch, int count) {
+    LabeledImages set = Objects.requireNonNull(epochSets.apply(epoch), "training set of epoch");
+    if (set.count() != count) {
+      throw new IllegalArgumentException(
+          "trainer: the training set of epoch "
+              + epoch
+              + " holds "
+              + set.count()
+              + " images, not "
+              + count);
+    }
+    return set;
+  }
+
+  private void pace(int epoch, long batchesDone) {
+    try {
+      pacer.beforeBatch();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new TrainingCancelledException(epoch, batchesDone, e);
+    }
   }
 
   private int resume(Optimizer optimizer, TrainingListener listener) {
