@@ -22,18 +22,18 @@ class GateConfigTest {
     assertEquals(0.912, v.originalBefore());
     assertEquals(0.908, v.originalAfter());
     assertEquals(
-        "passed: new scene 15.9 % → 86.2 % (+70.3, needs +5.0);"
+        "passed: new scene 15.9 % → 86.2 % (+70.3, needs +2.0);"
             + " original 91.2 % → 90.8 % (−0.4, may fall 1.0)",
         v.reason());
   }
 
   @Test
   void rejectsTooSmallARise() {
-    GateVerdict v = gate.judge(0.50, 0.53, 0.90, 0.90);
+    GateVerdict v = gate.judge(0.50, 0.515, 0.90, 0.90);
 
     assertFalse(v.passed());
     assertTrue(v.reason().startsWith("rejected: the new scene rose too little"), v.reason());
-    assertTrue(v.reason().contains("50.0 % → 53.0 % (+3.0, needs +5.0)"), v.reason());
+    assertTrue(v.reason().contains("50.0 % → 51.5 % (+1.5, needs +2.0)"), v.reason());
     assertTrue(v.reason().contains("(±0.0, may fall 1.0)"), v.reason());
   }
 
@@ -55,7 +55,7 @@ class GateConfigTest {
         v.reason()
             .startsWith("rejected: the new scene rose too little and the original fell too far"),
         v.reason());
-    assertTrue(v.reason().contains("(−2.0, needs +5.0)"), v.reason());
+    assertTrue(v.reason().contains("(−2.0, needs +2.0)"), v.reason());
   }
 
   @Test

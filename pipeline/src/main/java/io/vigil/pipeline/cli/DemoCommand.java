@@ -2,6 +2,7 @@ package io.vigil.pipeline.cli;
 
 import com.typesafe.config.Config;
 import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.data.FashionMnist;
 import io.vigil.pipeline.analyze.AnalyzeSettings;
 import io.vigil.pipeline.demo.DemoReport;
 import io.vigil.pipeline.demo.RetrainDemo;
@@ -23,9 +24,10 @@ import picocli.CommandLine.Spec;
  * Four cameras play {@value #SCENE_CLIP} in real time with {@value #MODEL}; a quarter of a minute
  * in, the scene turns to its negative (as a camera switching to night mode might), accuracy falls;
  * labeled clips of the new scene ({@value #LABELED_CLIPS}) arrive in the inbox, the supervised
- * trainer fine-tunes a copy of the model with earlier frames replayed ({@value #REPLAY}), the gate
- * checks it against held-out new frames and the original test clip ({@value #CLIP}), and the new
- * version is swapped into every stream without stopping one.
+ * trainer fine-tunes a copy of the model with earlier frames replayed (Fashion-MNIST's training set
+ * where the Debian package is installed, else {@value #REPLAY}), the gate checks it against
+ * held-out new frames and the original test data (Fashion-MNIST's test set, else {@value #CLIP}),
+ * and the new version is swapped into every stream without stopping one.
  *
  * <p>The shipped clips are made by vigil itself; {@code samples/retrain/README.md} gives the {@code
  * vigil make-clip} commands that rebuild them. {@code --offline} runs the earlier, quick demo: the
@@ -99,6 +101,10 @@ final class DemoCommand implements Callable<Integer> {
           spec.commandLine().getErr());
       return 0;
     }
+    // Fashion-MNIST (the Debian package dataset-fashion-mnist), where installed, gives the trainer
+    // 60,000 earlier images to replay and the gate 10,000 original test images; without it the
+    // shipped clips stand in (5,000 and 1,000 images).
+    boolean fashionMnist = Files.isDirectory(FashionMnist.DEFAULT_DIR);
     DemoReport report =
         RetrainDemo.run(
             config,
@@ -108,8 +114,12 @@ final class DemoCommand implements Callable<Integer> {
                 CHANGE_AT_FRAME,
                 FPS,
                 labeledClips(home),
-                List.of(home.resolve(REPLAY).toString()),
-                List.of(home.resolve(CLIP).toString())),
+                fashionMnist
+                    ? List.of("fashion-mnist:train")
+                    : List.of(home.resolve(REPLAY).toString()),
+                fashionMnist
+                    ? List.of("fashion-mnist:test")
+                    : List.of(home.resolve(CLIP).toString())),
             withoutClips
                 ? new RetrainDemo.Plan(
                     streams, Duration.ZERO, Duration.ZERO, Duration.ofSeconds(75), false)
