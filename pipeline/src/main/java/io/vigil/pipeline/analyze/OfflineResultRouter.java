@@ -1,5 +1,8 @@
 package io.vigil.pipeline.analyze;
 
+import io.vigil.pipeline.result.DecodeReport;
+import io.vigil.pipeline.result.FrameResult;
+import io.vigil.pipeline.result.LabelScore;
 import io.vigil.pipeline.stream.ClassifiedBatch;
 import io.vigil.pipeline.stream.LabelAccuracy;
 import io.vigil.pipeline.stream.LatencyTracker;
@@ -8,7 +11,6 @@ import io.vigil.pipeline.stream.SegmentTracker;
 import io.vigil.pipeline.stream.StreamItem;
 import io.vigil.pipeline.stream.StreamSummary;
 import io.vigil.pipeline.stream.VersionSpanTracker;
-import io.vigil.pipeline.video.DecodeReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

@@ -1,8 +1,8 @@
 package io.vigil.pipeline.realtime;
 
-import io.vigil.pipeline.analyze.FrameResult;
-import io.vigil.pipeline.analyze.LabelScore;
-import io.vigil.pipeline.analyze.ResultLines;
+import io.vigil.pipeline.result.FrameResult;
+import io.vigil.pipeline.result.LabelScore;
+import io.vigil.pipeline.result.ResultLines;
 import io.vigil.pipeline.stream.ClassifiedBatch;
 import io.vigil.pipeline.stream.MetricsRegistry;
 import io.vigil.pipeline.stream.SegmentTracker;

@@ -1,6 +1,6 @@
 package io.vigil.pipeline.stream;
 
-import io.vigil.pipeline.analyze.FrameResult;
+import io.vigil.pipeline.result.FrameResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;

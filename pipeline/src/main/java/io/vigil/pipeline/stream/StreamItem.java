@@ -1,6 +1,6 @@
 package io.vigil.pipeline.stream;
 
-import io.vigil.pipeline.video.DecodeReport;
+import io.vigil.pipeline.result.DecodeReport;
 import io.vigil.pipeline.window.WindowInput;
 
 /**

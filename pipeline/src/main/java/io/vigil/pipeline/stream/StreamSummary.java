@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.engine.io.AtomicFiles;
-import io.vigil.pipeline.video.DecodeReport;
+import io.vigil.pipeline.result.DecodeReport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;

@@ -1,5 +1,7 @@
 package io.vigil.pipeline.window;
 
+import io.vigil.pipeline.result.WindowGrid;
+
 /**
  * One frame prepared for sliding-window scoring: {@code grid.inputWidth() × grid.inputHeight()}
  * normalised floats per channel, CHW, made from the source rectangle {@code grid.scored()}.

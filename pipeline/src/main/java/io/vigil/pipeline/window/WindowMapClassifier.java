@@ -1,7 +1,8 @@
 package io.vigil.pipeline.window;
 
 import io.vigil.engine.model.Model;
-import io.vigil.pipeline.analyze.FrameResult;
+import io.vigil.pipeline.result.FrameResult;
+import io.vigil.pipeline.result.LabelMap;
 import io.vigil.pipeline.stream.FrameClassifier;
 import io.vigil.pipeline.stream.StreamItem;
 import java.util.ArrayList;

@@ -1,9 +1,10 @@
 package io.vigil.pipeline.window;
 
 import io.vigil.engine.model.InputContract;
+import io.vigil.pipeline.result.RegionOfInterest;
+import io.vigil.pipeline.result.WindowGrid;
 import io.vigil.pipeline.video.FramePreprocessor;
 import io.vigil.pipeline.video.Preprocessing;
-import io.vigil.pipeline.video.RegionOfInterest;
 import org.bytedeco.javacv.Frame;
 
 /**

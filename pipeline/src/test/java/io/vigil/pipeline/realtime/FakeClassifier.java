@@ -1,7 +1,7 @@
 package io.vigil.pipeline.realtime;
 
-import io.vigil.pipeline.analyze.FrameResult;
-import io.vigil.pipeline.analyze.LabelScore;
+import io.vigil.pipeline.result.FrameResult;
+import io.vigil.pipeline.result.LabelScore;
 import io.vigil.pipeline.stream.FrameClassifier;
 import io.vigil.pipeline.stream.StreamItem;
 import java.util.ArrayList;
