@@ -1,5 +1,6 @@
 package io.vigil.pipeline.analyze;
 
+import io.vigil.pipeline.frame.StreamItem;
 import io.vigil.pipeline.result.DecodeReport;
 import io.vigil.pipeline.result.FrameResult;
 import io.vigil.pipeline.result.LabelScore;
@@ -8,7 +9,6 @@ import io.vigil.pipeline.stream.LabelAccuracy;
 import io.vigil.pipeline.stream.LatencyTracker;
 import io.vigil.pipeline.stream.MetricsRegistry;
 import io.vigil.pipeline.stream.SegmentTracker;
-import io.vigil.pipeline.stream.StreamItem;
 import io.vigil.pipeline.stream.StreamSummary;
 import io.vigil.pipeline.stream.VersionSpanTracker;
 import java.io.IOException;

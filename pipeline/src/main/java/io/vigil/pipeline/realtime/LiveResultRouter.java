@@ -1,12 +1,12 @@
 package io.vigil.pipeline.realtime;
 
+import io.vigil.pipeline.frame.StreamItem;
 import io.vigil.pipeline.result.FrameResult;
 import io.vigil.pipeline.result.LabelScore;
 import io.vigil.pipeline.result.ResultLines;
 import io.vigil.pipeline.stream.ClassifiedBatch;
 import io.vigil.pipeline.stream.MetricsRegistry;
 import io.vigil.pipeline.stream.SegmentTracker;
-import io.vigil.pipeline.stream.StreamItem;
 import io.vigil.pipeline.stream.StreamMetrics;
 import io.vigil.pipeline.stream.StreamSummary;
 import io.vigil.pipeline.stream.VersionSpanTracker;

@@ -1,5 +1,7 @@
 package io.vigil.pipeline.stream;
 
+import io.vigil.pipeline.frame.FrameClassifier;
+import io.vigil.pipeline.frame.StreamItem;
 import io.vigil.pipeline.result.FrameResult;
 import java.util.ArrayList;
 import java.util.List;

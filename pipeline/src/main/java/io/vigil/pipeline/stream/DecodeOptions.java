@@ -1,7 +1,8 @@
 package io.vigil.pipeline.stream;
 
+import io.vigil.pipeline.frame.StreamItem;
+import io.vigil.pipeline.frame.WindowSampling;
 import io.vigil.pipeline.video.Preprocessing;
-import io.vigil.pipeline.window.WindowSampling;
 import java.util.Objects;
 import java.util.function.LongConsumer;
 

@@ -2,6 +2,8 @@ package io.vigil.pipeline.stream;
 
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.Predictor;
+import io.vigil.pipeline.frame.FrameClassifier;
+import io.vigil.pipeline.frame.StreamItem;
 import io.vigil.pipeline.result.FrameResult;
 import io.vigil.pipeline.result.LabelScore;
 import java.util.ArrayDeque;

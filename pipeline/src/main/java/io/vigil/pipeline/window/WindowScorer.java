@@ -7,6 +7,8 @@ import io.vigil.engine.network.Network;
 import io.vigil.engine.network.NetworkExecutor;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
+import io.vigil.pipeline.frame.WindowGeometry;
+import io.vigil.pipeline.frame.WindowInput;
 import io.vigil.pipeline.result.LabelMap;
 import io.vigil.pipeline.result.WindowGrid;
 import java.util.ArrayList;

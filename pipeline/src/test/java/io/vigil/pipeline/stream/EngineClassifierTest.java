@@ -9,6 +9,7 @@ import io.vigil.engine.backend.Backends;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.ModelFile;
 import io.vigil.pipeline.analyze.TestModels;
+import io.vigil.pipeline.frame.StreamItem;
 import io.vigil.pipeline.result.FrameResult;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.engine.model.InputContract;
 import io.vigil.engine.model.Model;
+import io.vigil.pipeline.frame.FrameClassifier;
+import io.vigil.pipeline.frame.StreamItem;
 import io.vigil.pipeline.result.FrameResult;
 import io.vigil.pipeline.result.LabelScore;
 import java.util.ArrayList;

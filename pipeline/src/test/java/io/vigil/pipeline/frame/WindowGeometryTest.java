@@ -1,4 +1,4 @@
-package io.vigil.pipeline.window;
+package io.vigil.pipeline.frame;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
