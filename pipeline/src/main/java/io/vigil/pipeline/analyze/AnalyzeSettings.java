@@ -3,8 +3,8 @@ package io.vigil.pipeline.analyze;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigException;
 import io.vigil.pipeline.config.ConfigKeys;
+import io.vigil.pipeline.frame.WindowSize;
 import io.vigil.pipeline.video.Preprocessing;
-import io.vigil.pipeline.window.WindowSize;
 import java.time.Duration;
 import java.util.Objects;
 

@@ -1,6 +1,8 @@
 package io.vigil.pipeline.analyze;
 
 import io.vigil.engine.io.AtomicFiles;
+import io.vigil.pipeline.result.FrameResult;
+import io.vigil.pipeline.result.ResultLines;
 import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;

@@ -2,16 +2,16 @@ package io.vigil.pipeline.analyze;
 
 import io.vigil.engine.model.InputContract;
 import io.vigil.engine.model.Model;
+import io.vigil.pipeline.frame.FrameClassifier;
+import io.vigil.pipeline.frame.StreamItem;
 import io.vigil.pipeline.stream.ClassifierSlot;
 import io.vigil.pipeline.stream.DecodeOptions;
 import io.vigil.pipeline.stream.DecoderSource;
 import io.vigil.pipeline.stream.EngineClassifier;
-import io.vigil.pipeline.stream.FrameClassifier;
 import io.vigil.pipeline.stream.HotSwap;
 import io.vigil.pipeline.stream.InferenceWindow;
 import io.vigil.pipeline.stream.MetricsRegistry;
 import io.vigil.pipeline.stream.ModelSwapTarget;
-import io.vigil.pipeline.stream.StreamItem;
 import io.vigil.pipeline.stream.SwapReport;
 import io.vigil.pipeline.video.LabelSidecar;
 import io.vigil.pipeline.video.VideoDecoder;

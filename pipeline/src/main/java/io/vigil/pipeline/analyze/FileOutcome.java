@@ -1,6 +1,6 @@
 package io.vigil.pipeline.analyze;
 
-import io.vigil.pipeline.stream.StreamSummary;
+import io.vigil.pipeline.result.StreamSummary;
 import java.nio.file.Path;
 
 /**

@@ -1,14 +1,16 @@
 package io.vigil.pipeline.analyze;
 
+import io.vigil.pipeline.frame.StreamItem;
+import io.vigil.pipeline.result.DecodeReport;
+import io.vigil.pipeline.result.FrameResult;
+import io.vigil.pipeline.result.LabelAccuracy;
+import io.vigil.pipeline.result.LabelScore;
+import io.vigil.pipeline.result.LatencyTracker;
+import io.vigil.pipeline.result.SegmentTracker;
+import io.vigil.pipeline.result.StreamSummary;
+import io.vigil.pipeline.result.VersionSpanTracker;
 import io.vigil.pipeline.stream.ClassifiedBatch;
-import io.vigil.pipeline.stream.LabelAccuracy;
-import io.vigil.pipeline.stream.LatencyTracker;
 import io.vigil.pipeline.stream.MetricsRegistry;
-import io.vigil.pipeline.stream.SegmentTracker;
-import io.vigil.pipeline.stream.StreamItem;
-import io.vigil.pipeline.stream.StreamSummary;
-import io.vigil.pipeline.stream.VersionSpanTracker;
-import io.vigil.pipeline.video.DecodeReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;

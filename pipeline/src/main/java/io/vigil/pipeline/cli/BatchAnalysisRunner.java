@@ -10,7 +10,7 @@ import io.vigil.pipeline.analyze.BatchRunReport;
 import io.vigil.pipeline.analyze.BatchSettings;
 import io.vigil.pipeline.analyze.FileOutcome;
 import io.vigil.pipeline.analyze.OutputLayout;
-import io.vigil.pipeline.stream.LabelAccuracy;
+import io.vigil.pipeline.result.LabelAccuracy;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

@@ -2,8 +2,8 @@ package io.vigil.pipeline.cli;
 
 import io.vigil.engine.model.Model;
 import io.vigil.pipeline.analyze.AnalyzeSettings;
+import io.vigil.pipeline.frame.FrameClassifier;
 import io.vigil.pipeline.stream.EngineClassifier;
-import io.vigil.pipeline.stream.FrameClassifier;
 import io.vigil.pipeline.window.WindowMapClassifier;
 import io.vigil.pipeline.window.WindowScorer;
 

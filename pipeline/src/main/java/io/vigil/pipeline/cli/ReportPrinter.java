@@ -1,9 +1,9 @@
 package io.vigil.pipeline.cli;
 
 import io.vigil.pipeline.analyze.FileOutcome;
-import io.vigil.pipeline.stream.LabelAccuracy;
-import io.vigil.pipeline.stream.StreamSummary;
-import io.vigil.pipeline.stream.VersionSpan;
+import io.vigil.pipeline.result.LabelAccuracy;
+import io.vigil.pipeline.result.StreamSummary;
+import io.vigil.pipeline.result.VersionSpan;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 

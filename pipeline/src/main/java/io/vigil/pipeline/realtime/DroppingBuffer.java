@@ -1,6 +1,6 @@
 package io.vigil.pipeline.realtime;
 
-import io.vigil.pipeline.stream.StreamItem;
+import io.vigil.pipeline.frame.StreamItem;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;

@@ -1,15 +1,15 @@
 package io.vigil.pipeline.realtime;
 
-import io.vigil.pipeline.analyze.FrameResult;
-import io.vigil.pipeline.analyze.LabelScore;
-import io.vigil.pipeline.analyze.ResultLines;
+import io.vigil.pipeline.frame.StreamItem;
+import io.vigil.pipeline.result.FrameResult;
+import io.vigil.pipeline.result.LabelScore;
+import io.vigil.pipeline.result.ResultLines;
+import io.vigil.pipeline.result.SegmentTracker;
+import io.vigil.pipeline.result.StreamSummary;
+import io.vigil.pipeline.result.VersionSpanTracker;
 import io.vigil.pipeline.stream.ClassifiedBatch;
 import io.vigil.pipeline.stream.MetricsRegistry;
-import io.vigil.pipeline.stream.SegmentTracker;
-import io.vigil.pipeline.stream.StreamItem;
 import io.vigil.pipeline.stream.StreamMetrics;
-import io.vigil.pipeline.stream.StreamSummary;
-import io.vigil.pipeline.stream.VersionSpanTracker;
 import io.vigil.pipeline.video.VideoAnnotator;
 import java.io.BufferedOutputStream;
 import java.io.IOException;

@@ -1,13 +1,13 @@
 package io.vigil.pipeline.realtime;
 
 import io.vigil.engine.model.InputContract;
+import io.vigil.pipeline.frame.StreamItem;
+import io.vigil.pipeline.result.RegionOfInterest;
 import io.vigil.pipeline.stream.DecodeOptions;
 import io.vigil.pipeline.stream.DecoderSource;
 import io.vigil.pipeline.stream.MetricsRegistry;
 import io.vigil.pipeline.stream.Pacing;
 import io.vigil.pipeline.stream.ShedSignal;
-import io.vigil.pipeline.stream.StreamItem;
-import io.vigil.pipeline.video.RegionOfInterest;
 import io.vigil.pipeline.video.VideoDecoder;
 import java.nio.file.Path;
 import java.util.HashMap;

@@ -1,6 +1,8 @@
 package io.vigil.pipeline.stream;
 
-import io.vigil.pipeline.analyze.FrameResult;
+import io.vigil.pipeline.frame.FrameClassifier;
+import io.vigil.pipeline.frame.StreamItem;
+import io.vigil.pipeline.result.FrameResult;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Supplier;

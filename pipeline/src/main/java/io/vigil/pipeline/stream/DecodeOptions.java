@@ -1,7 +1,8 @@
 package io.vigil.pipeline.stream;
 
+import io.vigil.pipeline.frame.StreamItem;
+import io.vigil.pipeline.frame.WindowSampling;
 import io.vigil.pipeline.video.Preprocessing;
-import io.vigil.pipeline.window.WindowSampling;
 import java.util.Objects;
 import java.util.function.LongConsumer;
 
@@ -16,7 +17,7 @@ import java.util.function.LongConsumer;
  *     annotated video)
  * @param corruptFrames told, as decoding meets them, of frames delivered damaged and of decode
  *     errors, and at each end of the input of the frames estimated lost ({@link
- *     io.vigil.pipeline.video.DecodeReport}'s counts); for real-time metrics, where a looping or
+ *     io.vigil.pipeline.result.DecodeReport}'s counts); for real-time metrics, where a looping or
  *     live stream has no single end report. Null when the end marker's report is enough.
  * @param windows how to prepare every frame for sliding-window scoring as well, or null for whole
  *     frames only

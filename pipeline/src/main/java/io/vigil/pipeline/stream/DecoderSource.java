@@ -1,11 +1,12 @@
 package io.vigil.pipeline.stream;
 
 import io.vigil.engine.model.InputContract;
+import io.vigil.pipeline.frame.StreamItem;
+import io.vigil.pipeline.frame.WindowInput;
 import io.vigil.pipeline.video.DecodedFrame;
 import io.vigil.pipeline.video.FramePreprocessor;
 import io.vigil.pipeline.video.VideoDecoder;
-import io.vigil.pipeline.window.WindowInput;
-import io.vigil.pipeline.window.WindowPreprocessor;
+import io.vigil.pipeline.video.WindowPreprocessor;
 import java.util.Optional;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.function.Creator;

@@ -2,8 +2,10 @@ package io.vigil.pipeline.stream;
 
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.Predictor;
-import io.vigil.pipeline.analyze.FrameResult;
-import io.vigil.pipeline.analyze.LabelScore;
+import io.vigil.pipeline.frame.FrameClassifier;
+import io.vigil.pipeline.frame.StreamItem;
+import io.vigil.pipeline.result.FrameResult;
+import io.vigil.pipeline.result.LabelScore;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

@@ -2,9 +2,11 @@ package io.vigil.pipeline.stream;
 
 import io.vigil.engine.model.InputContract;
 import io.vigil.engine.model.Model;
-import io.vigil.pipeline.analyze.FrameResult;
-import io.vigil.pipeline.analyze.LabelScore;
-import io.vigil.pipeline.window.WindowSampling;
+import io.vigil.pipeline.frame.FrameClassifier;
+import io.vigil.pipeline.frame.StreamItem;
+import io.vigil.pipeline.frame.WindowSampling;
+import io.vigil.pipeline.result.FrameResult;
+import io.vigil.pipeline.result.LabelScore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;

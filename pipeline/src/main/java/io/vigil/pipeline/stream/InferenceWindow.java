@@ -1,5 +1,7 @@
 package io.vigil.pipeline.stream;
 
+import io.vigil.pipeline.frame.FrameClassifier;
+import io.vigil.pipeline.frame.StreamItem;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Queue;

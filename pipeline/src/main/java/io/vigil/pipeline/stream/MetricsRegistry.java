@@ -1,5 +1,6 @@
 package io.vigil.pipeline.stream;
 
+import io.vigil.pipeline.result.LatencyTracker;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,5 +1,7 @@
 package io.vigil.pipeline.stream;
 
+import io.vigil.pipeline.result.LatencyTracker;
+
 /**
  * One stream's counters at one moment.
  *

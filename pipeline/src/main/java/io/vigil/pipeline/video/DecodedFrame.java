@@ -1,5 +1,6 @@
 package io.vigil.pipeline.video;
 
+import io.vigil.pipeline.result.DecodeReport;
 import org.bytedeco.javacv.Frame;
 
 /**

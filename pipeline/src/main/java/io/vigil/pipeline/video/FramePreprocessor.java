@@ -16,6 +16,7 @@ import static org.bytedeco.opencv.global.opencv_imgproc.cvtColor;
 import static org.bytedeco.opencv.global.opencv_imgproc.resize;
 
 import io.vigil.engine.model.InputContract;
+import io.vigil.pipeline.result.RegionOfInterest;
 import java.nio.FloatBuffer;
 import java.util.Objects;
 import org.bytedeco.javacv.Frame;

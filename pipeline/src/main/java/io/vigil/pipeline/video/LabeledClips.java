@@ -2,6 +2,7 @@ package io.vigil.pipeline.video;
 
 import io.vigil.engine.data.LabeledImages;
 import io.vigil.engine.model.InputContract;
+import io.vigil.pipeline.result.DecodeReport;
 import java.io.IOException;
 import java.nio.charset.CharacterCodingException;
 import java.nio.file.AccessDeniedException;

@@ -5,6 +5,7 @@ import com.typesafe.config.ConfigException;
 import com.typesafe.config.ConfigObject;
 import com.typesafe.config.ConfigValueType;
 import io.vigil.pipeline.config.ConfigKeys;
+import io.vigil.pipeline.result.RegionOfInterest;
 import java.util.List;
 import java.util.Objects;
 

@@ -1,5 +1,6 @@
 package io.vigil.pipeline.video;
 
+import io.vigil.pipeline.result.DecodeReport;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

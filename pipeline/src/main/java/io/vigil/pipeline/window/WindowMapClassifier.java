@@ -1,9 +1,13 @@
 package io.vigil.pipeline.window;
 
 import io.vigil.engine.model.Model;
-import io.vigil.pipeline.analyze.FrameResult;
-import io.vigil.pipeline.stream.FrameClassifier;
-import io.vigil.pipeline.stream.StreamItem;
+import io.vigil.pipeline.frame.FrameClassifier;
+import io.vigil.pipeline.frame.StreamItem;
+import io.vigil.pipeline.frame.WindowInput;
+import io.vigil.pipeline.frame.WindowSampling;
+import io.vigil.pipeline.frame.WindowSize;
+import io.vigil.pipeline.result.FrameResult;
+import io.vigil.pipeline.result.LabelMap;
 import java.util.ArrayList;
 import java.util.List;
 

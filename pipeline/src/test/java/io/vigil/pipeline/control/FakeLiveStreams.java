@@ -61,7 +61,7 @@ final class FakeLiveStreams implements LiveStreams {
         0,
         0,
         0,
-        new io.vigil.pipeline.stream.LatencyTracker().percentiles());
+        new io.vigil.pipeline.result.LatencyTracker().percentiles());
   }
 
   @Override

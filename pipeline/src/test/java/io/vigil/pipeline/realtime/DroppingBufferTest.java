@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import io.vigil.pipeline.stream.StreamItem;
+import io.vigil.pipeline.frame.StreamItem;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

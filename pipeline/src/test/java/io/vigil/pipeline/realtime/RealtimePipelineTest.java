@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.vigil.engine.model.InputContract;
+import io.vigil.pipeline.result.RegionOfInterest;
 import io.vigil.pipeline.stream.PipelineMetrics;
 import io.vigil.pipeline.stream.ScriptedClassifier;
 import io.vigil.pipeline.stream.StreamMetrics;
 import io.vigil.pipeline.video.Preprocessing;
-import io.vigil.pipeline.video.RegionOfInterest;
 import io.vigil.pipeline.video.ResizeMode;
 import io.vigil.pipeline.video.SampleVideos;
 import java.nio.file.Files;
@@ -246,7 +246,7 @@ class RealtimePipelineTest {
       while (decoder.next() != null) {
         // decode it all for the final report
       }
-      io.vigil.pipeline.video.DecodeReport r = decoder.report();
+      io.vigil.pipeline.result.DecodeReport r = decoder.report();
       expected = r.damagedFrames() + r.decodeErrors() + r.framesLost();
     }
     assertTrue(expected >= 14, "the damage is seen offline: " + expected);

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
+import io.vigil.pipeline.result.RegionOfInterest;
 import io.vigil.pipeline.video.Preprocessing;
-import io.vigil.pipeline.video.RegionOfInterest;
 import io.vigil.pipeline.video.ResizeMode;
 import java.util.List;
 import org.junit.jupiter.api.Test;

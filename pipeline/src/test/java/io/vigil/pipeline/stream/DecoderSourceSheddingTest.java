@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
 import io.vigil.engine.model.InputContract;
+import io.vigil.pipeline.frame.StreamItem;
 import io.vigil.pipeline.video.SampleVideos;
 import io.vigil.pipeline.video.VideoDecoder;
 import java.nio.file.Path;

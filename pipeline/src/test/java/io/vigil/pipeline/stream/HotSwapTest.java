@@ -8,8 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.engine.model.InputContract;
 import io.vigil.engine.model.Model;
-import io.vigil.pipeline.analyze.FrameResult;
-import io.vigil.pipeline.analyze.LabelScore;
+import io.vigil.pipeline.frame.FrameClassifier;
+import io.vigil.pipeline.frame.StreamItem;
+import io.vigil.pipeline.result.FrameResult;
+import io.vigil.pipeline.result.LabelScore;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;

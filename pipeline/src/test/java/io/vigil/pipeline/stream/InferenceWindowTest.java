@@ -7,7 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
-import io.vigil.pipeline.analyze.FrameResult;
+import io.vigil.pipeline.frame.StreamItem;
+import io.vigil.pipeline.result.FrameResult;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;

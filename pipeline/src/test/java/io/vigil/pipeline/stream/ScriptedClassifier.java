@@ -1,7 +1,9 @@
 package io.vigil.pipeline.stream;
 
-import io.vigil.pipeline.analyze.FrameResult;
-import io.vigil.pipeline.analyze.LabelScore;
+import io.vigil.pipeline.frame.FrameClassifier;
+import io.vigil.pipeline.frame.StreamItem;
+import io.vigil.pipeline.result.FrameResult;
+import io.vigil.pipeline.result.LabelScore;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;

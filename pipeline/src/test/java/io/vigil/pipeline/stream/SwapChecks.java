@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.pipeline.frame.StreamItem;
+import io.vigil.pipeline.result.VersionSpan;
+import io.vigil.pipeline.result.VersionSpanTracker;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

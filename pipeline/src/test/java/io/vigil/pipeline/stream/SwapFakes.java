@@ -6,6 +6,7 @@ import io.vigil.engine.model.InputContract;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.Provenance;
 import io.vigil.engine.network.Network;
+import io.vigil.pipeline.frame.FrameClassifier;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.engine.model.InputContract;
+import io.vigil.pipeline.result.RegionOfInterest;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import org.bytedeco.javacv.Frame;

@@ -22,6 +22,7 @@ import io.vigil.pipeline.analyze.BatchListener;
 import io.vigil.pipeline.analyze.BatchRunReport;
 import io.vigil.pipeline.analyze.BatchSettings;
 import io.vigil.pipeline.analyze.FileOutcome;
+import io.vigil.pipeline.frame.WindowSize;
 import io.vigil.pipeline.stream.EngineClassifier;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.vigil.pipeline.stream;
+package io.vigil.pipeline.result;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 

@@ -1,7 +1,6 @@
-package io.vigil.pipeline.stream;
+package io.vigil.pipeline.frame;
 
-import io.vigil.pipeline.analyze.FrameResult;
-import io.vigil.pipeline.window.WindowSampling;
+import io.vigil.pipeline.result.FrameResult;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -13,7 +12,8 @@ import java.util.function.Supplier;
  * <p>A batch runs either in one call ({@link #classify}) or in two steps ({@link #start}, then the
  * supplier it returns), so that up to {@link #maxInFlight()} batches are started and not yet
  * collected: on an engine that computes beside the host (a GPU), the host prepares the next batch
- * while the device computes this one. {@link InferenceWindow} drives that from the stream.
+ * while the device computes this one. {@link io.vigil.pipeline.stream.InferenceWindow} drives that
+ * from the stream.
  */
 public interface FrameClassifier extends AutoCloseable {
 

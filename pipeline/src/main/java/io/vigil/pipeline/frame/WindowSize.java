@@ -1,4 +1,4 @@
-package io.vigil.pipeline.window;
+package io.vigil.pipeline.frame;
 
 import java.util.Locale;
 

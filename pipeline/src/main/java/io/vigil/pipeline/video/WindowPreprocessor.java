@@ -1,9 +1,10 @@
-package io.vigil.pipeline.window;
+package io.vigil.pipeline.video;
 
 import io.vigil.engine.model.InputContract;
-import io.vigil.pipeline.video.FramePreprocessor;
-import io.vigil.pipeline.video.Preprocessing;
-import io.vigil.pipeline.video.RegionOfInterest;
+import io.vigil.pipeline.frame.WindowInput;
+import io.vigil.pipeline.frame.WindowSampling;
+import io.vigil.pipeline.result.RegionOfInterest;
+import io.vigil.pipeline.result.WindowGrid;
 import org.bytedeco.javacv.Frame;
 
 /**

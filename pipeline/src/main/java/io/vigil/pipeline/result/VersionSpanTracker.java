@@ -1,4 +1,4 @@
-package io.vigil.pipeline.stream;
+package io.vigil.pipeline.result;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,9 +1,7 @@
-package io.vigil.pipeline.analyze;
+package io.vigil.pipeline.result;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
-import io.vigil.pipeline.window.LabelMap;
-import io.vigil.pipeline.window.WindowGrid;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;

@@ -1,6 +1,5 @@
-package io.vigil.pipeline.analyze;
+package io.vigil.pipeline.result;
 
-import io.vigil.pipeline.window.LabelMap;
 import java.util.List;
 
 /**

@@ -1,4 +1,4 @@
-package io.vigil.pipeline.stream;
+package io.vigil.pipeline.result;
 
 /**
  * How a stream's best labels compare with its true labels (from a label file such as {@code vigil

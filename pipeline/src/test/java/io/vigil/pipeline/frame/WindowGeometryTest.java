@@ -1,4 +1,4 @@
-package io.vigil.pipeline.window;
+package io.vigil.pipeline.frame;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -12,7 +12,8 @@ import io.vigil.engine.layer.SoftmaxSpec;
 import io.vigil.engine.network.NetworkSpec;
 import io.vigil.engine.network.NodeSpec;
 import io.vigil.engine.zoo.LeNet5;
-import io.vigil.pipeline.video.RegionOfInterest;
+import io.vigil.pipeline.result.RegionOfInterest;
+import io.vigil.pipeline.result.WindowGrid;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

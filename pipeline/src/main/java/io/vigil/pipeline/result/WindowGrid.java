@@ -1,6 +1,4 @@
-package io.vigil.pipeline.window;
-
-import io.vigil.pipeline.video.RegionOfInterest;
+package io.vigil.pipeline.result;
 
 /**
  * Where the windows of one frame size lie. The source rectangle {@code scored} is resized to {@code

@@ -1,4 +1,4 @@
-package io.vigil.pipeline.stream;
+package io.vigil.pipeline.result;
 
 /**
  * A run of a stream's results that one model version produced: frames {@code firstFrame} to {@code

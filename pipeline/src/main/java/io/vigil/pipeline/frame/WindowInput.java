@@ -1,4 +1,6 @@
-package io.vigil.pipeline.window;
+package io.vigil.pipeline.frame;
+
+import io.vigil.pipeline.result.WindowGrid;
 
 /**
  * One frame prepared for sliding-window scoring: {@code grid.inputWidth() × grid.inputHeight()}

@@ -1,8 +1,8 @@
-package io.vigil.pipeline.video;
+package io.vigil.pipeline.result;
 
 /**
- * What decoding one file met so far (or in all, once {@link VideoDecoder#next()} has returned
- * null).
+ * What decoding one file met so far (or in all, once {@link
+ * io.vigil.pipeline.video.VideoDecoder#next()} has returned null).
  *
  * <ul>
  *   <li>{@code framesDecoded}: frames delivered.
@@ -10,8 +10,8 @@ package io.vigil.pipeline.video;
  *   <li>{@code damagedFrames}: frames delivered that FFmpeg marked corrupt (it concealed missing or
  *       broken blocks, e.g. the last frame before a cut).
  *   <li>{@code lostInGaps}, {@code lostAtEnd}: frames estimated lost, from gaps in the timestamps
- *       and from timestamps that stop before the container's claimed end; {@link FrameTimeline}
- *       documents the rule. An estimate, not a count.
+ *       and from timestamps that stop before the container's claimed end; {@link
+ *       io.vigil.pipeline.video.FrameTimeline} documents the rule. An estimate, not a count.
  *   <li>{@code timestampsRepaired}: frames whose timestamp did not increase and was replaced by the
  *       previous one plus one frame interval.
  *   <li>{@code gaveUp}: decoding stopped after too many consecutive errors, before the file's end.

@@ -1,4 +1,4 @@
-package io.vigil.pipeline.video;
+package io.vigil.pipeline.result;
 
 /**
  * The part of each frame a stream analyses, in the source frame's pixels: the rectangle from column

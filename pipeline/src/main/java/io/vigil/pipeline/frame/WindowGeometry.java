@@ -1,4 +1,4 @@
-package io.vigil.pipeline.window;
+package io.vigil.pipeline.frame;
 
 import io.vigil.engine.layer.LinearSpec;
 import io.vigil.engine.layer.SoftmaxSpec;
@@ -6,7 +6,8 @@ import io.vigil.engine.network.FullyConnectedToConv;
 import io.vigil.engine.network.NetworkSpec;
 import io.vigil.engine.network.NodeSpec;
 import io.vigil.engine.tensor.Shape;
-import io.vigil.pipeline.video.RegionOfInterest;
+import io.vigil.pipeline.result.RegionOfInterest;
+import io.vigil.pipeline.result.WindowGrid;
 
 /**
  * How a model's convolutionalised network scores windows: its input size (one window) and the

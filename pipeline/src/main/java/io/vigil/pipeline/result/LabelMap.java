@@ -1,4 +1,4 @@
-package io.vigil.pipeline.window;
+package io.vigil.pipeline.result;
 
 import java.util.List;
 

@@ -1,11 +1,10 @@
-package io.vigil.pipeline.stream;
+package io.vigil.pipeline.result;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.vigil.engine.io.AtomicFiles;
-import io.vigil.pipeline.video.DecodeReport;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
@@ -24,7 +23,8 @@ import java.util.List;
  * @param dropped frames dropped under overload (always 0 offline)
  * @param droppedUnconverted of those, the frames shed at the source before conversion
  * @param corrupt frames the decoder delivered damaged or estimated lost, plus decode errors (as
- *     {@link StreamMetrics#corrupt()}; for a looping file, over all its loops)
+ *     {@link io.vigil.pipeline.stream.StreamMetrics#corrupt()}; for a looping file, over all its
+ *     loops)
  * @param decode what the decoder met, or null when unknown (a live source)
  * @param classNames the model's classes
  * @param perClass frames whose best label was each class

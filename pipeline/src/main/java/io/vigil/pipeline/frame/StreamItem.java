@@ -1,7 +1,6 @@
-package io.vigil.pipeline.stream;
+package io.vigil.pipeline.frame;
 
-import io.vigil.pipeline.video.DecodeReport;
-import io.vigil.pipeline.window.WindowInput;
+import io.vigil.pipeline.result.DecodeReport;
 
 /**
  * What flows from the sources of a multi-stream pipeline into its one batcher: the frames of every
