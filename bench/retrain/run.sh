@@ -12,8 +12,9 @@ figures() {
   /usr/bin/python3 - "$1" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
-def pct(x): return "n/a" if x is None or x != x else f"{100 * x:.2f} %"
-def ms(x): return "n/a" if x is None or x != x else f"{x:.1f} ms"
+def num(x): return None if x is None or isinstance(x, str) or x != x else x
+def pct(x): return "n/a" if num(x) is None else f"{100 * x:.2f} %"
+def ms(x): return "n/a" if num(x) is None else f"{x:.1f} ms"
 print(f"  accuracy: original scene {pct(s['accuracyBefore'])}, changed scene before the swap"
       f" {pct(s['accuracyChangedOld'])}, after {pct(s['accuracyChangedNew'])}"
       f" ({s['framesChangedNew']} frames)")
