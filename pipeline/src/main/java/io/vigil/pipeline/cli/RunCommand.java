@@ -14,6 +14,7 @@ import io.vigil.pipeline.control.RetrainSettings;
 import io.vigil.pipeline.realtime.RealtimePipeline;
 import io.vigil.pipeline.realtime.RealtimeSettings;
 import io.vigil.pipeline.realtime.SourceSpec;
+import io.vigil.pipeline.realtime.StreamLabels;
 import io.vigil.pipeline.registry.ModelRegistry;
 import io.vigil.pipeline.stream.EngineClassifier;
 import io.vigil.pipeline.stream.EngineWarmUp;
@@ -137,7 +138,8 @@ final class RunCommand implements Callable<Integer> {
             backend,
             new ClipRetraining(retrain, RunPaths::resolve, TrainingListener.silent()),
             retrain,
-            journal);
+            journal,
+            StreamLabels.allFrom(config, RunPaths::resolve));
     ActorSystem<ControlPlane.Command> system =
         ActorSystem.create(ControlPlane.create(parts), "vigil", config);
     CountDownLatch interrupted = new CountDownLatch(1);

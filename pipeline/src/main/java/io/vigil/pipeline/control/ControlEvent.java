@@ -27,6 +27,20 @@ public sealed interface ControlEvent {
     }
   }
 
+  /** Frames of a labeled stream, paired with their labels, written as a clip into the inbox. */
+  record StreamFramesLabeled(Instant at, String stream, Path clip, int frames, long unlabeled)
+      implements ControlEvent {
+    public String describe() {
+      return "stream "
+          + stream
+          + ": "
+          + frames
+          + " labeled frames written to the inbox as "
+          + clip.getFileName()
+          + (unlabeled > 0 ? " (" + unlabeled + " frames found no label)" : "");
+    }
+  }
+
   /** A clip that cannot be used was moved aside, with why. */
   record ClipRejected(Instant at, Path clip, String reason) implements ControlEvent {
     public String describe() {

@@ -3,10 +3,12 @@ package io.vigil.pipeline.control;
 import io.vigil.engine.backend.Backend;
 import io.vigil.engine.model.Model;
 import io.vigil.pipeline.realtime.SourceSpec;
+import io.vigil.pipeline.realtime.StreamLabels;
 import io.vigil.pipeline.registry.ModelRegistry;
 import io.vigil.pipeline.stream.DecoderSource;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -60,6 +62,8 @@ public final class ControlPlane {
    * @param retraining what the trainer runs
    * @param settings inbox, gate, yield and backoff settings
    * @param journal where every {@link ControlEvent} is kept
+   * @param labeledStreams the streams whose frames become training data, with where their labels
+   *     come from (recorded only while retraining is enabled)
    */
   public record Parts(
       Function<ActorSystem<?>, LiveStreams> live,
@@ -69,7 +73,8 @@ public final class ControlPlane {
       Backend backend,
       Retraining retraining,
       RetrainSettings settings,
-      CopyOnWriteArrayList<ControlEvent> journal) {}
+      CopyOnWriteArrayList<ControlEvent> journal,
+      Map<String, StreamLabels> labeledStreams) {}
 
   /** How long a swap into the streams may take before an activation gives up. */
   static final Duration SWAP_TIMEOUT = Duration.ofSeconds(60);
@@ -78,6 +83,42 @@ public final class ControlPlane {
   static final Duration WATCH_ACTIVE = Duration.ofSeconds(1);
 
   private ControlPlane() {}
+
+  /** Frames of labeled streams (each 2,000 labeled frames) go to the inbox as clips. */
+  static final LabeledStreamRecorder.Settings LABELED =
+      new LabeledStreamRecorder.Settings(2000, 20_000, Duration.ofSeconds(1), 30);
+
+  /** Spawns the recorder of labeled streams and taps the pipeline's frames into it. */
+  private static void recordLabeledStreams(
+      org.apache.pekko.actor.typed.javadsl.ActorContext<Command> context,
+      Parts parts,
+      LiveStreams live,
+      ActorRef<ControlEvent> events) {
+    Model model = parts.serving();
+    ActorRef<LabeledStreamRecorder.Command> recorder =
+        context.spawn(
+            LabeledStreamRecorder.create(
+                parts.labeledStreams(),
+                model.input(),
+                model.classNames(),
+                parts.settings().inbox(),
+                LABELED,
+                events),
+            "labeled-streams",
+            DispatcherSelector.fromConfig(DecoderSource.BLOCKING_DISPATCHER));
+    Map<String, StreamLabels> labeled = parts.labeledStreams();
+    live.tapFrames(
+        frame -> {
+          if (labeled.containsKey(frame.stream())) {
+            recorder.tell(
+                new LabeledStreamRecorder.Captured(
+                    frame.stream(),
+                    frame.index(),
+                    frame.ptsMicros(),
+                    LabeledStreamRecorder.bytesOf(frame.pixels(), model.input())));
+          }
+        });
+  }
 
   /**
    * The actors of a running control plane, once its initial streams have been started (the stream
@@ -148,6 +189,9 @@ public final class ControlPlane {
                       s.minBackoff(),
                       s.maxBackoff()),
                   "trainer");
+          if (s.enabled() && !parts.labeledStreams().isEmpty()) {
+            recordLabeledStreams(context, parts, live, events);
+          }
           Actors actors = new Actors(streams, registry, inbox, trainer);
           return Behaviors.receive(Command.class)
               .onMessage(

@@ -1,11 +1,13 @@
 package io.vigil.pipeline.control;
 
+import io.vigil.pipeline.frame.StreamItem;
 import io.vigil.pipeline.realtime.SourceSpec;
 import io.vigil.pipeline.stream.ModelSwapTarget;
 import io.vigil.pipeline.stream.PipelineMetrics;
 import io.vigil.pipeline.stream.StreamMetrics;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /**
  * The running streams as the {@link StreamManager} controls them: the data plane seen from the
@@ -39,4 +41,10 @@ public interface LiveStreams extends ModelSwapTarget {
    * milliseconds; NaN when there were none.
    */
   double recentLatencyP99Millis();
+
+  /**
+   * Hands every converted frame of every stream to {@code tap} as it enters the pipeline (on the
+   * stream's thread: keep it quick), so that labeled streams become training data.
+   */
+  void tapFrames(Consumer<StreamItem.Frame> tap);
 }

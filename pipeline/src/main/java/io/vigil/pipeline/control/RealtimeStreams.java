@@ -1,6 +1,7 @@
 package io.vigil.pipeline.control;
 
 import io.vigil.engine.model.Model;
+import io.vigil.pipeline.frame.StreamItem;
 import io.vigil.pipeline.realtime.RealtimePipeline;
 import io.vigil.pipeline.realtime.SourceSpec;
 import io.vigil.pipeline.stream.PipelineMetrics;
@@ -8,6 +9,7 @@ import io.vigil.pipeline.stream.StreamMetrics;
 import io.vigil.pipeline.stream.SwapReport;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Consumer;
 
 /** The real-time pipeline's streams, as the {@link StreamManager} controls them. */
 public final class RealtimeStreams implements LiveStreams {
@@ -41,6 +43,11 @@ public final class RealtimeStreams implements LiveStreams {
   @Override
   public double recentLatencyP99Millis() {
     return pipeline.recentLatency().quantile(0.99);
+  }
+
+  @Override
+  public void tapFrames(Consumer<StreamItem.Frame> tap) {
+    pipeline.tapFrames(tap);
   }
 
   @Override

@@ -155,7 +155,8 @@ public final class RetrainDemo {
             CpuBackend.shared(),
             new ClipRetraining(settings, resolve, TrainingListener.silent()),
             settings,
-            journal);
+            journal,
+            java.util.Map.of());
 
     out.printf(
         Locale.ROOT,

@@ -82,6 +82,10 @@ public final class RealtimePipeline implements ModelSwapTarget, AutoCloseable {
   private final RealtimeSettings settings;
   private final InputContract contract;
   private final MetricsRegistry metrics = new MetricsRegistry();
+
+  /** Sees every converted frame as it arrives, when set ({@link #tapFrames}). */
+  private volatile java.util.function.Consumer<StreamItem.Frame> frameTap;
+
   private final LiveResultRouter router;
   private final ClassifierSlot slot;
   private final HotSwap swaps;
@@ -343,9 +347,21 @@ public final class RealtimePipeline implements ModelSwapTarget, AutoCloseable {
     slot.close();
   }
 
+  /**
+   * Hands every converted frame to {@code tap} as it arrives, before the buffer (on the stream's
+   * thread); replaces the tap set before. Labeled streams use it to become training data.
+   */
+  public void tapFrames(java.util.function.Consumer<StreamItem.Frame> tap) {
+    this.frameTap = tap;
+  }
+
   private StreamItem arrived(StreamItem item) {
     if (item instanceof StreamItem.Frame f) {
       metrics.stream(f.stream()).framesIn.increment();
+      java.util.function.Consumer<StreamItem.Frame> tap = frameTap;
+      if (tap != null && f.converted()) {
+        tap.accept(f);
+      }
     }
     return item;
   }

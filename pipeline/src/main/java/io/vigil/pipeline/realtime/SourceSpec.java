@@ -46,6 +46,7 @@ public record SourceSpec(
   public static final Set<String> KEYS =
       Set.of(
           "id",
+          "labels",
           "file",
           "images",
           "url",

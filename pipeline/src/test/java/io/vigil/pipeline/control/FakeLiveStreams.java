@@ -69,6 +69,14 @@ final class FakeLiveStreams implements LiveStreams {
     return p99;
   }
 
+  /** The tap the control plane set, if any. */
+  volatile java.util.function.Consumer<io.vigil.pipeline.frame.StreamItem.Frame> tap;
+
+  @Override
+  public void tapFrames(java.util.function.Consumer<io.vigil.pipeline.frame.StreamItem.Frame> t) {
+    this.tap = t;
+  }
+
   @Override
   public String modelVersion() {
     return serving;

@@ -109,7 +109,8 @@ class RetrainingInARunningPipelineTest {
             CpuBackend.shared(),
             retraining,
             settings,
-            journal);
+            journal,
+            java.util.Map.of());
     ActorSystem<ControlPlane.Command> system =
         ActorSystem.create(ControlPlane.create(parts), "vigil-test", config);
     ActorTestKit kit = ActorTestKit.create(system);
