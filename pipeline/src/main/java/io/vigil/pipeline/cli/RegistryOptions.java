@@ -2,7 +2,6 @@ package io.vigil.pipeline.cli;
 
 import io.vigil.pipeline.registry.ModelRegistry;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
 
@@ -38,9 +37,6 @@ final class RegistryOptions {
     }
     RuntimeOptions runtime = new RuntimeOptions();
     runtime.configFile = configFile;
-    Path configured = Path.of(runtime.config().getString("vigil.registry.dir"));
-    return configured.isAbsolute() || Files.exists(configured)
-        ? configured
-        : RuntimeOptions.home().resolve(configured);
+    return RunPaths.resolve(runtime.config().getString("vigil.registry.dir"));
   }
 }

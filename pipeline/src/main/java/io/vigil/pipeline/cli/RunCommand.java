@@ -102,8 +102,8 @@ final class RunCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "no streams to run: list them under vigil.run.streams (see config/camera.conf)");
     }
-    Path modelFile = model != null ? model : home(config.getString("vigil.run.model"));
-    Path outDir = out != null ? out : home(config.getString("vigil.run.out"));
+    Path modelFile = model != null ? model : RunPaths.resolve(config.getString("vigil.run.model"));
+    Path outDir = out != null ? out : RunPaths.resolve(config.getString("vigil.run.out"));
     checkOutputs(outDir, sources);
     Duration limit =
         duration != null
@@ -240,11 +240,6 @@ final class RunCommand implements Callable<Integer> {
     } catch (CompletionException | CancellationException e) {
       return e.getCause() != null ? e.getCause() : e;
     }
-  }
-
-  /** A relative path from the configuration: as given if it exists, else under vigil's home. */
-  private static Path home(String path) {
-    return RunPaths.resolve(path);
   }
 
   /**
