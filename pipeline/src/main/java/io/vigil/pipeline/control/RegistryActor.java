@@ -76,6 +76,9 @@ public final class RegistryActor {
     INSTANCE
   }
 
+  /** How an activation made by another process went. */
+  private record ExternalOutcome(Outcome outcome) implements Command {}
+
   private record SwapReplied(
       Model candidate, boolean rollback, StreamManager.SwapResult result, ActorRef<Outcome> replyTo)
       implements Command {}
@@ -92,6 +95,9 @@ public final class RegistryActor {
 
   /** The active version last seen on disk, so that a refused one is not tried again and again. */
   private String seenOnDisk;
+
+  /** Hears how an activation made by another process went. */
+  private final ActorRef<Outcome> externalOutcome;
 
   private RegistryActor(
       ActorContext<Command> context,
@@ -112,6 +118,7 @@ public final class RegistryActor {
     this.events = events;
     this.acceptedClassLists = acceptedClassLists;
     this.swapTimeout = swapTimeout;
+    this.externalOutcome = context.messageAdapter(Outcome.class, ExternalOutcome::new);
   }
 
   /**
@@ -164,6 +171,7 @@ public final class RegistryActor {
         .onMessage(Activate.class, a -> activate(a.version(), false, a.replyTo()))
         .onMessage(Rollback.class, this::onRollback)
         .onMessageEquals(CheckActive.INSTANCE, this::onCheckActive)
+        .onMessage(ExternalOutcome.class, this::onExternalOutcome)
         .build();
   }
 
@@ -237,7 +245,35 @@ public final class RegistryActor {
     context
         .getLog()
         .info("registry: {} was made active outside this process; swapping to it", seenOnDisk);
-    return activate(seenOnDisk, false, context.getSystem().ignoreRef());
+    return activate(seenOnDisk, false, externalOutcome);
+  }
+
+  /**
+   * A version another process made active that could not be swapped in: the record goes back to the
+   * version that serves, so that it tells the truth and a restart comes back on that one.
+   */
+  private Behavior<Command> onExternalOutcome(ExternalOutcome external) {
+    if (external.outcome().ok()) {
+      return Behaviors.same();
+    }
+    try {
+      registry.setActive(serving.version());
+      context
+          .getLog()
+          .warn(
+              "registry: {}; {} is recorded as active again",
+              external.outcome().message(),
+              serving.version());
+    } catch (Exception e) {
+      context
+          .getLog()
+          .error(
+              "registry: {}, and {} could not be recorded as active again: {}",
+              external.outcome().message(),
+              serving.version(),
+              Trainer.describe(e));
+    }
+    return Behaviors.same();
   }
 
   private Behavior<Command> onRollback(Rollback rollback) {

@@ -188,12 +188,18 @@ public final class StreamManager {
 
   private Behavior<Command> onCheckLoad() {
     double p99 = live.recentLatencyP99Millis();
+    // The gate follows the latency whether or not a training runs (one that starts meets it in
+    // the right state); only a training that runs hears about it.
     if (!gate.isClosed() && p99 > yield.pauseAboveMillis()) {
       gate.close();
-      events.tell(new ControlEvent.TrainerYield(Instant.now(), true, p99));
+      if (gate.training()) {
+        events.tell(new ControlEvent.TrainerYield(Instant.now(), true, p99));
+      }
     } else if (gate.isClosed() && (Double.isNaN(p99) || p99 < yield.resumeBelowMillis())) {
       gate.open();
-      events.tell(new ControlEvent.TrainerYield(Instant.now(), false, p99));
+      if (gate.training()) {
+        events.tell(new ControlEvent.TrainerYield(Instant.now(), false, p99));
+      }
     }
     return Behaviors.same();
   }

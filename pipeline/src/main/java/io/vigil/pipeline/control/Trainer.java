@@ -185,6 +185,9 @@ public final class Trainer {
     if (done.incarnation() != incarnation) {
       return Behaviors.same();
     }
+    if (running != null) {
+      running.finished();
+    }
     running = null;
     Retraining.Outcome outcome = done.outcome();
     for (Retraining.Rejected r : outcome.rejected()) {
@@ -247,6 +250,9 @@ public final class Trainer {
   private Behavior<Command> onRunFailed(RunFailed failed) {
     if (failed.incarnation() != incarnation) {
       return Behaviors.same();
+    }
+    if (running != null) {
+      running.finished();
     }
     running = null;
     Throwable error = failed.error();

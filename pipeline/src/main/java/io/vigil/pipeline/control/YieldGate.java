@@ -16,6 +16,8 @@ public final class YieldGate {
 
   private volatile boolean closed;
   private final AtomicLong pausedNanos = new AtomicLong();
+  private final java.util.concurrent.atomic.AtomicInteger running =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   /** Training waits before its next batch until {@link #open()}. */
   public void close() {
@@ -36,8 +38,17 @@ public final class YieldGate {
     return pausedNanos.get();
   }
 
-  /** A pacer for one training run; {@link JobPacer#cancel()} abandons that run. */
+  /** Whether a training run holds a pacer now (one not yet {@link JobPacer#finished()}). */
+  public boolean training() {
+    return running.get() > 0;
+  }
+
+  /**
+   * A pacer for one training run; {@link JobPacer#cancel()} abandons that run, {@link
+   * JobPacer#finished()} says it is over.
+   */
   public JobPacer pacer() {
+    running.incrementAndGet();
     return new JobPacer();
   }
 
@@ -45,10 +56,20 @@ public final class YieldGate {
   public final class JobPacer implements io.vigil.engine.train.TrainingPacer {
 
     private volatile boolean cancelled;
+    private final java.util.concurrent.atomic.AtomicBoolean over =
+        new java.util.concurrent.atomic.AtomicBoolean();
 
     /** The run stops before its next batch. */
     public void cancel() {
       cancelled = true;
+      finished();
+    }
+
+    /** The run is over (done, failed or abandoned); idempotent. */
+    public void finished() {
+      if (over.compareAndSet(false, true)) {
+        running.decrementAndGet();
+      }
     }
 
     @Override

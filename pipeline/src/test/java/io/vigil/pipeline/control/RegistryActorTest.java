@@ -168,6 +168,23 @@ class RegistryActorTest {
   }
 
   @Test
+  void anActivationByAnotherProcessThatCannotBeSwappedInIsUndoneOnDisk() throws Exception {
+    ModelRegistry elsewhere = ModelRegistry.open(dir);
+    elsewhere.publish(other, meta());
+    elsewhere.setActive(other.version());
+    answerSwap("trial batch failed");
+    events.expectMessageClass(ControlEvent.SwapRefused.class);
+    TestProbe<Object> wait = kit.createTestProbe();
+    wait.awaitAssert(
+        Duration.ofSeconds(5),
+        () -> {
+          assertEquals(shipped.version(), ModelRegistry.open(dir).active().orElseThrow());
+          return null;
+        });
+    streams.expectNoMessage(Duration.ofMillis(300));
+  }
+
+  @Test
   void commandsDuringASwapWaitForIt() throws Exception {
     actor.tell(new RegistryActor.Publish(other, meta(), true, reply.ref()));
     StreamManager.Swap first = streams.expectMessageClass(StreamManager.Swap.class);

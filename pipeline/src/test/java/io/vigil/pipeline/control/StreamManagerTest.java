@@ -46,7 +46,14 @@ class StreamManagerTest {
     FakeLiveStreams live = new FakeLiveStreams("v1");
     YieldGate gate = new YieldGate();
     kit.spawn(StreamManager.create(live, List.of(), gate, YIELD, events.ref()));
+    // With no training running the gate follows the latency without a word.
+    live.p99 = 70;
+    time.timePasses(YIELD.checkInterval());
+    time.expectNoMessageFor(Duration.ofMillis(10), events);
     live.p99 = 12;
+    time.timePasses(YIELD.checkInterval());
+    time.expectNoMessageFor(Duration.ofMillis(10), events);
+    YieldGate.JobPacer training = gate.pacer();
     time.timePasses(YIELD.checkInterval());
     time.expectNoMessageFor(Duration.ofMillis(10), events);
     assertFalse(gate.isClosed());
@@ -65,6 +72,8 @@ class StreamManagerTest {
     time.timePasses(YIELD.checkInterval());
     assertFalse(events.expectMessageClass(ControlEvent.TrainerYield.class).paused());
     assertFalse(gate.isClosed());
+    training.finished();
+    assertFalse(gate.training());
   }
 
   @Test
