@@ -38,10 +38,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The control plane over a real real-time pipeline: a training that fails (a diverging loss)
- * restarts the trainer while the stream goes on untouched; the retry passes the gate, and the new
- * version is swapped in between batches: every frame comes out once, the versions switch once, the
- * summary lists both with their frame ranges.
+ * The control plane over a real real-time pipeline: trainings that fail in each way a training
+ * fails (an exception, a diverging loss, an out-of-memory, a clip that breaks the decoder) restart
+ * the trainer while the stream goes on untouched; the next try passes the gate, and the new version
+ * is swapped in between batches: every frame comes out once, the versions switch once, the summary
+ * lists both with their frame ranges.
  */
 class RetrainingInARunningPipelineTest {
 
@@ -50,7 +51,7 @@ class RetrainingInARunningPipelineTest {
   @TempDir Path dir;
 
   @Test
-  void aFailedTrainingLeavesTheStreamAloneAndTheRetrySwapsInWithNoFrameLost() throws Exception {
+  void failedTrainingsLeaveTheStreamAloneAndTheNextTrySwapsInWithNoFrameLost() throws Exception {
     Path clip = dir.resolve("scene.mp4");
     ClipMaker.fashionMnist(FashionMnist.DEFAULT_DIR, ClipMaker.Split.TEST)
         .make(
@@ -66,7 +67,8 @@ class RetrainingInARunningPipelineTest {
     Config config =
         ConfigFactory.empty()
             .withValue("vigil.retrain.backoff.min", ConfigValueFactory.fromAnyRef("100ms"))
-            .withValue("vigil.retrain.backoff.max", ConfigValueFactory.fromAnyRef("1s"))
+            .withValue("vigil.retrain.backoff.max", ConfigValueFactory.fromAnyRef("400ms"))
+            .withValue("vigil.retrain.max-attempts", ConfigValueFactory.fromAnyRef(10))
             .withFallback(ConfigFactory.load())
             .resolve();
     RetrainSettings settings = RetrainSettings.from(config, Path::of);
@@ -74,8 +76,14 @@ class RetrainingInARunningPipelineTest {
     AtomicInteger attempts = new AtomicInteger();
     Retraining retraining =
         (model, clips, pacer) -> {
-          if (attempts.incrementAndGet() == 1) {
-            throw new IllegalStateException("training diverged in epoch 1: loss is NaN");
+          switch (attempts.incrementAndGet()) {
+            case 1 -> throw new IllegalArgumentException("bad batch shape");
+            case 2 -> throw new IllegalStateException("training diverged in epoch 1: loss is NaN");
+            case 3 -> throw new OutOfMemoryError("Java heap space");
+            case 4 ->
+                throw new java.io.UncheckedIOException(
+                    "night.mp4: decoder failed", new java.io.IOException("corrupt packet"));
+            default -> {}
           }
           return new Retraining.Outcome(
               new FineTuneResult(
@@ -142,7 +150,9 @@ class RetrainingInARunningPipelineTest {
           });
       pipeline.stop(Duration.ofSeconds(10));
 
-      assertEquals(2, attempts.get(), "one failed training, one retry after the restart");
+      assertEquals(5, attempts.get(), "four failed trainings, then one that passed");
+      assertEquals(
+          4, EventJournal.only(journal, ControlEvent.TrainingFailed.class).size(), "" + journal);
       List<Class<?>> kinds = new ArrayList<>();
       journal.forEach(e -> kinds.add(e.getClass()));
       int failed = kinds.indexOf(ControlEvent.TrainingFailed.class);
