@@ -112,7 +112,7 @@ class LiveProtocolsTest {
             Duration.ZERO);
     RealtimePipeline pipeline =
         RealtimePipeline.start(
-            system, settings, new FakeClassifier(0), new InputContract(1, 28, 28, 0.5f, 0.5f), tmp);
+            system, settings, new FakeClassifier(), new InputContract(1, 28, 28, 0.5f, 0.5f), tmp);
     try {
       // A pusher needs vigil listening first; a server or sender is there before vigil reads.
       boolean pushes = spec.ffmpegOptions().containsKey("rtsp_flags");

@@ -70,7 +70,7 @@ class NetworkSourceTest {
             Duration.ZERO);
     RealtimePipeline pipeline =
         RealtimePipeline.start(
-            system, settings, new FakeClassifier(0), new InputContract(1, 28, 28, 0.5f, 0.5f), tmp);
+            system, settings, new FakeClassifier(), new InputContract(1, 28, 28, 0.5f, 0.5f), tmp);
     pipeline.add(SourceSpec.url("net", server.url()));
     served.get(30, TimeUnit.SECONDS);
     Thread.sleep(500);
@@ -103,7 +103,7 @@ class NetworkSourceTest {
           RealtimePipeline.start(
               system,
               settings,
-              new FakeClassifier(0),
+              new FakeClassifier(),
               new InputContract(1, 28, 28, 0.5f, 0.5f),
               tmp);
       pipeline.add(SourceSpec.url("stalled", "tcp://127.0.0.1:" + stalled.getLocalPort()));
