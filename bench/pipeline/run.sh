@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The pipeline benchmark: decode-only, inference-only, offline pipeline with 1/4/16 copies of
-# vtest.avi, real-time 16 x 30 fps with LeNet-5 and an AlexNet-class model. Prints its figures.
+# vtest.avi, real-time 16 x 30 fps with LeNet-5 and an AlexNet-class model, real-time overload of
+# an engine of known cost (latency beside its bound). Prints its figures.
 # Usage: bench/pipeline/run.sh [SECONDS_PER_REALTIME_RUN]   (default 20; from the repository root)
 #        bench/pipeline/run.sh soak [SECONDS]             (memory over a long real-time run)
+#        bench/pipeline/run.sh overload [SECONDS]         (the overload run alone)
 # Needs opencv-doc (vtest.avi) and a built engine in the local Maven repository.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."

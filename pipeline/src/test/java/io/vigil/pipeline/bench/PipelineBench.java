@@ -16,15 +16,20 @@ import io.vigil.pipeline.analyze.BatchAnalyzeJob;
 import io.vigil.pipeline.analyze.BatchListener;
 import io.vigil.pipeline.analyze.BatchRunReport;
 import io.vigil.pipeline.analyze.BatchSettings;
+import io.vigil.pipeline.frame.FrameClassifier;
 import io.vigil.pipeline.frame.StreamItem;
 import io.vigil.pipeline.realtime.DropPolicy;
 import io.vigil.pipeline.realtime.RealtimePipeline;
 import io.vigil.pipeline.realtime.RealtimeSettings;
 import io.vigil.pipeline.realtime.SourceSpec;
+import io.vigil.pipeline.result.FrameResult;
+import io.vigil.pipeline.result.LabelScore;
 import io.vigil.pipeline.stream.EngineClassifier;
 import io.vigil.pipeline.stream.PipelineMetrics;
+import io.vigil.pipeline.stream.StreamMetrics;
 import io.vigil.pipeline.video.DecodedFrame;
 import io.vigil.pipeline.video.FramePreprocessor;
+import io.vigil.pipeline.video.SampleVideos;
 import io.vigil.pipeline.video.VideoDecoder;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -42,12 +47,14 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 /**
  * The pipeline's benchmark (not a test): on one machine, in one run, decode-only, inference-only
  * and whole-pipeline frames/s for 1, 4 and 16 copies of vtest.avi, then real-time runs of 16
- * streams paced at 30 fps with LeNet-5 and with an AlexNet-class model. Prints its figures.
+ * streams paced at 30 fps with LeNet-5 and with an AlexNet-class model, then a real-time overload
+ * of an engine of known cost whose latency is printed beside its bound. Prints its figures.
  *
- * <p>Run with {@code bench/pipeline/run.sh} (arguments: {@code [seconds-per-realtime-run]}), or
- * {@code bench/pipeline/run.sh soak [seconds]} for the soak run: 16 looping streams with annotated
- * video on two of them, printing the heap after GC and the process's resident memory every 10 s,
- * which must not grow.
+ * <p>Run with {@code bench/pipeline/run.sh} (arguments: {@code [seconds-per-realtime-run]}), {@code
+ * bench/pipeline/run.sh overload [seconds]} for the overload run alone, or {@code
+ * bench/pipeline/run.sh soak [seconds]} for the soak run: 16 looping streams with annotated video
+ * on two of them, printing the heap after GC and the process's resident memory every 10 s, which
+ * must not grow.
  */
 public final class PipelineBench {
 
@@ -59,6 +66,16 @@ public final class PipelineBench {
   public static void main(String[] args) throws Exception {
     if (args.length > 0 && args[0].equals("soak")) {
       soak(args.length > 1 ? Integer.parseInt(args[1]) : 120);
+      return;
+    }
+    if (args.length > 0 && args[0].equals("overload")) {
+      ActorSystem<Void> system =
+          ActorSystem.create(Behaviors.empty(), "bench", ConfigFactory.load());
+      try {
+        overload(system, args.length > 1 ? Integer.parseInt(args[1]) : 20);
+      } finally {
+        system.terminate();
+      }
       return;
     }
     int realtimeSeconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
@@ -109,6 +126,7 @@ public final class PipelineBench {
           "inference-only, AlexNet-class (3x227x227), batch 8: %.1f frames/s%n",
           inferenceOnly(alexnet, 8, 5));
       realtime(system, alexnet, 16, 30, realtimeSeconds, 16, 8, "AlexNet-class");
+      overload(system, realtimeSeconds);
     } finally {
       system.terminate();
     }
@@ -241,6 +259,107 @@ public final class PipelineBench {
         m.latency().p95(),
         m.latency().p99(),
         m.meanBatchSize());
+  }
+
+  /**
+   * The latency bound that the real-time tests check in frames, timed: 4 looping streams of
+   * tree.avi at 50 fps (200 frames/s) offered to an engine that takes 40 ms per batch of 4 (100
+   * frames/s), buffer 8, drop-oldest, one frame shed at the source per drop. A frame waits at most
+   * about (buffer / batch + 1) batch times plus the batcher's wait, 125 ms here, however long the
+   * overload lasts; the line gives each stream's p99 beside that bound.
+   */
+  private static void overload(ActorSystem<Void> system, int seconds) throws Exception {
+    int buffer = 8;
+    int batch = 4;
+    long batchMillis = 40;
+    Duration wait = Duration.ofMillis(5);
+    RealtimeSettings settings =
+        RealtimeSettings.from(ConfigFactory.load())
+            .withBuffer(buffer, DropPolicy.DROP_OLDEST)
+            .withBatch(batch, wait)
+            .withShedPerDrop(1);
+    Path out = Files.createTempDirectory("vigil-bench-overload");
+    RealtimePipeline pipeline =
+        RealtimePipeline.start(
+            system,
+            settings,
+            new FixedCostClassifier(batchMillis),
+            new InputContract(1, 28, 28, 0.5f, 0.5f),
+            out);
+    for (int s = 0; s < 4; s++) {
+      pipeline.add(SourceSpec.file("cam" + s, SampleVideos.file("tree.avi"), 50, true));
+    }
+    Thread.sleep(seconds * 1000L);
+    PipelineMetrics m = pipeline.stop(Duration.ofSeconds(10));
+    double bound = (buffer / batch + 1) * batchMillis + wait.toMillis();
+    double worst = m.streams().stream().mapToDouble(s -> s.latency().p99()).max().orElse(0);
+    long unconverted = m.streams().stream().mapToLong(StreamMetrics::droppedUnconverted).sum();
+    System.out.printf(
+        Locale.ROOT,
+        "real-time overload, engine %d ms per batch of %d, 4 streams x 50 fps for %d s, buffer %d,"
+            + " shed 1 per drop: %d frames in, %d out, %d dropped (%d before conversion), in = out"
+            + " + dropped: %s; latency p50 %.1f ms, p99 %.1f ms; worst stream's p99 %.1f ms,"
+            + " bound (buffer / batch + 1) batch times + wait %.0f ms%n",
+        batchMillis,
+        batch,
+        seconds,
+        buffer,
+        m.framesIn(),
+        m.framesOut(),
+        m.dropped(),
+        unconverted,
+        m.framesIn() == m.framesOut() + m.dropped(),
+        m.latency().p50(),
+        m.latency().p99(),
+        worst,
+        bound);
+  }
+
+  /** An engine that takes a fixed time per batch and answers class 0: a known cost. */
+  private static final class FixedCostClassifier implements FrameClassifier {
+
+    private final long millis;
+
+    FixedCostClassifier(long millis) {
+      this.millis = millis;
+    }
+
+    @Override
+    public List<FrameResult> classify(List<StreamItem.Frame> frames) {
+      try {
+        Thread.sleep(millis);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted", e);
+      }
+      long now = System.nanoTime();
+      List<FrameResult> results = new ArrayList<>(frames.size());
+      for (StreamItem.Frame f : frames) {
+        results.add(
+            new FrameResult(
+                f.stream(),
+                f.index(),
+                f.ptsMicros(),
+                modelVersion(),
+                List.of(new LabelScore(0, "zero", 1f)),
+                (now - f.capturedAtNanos()) / 1e6,
+                f.capturedAtMillis()));
+      }
+      return results;
+    }
+
+    @Override
+    public String modelVersion() {
+      return "fixed-" + millis + "ms";
+    }
+
+    @Override
+    public List<String> classNames() {
+      return List.of("zero", "one");
+    }
+
+    @Override
+    public void close() {}
   }
 
   /** 16 looping real-time streams for {@code seconds}, printing heap and resident memory. */

@@ -17,6 +17,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.junit.jupiter.api.AfterAll;
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LiveProtocolsTest {
 
   private static ActorSystem<Void> system;
+  private static TestProbe<Object> waits;
 
   @TempDir Path tmp;
 
@@ -42,6 +44,7 @@ class LiveProtocolsTest {
   @BeforeAll
   static void start() throws Exception {
     system = ActorSystem.create(Behaviors.empty(), "protocols-test", ConfigFactory.load());
+    waits = TestProbe.create(system);
     // Load FFmpeg's and OpenCV's natives now, so that no wait below includes their loading.
     try (VideoDecoder decoder = VideoDecoder.open(SampleVideos.file("tree.avi"));
         FramePreprocessor preprocessor =
@@ -112,7 +115,7 @@ class LiveProtocolsTest {
             Duration.ZERO);
     RealtimePipeline pipeline =
         RealtimePipeline.start(
-            system, settings, new FakeClassifier(0), new InputContract(1, 28, 28, 0.5f, 0.5f), tmp);
+            system, settings, new FakeClassifier(), new InputContract(1, 28, 28, 0.5f, 0.5f), tmp);
     try {
       // A pusher needs vigil listening first; a server or sender is there before vigil reads.
       boolean pushes = spec.ffmpegOptions().containsKey("rtsp_flags");
@@ -169,27 +172,22 @@ class LiveProtocolsTest {
    * #restartCamera} is set, a camera process that exited is started again.
    */
   private void await(
-      BooleanSupplier condition, String what, RealtimePipeline pipeline, FfmpegProcess camera)
-      throws Exception {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return;
-      }
-      if (restartCamera && !camera.isAlive()) {
-        // A pusher that found nobody listening yet (vigil's listener is opened again after a
-        // backoff) gives up at once: push again, as a real encoder retries.
-        camera.start();
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError(
-        "not within 20 s: "
-            + what
-            + "\n"
-            + pipeline.metrics().describe()
-            + "ffmpeg's log:\n"
-            + camera.log());
+      BooleanSupplier condition, String what, RealtimePipeline pipeline, FfmpegProcess camera) {
+    waits.awaitAssert(
+        Duration.ofSeconds(20),
+        Duration.ofMillis(20),
+        () -> {
+          if (condition.getAsBoolean()) {
+            return null;
+          }
+          if (restartCamera && !camera.isAlive()) {
+            // A pusher that found nobody listening yet (vigil's listener is opened again after a
+            // backoff) gives up at once: push again, as a real encoder retries.
+            camera.start();
+          }
+          throw new AssertionError(
+              what + "\n" + pipeline.metrics().describe() + "ffmpeg's log:\n" + camera.log());
+        });
   }
 
   private static int freeTcpPort() throws Exception {

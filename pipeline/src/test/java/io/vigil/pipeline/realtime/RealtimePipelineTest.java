@@ -1,6 +1,7 @@
 package io.vigil.pipeline.realtime;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -22,25 +23,34 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.japi.function.Effect;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Real-time mode: bounded latency and counted drops under overload, none without; live changes. */
+/**
+ * Real-time mode: under overload the frames waiting stay bounded and every drop is counted, none
+ * without; live changes.
+ */
 class RealtimePipelineTest {
 
   private static final InputContract GRAY_28 = new InputContract(1, 28, 28, 0.5f, 0.5f);
   private static final Path TREE = SampleVideos.file("tree.avi");
   private static ActorSystem<Void> system;
+  private static TestProbe<Object> waits;
 
   @TempDir Path tmp;
 
   @BeforeAll
   static void start() {
     system = ActorSystem.create(Behaviors.empty(), "realtime-test", ConfigFactory.load());
+    waits = TestProbe.create(system);
   }
 
   @AfterAll
@@ -55,54 +65,78 @@ class RealtimePipelineTest {
   }
 
   @Test
-  void overloadDropsFramesCountsEveryDropAndKeepsLatencyBounded() throws Exception {
+  void overloadDropsFramesCountsEveryDropAndBoundsWhatWaits() throws Exception {
     int buffer = 8;
     int batch = 4;
-    long batchMillis = 40;
-    // 4 streams × 50 fps = 200 frames/s offered; the engine takes 4 frames per 40 ms = 100/s.
+    // 4 streams × 50 fps offered to an engine that takes nothing until the test lets it through:
+    // the heaviest overload, with no clock to race.
+    FakeClassifier engine = FakeClassifier.gated();
     RealtimePipeline pipeline =
         RealtimePipeline.start(
-            system,
-            settings(buffer, DropPolicy.DROP_OLDEST, batch),
-            new FakeClassifier(batchMillis),
-            GRAY_28,
-            tmp);
+            system, settings(buffer, DropPolicy.DROP_OLDEST, batch), engine, GRAY_28, tmp);
     for (int s = 0; s < 4; s++) {
       pipeline.add(SourceSpec.file("cam" + s, TREE, 50, true));
     }
-    awaitFlowing(pipeline);
-    Thread.sleep(3000);
+    // A frame waits in the buffer or in the batch the engine holds, nowhere else: however long the
+    // engine stalls, the frames waiting stay within that, and every other frame is dropped and
+    // counted. That bound is what keeps latency bounded (bench/pipeline/run.sh measures it).
+    AtomicLong mostWaitingStalled = new AtomicLong();
+    try {
+      await(
+          () -> {
+            mostWaitingStalled.accumulateAndGet(waiting(pipeline), Math::max);
+            assertEveryStream(pipeline, 4, s -> s.dropped() >= 25, "25 frames dropped");
+          });
+      assertEquals(1, engine.batchesTaken(), "the engine holds the first batch only");
+      assertTrue(
+          mostWaitingStalled.get() <= buffer + batch,
+          mostWaitingStalled + " frames waiting: " + pipeline.metrics().describe());
+
+      // Ten batches through while the sources go on: each is written, and the frames waiting
+      // meanwhile are at most the buffer, the batch in the engine and the one being written.
+      AtomicLong mostWaiting = new AtomicLong();
+      engine.letThrough(10);
+      await(
+          () -> {
+            mostWaiting.accumulateAndGet(waiting(pipeline), Math::max);
+            assertEquals(10, engine.batchesClassified());
+            assertEquals(
+                engine.framesClassified(), pipeline.metrics().framesOut(), "written as classified");
+          });
+      assertTrue(
+          mostWaiting.get() <= buffer + 2 * batch,
+          mostWaiting + " frames waiting: " + pipeline.metrics().describe());
+    } finally {
+      engine.open();
+    }
     PipelineMetrics m = pipeline.stop(Duration.ofSeconds(5));
 
-    // A frame waits for at most the buffer ahead of it and the batch in the engine:
-    // (buffer / batch + 1) batch times, plus the batcher's wait: 125 ms here. Three times that,
-    // for a busy shared machine; without the bound, latency would grow with the run (seconds).
-    double bound = 3 * ((buffer / batch + 1) * batchMillis + 5);
+    assertEquals(4, m.streams().size(), m.describe());
     for (StreamMetrics s : m.streams()) {
       assertTrue(s.dropped() > 0, "drops under overload: " + m.describe());
       assertEquals(s.framesIn(), s.framesOut() + s.dropped(), "every frame out or dropped: " + s);
-      assertTrue(s.latency().p99() < bound, "p99 under " + bound + " ms: " + m.describe());
       long lines = Files.readAllLines(tmp.resolve(s.stream() + ".jsonl")).size();
       assertEquals(s.framesOut(), lines, "one line per frame out for " + s.stream());
       assertTrue(Files.exists(tmp.resolve(s.stream() + ".summary.json")));
     }
-    assertTrue(m.maxQueueDepth() <= buffer, m.describe());
+    assertEquals(
+        buffer, m.maxQueueDepth(), "the buffer filled, and never held more: " + m.describe());
   }
 
   @Test
   void aFastEngineDropsNothing() throws Exception {
     RealtimePipeline pipeline =
         RealtimePipeline.start(
-            system, settings(64, DropPolicy.DROP_OLDEST, 16), new FakeClassifier(0), GRAY_28, tmp);
+            system, settings(64, DropPolicy.DROP_OLDEST, 16), new FakeClassifier(), GRAY_28, tmp);
     for (int s = 0; s < 4; s++) {
       pipeline.add(SourceSpec.file("cam" + s, TREE, 30, true));
     }
-    awaitFlowing(pipeline);
-    Thread.sleep(2000);
+    // About 2 s of each stream.
+    await(() -> assertEveryStream(pipeline, 4, s -> s.framesOut() >= 60, "60 frames out"));
     PipelineMetrics m = pipeline.stop(Duration.ofSeconds(5));
     assertEquals(0, m.dropped(), m.describe());
     for (StreamMetrics s : m.streams()) {
-      assertTrue(s.framesOut() >= 30, "frames flowed: " + m.describe());
+      assertTrue(s.framesOut() >= 60, "frames flowed: " + m.describe());
       assertEquals(s.framesIn(), s.framesOut(), s.toString());
     }
   }
@@ -112,17 +146,39 @@ class RealtimePipelineTest {
     for (DropPolicy policy :
         new DropPolicy[] {DropPolicy.DROP_NEWEST, DropPolicy.parse("skip-every-nth", 3)}) {
       Path out = Files.createDirectories(tmp.resolve(policy.kind().name()));
+      FakeClassifier engine = FakeClassifier.gated();
       RealtimePipeline pipeline =
-          RealtimePipeline.start(
-              system, settings(8, policy, 4), new FakeClassifier(40), GRAY_28, out);
+          RealtimePipeline.start(system, settings(8, policy, 4), engine, GRAY_28, out);
       for (int s = 0; s < 3; s++) {
         pipeline.add(SourceSpec.file("cam" + s, TREE, 50, true));
       }
-      awaitFlowing(pipeline);
-      Thread.sleep(1500);
+      AtomicLong mostWaiting = new AtomicLong();
+      try {
+        // The engine stalled: every stream's frames beyond the buffer are dropped.
+        await(
+            () -> {
+              mostWaiting.accumulateAndGet(waiting(pipeline), Math::max);
+              assertEveryStream(pipeline, 3, s -> s.dropped() >= 10, policy + ": 10 dropped");
+            });
+      } finally {
+        engine.open();
+      }
+      // And once it is back, every stream flows again.
+      java.util.Map<String, Long> before = new java.util.HashMap<>();
+      pipeline.metrics().streams().forEach(s -> before.put(s.stream(), s.framesOut()));
+      await(
+          () ->
+              assertEveryStream(
+                  pipeline,
+                  3,
+                  s -> s.framesOut() >= before.get(s.stream()) + 10,
+                  policy + ": 10 more frames out"));
       PipelineMetrics m = pipeline.stop(Duration.ofSeconds(5));
-      assertTrue(m.dropped() > 0, policy + ": " + m.describe());
+      assertTrue(mostWaiting.get() <= 8 + 4, policy + ": " + mostWaiting + " frames waiting");
+      assertEquals(8, m.maxQueueDepth(), policy + ": " + m.describe());
       for (StreamMetrics s : m.streams()) {
+        assertTrue(s.dropped() > 0, policy + ": " + m.describe());
+        assertTrue(s.framesOut() > 0, policy + ": " + m.describe());
         assertEquals(s.framesIn(), s.framesOut() + s.dropped(), policy + ": " + s);
       }
     }
@@ -132,11 +188,10 @@ class RealtimePipelineTest {
   void streamsAreAddedAndRemovedWhileTheOthersRun() throws Exception {
     RealtimePipeline pipeline =
         RealtimePipeline.start(
-            system, settings(64, DropPolicy.DROP_OLDEST, 8), new FakeClassifier(0), GRAY_28, tmp);
+            system, settings(64, DropPolicy.DROP_OLDEST, 8), new FakeClassifier(), GRAY_28, tmp);
     CompletionStage<StreamMetrics> a = pipeline.add(SourceSpec.file("a", TREE, 40, true));
     pipeline.add(SourceSpec.file("b", TREE, 40, true));
-    awaitFlowing(pipeline);
-    Thread.sleep(700);
+    await(() -> assertEveryStream(pipeline, 2, s -> s.framesOut() >= 10, "10 frames out"));
     assertThrows(
         IllegalArgumentException.class, () -> pipeline.add(SourceSpec.file("a", TREE, 40, true)));
 
@@ -146,11 +201,12 @@ class RealtimePipelineTest {
     assertEquals(removed.framesIn(), removed.framesOut(), removed.toString());
     long bBefore = framesOut(pipeline, "b");
     CompletionStage<StreamMetrics> c = pipeline.add(SourceSpec.file("c", TREE, 40, true));
-    awaitFlowing(pipeline);
-    Thread.sleep(700);
+    await(
+        () -> {
+          assertTrue(framesOut(pipeline, "b") > bBefore + 10, "b goes on: " + pipeline.metrics());
+          assertTrue(framesOut(pipeline, "c") > 10, "c started: " + pipeline.metrics());
+        });
     assertEquals(java.util.Set.of("b", "c"), pipeline.streams());
-    assertTrue(framesOut(pipeline, "b") > bBefore + 10, "b goes on: " + pipeline.metrics());
-    assertTrue(framesOut(pipeline, "c") > 10, "c started: " + pipeline.metrics());
     assertEquals(removed.framesOut(), framesOut(pipeline, "a"), "a stopped");
 
     PipelineMetrics m = pipeline.stop(Duration.ofSeconds(5));
@@ -195,23 +251,29 @@ class RealtimePipelineTest {
     Path bad = Files.writeString(tmp.resolve("bad.mp4"), "not a video\n".repeat(40));
     RealtimePipeline pipeline =
         RealtimePipeline.start(
-            system, settings(64, DropPolicy.DROP_OLDEST, 8), new FakeClassifier(0), GRAY_28, tmp);
+            system, settings(64, DropPolicy.DROP_OLDEST, 8), new FakeClassifier(), GRAY_28, tmp);
     CompletionStage<StreamMetrics> broken = pipeline.add(SourceSpec.file("bad", bad, 0, false));
     pipeline.add(SourceSpec.file("good", TREE, 40, true));
     StreamMetrics b = broken.toCompletableFuture().get(20, TimeUnit.SECONDS);
     assertEquals(0, b.framesOut());
-    awaitFlowing(pipeline);
-    Thread.sleep(500);
-    assertEquals(java.util.Set.of("good"), pipeline.streams());
-    assertTrue(framesOut(pipeline, "good") > 5, pipeline.metrics().describe());
+    // The broken stream is gone; the good one goes on past it.
+    await(
+        () -> {
+          assertEquals(java.util.Set.of("good"), pipeline.streams());
+          assertTrue(framesOut(pipeline, "good") > 5, pipeline.metrics().describe());
+        });
     pipeline.stop(Duration.ofSeconds(5));
+    assertTrue(
+        pipeline.failures().containsKey("bad"), "the broken stream failed: " + pipeline.failures());
+    assertFalse(
+        pipeline.failures().containsKey("good"), "the good one did not: " + pipeline.failures());
   }
 
   @Test
   void aRegionOfInterestOutsideTheFramesFailsOnlyItsOwnStreamNamingIt() throws Exception {
     RealtimePipeline pipeline =
         RealtimePipeline.start(
-            system, settings(64, DropPolicy.DROP_OLDEST, 8), new FakeClassifier(0), GRAY_28, tmp);
+            system, settings(64, DropPolicy.DROP_OLDEST, 8), new FakeClassifier(), GRAY_28, tmp);
     Preprocessing outside = Preprocessing.STRETCH.withRoi(new RegionOfInterest(300, 0, 64, 64));
     Preprocessing inside =
         Preprocessing.STRETCH
@@ -252,7 +314,7 @@ class RealtimePipelineTest {
     assertTrue(expected >= 14, "the damage is seen offline: " + expected);
     RealtimePipeline pipeline =
         RealtimePipeline.start(
-            system, settings(64, DropPolicy.DROP_OLDEST, 8), new FakeClassifier(0), GRAY_28, tmp);
+            system, settings(64, DropPolicy.DROP_OLDEST, 8), new FakeClassifier(), GRAY_28, tmp);
     CompletionStage<StreamMetrics> bad = pipeline.add(SourceSpec.file("bad", damaged, 100, false));
     CompletionStage<StreamMetrics> clean =
         pipeline.add(SourceSpec.file("bugy", SampleVideos.file("Megamind_bugy.avi"), 100, false));
@@ -279,7 +341,7 @@ class RealtimePipelineTest {
   void anAnnotatedVideoHasOneFrameForEveryClassifiedFrame() throws Exception {
     RealtimePipeline pipeline =
         RealtimePipeline.start(
-            system, settings(64, DropPolicy.DROP_OLDEST, 8), new FakeClassifier(0), GRAY_28, tmp);
+            system, settings(64, DropPolicy.DROP_OLDEST, 8), new FakeClassifier(), GRAY_28, tmp);
     Path video = tmp.resolve("annotated/tree.mp4");
     StreamMetrics m =
         pipeline
@@ -303,7 +365,7 @@ class RealtimePipelineTest {
   void aMaxRateKeepsFramesAtThatRateWithoutCountingDrops() throws Exception {
     RealtimePipeline pipeline =
         RealtimePipeline.start(
-            system, settings(64, DropPolicy.DROP_OLDEST, 8), new FakeClassifier(0), GRAY_28, tmp);
+            system, settings(64, DropPolicy.DROP_OLDEST, 8), new FakeClassifier(), GRAY_28, tmp);
     // 68 frames released at 100 fps (0.68 s), kept at 25 fps: about 17.
     StreamMetrics m =
         pipeline
@@ -328,7 +390,7 @@ class RealtimePipelineTest {
     }
     RealtimePipeline pipeline =
         RealtimePipeline.start(
-            system, settings(64, DropPolicy.DROP_OLDEST, 8), new FakeClassifier(0), GRAY_28, tmp);
+            system, settings(64, DropPolicy.DROP_OLDEST, 8), new FakeClassifier(), GRAY_28, tmp);
     StreamMetrics m =
         pipeline
             .add(SourceSpec.images("seq", frames.resolve("img%03d.png").toString(), 60, false))
@@ -339,22 +401,36 @@ class RealtimePipelineTest {
   }
 
   /**
-   * Waits (up to 20 s) until every running stream has delivered a frame: the first streams of a JVM
-   * wait for FFmpeg's and OpenCV's natives to load.
+   * Waits until {@code check} passes, polling it (up to 30 s: the first streams of a JVM wait for
+   * FFmpeg's and OpenCV's natives to load, and the machine may be busy).
    */
-  private static void awaitFlowing(RealtimePipeline pipeline) throws InterruptedException {
-    long deadline = System.nanoTime() + 20_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      boolean all = true;
-      for (String id : pipeline.streams()) {
-        all &= framesOut(pipeline, id) > 0;
-      }
-      if (all) {
-        return;
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("streams did not start within 20 s: " + pipeline.metrics().describe());
+  private static void await(Effect check) {
+    waits.awaitAssert(
+        Duration.ofSeconds(30),
+        Duration.ofMillis(20),
+        () -> {
+          check.apply();
+          return null;
+        });
+  }
+
+  /** Asserts that {@code streams} streams are known and {@code condition} holds for each. */
+  private static void assertEveryStream(
+      RealtimePipeline pipeline, int streams, Predicate<StreamMetrics> condition, String what) {
+    PipelineMetrics m = pipeline.metrics();
+    assertEquals(streams, m.streams().size(), m.describe());
+    assertTrue(
+        m.streams().stream().allMatch(condition), what + " in every stream: " + m.describe());
+  }
+
+  /**
+   * The frames counted in and neither out nor dropped yet: those in the buffer, the engine and the
+   * writer. Frames in are read first, so that frames arriving meanwhile cannot count as waiting.
+   */
+  private static long waiting(RealtimePipeline pipeline) {
+    long in = pipeline.metrics().framesIn();
+    PipelineMetrics now = pipeline.metrics();
+    return in - now.framesOut() - now.dropped();
   }
 
   private static long framesOut(RealtimePipeline pipeline, String stream) {
@@ -371,7 +447,7 @@ class RealtimePipelineTest {
     Path out = tmp.resolve("out");
     RealtimePipeline pipeline =
         RealtimePipeline.start(
-            system, settings(16, DropPolicy.DROP_OLDEST, 4), new FakeClassifier(0), GRAY_28, out);
+            system, settings(16, DropPolicy.DROP_OLDEST, 4), new FakeClassifier(), GRAY_28, out);
     Files.writeString(out, "not a folder");
     pipeline.add(SourceSpec.file("tree", TREE, 0, false));
     java.util.concurrent.ExecutionException failed =
