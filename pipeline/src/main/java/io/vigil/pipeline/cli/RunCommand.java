@@ -65,6 +65,9 @@ import picocli.CommandLine.Spec;
     })
 final class RunCommand implements Callable<Integer> {
 
+  /** How long SIGTERM or Ctrl-C waits for the streams to drain before the JVM stops anyway. */
+  static final Duration DRAIN_LIMIT = Duration.ofSeconds(30);
+
   @Spec CommandSpec spec;
 
   @Option(
@@ -140,10 +143,34 @@ final class RunCommand implements Callable<Integer> {
             retrain,
             journal,
             StreamLabels.allFrom(config, RunPaths::resolve));
+    // On SIGTERM or Ctrl-C this command drains the streams itself (below); Pekko's own shutdown
+    // hook would stop the actor system, and the streams with it, before their summaries are out.
     ActorSystem<ControlPlane.Command> system =
-        ActorSystem.create(ControlPlane.create(parts), "vigil", config);
+        ActorSystem.create(
+            ControlPlane.create(parts),
+            "vigil",
+            config
+                .withValue(
+                    "pekko.coordinated-shutdown.run-by-jvm-shutdown-hook",
+                    com.typesafe.config.ConfigValueFactory.fromAnyRef("off"))
+                .withValue(
+                    "pekko.coordinated-shutdown.terminate-actor-system",
+                    com.typesafe.config.ConfigValueFactory.fromAnyRef("on")));
     CountDownLatch interrupted = new CountDownLatch(1);
-    Thread hook = new Thread(interrupted::countDown, "vigil-run-stop");
+    CountDownLatch drained = new CountDownLatch(1);
+    // The JVM stops once its shutdown hooks return: this one holds it until the streams have
+    // drained, every summary is written and the metrics are printed (or DRAIN_LIMIT passed).
+    Thread hook =
+        new Thread(
+            () -> {
+              interrupted.countDown();
+              try {
+                drained.await(DRAIN_LIMIT.toSeconds(), TimeUnit.SECONDS);
+              } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+              }
+            },
+            "vigil-run-stop");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       RealtimePipeline pipeline = running.get(30, TimeUnit.SECONDS);
@@ -206,8 +233,12 @@ final class RunCommand implements Callable<Integer> {
       } catch (IllegalStateException shuttingDown) {
         // Ctrl-C: the JVM is already stopping, the hook has run.
       }
-      system.terminate();
-      system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      try {
+        system.terminate();
+        system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      } finally {
+        drained.countDown();
+      }
     }
   }
 
