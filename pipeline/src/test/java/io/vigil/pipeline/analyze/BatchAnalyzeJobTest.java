@@ -185,11 +185,15 @@ class BatchAnalyzeJobTest {
   }
 
   /** Waits (up to 10 s) for the run to close {@code classifier}, then checks it did so once. */
-  private static void awaitClosed(ScriptedClassifier classifier) throws InterruptedException {
-    long deadline = System.nanoTime() + 10_000_000_000L;
-    while (classifier.closes() == 0 && System.nanoTime() < deadline) {
-      Thread.sleep(10);
-    }
+  private static void awaitClosed(ScriptedClassifier classifier) {
+    org.apache.pekko.actor.testkit.typed.javadsl.TestProbe<Object> probe =
+        org.apache.pekko.actor.testkit.typed.javadsl.TestProbe.create(system);
+    probe.awaitAssert(
+        java.time.Duration.ofSeconds(10),
+        () -> {
+          assertTrue(classifier.closes() > 0, classifier.modelVersion() + " closed");
+          return null;
+        });
     assertEquals(1, classifier.closes(), classifier.modelVersion() + " closed once");
   }
 
