@@ -3,23 +3,19 @@ package io.vigil.pipeline.realtime;
 import io.vigil.pipeline.frame.StreamItem;
 import io.vigil.pipeline.result.FrameResult;
 import io.vigil.pipeline.result.LabelScore;
-import io.vigil.pipeline.result.ResultLines;
-import io.vigil.pipeline.result.SegmentTracker;
-import io.vigil.pipeline.result.StreamSummary;
-import io.vigil.pipeline.result.VersionSpanTracker;
+import io.vigil.pipeline.result.ResultSink;
+import io.vigil.pipeline.result.StreamEnding;
+import io.vigil.pipeline.result.StreamOutput;
+import io.vigil.pipeline.result.WritePolicy;
 import io.vigil.pipeline.stream.ClassifiedBatch;
 import io.vigil.pipeline.stream.MetricsRegistry;
 import io.vigil.pipeline.stream.StreamMetrics;
 import io.vigil.pipeline.video.VideoAnnotator;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.HashMap;
-import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -29,11 +25,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The sink of a real-time run: appends each result to {@code <out>/<stream>.jsonl} (flushed after
- * every batch, so a reader follows it live), counts it, and on the stream's end marker closes the
- * file, writes {@code <stream>.summary.json} and completes the stream's {@link #ended} future. The
- * summary lists the model versions the stream's results came from, with their frame ranges (more
- * than one when a hot swap happened while it ran).
+ * The sink of a real-time run, over a {@link ResultSink} with {@link WritePolicy#LIVE}: appends
+ * each result to {@code <out>/<stream>.jsonl} (flushed after every batch, so a reader follows it
+ * live), counts it in the stream's metrics, and on the stream's end marker closes the file, writes
+ * {@code <stream>.summary.json} (with the drops, corrupt frames and latency of the stream's
+ * metrics) and completes the stream's {@link #ended} future. The summary lists the model versions
+ * the stream's results came from, with their frame ranges (more than one when a hot swap happened
+ * while it ran).
  *
  * <p>A live stream has no natural end, so its results file grows as it runs rather than appearing
  * whole at the end; the summary is written atomically when the stream ends. Called from one stage
@@ -44,19 +42,28 @@ final class LiveResultRouter {
 
   private static final Logger log = LoggerFactory.getLogger(LiveResultRouter.class);
 
-  private final Path outDir;
-  private final List<String> classNames;
+  /** The fewest frames a best label must hold to make a summary segment. */
+  private static final int SEGMENT_MIN_FRAMES = 10;
+
+  private final ResultSink sink;
   private final MetricsRegistry metrics;
-  private final Map<String, Open> open = new HashMap<>();
   private final Map<String, VideoAnnotator> annotators = new HashMap<>();
-  private final Set<String> seen = new HashSet<>();
   private final Map<String, CompletableFuture<StreamMetrics>> ended = new ConcurrentHashMap<>();
   private final Map<String, String> sources = new ConcurrentHashMap<>();
   private final Map<String, String> failures = new ConcurrentHashMap<>();
 
   LiveResultRouter(Path outDir, List<String> classNames, MetricsRegistry metrics) {
-    this.outDir = outDir;
-    this.classNames = classNames;
+    this.sink =
+        new ResultSink(
+            WritePolicy.LIVE,
+            classNames,
+            SEGMENT_MIN_FRAMES,
+            ResultSink.Clock.FIRST_RESULT,
+            stream ->
+                new StreamOutput(
+                    outDir.resolve(stream + ".jsonl"),
+                    outDir.resolve(stream + ".summary.json"),
+                    null));
     this.metrics = metrics;
   }
 
@@ -85,19 +92,23 @@ final class LiveResultRouter {
     }
   }
 
+  /**
+   * Writes a batch's results (and the annotated frames of the streams that have an annotator), then
+   * ends the streams of its markers: a failed stream is recorded in {@link #failures()}, and ends
+   * like any other, with its summary.
+   */
   synchronized void accept(ClassifiedBatch batch) {
     metrics.batch(batch.batchSize());
     try {
+      sink.write(batch.results());
       for (int i = 0; i < batch.results().size(); i++) {
         FrameResult r = batch.results().get(i);
-        open(r.stream()).add(r);
+        metrics.stream(r.stream()).framesOut.increment();
+        metrics.latency(r.stream(), r.latencyMillis());
         org.bytedeco.javacv.Frame image = batch.images().get(i);
         if (image != null) {
           annotate(r, image);
         }
-      }
-      for (Open o : open.values()) {
-        o.flush();
       }
       for (StreamItem marker : batch.markers()) {
         if (marker instanceof StreamItem.Failed failed) {
@@ -117,7 +128,7 @@ final class LiveResultRouter {
 
   /** Closes every stream still open (the run is stopping). */
   synchronized void closeAll() {
-    Set<String> streams = new HashSet<>(open.keySet());
+    Set<String> streams = new LinkedHashSet<>(sink.openStreams());
     streams.addAll(annotators.keySet());
     for (String stream : streams) {
       try {
@@ -154,101 +165,34 @@ final class LiveResultRouter {
     }
   }
 
-  private Open open(String stream) throws IOException {
-    Open o = open.get(stream);
-    if (o == null) {
-      Files.createDirectories(outDir);
-      // The first time in this run the file starts afresh; a stream added again appends.
-      StandardOpenOption mode =
-          seen.add(stream) ? StandardOpenOption.TRUNCATE_EXISTING : StandardOpenOption.APPEND;
-      OutputStream file =
-          Files.newOutputStream(
-              outDir.resolve(stream + ".jsonl"),
-              StandardOpenOption.CREATE,
-              StandardOpenOption.WRITE,
-              mode);
-      o = new Open(new BufferedOutputStream(file, 1 << 16));
-      open.put(stream, o);
-    }
-    return o;
-  }
-
   private void finish(String stream) throws IOException {
     VideoAnnotator annotator = annotators.remove(stream);
     if (annotator != null) {
       close(stream, annotator);
-    }
-    Open o = open.remove(stream);
-    if (o != null) {
-      o.out.close();
     }
     StreamMetrics m =
         metrics.snapshot().streams().stream()
             .filter(s -> s.stream().equals(stream))
             .findFirst()
             .orElse(null);
-    if (o != null && m != null) {
-      new StreamSummary(
-              stream,
+    if (m == null) {
+      // No result was counted, so the sink holds nothing of it either.
+      sink.fail(stream);
+    } else {
+      sink.end(
+          stream,
+          new StreamEnding(
               sources.getOrDefault(stream, stream),
-              o.versions.lastModel(),
-              o.versions.spans(),
-              o.frames,
-              (o.lastNanos - o.firstNanos) / 1e9,
+              null,
               m.dropped(),
               m.droppedUnconverted(),
               m.corrupt(),
-              null,
-              classNames,
-              o.perClass,
-              o.segments.segments(),
               m.latency(),
-              null)
-          .write(outDir.resolve(stream + ".summary.json"));
+              null));
     }
     CompletableFuture<StreamMetrics> done = ended.remove(stream);
     if (done != null) {
       done.complete(m);
-    }
-  }
-
-  /** One stream being written. */
-  private final class Open {
-    final OutputStream out;
-    final long[] perClass = new long[classNames.size()];
-    final SegmentTracker segments = new SegmentTracker(10);
-    final VersionSpanTracker versions = new VersionSpanTracker(false);
-    final List<FrameResult> pending = new java.util.ArrayList<>();
-    long frames;
-    long firstNanos;
-    long lastNanos;
-
-    Open(OutputStream out) {
-      this.out = out;
-    }
-
-    void add(FrameResult r) {
-      long now = System.nanoTime();
-      if (frames == 0) {
-        firstNanos = now;
-      }
-      lastNanos = now;
-      frames++;
-      LabelScore top = r.top().get(0);
-      perClass[top.classIndex()]++;
-      segments.add(r.frame(), r.ptsMicros(), top.classIndex(), top.label());
-      versions.add(r.model(), r.frame());
-      metrics.stream(r.stream()).framesOut.increment();
-      metrics.latency(r.stream(), r.latencyMillis());
-      pending.add(r);
-    }
-
-    void flush() throws IOException {
-      if (!pending.isEmpty()) {
-        ResultLines.write(out, pending);
-        out.flush();
-        pending.clear();
-      }
     }
   }
 }
