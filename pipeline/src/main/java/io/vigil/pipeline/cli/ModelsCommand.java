@@ -164,7 +164,8 @@ final class ModelsCommand implements Runnable {
       try {
         Model candidate = models.load(version, CpuBackend.shared());
         if (current.isPresent()) {
-          ModelRegistry.checkFits(candidate, serving(models, current.get()), List.of());
+          ModelRegistry.checkFits(
+              candidate, serving(models, current.get()), registry.acceptedClassLists());
         }
         ModelRegistry.verifyRuns(candidate);
         models.setActive(version);
@@ -207,7 +208,7 @@ final class ModelsCommand implements Runnable {
       String current = models.active().orElseThrow();
       try {
         Model candidate = models.load(target.get(), CpuBackend.shared());
-        ModelRegistry.checkFits(candidate, serving(models, current), List.of());
+        ModelRegistry.checkFits(candidate, serving(models, current), registry.acceptedClassLists());
         ModelRegistry.verifyRuns(candidate);
       } catch (IllegalArgumentException unknownOrMisfit) {
         return refuse(

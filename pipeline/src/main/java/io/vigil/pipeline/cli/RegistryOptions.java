@@ -1,8 +1,10 @@
 package io.vigil.pipeline.cli;
 
 import io.vigil.pipeline.registry.ModelRegistry;
+import io.vigil.pipeline.registry.SlotSettings;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
@@ -25,6 +27,13 @@ final class RegistryOptions {
   /** Opens the registry {@code --registry} names, else the configured one. */
   ModelRegistry open() throws IOException {
     return ModelRegistry.open(dir());
+  }
+
+  /** The class lists the running outputs accept ({@code vigil.registry.accept-classes}). */
+  List<List<String>> acceptedClassLists() {
+    RuntimeOptions runtime = new RuntimeOptions();
+    runtime.configFile = configFile;
+    return SlotSettings.acceptedClassLists(runtime.config());
   }
 
   /**

@@ -16,6 +16,7 @@ import io.vigil.pipeline.realtime.RealtimeSettings;
 import io.vigil.pipeline.realtime.SourceSpec;
 import io.vigil.pipeline.realtime.StreamLabels;
 import io.vigil.pipeline.registry.ModelRegistry;
+import io.vigil.pipeline.registry.SlotSettings;
 import io.vigil.pipeline.stream.EngineClassifier;
 import io.vigil.pipeline.stream.EngineWarmUp;
 import io.vigil.pipeline.stream.PipelineMetrics;
@@ -142,7 +143,8 @@ final class RunCommand implements Callable<Integer> {
             new ClipRetraining(retrain, RunPaths::resolve, TrainingListener.silent()),
             retrain,
             journal,
-            StreamLabels.allFrom(config, RunPaths::resolve));
+            StreamLabels.allFrom(config, RunPaths::resolve),
+            SlotSettings.acceptedClassLists(config));
     // On SIGTERM or Ctrl-C this command drains the streams itself (below); Pekko's own shutdown
     // hook would stop the actor system, and the streams with it, before their summaries are out.
     ActorSystem<ControlPlane.Command> system =

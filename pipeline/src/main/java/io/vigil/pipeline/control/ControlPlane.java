@@ -64,6 +64,7 @@ public final class ControlPlane {
    * @param journal where every {@link ControlEvent} is kept
    * @param labeledStreams the streams whose frames become training data, with where their labels
    *     come from (recorded only while retraining is enabled)
+   * @param acceptedClassLists class lists the outputs accept besides the serving model's
    */
   public record Parts(
       Function<ActorSystem<?>, LiveStreams> live,
@@ -74,7 +75,8 @@ public final class ControlPlane {
       Retraining retraining,
       RetrainSettings settings,
       CopyOnWriteArrayList<ControlEvent> journal,
-      Map<String, StreamLabels> labeledStreams) {}
+      Map<String, StreamLabels> labeledStreams,
+      List<List<String>> acceptedClassLists) {}
 
   /** How long a swap into the streams may take before an activation gives up. */
   static final Duration SWAP_TIMEOUT = Duration.ofSeconds(60);
@@ -164,7 +166,7 @@ public final class ControlPlane {
                       parts.backend(),
                       streams,
                       events,
-                      List.of(),
+                      parts.acceptedClassLists(),
                       SWAP_TIMEOUT,
                       WATCH_ACTIVE),
                   "registry",

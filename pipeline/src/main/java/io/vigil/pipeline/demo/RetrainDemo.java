@@ -156,7 +156,8 @@ public final class RetrainDemo {
             new ClipRetraining(settings, resolve, TrainingListener.silent()),
             settings,
             journal,
-            java.util.Map.of());
+            java.util.Map.of(),
+            List.of());
 
     out.printf(
         Locale.ROOT,

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vigil.engine.data.FashionMnist;
 import io.vigil.engine.model.InputContract;
 import io.vigil.engine.model.Model;
+import io.vigil.engine.zoo.LeNet5;
 import io.vigil.pipeline.analyze.TestModels;
 import io.vigil.pipeline.registry.ModelRegistry;
 import io.vigil.pipeline.registry.RegistryFixtures;
@@ -15,6 +16,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.BeforeEach;
@@ -207,5 +209,25 @@ class ModelsCommandTest {
     Files.writeString(config, "vigil.registry.dir = \"" + registry + "\"\n");
     assertEquals(0, run("models", "list", "--config", config.toString()), err.toString());
     assertTrue(out.toString().contains("accuracy=0.8750"), out.toString());
+  }
+
+  @Test
+  void aClassListTheOutputsAcceptLetsAVersionWithOtherClassesIn() throws IOException {
+    assertEquals(0, models("import", TestModels.SHIPPED.toString()), err.toString());
+    assertEquals(0, models("activate", shipped), err.toString());
+    List<String> renamed =
+        FashionMnist.CLASS_NAMES.stream()
+            .map(name -> name.toLowerCase(java.util.Locale.ROOT))
+            .toList();
+    String other = publish(RegistryFixtures.tiny("lower", LeNet5.INPUT, renamed), null);
+    assertEquals(Main.USAGE, models("activate", other), "refused without the configuration");
+    Path config = dir.resolve("accept.conf");
+    Files.writeString(
+        config,
+        "vigil.registry.accept-classes = [ ["
+            + String.join(", ", renamed.stream().map(n -> "\"" + n + "\"").toList())
+            + "] ]\n");
+    assertEquals(0, models("activate", other, "--config", config.toString()), err.toString());
+    assertEquals(Optional.of(other), active());
   }
 }

@@ -118,7 +118,8 @@ class RetrainingInARunningPipelineTest {
             retraining,
             settings,
             journal,
-            java.util.Map.of());
+            java.util.Map.of(),
+            List.of());
     ActorSystem<ControlPlane.Command> system =
         ActorSystem.create(ControlPlane.create(parts), "vigil-test", config);
     ActorTestKit kit = ActorTestKit.create(system);
