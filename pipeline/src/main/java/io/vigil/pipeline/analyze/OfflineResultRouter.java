@@ -165,7 +165,8 @@ final class OfflineResultRouter {
       o.results.abort();
     }
     String message = error.getMessage() == null ? error.toString() : error.getMessage();
-    log.warn("{}: failed: {}", stream, message);
+    // The caller reports the failure (a FAILED line and the final list, or the one-line message).
+    log.debug("{}: failed: {}", stream, message);
     FileOutcome outcome =
         new FileOutcome(videos.get(stream), stream, FileOutcome.Status.FAILED, 0, message);
     outcomes.put(stream, outcome);
