@@ -1,6 +1,7 @@
 package io.vigil.pipeline.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -89,7 +90,9 @@ class FailureReportedOnceTest {
             tmp.resolve("r.jsonl").toString());
 
     assertEquals(Main.FAILED, status);
-    assertEquals(1, err.toString().strip().lines().count(), err.toString());
+    // The chosen device, then the failure in one line.
+    assertEquals(2, err.toString().strip().lines().count(), err.toString());
+    assertTrue(err.toString().strip().lines().skip(1).allMatch(l -> l.contains("notes.mp4")));
     assertEquals(List.of(), warningsAbout("notes.mp4"));
   }
 }
