@@ -36,6 +36,18 @@ public final class OpenClBackendProvider implements BackendProvider {
     return OpenClDevices.list().stream().map(OpenClDevice::describe).toList();
   }
 
+  /** The first GPU or accelerator; a CPU device (PoCL's) is left to the CPU backend. */
+  @Override
+  public Optional<String> acceleratorDevice() {
+    if (unavailableReason().isPresent()) {
+      return Optional.empty();
+    }
+    return OpenClDevices.list().stream()
+        .filter(d -> d.isGpu() || d.type().equals("ACCELERATOR"))
+        .map(d -> Integer.toString(d.index()))
+        .findFirst();
+  }
+
   @Override
   public Backend create(String deviceSpec) {
     return OpenClBackend.create(deviceSpec);

@@ -24,6 +24,16 @@ public interface BackendProvider {
   java.util.List<String> devices();
 
   /**
+   * The device {@code --device auto} should run on: a spec for {@link #create} naming a GPU or
+   * another accelerator, which beats the CPU backend; empty when this provider has none. A device
+   * that is the host CPU under another API (OpenCL on PoCL) is not one: the CPU backend is faster
+   * there.
+   */
+  default java.util.Optional<String> acceleratorDevice() {
+    return java.util.Optional.empty();
+  }
+
+  /**
    * A new backend on the device {@code deviceSpec} names: empty for the provider's default, a
    * device index, or part of a device name. The caller owns it and closes it if it is {@link
    * AutoCloseable}.

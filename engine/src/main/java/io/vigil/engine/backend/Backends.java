@@ -11,9 +11,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Picks a backend from a device spec: {@code cpu} (always present), {@code NAME} or {@code
  * NAME:DEVICE} for a {@link BackendProvider} on the class path (e.g. {@code opencl}, {@code
- * opencl:1}, {@code opencl:nvidia}), or {@code auto}: the first available provider's default device
- * (OpenCL's default prefers a GPU), else the CPU. The choice is logged once; a named backend that
- * is unavailable is an error, never a silent fallback.
+ * opencl:1}, {@code opencl:nvidia}), or {@code auto}: the first GPU a provider offers ({@link
+ * BackendProvider#acceleratorDevice}), else the CPU (an OpenCL device that is the host CPU is no
+ * faster than the CPU backend). The choice is logged once; a named backend that is unavailable is
+ * an error, never a silent fallback.
  */
 public final class Backends {
 
@@ -45,6 +46,29 @@ public final class Backends {
    * @throws IllegalStateException when the named backend cannot run here, saying why
    */
   public static Backend create(String spec) {
+    return choose(spec).backend();
+  }
+
+  /**
+   * A backend and why it was chosen, for the line a command prints at start.
+   *
+   * @param backend the backend, owned by the caller
+   * @param reason "asked for", or what {@code auto} found
+   */
+  public record Choice(Backend backend, String reason) {
+
+    /** One line: {@code device: cpu(8 threads) (auto: no GPU; opencl: no GPU)}. */
+    public String describe() {
+      return "device: " + backend.name() + " (" + reason + ")";
+    }
+  }
+
+  /** As {@link #create}, with the reason for the choice; the choice is logged once. */
+  public static Choice choose(String spec) {
+    return choose(spec, providers());
+  }
+
+  static Choice choose(String spec, List<BackendProvider> providers) {
     String s = spec == null ? "" : spec.trim();
     int colon = s.indexOf(':');
     String name = (colon < 0 ? s : s.substring(0, colon)).toLowerCase(Locale.ROOT);
@@ -53,16 +77,27 @@ public final class Backends {
       return announce(CpuBackend.shared(), "asked for");
     }
     if (name.equals(AUTO)) {
-      for (BackendProvider p : providers()) {
+      // A GPU if a provider has one; otherwise the CPU backend, which beats any backend that
+      // runs on the same CPU (OpenCL on PoCL).
+      List<String> passed = new ArrayList<>();
+      for (BackendProvider p : providers) {
         Optional<String> why = p.unavailableReason();
-        if (why.isEmpty()) {
-          return announce(p.create(device), "auto");
+        if (why.isPresent()) {
+          passed.add(p.name() + " not available");
+          LOG.info("backend {} not used: {}", p.name(), why.get());
+          continue;
         }
-        LOG.info("backend {} not used: {}", p.name(), why.get());
+        Optional<String> accelerator = p.acceleratorDevice();
+        if (accelerator.isPresent()) {
+          return announce(p.create(accelerator.get()), "auto: the first GPU");
+        }
+        passed.add(p.name() + ": no GPU");
       }
-      return announce(CpuBackend.shared(), "auto, no other backend available");
+      return announce(
+          CpuBackend.shared(),
+          "auto: no GPU" + (passed.isEmpty() ? "" : "; " + String.join(", ", passed)));
     }
-    for (BackendProvider p : providers()) {
+    for (BackendProvider p : providers) {
       if (p.name().equalsIgnoreCase(name)) {
         Optional<String> why = p.unavailableReason();
         if (why.isPresent()) {
@@ -72,11 +107,13 @@ public final class Backends {
         return announce(p.create(device), "asked for");
       }
     }
-    throw new IllegalArgumentException("unknown backend '" + name + "'; known: " + names());
+    List<String> names = new ArrayList<>(List.of(CPU, AUTO));
+    providers.forEach(p -> names.add(p.name()));
+    throw new IllegalArgumentException("unknown backend '" + name + "'; known: " + names);
   }
 
-  private static Backend announce(Backend backend, String how) {
+  private static Choice announce(Backend backend, String how) {
     LOG.info("backend: {} ({})", backend.name(), how);
-    return backend;
+    return new Choice(backend, how);
   }
 }

@@ -132,7 +132,8 @@ final class OfflineResultRouter {
   private void fail(String stream, Throwable error) {
     sink.fail(stream);
     String message = error.getMessage() == null ? error.toString() : error.getMessage();
-    log.warn("{}: failed: {}", stream, message);
+    // The caller reports the failure (a FAILED line and the final list, or the one-line message).
+    log.debug("{}: failed: {}", stream, message);
     FileOutcome outcome =
         new FileOutcome(videos.get(stream), stream, FileOutcome.Status.FAILED, 0, message);
     outcomes.put(stream, outcome);

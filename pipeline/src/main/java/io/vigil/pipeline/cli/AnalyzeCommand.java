@@ -1,8 +1,10 @@
 package io.vigil.pipeline.cli;
 
 import com.typesafe.config.Config;
+import io.vigil.engine.backend.Backend;
 import io.vigil.pipeline.analyze.AnalyzeSettings;
 import io.vigil.pipeline.analyze.BatchSettings;
+import io.vigil.pipeline.analyze.OutputLayout;
 import io.vigil.pipeline.analyze.VideoInputs;
 import io.vigil.pipeline.frame.WindowSize;
 import io.vigil.pipeline.registry.ModelRegistry;
@@ -143,20 +145,26 @@ final class AnalyzeCommand implements Callable<Integer> {
         throw new ParameterException(spec.commandLine(), "--windows: " + e.getMessage(), e);
       }
     }
-    if (videos.size() > 1 || VideoInputs.isMany(videos.get(0))) {
-      if (labels != null) {
-        throw new ParameterException(
-            spec.commandLine(),
-            "--labels names the label file of one video; with many, each video's own"
-                + " VIDEO.labels.csv is used");
-      }
+    boolean many = videos.size() > 1 || VideoInputs.isMany(videos.get(0));
+    if (many && labels != null) {
+      throw new ParameterException(
+          spec.commandLine(),
+          "--labels names the label file of one video; with many, each video's own"
+              + " VIDEO.labels.csv is used");
+    }
+    Backend backend = runtime.backend();
+    // Outputs are checked (again by the runner) before the device line, so that a refused
+    // command prints its one line only.
+    (many ? OutputLayout.folder(out) : OutputLayout.singleFile(out)).check();
+    runtime.announce(spec.commandLine().getErr());
+    if (many) {
       return BatchAnalysisRunner.run(
           config,
           settings,
           BatchSettings.from(config),
           VideoInputs.expand(videos),
           source,
-          runtime.backend(),
+          backend,
           out,
           spec.commandLine().getOut(),
           spec.commandLine().getErr());
@@ -166,7 +174,7 @@ final class AnalyzeCommand implements Callable<Integer> {
         settings,
         Path.of(videos.get(0)),
         source,
-        runtime.backend(),
+        backend,
         out,
         labels,
         spec.commandLine().getOut(),

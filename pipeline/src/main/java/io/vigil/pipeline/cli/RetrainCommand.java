@@ -121,6 +121,7 @@ final class RetrainCommand implements Callable<Integer> {
     checkOptions();
     RetrainSettings settings = settings(runtime.config());
     Model base = ModelFile.load(model, runtime.backend());
+    runtime.announce(spec.commandLine().getErr());
     out.printf("retrain: %s on %d clip(s)%n", base.version(), clips.size());
     Retraining.Outcome outcome =
         new ClipRetraining(settings, RunPaths::resolve, new TrainingProgressPrinter(out, err))

@@ -109,6 +109,7 @@ final class RunCommand implements Callable<Integer> {
     Path modelFile = model != null ? model : RunPaths.resolve(config.getString("vigil.run.model"));
     Path outDir = out != null ? out : RunPaths.resolve(config.getString("vigil.run.out"));
     checkOutputs(outDir, sources);
+    runtime.announce(spec.commandLine().getErr());
     Duration limit =
         duration != null
             ? Duration.ofMillis((long) (duration * 1000))

@@ -28,6 +28,11 @@ final class RuntimeOptions {
     return device.backend();
   }
 
+  /** Prints the device {@link #backend} chose, in one line; called when the work starts. */
+  void announce(java.io.PrintWriter err) {
+    device.announce(err);
+  }
+
   /**
    * The configuration: the user's file (if any) over vigil's defaults. A key under {@code vigil}
    * that {@code reference.conf} does not define is an error naming the file, the line and the

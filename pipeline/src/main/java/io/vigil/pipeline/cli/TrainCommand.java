@@ -143,6 +143,7 @@ final class TrainCommand implements Callable<Integer> {
             ? checkpoint
             : modelOut.resolveSibling(modelOut.getFileName() + ".checkpoint");
     checkOutputs(checkpointFile);
+    device.announce(spec.commandLine().getErr());
     Start start = start(backend);
     InputContract input = start.input();
     Dataset dataset = Datasets.open(data, input.channels(), input.height(), input.width());

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
+import org.apache.pekko.event.Logging;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Source;
@@ -162,7 +163,9 @@ final class LiveSources {
     AtomicLong attempts = new AtomicLong();
     RestartSettings restart =
         RestartSettings.create(settings.minBackoff(), settings.maxBackoff(), 0.2)
-            .withRestartOn(e -> !(e instanceof RegionOfInterest.RegionOutsideFrameException));
+            .withRestartOn(e -> !(e instanceof RegionOfInterest.RegionOutsideFrameException))
+            // Each loss is logged below in one line; Pekko's own line adds a whole stack trace.
+            .withLogSettings(RestartSettings.createLogSettings(Logging.DebugLevel()));
     // Frames are numbered on across reconnects: each connection's numbers start where the last
     // frame of the previous one left off.
     AtomicLong next = new AtomicLong();

@@ -129,7 +129,7 @@ public final class ClipMaker {
     Objects.requireNonNull(progress, "progress");
     String container = containerFor(video);
     ClipRenderer renderer = new ClipRenderer(images, spec);
-    FfmpegLog.quietToErrors();
+    FfmpegLog.install();
     int total = spec.totalFrames();
     int[] labels = new int[total];
     Path sidecar = LabelSidecar.pathFor(video);

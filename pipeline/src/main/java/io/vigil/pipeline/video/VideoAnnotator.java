@@ -83,7 +83,7 @@ public final class VideoAnnotator implements AutoCloseable {
   private void open(int width, int height) throws IOException, FFmpegFrameRecorder.Exception {
     Path parent = target.toAbsolutePath().getParent();
     Files.createDirectories(parent);
-    FfmpegLog.quietToErrors();
+    FfmpegLog.install();
     recorder = new FFmpegFrameRecorder(target.toFile(), width, height, 0);
     recorder.setVideoCodec(avcodec.AV_CODEC_ID_MPEG4);
     recorder.setPixelFormat(avutil.AV_PIX_FMT_YUV420P);

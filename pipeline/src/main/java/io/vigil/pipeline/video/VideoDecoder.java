@@ -76,7 +76,7 @@ public final class VideoDecoder implements AutoCloseable {
    */
   public static VideoDecoder open(Path file) throws VideoInputException {
     checkFile(file);
-    FfmpegLog.quietToErrors();
+    FfmpegLog.install();
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
     try {
       grabber.start();
@@ -115,7 +115,7 @@ public final class VideoDecoder implements AutoCloseable {
    */
   public static VideoDecoder openUrl(String url, String format, Map<String, String> options)
       throws VideoInputException {
-    FfmpegLog.quietToErrors();
+    FfmpegLog.install();
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(url);
     if (format != null) {
       grabber.setFormat(format);

@@ -84,10 +84,12 @@ class CommandsEndToEndTest {
             "--out",
             results.toString());
     assertEquals(Main.FAILED, status);
+    // The chosen device, then the failure in one line.
     String[] lines = err.toString().strip().split("\n");
-    assertEquals(1, lines.length, err.toString());
-    assertTrue(lines[0].startsWith("vigil analyze: "), lines[0]);
-    assertTrue(lines[0].contains("notes.mp4"), lines[0]);
+    assertEquals(2, lines.length, err.toString());
+    assertTrue(lines[0].startsWith("device: "), lines[0]);
+    assertTrue(lines[1].startsWith("vigil analyze: "), lines[1]);
+    assertTrue(lines[1].contains("notes.mp4"), lines[1]);
     assertFalse(Files.exists(results));
   }
 
