@@ -203,7 +203,8 @@ final class LiveResultRouter {
               o.perClass,
               o.segments.segments(),
               m.latency(),
-              null)
+              null,
+              m.connections().attempts() == 0 ? null : m.connections())
           .write(outDir.resolve(stream + ".summary.json"));
     }
     CompletableFuture<StreamMetrics> done = ended.remove(stream);
