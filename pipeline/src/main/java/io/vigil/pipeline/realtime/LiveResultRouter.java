@@ -188,7 +188,8 @@ final class LiveResultRouter {
               m.droppedUnconverted(),
               m.corrupt(),
               m.latency(),
-              null));
+              null,
+              m.connections().attempts() == 0 ? null : m.connections()));
     }
     CompletableFuture<StreamMetrics> done = ended.remove(stream);
     if (done != null) {

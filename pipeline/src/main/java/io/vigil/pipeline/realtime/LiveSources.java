@@ -15,12 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.pekko.NotUsed;
-import org.apache.pekko.event.Logging;
+import org.apache.pekko.event.Logging$;
 import org.apache.pekko.stream.RestartSettings;
 import org.apache.pekko.stream.javadsl.RestartSource;
 import org.apache.pekko.stream.javadsl.Source;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The frames of one real-time stream, by the kind of its source:
@@ -32,9 +30,11 @@ import org.slf4j.LoggerFactory;
  *   <li>a URL or camera: opened with FFmpeg's {@code rw_timeout} and {@code timeout} (a stalled
  *       source fails instead of blocking forever) and the stream's own FFmpeg options, and,
  *       whenever it ends or fails, reopened with exponential backoff ({@link
- *       RestartSource#withBackoff}); each disconnect and reconnect is logged and counted in the
- *       stream's metrics. Frames are numbered on across reconnects. A region of interest that does
- *       not fit its frames fails the stream instead: reopening cannot mend a setting.
+ *       RestartSource#withBackoff}); its attempts, connections and losses are counted in the
+ *       stream's metrics and each is logged in one line, and after {@link
+ *       RealtimeSettings#maxAttempts()} failed attempts in a row the stream fails. Frames are
+ *       numbered on across reconnects. A region of interest that does not fit its frames fails the
+ *       stream instead: reopening cannot mend a setting.
  * </ul>
  *
  * <p>Every frame is fitted to the model's input as the stream's {@link SourceSpec#preprocessing()}
@@ -46,8 +46,6 @@ import org.slf4j.LoggerFactory;
  * <p>No end marker: the stream manager adds it when the stream is removed or ends.
  */
 final class LiveSources {
-
-  private static final Logger log = LoggerFactory.getLogger(LiveSources.class);
 
   private LiveSources() {}
 
@@ -145,8 +143,10 @@ final class LiveSources {
 
   /**
    * A live source reopened with backoff whenever it ends or fails, except for a region of interest
-   * that does not fit its frames: a mistake in the settings, which reopening cannot mend, so it
-   * fails the stream (as a {@link StreamItem.Failed} marker) instead.
+   * that does not fit its frames (a mistake in the settings, which reopening cannot mend) and a
+   * source that failed {@link RealtimeSettings#maxAttempts()} attempts in a row: those fail the
+   * stream (as a {@link StreamItem.Failed} marker) instead. {@link ConnectionAttempts} counts and
+   * logs the attempts, connections and losses; the restarts themselves are not logged again.
    */
   private static Source<StreamItem, NotUsed> reconnecting(
       SourceSpec spec,
@@ -160,12 +160,17 @@ final class LiveSources {
     ffmpegOptions.put("rw_timeout", Long.toString(timeoutMicros));
     ffmpegOptions.put("timeout", Long.toString(timeoutMicros));
     ffmpegOptions.putAll(spec.ffmpegOptions());
-    AtomicLong attempts = new AtomicLong();
+    ConnectionAttempts connections =
+        new ConnectionAttempts(spec.id(), spec.input(), settings.maxAttempts(), counters);
     RestartSettings restart =
         RestartSettings.create(settings.minBackoff(), settings.maxBackoff(), 0.2)
-            .withRestartOn(e -> !(e instanceof RegionOfInterest.RegionOutsideFrameException))
-            // Each loss is logged below in one line; Pekko's own line adds a whole stack trace.
-            .withLogSettings(RestartSettings.createLogSettings(Logging.DebugLevel()));
+            .withRestartOn(
+                e ->
+                    !(e instanceof RegionOfInterest.RegionOutsideFrameException
+                        || e instanceof ConnectionAttempts.SourceUnreachableException))
+            .withLogSettings(
+                RestartSettings.createLogSettings(Logging$.MODULE$.OffLevel())
+                    .withCriticalLogLevel(Logging$.MODULE$.OffLevel(), Integer.MAX_VALUE));
     // Frames are numbered on across reconnects: each connection's numbers start where the last
     // frame of the previous one left off.
     AtomicLong next = new AtomicLong();
@@ -173,34 +178,37 @@ final class LiveSources {
         RestartSource.withBackoff(
             restart,
             () -> {
-              if (attempts.getAndIncrement() > 0) {
-                counters.reconnects.increment();
-                log.warn("{}: reconnecting to {} (attempt {})", spec.id(), spec.input(), attempts);
-              }
               long base = next.get();
+              // The end marker tells a sender that ended the stream from a stream cancelled here
+              // (the pipeline stopping): only the first is a loss. It goes no further.
               return DecoderSource.create(
                       spec.id(),
-                      () -> VideoDecoder.openUrl(spec.input(), format, ffmpegOptions),
+                      () ->
+                          connections.open(
+                              () -> VideoDecoder.openUrl(spec.input(), format, ffmpegOptions)),
                       contract,
-                      options.withPacing(Pacing.NONE))
-                  .map(
+                      options.withPacing(Pacing.NONE).withEndMarker(true))
+                  .mapConcat(
                       item -> {
                         if (item instanceof StreamItem.Frame f) {
                           next.set(base + f.index() + 1);
-                          return f.withIndex(base + f.index());
+                          return List.of(f.withIndex(base + f.index()));
                         }
-                        return item;
+                        if (item instanceof StreamItem.End) {
+                          connections.lost(null);
+                          return List.<StreamItem>of();
+                        }
+                        return List.of(item);
                       })
                   .watchTermination(
                       (mat, done) -> {
                         done.whenComplete(
                             (ok, error) -> {
-                              counters.disconnects.increment();
-                              log.warn(
-                                  "{}: disconnected from {}: {}",
-                                  spec.id(),
-                                  spec.input(),
-                                  error == null ? "the stream ended" : error.getMessage());
+                              if (error != null
+                                  && !(error
+                                      instanceof RegionOfInterest.RegionOutsideFrameException)) {
+                                connections.lost(error);
+                              }
                             });
                         return mat;
                       });

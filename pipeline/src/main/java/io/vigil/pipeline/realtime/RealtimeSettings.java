@@ -21,6 +21,8 @@ import java.time.Duration;
  * @param metricsInterval how often metrics are printed while running (0: only at the end)
  * @param shedPerDrop frames a stream's source sheds (decodes without converting them) for each of
  *     its frames the buffer drops; 0 never sheds (see {@link SaturationSignal})
+ * @param maxAttempts failed attempts in a row after which a network source's stream fails instead
+ *     of trying again (a connection resets the count); 0 tries for ever
  */
 public record RealtimeSettings(
     int bufferSize,
@@ -32,7 +34,8 @@ public record RealtimeSettings(
     Duration minBackoff,
     Duration maxBackoff,
     Duration metricsInterval,
-    int shedPerDrop) {
+    int shedPerDrop,
+    int maxAttempts) {
 
   public RealtimeSettings {
     if (bufferSize < 1) {
@@ -48,9 +51,16 @@ public record RealtimeSettings(
       throw new IllegalArgumentException(
           "vigil.run.buffer.shed-per-drop must be ≥ 0, got " + shedPerDrop);
     }
+    if (maxAttempts < 0) {
+      throw new IllegalArgumentException(
+          "vigil.run.network.max-attempts must be ≥ 0 (0: for ever), got " + maxAttempts);
+    }
   }
 
-  /** Settings that shed one frame at the source per frame the buffer drops. */
+  /**
+   * Settings that shed one frame at the source per frame the buffer drops and try a network source
+   * for ever.
+   */
   public RealtimeSettings(
       int bufferSize,
       DropPolicy dropPolicy,
@@ -71,7 +81,8 @@ public record RealtimeSettings(
         minBackoff,
         maxBackoff,
         metricsInterval,
-        1);
+        1,
+        0);
   }
 
   /**
@@ -92,7 +103,8 @@ public record RealtimeSettings(
           c.getDuration("network.min-backoff"),
           c.getDuration("network.max-backoff"),
           c.getDuration("metrics-interval"),
-          c.getInt("buffer.shed-per-drop"));
+          c.getInt("buffer.shed-per-drop"),
+          c.getInt("network.max-attempts"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
     }
@@ -110,7 +122,8 @@ public record RealtimeSettings(
         minBackoff,
         maxBackoff,
         metricsInterval,
-        shedPerDrop);
+        shedPerDrop,
+        maxAttempts);
   }
 
   /** A copy with another batch size and wait. */
@@ -125,7 +138,8 @@ public record RealtimeSettings(
         minBackoff,
         maxBackoff,
         metricsInterval,
-        shedPerDrop);
+        shedPerDrop,
+        maxAttempts);
   }
 
   /** A copy that sheds {@code frames} at the source per frame the buffer drops (0: never). */
@@ -140,6 +154,25 @@ public record RealtimeSettings(
         minBackoff,
         maxBackoff,
         metricsInterval,
-        frames);
+        frames,
+        maxAttempts);
+  }
+
+  /**
+   * A copy that fails a network source's stream after {@code attempts} failed attempts in a row.
+   */
+  public RealtimeSettings withMaxAttempts(int attempts) {
+    return new RealtimeSettings(
+        bufferSize,
+        dropPolicy,
+        maxBatch,
+        maxWait,
+        topK,
+        rwTimeout,
+        minBackoff,
+        maxBackoff,
+        metricsInterval,
+        shedPerDrop,
+        attempts);
   }
 }

@@ -12,6 +12,8 @@ package io.vigil.pipeline.result;
  * @param corrupt frames delivered damaged or lost, plus decode errors
  * @param latency the latency percentiles to report, or null for those of the results the sink saw
  * @param modelWithoutResults the summary's model when the stream produced no result
+ * @param connections a network source's connection attempts, connections and losses; null for other
+ *     sources
  */
 public record StreamEnding(
     String source,
@@ -20,4 +22,18 @@ public record StreamEnding(
     long droppedUnconverted,
     long corrupt,
     LatencyTracker.Percentiles latency,
-    String modelWithoutResults) {}
+    String modelWithoutResults,
+    ConnectionCounts connections) {
+
+  /** An ending without connection counts (a file, or a source that is not a network stream). */
+  public StreamEnding(
+      String source,
+      DecodeReport decode,
+      long dropped,
+      long droppedUnconverted,
+      long corrupt,
+      LatencyTracker.Percentiles latency,
+      String modelWithoutResults) {
+    this(source, decode, dropped, droppedUnconverted, corrupt, latency, modelWithoutResults, null);
+  }
+}

@@ -32,6 +32,8 @@ import java.util.List;
  * @param latency capture-to-result latency percentiles, milliseconds
  * @param labels how the best labels compare with the stream's true labels, or null when they are
  *     not known
+ * @param connections a network source's connection attempts, connections and losses, or null for a
+ *     source that is not one
  */
 public record StreamSummary(
     String stream,
@@ -48,10 +50,47 @@ public record StreamSummary(
     long[] perClass,
     List<SegmentTracker.Segment> segments,
     LatencyTracker.Percentiles latency,
-    LabelAccuracy labels) {
+    LabelAccuracy labels,
+    ConnectionCounts connections) {
 
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  /** The summary of a stream that is not read from the network. */
+  public StreamSummary(
+      String stream,
+      String source,
+      String model,
+      List<VersionSpan> versions,
+      long frames,
+      double elapsedSeconds,
+      long dropped,
+      long droppedUnconverted,
+      long corrupt,
+      DecodeReport decode,
+      List<String> classNames,
+      long[] perClass,
+      List<SegmentTracker.Segment> segments,
+      LatencyTracker.Percentiles latency,
+      LabelAccuracy labels) {
+    this(
+        stream,
+        source,
+        model,
+        versions,
+        frames,
+        elapsedSeconds,
+        dropped,
+        droppedUnconverted,
+        corrupt,
+        decode,
+        classNames,
+        perClass,
+        segments,
+        latency,
+        labels,
+        null);
+  }
 
   /** Frames classified per second of the stream's wall time. */
   public double framesPerSecond() {
@@ -95,6 +134,12 @@ public record StreamSummary(
       d.put("timestamps_repaired", decode.timestampsRepaired());
       d.put("gave_up", decode.gaveUp());
       d.put("summary", decode.summary());
+    }
+    if (connections != null) {
+      ObjectNode c = root.putObject("connections");
+      c.put("attempts", connections.attempts());
+      c.put("connections", connections.connections());
+      c.put("losses", connections.losses());
     }
     ObjectNode labelCounts = root.putObject("labels");
     for (int c = 0; c < classNames.size(); c++) {

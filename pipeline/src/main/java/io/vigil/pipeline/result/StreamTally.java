@@ -76,6 +76,7 @@ final class StreamTally {
         perClass,
         segments.segments(),
         ending.latency() != null ? ending.latency() : latency.percentiles(),
-        truth == null ? null : new LabelAccuracy(truth.length, labeled, correct));
+        truth == null ? null : new LabelAccuracy(truth.length, labeled, correct),
+        ending.connections());
   }
 }

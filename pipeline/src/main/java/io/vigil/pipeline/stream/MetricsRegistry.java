@@ -1,5 +1,6 @@
 package io.vigil.pipeline.stream;
 
+import io.vigil.pipeline.result.ConnectionCounts;
 import io.vigil.pipeline.result.LatencyTracker;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -80,8 +81,7 @@ public final class MetricsRegistry {
               c.dropped.sum(),
               c.droppedUnconverted.sum(),
               c.corrupt.sum(),
-              c.disconnects.sum(),
-              c.reconnects.sum(),
+              new ConnectionCounts(c.attempts.sum(), c.connections.sum(), c.losses.sum()),
               c.latency.percentiles()));
     }
     long n = batches.sum();
@@ -108,8 +108,16 @@ public final class MetricsRegistry {
     public final LongAdder droppedUnconverted = new LongAdder();
 
     public final LongAdder corrupt = new LongAdder();
-    public final LongAdder disconnects = new LongAdder();
-    public final LongAdder reconnects = new LongAdder();
+
+    /** Times a network source was opened or tried (see {@link ConnectionCounts}). */
+    public final LongAdder attempts = new LongAdder();
+
+    /** Attempts that opened it. */
+    public final LongAdder connections = new LongAdder();
+
+    /** Connections that were up and ended. */
+    public final LongAdder losses = new LongAdder();
+
     final LatencyTracker latency = new LatencyTracker();
 
     Counters() {}

@@ -63,19 +63,19 @@ public record PipelineMetrics(
             maxQueueDepth,
             describe(latency)));
     for (StreamMetrics m : streams) {
+      // Only a network source has connections to speak of.
+      String connections = m.connections().attempts() == 0 ? "" : ", " + m.connections().describe();
       s.append(
           String.format(
               Locale.ROOT,
-              "  %s: %d in, %d out, %d dropped (%d before conversion), %d corrupt, %d disconnects,"
-                  + " %d reconnects; latency %s%n",
+              "  %s: %d in, %d out, %d dropped (%d before conversion), %d corrupt%s; latency %s%n",
               m.stream(),
               m.framesIn(),
               m.framesOut(),
               m.dropped(),
               m.droppedUnconverted(),
               m.corrupt(),
-              m.disconnects(),
-              m.reconnects(),
+              connections,
               describe(m.latency())));
     }
     return s.toString();

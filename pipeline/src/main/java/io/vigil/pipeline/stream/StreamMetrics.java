@@ -1,5 +1,6 @@
 package io.vigil.pipeline.stream;
 
+import io.vigil.pipeline.result.ConnectionCounts;
 import io.vigil.pipeline.result.LatencyTracker;
 
 /**
@@ -13,8 +14,8 @@ import io.vigil.pipeline.result.LatencyTracker;
  * @param droppedUnconverted of {@code dropped}, the frames the source decoded but did not convert
  *     or preprocess, because the buffer was saturated for the stream
  * @param corrupt frames the decoder delivered damaged or estimated lost, plus decode errors
- * @param disconnects times a live source was lost (error, timeout or end of a network stream)
- * @param reconnects times a live source was opened again after a disconnect
+ * @param connections a network source's attempts, connections and losses ({@link
+ *     ConnectionCounts#NONE} for a file)
  * @param latency capture-to-result latency percentiles, milliseconds
  */
 public record StreamMetrics(
@@ -24,6 +25,5 @@ public record StreamMetrics(
     long dropped,
     long droppedUnconverted,
     long corrupt,
-    long disconnects,
-    long reconnects,
+    ConnectionCounts connections,
     LatencyTracker.Percentiles latency) {}

@@ -1,5 +1,6 @@
 package io.vigil.pipeline.realtime;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
@@ -28,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Live network sources beyond plain TCP ({@link NetworkSourceTest}), each on loopback with the
  * {@code ffmpeg} program as the camera: the stream is read, lost when the camera's process is
- * killed, and read again once it is started again; each loss is a counted disconnect and each
- * reopening a counted reconnect.
+ * killed, and read again once it is started again; the loss is counted once, and the reopening as a
+ * new connection.
  */
 class LiveProtocolsTest {
 
@@ -134,7 +135,7 @@ class LiveProtocolsTest {
       restartCamera = false;
       camera.kill();
       await(
-          () -> of(pipeline, id).disconnects() > before.disconnects(),
+          () -> of(pipeline, id).connections().losses() > before.connections().losses(),
           "the lost camera is noticed",
           pipeline,
           camera);
@@ -148,7 +149,13 @@ class LiveProtocolsTest {
           pipeline,
           camera);
       StreamMetrics after = of(pipeline, id);
-      assertTrue(after.reconnects() > before.reconnects(), "reopened after the loss: " + after);
+      assertTrue(
+          after.connections().connections() > before.connections().connections(),
+          "reopened after the loss: " + after);
+      assertEquals(
+          before.connections().losses() + 1,
+          after.connections().losses(),
+          "one loss for the one outage: " + after);
     } finally {
       pipeline.stop(Duration.ofSeconds(5));
     }

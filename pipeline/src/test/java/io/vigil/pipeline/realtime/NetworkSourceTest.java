@@ -3,8 +3,15 @@ package io.vigil.pipeline.realtime;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.ConfigFactory;
 import io.vigil.engine.model.InputContract;
+import io.vigil.pipeline.result.ConnectionCounts;
 import io.vigil.pipeline.stream.PipelineMetrics;
 import io.vigil.pipeline.stream.StreamMetrics;
 import java.net.InetAddress;
@@ -12,6 +19,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
@@ -22,8 +31,12 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
-/** A live network source on loopback: it is read, lost when the server dies, and reconnected. */
+/**
+ * A live network source on loopback: it is read, lost when the server dies, and reconnected; its
+ * attempts, connections and losses are counted apart.
+ */
 class NetworkSourceTest {
 
   private static ActorSystem<Void> system;
@@ -51,48 +64,123 @@ class NetworkSourceTest {
   }
 
   @Test
-  void aServerThatDiesAndComesBackIsReconnectedAndEachDisconnectCounted() throws Exception {
+  void oneOutageIsOneLossHoweverManyAttemptsItTakesToConnectAgain() throws Exception {
     LoopbackStreamServer server = new LoopbackStreamServer(tmp, 40, 40);
-    RealtimeSettings settings =
-        new RealtimeSettings(
-            64,
-            DropPolicy.DROP_OLDEST,
-            8,
-            Duration.ofMillis(5),
-            1,
-            Duration.ofSeconds(2),
-            Duration.ofMillis(100),
-            Duration.ofMillis(400),
-            Duration.ZERO);
     RealtimePipeline pipeline =
         RealtimePipeline.start(
-            system, settings, new FakeClassifier(), new InputContract(1, 28, 28, 0.5f, 0.5f), tmp);
-    CompletableFuture<Void> first = serve(server);
+            system,
+            settings(),
+            new FakeClassifier(),
+            new InputContract(1, 28, 28, 0.5f, 0.5f),
+            tmp);
+    // The camera sends its clip, hangs up and is down: every attempt to reopen it is refused.
+    CompletableFuture<Void> first = serveAndStop(server);
     pipeline.add(SourceSpec.url("net", server.url()));
     first.get(30, TimeUnit.SECONDS);
-    // The camera has sent its clip and hung up; it comes back once vigil has counted the loss.
     await(
         () -> {
           StreamMetrics net = of(pipeline, "net");
-          assertTrue(net.disconnects() >= 1, "the loss is counted: " + net);
+          assertTrue(net.connections().failedAttempts() >= 3, "reopening is refused: " + net);
           assertTrue(net.framesOut() >= 20, "frames from the first connection: " + net);
         });
-    StreamMetrics lost = of(pipeline, "net");
+    StreamMetrics down = of(pipeline, "net");
+    assertEquals(1, down.connections().connections(), down.toString());
+    assertEquals(1, down.connections().losses(), "one outage, one loss: " + down);
+    // The camera comes back: the next attempt connects.
+    server.restart();
     serve(server).get(30, TimeUnit.SECONDS);
     // Both sessions' frames arrive (a few at each connection's start may be lost to probing).
     await(
         () -> {
           StreamMetrics net = of(pipeline, "net");
-          assertTrue(net.reconnects() >= 1, "reopened: " + net);
-          assertTrue(net.framesOut() >= lost.framesOut() + 20, "frames from the second: " + net);
-          assertTrue(net.framesOut() > 45, "frames from both connections: " + net);
+          assertEquals(2, net.connections().connections(), "connected again: " + net);
+          assertTrue(net.framesOut() >= down.framesOut() + 20, "frames from the second: " + net);
         });
     PipelineMetrics m = pipeline.stop(Duration.ofSeconds(5));
     server.close();
     StreamMetrics net = m.streams().get(0);
-    assertTrue(net.disconnects() >= 1, m.describe());
-    assertTrue(net.reconnects() >= 1, m.describe());
+    ConnectionCounts c = net.connections();
+    assertEquals(2, c.connections(), m.describe());
+    // The second session ended too if its hang-up was read before the stop: at most one more loss.
+    assertTrue(c.losses() == 1 || c.losses() == 2, m.describe());
+    assertTrue(c.attempts() >= 5, m.describe());
+    assertEquals(c.attempts(), c.connections() + c.failedAttempts(), m.describe());
+    assertTrue(m.describe().contains(c.describe()), m.describe());
     assertEquals(net.framesIn(), net.framesOut() + net.dropped(), m.describe());
+    JsonNode summary = new ObjectMapper().readTree(tmp.resolve("net.summary.json").toFile());
+    JsonNode written = summary.get("connections");
+    assertEquals(c.attempts(), written.get("attempts").asLong(), summary.toString());
+    assertEquals(2, written.get("connections").asLong(), summary.toString());
+    assertEquals(c.losses(), written.get("losses").asLong(), summary.toString());
+  }
+
+  @Test
+  void aSourceThatNeverConnectsLogsOneLinePerAttemptAndFailsAfterTheLimit() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      port = free.getLocalPort();
+    }
+    // Nobody listens there: every attempt is refused.
+    String url = "tcp://127.0.0.1:" + port;
+    ListAppender<ILoggingEvent> logged = new ListAppender<>();
+    logged.start();
+    Logger root = (Logger) LoggerFactory.getLogger(Logger.ROOT_LOGGER_NAME);
+    Logger attempts = (Logger) LoggerFactory.getLogger(ConnectionAttempts.class);
+    Level level = attempts.getLevel();
+    attempts.setLevel(Level.DEBUG);
+    root.addAppender(logged);
+    StreamMetrics gone;
+    PipelineMetrics m;
+    Map<String, String> failures;
+    try {
+      RealtimePipeline pipeline =
+          RealtimePipeline.start(
+              system,
+              settings().withMaxAttempts(3),
+              new FakeClassifier(),
+              new InputContract(1, 28, 28, 0.5f, 0.5f),
+              tmp);
+      gone =
+          pipeline.add(SourceSpec.url("gone", url)).toCompletableFuture().get(30, TimeUnit.SECONDS);
+      failures = pipeline.failures();
+      m = pipeline.stop(Duration.ofSeconds(5));
+    } finally {
+      root.detachAppender(logged);
+      attempts.setLevel(level);
+    }
+    // Three attempts, none connected, nothing lost: the stream gave up after the third.
+    assertEquals(new ConnectionCounts(3, 0, 0), gone.connections(), m.describe());
+    String failure = failures.get("gone");
+    assertTrue(failure != null && failure.contains(url), "the failure names the URL: " + failures);
+    assertTrue(failure.contains("3 attempts"), "and the attempts: " + failure);
+    List<ILoggingEvent> events = List.copyOf(logged.list);
+    StringBuilder all = new StringBuilder();
+    events.forEach(
+        e -> all.append(e.getLevel()).append(' ').append(e.getFormattedMessage()).append('\n'));
+    // One line per attempt, each naming the stream, the URL and the attempt, without a stack
+    // trace or JavaCV's generic advice: WARN for the first, INFO for the retries.
+    List<ILoggingEvent> perAttempt =
+        events.stream()
+            .filter(e -> e.getLoggerName().equals(ConnectionAttempts.class.getName()))
+            .toList();
+    assertEquals(3, perAttempt.size(), all.toString());
+    for (int i = 0; i < 3; i++) {
+      ILoggingEvent e = perAttempt.get(i);
+      String line = e.getFormattedMessage();
+      assertEquals(i == 0 ? Level.WARN : Level.INFO, e.getLevel(), line);
+      assertTrue(line.startsWith("gone: "), line);
+      assertTrue(line.contains(url), line);
+      assertTrue(line.contains("attempt " + (i + 1)), line);
+      assertTrue(line.contains("Connection refused"), "the reason in words: " + line);
+    }
+    for (ILoggingEvent e : events) {
+      String line = e.getFormattedMessage();
+      assertEquals(null, e.getThrowableProxy(), "no stack trace: " + line);
+      assertTrue(!line.contains("\n"), "one line: " + line);
+      assertTrue(
+          !line.contains("setFormat") && !line.contains("been called"),
+          "no JavaCV advice: " + line);
+    }
   }
 
   @Test
@@ -100,21 +188,10 @@ class NetworkSourceTest {
     // A "camera" that accepts the connection and never sends a byte.
     try (ServerSocket stalled = new ServerSocket(0, 4, InetAddress.getLoopbackAddress())) {
       stalled.setSoTimeout(30_000);
-      RealtimeSettings settings =
-          new RealtimeSettings(
-              64,
-              DropPolicy.DROP_OLDEST,
-              8,
-              Duration.ofMillis(5),
-              1,
-              Duration.ofSeconds(2),
-              Duration.ofMillis(100),
-              Duration.ofMillis(400),
-              Duration.ZERO);
       RealtimePipeline pipeline =
           RealtimePipeline.start(
               system,
-              settings,
+              settings(),
               new FakeClassifier(),
               new InputContract(1, 28, 28, 0.5f, 0.5f),
               tmp);
@@ -129,7 +206,7 @@ class NetworkSourceTest {
         // probe): the file stream did not wait for that.
         assertEquals(
             0,
-            of(pipeline, "stalled").disconnects(),
+            of(pipeline, "stalled").connections().failedAttempts(),
             "the file stream started while the stalled source still waited: "
                 + pipeline.metrics().describe());
         // The stall times out, and the source connects again.
@@ -137,8 +214,11 @@ class NetworkSourceTest {
           await(
               () -> {
                 StreamMetrics s = of(pipeline, "stalled");
-                assertTrue(s.disconnects() >= 1, "the stall timed out: " + s);
-                assertTrue(s.reconnects() >= 1, "and was retried: " + s);
+                ConnectionCounts c = s.connections();
+                assertTrue(c.failedAttempts() >= 1, "the stall timed out: " + s);
+                assertTrue(c.attempts() >= 2, "and was retried: " + s);
+                assertEquals(0, c.connections(), "a silent source never connected: " + s);
+                assertEquals(0, c.losses(), "so it was never lost: " + s);
               });
         }
       }
@@ -146,6 +226,32 @@ class NetworkSourceTest {
       assertEquals(0, of(m, "stalled").framesOut(), m.describe());
       assertTrue(of(m, "file").framesOut() > 0, m.describe());
     }
+  }
+
+  /** Settings for loopback: short timeouts and backoffs, a source tried for ever. */
+  private static RealtimeSettings settings() {
+    return new RealtimeSettings(
+        64,
+        DropPolicy.DROP_OLDEST,
+        8,
+        Duration.ofMillis(5),
+        1,
+        Duration.ofSeconds(2),
+        Duration.ofMillis(100),
+        Duration.ofMillis(400),
+        Duration.ZERO);
+  }
+
+  /** {@link LoopbackStreamServer#serveAndStop} on a thread of its own. */
+  private static CompletableFuture<Void> serveAndStop(LoopbackStreamServer server) {
+    return CompletableFuture.runAsync(
+        () -> {
+          try {
+            server.serveAndStop();
+          } catch (Exception e) {
+            throw new IllegalStateException("loopback server failed", e);
+          }
+        });
   }
 
   /** Serves {@code server}'s clip to one client, on a thread of its own. */

@@ -329,7 +329,7 @@ class RealtimePipelineTest {
     assertEquals(0, c.corrupt(), m.describe());
     assertEquals(270, c.framesIn(), m.describe());
     assertTrue(
-        m.describe().contains(" before conversion), " + expected + " corrupt, 0 disconnects"),
+        m.describe().contains(" before conversion), " + expected + " corrupt; latency"),
         m.describe());
     com.fasterxml.jackson.databind.JsonNode summary =
         new com.fasterxml.jackson.databind.ObjectMapper()
