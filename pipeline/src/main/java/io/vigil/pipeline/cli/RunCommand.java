@@ -6,6 +6,7 @@ import io.vigil.engine.io.AtomicFiles;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.train.TrainingListener;
 import io.vigil.pipeline.analyze.OutputNames;
+import io.vigil.pipeline.config.ConfigPaths;
 import io.vigil.pipeline.control.ClipRetraining;
 import io.vigil.pipeline.control.ControlEvent;
 import io.vigil.pipeline.control.ControlPlane;
@@ -100,21 +101,24 @@ final class RunCommand implements Callable<Integer> {
     Backend backend = runtime.backend();
     Config config = runtime.config();
     RealtimeSettings settings = RealtimeSettings.from(config);
-    List<SourceSpec> sources = SourceSpec.allFrom(config);
+    // Every relative path of the configuration by one rule: the working directory, else vigil's
+    // home.
+    ConfigPaths paths = RunPaths.paths();
+    List<SourceSpec> sources = SourceSpec.allFrom(config, paths);
     if (sources.isEmpty()) {
       throw new IllegalArgumentException(
           "no streams to run: list them under vigil.run.streams (see config/camera.conf)");
     }
-    Path modelFile = model != null ? model : RunPaths.resolve(config.getString("vigil.run.model"));
-    Path outDir = out != null ? out : RunPaths.resolve(config.getString("vigil.run.out"));
+    Path modelFile = model != null ? model : paths.apply(config.getString("vigil.run.model"));
+    Path outDir = out != null ? out : paths.apply(config.getString("vigil.run.out"));
     checkOutputs(outDir, sources);
     Duration limit =
         duration != null
             ? Duration.ofMillis((long) (duration * 1000))
             : config.getDuration("vigil.run.duration");
-    RetrainSettings retrain = RetrainSettings.from(config, RunPaths::resolve);
+    RetrainSettings retrain = RetrainSettings.from(config, paths);
     ModelRegistry registry =
-        ModelRegistry.open(RunPaths.resolve(config.getString("vigil.registry.dir")));
+        ModelRegistry.open(paths.apply(config.getString("vigil.registry.dir")));
     String version = servingVersion(registry, modelFile, model != null);
     Model m = registry.load(version, backend);
     var stdout = spec.commandLine().getOut();
@@ -139,10 +143,10 @@ final class RunCommand implements Callable<Integer> {
             registry,
             m,
             backend,
-            new ClipRetraining(retrain, RunPaths::resolve, TrainingListener.silent()),
+            new ClipRetraining(retrain, paths, TrainingListener.silent()),
             retrain,
             journal,
-            StreamLabels.allFrom(config, RunPaths::resolve));
+            StreamLabels.allFrom(config, paths));
     // On SIGTERM or Ctrl-C this command drains the streams itself (below); Pekko's own shutdown
     // hook would stop the actor system, and the streams with it, before their summaries are out.
     ActorSystem<ControlPlane.Command> system =
