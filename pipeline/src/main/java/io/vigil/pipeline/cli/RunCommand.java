@@ -56,9 +56,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Classifies live streams in real time: cameras, network URLs, or files paced at their frame"
-          + " rate. Latency stays bounded: under overload frames are dropped (and counted) by the"
-          + " buffer policy in the configuration.",
-      "Writes OUT/<stream>.jsonl as it goes and OUT/<stream>.summary.json when a stream ends.",
+          + " rate.",
+      "Latency stays bounded: under overload the buffer drops frames (and counts them) as the"
+          + " configuration's buffer policy says. Streams and settings: see config/camera.conf.",
+      "Writes OUT/STREAM.jsonl as it goes and OUT/STREAM.summary.json when a stream ends.",
       "Serves the active version of the model registry (vigil.registry.dir; --model publishes and"
           + " activates a file first) and swaps in a version activated with `vigil models"
           + " activate` while it runs. With vigil.retrain.enabled (config/retrain.conf) it learns"
