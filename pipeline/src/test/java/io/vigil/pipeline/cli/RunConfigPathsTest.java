@@ -42,20 +42,21 @@ class RunConfigPathsTest {
             "--frames-per-item",
             "2"),
         err.toString());
+    // Folders no other test makes in the working directory, so that they are taken from home.
     Path conf =
         Files.writeString(
             home.resolve("config/cam.conf"),
             String.join(
                 "\n",
-                "vigil.registry.dir = \"target/registry\"",
+                "vigil.registry.dir = \"registry-of-paths-test\"",
                 "vigil.retrain.enabled = false",
                 "vigil.run {",
                 "  model = \"" + TestModels.SHIPPED.toAbsolutePath() + "\"",
-                "  out = \"target/run\"",
+                "  out = \"results-of-paths-test\"",
                 "  duration = 0",
                 "  metrics-interval = 0",
                 "  streams = [ { id = cam, file = \"clips/c.mp4\", fps = 1000,",
-                "                annotate = \"target/run/cam-annotated.mp4\" } ]",
+                "                annotate = \"results-of-paths-test/cam-annotated.mp4\" } ]",
                 "}"));
     // Tests run in pipeline/, where there is no clips/ folder: the file is only under home.
     String previous = System.getProperty("vigil.home");
@@ -71,7 +72,9 @@ class RunConfigPathsTest {
       }
     }
     assertEquals(0, status, err.toString());
-    assertTrue(Files.exists(home.resolve("target/run/cam.summary.json")), out.toString());
-    assertTrue(Files.exists(home.resolve("target/run/cam-annotated.mp4")), out.toString());
+    assertTrue(
+        Files.exists(home.resolve("results-of-paths-test/cam.summary.json")), out.toString());
+    assertTrue(
+        Files.exists(home.resolve("results-of-paths-test/cam-annotated.mp4")), out.toString());
   }
 }
