@@ -1,5 +1,7 @@
 package io.vigil.pipeline.analyze;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -8,8 +10,10 @@ import io.vigil.engine.io.AtomicFiles;
 import io.vigil.pipeline.stream.PipelineMetrics;
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 /**
@@ -47,9 +51,59 @@ public record BatchRunReport(
     return seconds > 0 ? frames / seconds : 0;
   }
 
-  /** Writes the run summary ({@code run-summary.json}) to {@code target}, atomically. */
+  /**
+   * Adds this run's record to the run summary ({@code run-summary.json}) at {@code target} and
+   * writes it atomically: {@code {"runs": [...]}}, one record per run into the folder, oldest
+   * first, so that a rerun which skips the files an earlier run completed keeps that run's figures.
+   *
+   * @throws IOException when the file cannot be written, or an earlier one cannot be read ({@link
+   *     #earlierRuns})
+   */
   public Path write(Path target) throws IOException {
+    ArrayNode runs = earlierRuns(target);
+    runs.add(record());
     ObjectNode root = JSON.createObjectNode();
+    root.set("runs", runs);
+    AtomicFiles.write(target.toAbsolutePath(), ByteBuffer.wrap(JSON.writeValueAsBytes(root)));
+    return target;
+  }
+
+  /**
+   * The runs a run summary already holds, oldest first: none if {@code file} does not exist; its
+   * one run where it was written before runs were kept ({@code {"model": ...}} alone).
+   *
+   * @throws IOException naming the file when it cannot be read or is not a run summary (so that an
+   *     earlier record is never overwritten)
+   */
+  public static ArrayNode earlierRuns(Path file) throws IOException {
+    if (!Files.exists(file)) {
+      return JSON.createArrayNode();
+    }
+    JsonNode root;
+    try {
+      root = JSON.readTree(file.toFile());
+    } catch (JsonProcessingException e) {
+      throw new IOException(notASummary(file, e.getOriginalMessage()), e);
+    }
+    if (root != null && root.path("runs").isArray()) {
+      return ((ArrayNode) root.get("runs")).deepCopy();
+    }
+    if (root != null && root.has("model") && root.path("streams").isArray()) {
+      ArrayNode one = JSON.createArrayNode();
+      one.add(root);
+      return one;
+    }
+    throw new IOException(notASummary(file, "no runs"));
+  }
+
+  private static String notASummary(Path file, String why) {
+    return file + ": not a run summary (" + why + "); move it away to start a new one";
+  }
+
+  /** This run's record: its model, counts, timing and one entry per file. */
+  private ObjectNode record() {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("ended", Instant.now().toString());
     root.put("model", model);
     root.put("files", files.size());
     root.put("done", with(FileOutcome.Status.DONE).size());
@@ -70,7 +124,6 @@ public record BatchRunReport(
         n.put("error", f.error());
       }
     }
-    AtomicFiles.write(target.toAbsolutePath(), ByteBuffer.wrap(JSON.writeValueAsBytes(root)));
-    return target;
+    return root;
   }
 }

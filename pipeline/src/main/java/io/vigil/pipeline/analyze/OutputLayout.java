@@ -80,7 +80,8 @@ public final class OutputLayout {
 
   /**
    * {@link #check}, then removes what earlier runs killed half-way left of these streams' outputs
-   * (their temporary {@code .NAME.*.part} files); the outputs themselves are kept.
+   * (their temporary {@code .NAME.*.part} files); the outputs themselves are kept, and an earlier
+   * run summary must be readable, since this run's record is added to it.
    */
   void prepare(Collection<String> streams) throws IOException {
     check();
@@ -92,6 +93,8 @@ public final class OutputLayout {
     }
     if (runSummary() != null) {
       AtomicFiles.removeLeftovers(runSummary());
+      // This run adds its record to the earlier ones: a summary it could not read is found now.
+      BatchRunReport.earlierRuns(runSummary());
     }
   }
 

@@ -11,6 +11,9 @@ import io.vigil.pipeline.analyze.BatchSettings;
 import io.vigil.pipeline.analyze.FileOutcome;
 import io.vigil.pipeline.analyze.OutputLayout;
 import io.vigil.pipeline.video.LabelSidecar;
+import io.vigil.pipeline.video.VideoDecoder;
+import io.vigil.pipeline.video.VideoInfo;
+import io.vigil.pipeline.video.VideoInputException;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -52,6 +55,7 @@ final class AnalysisRunner {
     Model model = models.load(backend);
     Path sidecar = labels != null ? labels : defaultSidecar(video);
     ConsoleProgress progress = new ConsoleProgress(stderr);
+    long claimed = claimedFrames(video);
     ActorSystem<Void> system = RuntimeOptions.actorSystem(config);
     try {
       String name = video.getFileName().toString();
@@ -63,9 +67,7 @@ final class AnalysisRunner {
                 // The video has ended: the report (or the one-line failure) says the rest.
                 return;
               }
-              progress.show(
-                  String.format(
-                      Locale.ROOT, "analyze %s: %d frames, %.0f frames/s", name, frames, fps));
+              progress.show(progressLine(name, frames, claimed, fps));
             }
           };
       BatchAnalyzeJob.Running running =
@@ -107,6 +109,41 @@ final class AnalysisRunner {
       } catch (Exception e) {
         stderr.println("warning: the actor system did not stop within 10 s: " + e);
       }
+    }
+  }
+
+  /**
+   * "analyze NAME: 1200 of 5000 frames (24%), 800 frames/s, ETA 5s": the frames done of those the
+   * headers claim, and the time left at the rate so far. Without a claim, or past it (headers that
+   * count wrongly), the frames and the rate only.
+   */
+  static String progressLine(String name, long frames, long claimed, double fps) {
+    if (claimed <= 0 || frames > claimed) {
+      return String.format(Locale.ROOT, "analyze %s: %d frames, %.0f frames/s", name, frames, fps);
+    }
+    return String.format(
+        Locale.ROOT,
+        "analyze %s: %d of %d frames (%.0f%%), %.0f frames/s, ETA %s",
+        name,
+        frames,
+        claimed,
+        100.0 * frames / claimed,
+        fps,
+        ConsoleProgress.duration(fps > 0 ? (claimed - frames) / fps : Double.NaN));
+  }
+
+  /**
+   * The frames {@code video}'s headers claim: their frame count, else duration times frame rate; 0
+   * when they say neither or the file cannot be opened (the analysis then says why in one line).
+   */
+  private static long claimedFrames(Path video) {
+    try (VideoDecoder decoder = VideoDecoder.open(video)) {
+      VideoInfo info = decoder.info();
+      return info.claimedFrames() > 0
+          ? info.claimedFrames()
+          : Math.round(info.durationMicros() / 1e6 * info.frameRate());
+    } catch (VideoInputException e) {
+      return 0;
     }
   }
 

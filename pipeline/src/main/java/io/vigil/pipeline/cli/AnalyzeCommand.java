@@ -33,8 +33,9 @@ import picocli.CommandLine.Spec;
     description = {
       "Classifies every frame of a video file and writes one JSON line per frame.",
       "Given a directory, a glob (quoted) or several files, --out is a folder: one"
-          + " NAME.jsonl and NAME.summary.json per video and run-summary.json; files already"
-          + " complete there are skipped, so an interrupted run can simply be run again.",
+          + " NAME.jsonl and NAME.summary.json per video, and run-summary.json with one record"
+          + " per run; files already complete there are skipped, so an interrupted run can"
+          + " simply be run again.",
       "No frame is dropped; the results file appears only once it is complete.",
       "With a label file (VIDEO.labels.csv, as `vigil make-clip` writes) it also reports"
           + " accuracy; for many videos, each one's in its line and its NAME.summary.json."

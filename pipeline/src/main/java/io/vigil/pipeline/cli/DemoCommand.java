@@ -37,12 +37,14 @@ import picocli.CommandLine.Spec;
     name = "demo",
     mixinStandardHelpOptions = true,
     description = {
-      "The mission end to end on the shipped model and clips, about two minutes: 4 cameras are",
-      "classified in real time; the scene changes and accuracy falls; labeled clips of the new",
-      "scene arrive; the supervised trainer fine-tunes, the gate passes, the new model is",
-      "swapped into every stream; accuracy comes back, with no frame lost. Prints a timeline,",
-      "writes results, a chart (retraining.png) and summary.json under target/demo/.",
-      "--offline instead analyses samples/fashion-clip.mp4 offline (a few seconds)."
+      "Runs the whole mission on the shipped model and clips, in about two minutes.",
+      "Four cameras are classified in real time; the scene changes and accuracy falls; labeled"
+          + " clips of the new scene arrive; the supervised trainer fine-tunes, the gate passes"
+          + " and the new model is swapped into every stream; accuracy comes back, with no frame"
+          + " lost.",
+      "Prints a timeline and writes results, a chart (retraining.png) and summary.json under"
+          + " target/demo/.",
+      "With --offline it analyses samples/fashion-clip.mp4 offline instead (a few seconds)."
     })
 final class DemoCommand implements Callable<Integer> {
 

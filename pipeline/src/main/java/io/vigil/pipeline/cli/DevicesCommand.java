@@ -15,8 +15,9 @@ import picocli.CommandLine.Spec;
     name = "devices",
     mixinStandardHelpOptions = true,
     description = {
-      "Lists the backends the engine can run on and their devices, numbered as --device",
-      "takes them (e.g. --device opencl:0), and says why a backend is unavailable."
+      "Lists the backends the engine can run on and their devices.",
+      "Devices are numbered as --device takes them (e.g. --device opencl:0); a backend that is"
+          + " unavailable says why."
     })
 final class DevicesCommand implements Callable<Integer> {
 

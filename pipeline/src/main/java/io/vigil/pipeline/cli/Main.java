@@ -54,6 +54,7 @@ public final class Main implements Runnable {
     CommandLine cli = new CommandLine(new Main());
     cli.setOut(out);
     cli.setErr(err);
+    RuntimeOptions.nameExamples(cli);
     cli.setExitCodeExceptionMapper(e -> FAILED);
     cli.setParameterExceptionHandler((e, args) -> usage(e.getCommandLine(), e.getMessage()));
     cli.setExecutionExceptionHandler(

@@ -25,10 +25,11 @@ import picocli.CommandLine.TypeConversionException;
     name = "make-clip",
     mixinStandardHelpOptions = true,
     description = {
-      "Renders Fashion-MNIST images as a video clip (each item shown for N frames,",
-      "scaled up, with optional noise, brightness change, motion and a changed scene),",
-      "encoded with FFmpeg, and writes CLIP.labels.csv beside it with the true label",
-      "of every frame. The same options and seed give the same pixels."
+      "Renders Fashion-MNIST images as a labeled video clip.",
+      "Each item is shown for N frames, scaled up, with optional noise, brightness change, motion"
+          + " and a changed scene; the clip is encoded with FFmpeg, and CLIP.labels.csv beside it"
+          + " gives the true label of every frame. The same options and seed give the same"
+          + " pixels."
     })
 final class MakeClipCommand implements Callable<Integer> {
 

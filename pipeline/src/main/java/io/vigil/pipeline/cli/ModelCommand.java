@@ -36,8 +36,9 @@ final class ModelCommand implements Runnable {
       name = "summary",
       mixinStandardHelpOptions = true,
       description = {
-        "Prints every layer's output size, activations, parameters and multiply-adds for one",
-        "image, and the totals (memory as float32, GFLOPs), like the CS231n VGG-16 table."
+        "Prints a network's sizes layer by layer.",
+        "For one image: every layer's output size, activations, parameters and multiply-adds,"
+            + " and the totals (memory as float32, GFLOPs), like the CS231n VGG-16 table."
       })
   static final class Summary implements Callable<Integer> {
 

@@ -32,12 +32,13 @@ import picocli.CommandLine.Spec;
     name = "retrain",
     mixinStandardHelpOptions = true,
     description = {
-      "Fine-tunes a copy of a model on labeled clips (VIDEO with VIDEO.labels.csv), replaying",
-      "earlier data so that it learns the new scene without forgetting the old one, then asks the",
-      "validation gate: accuracy on held-out frames of the clips must rise by --min-gain and",
-      "accuracy on the original test data may fall by at most --max-original-drop.",
-      "Prints the gate's figures. Exit status: 0 passed (--out written), 3 rejected (nothing",
-      "written), 1 failed, 2 bad arguments. Defaults: vigil.retrain in the configuration."
+      "Fine-tunes a copy of a model on labeled clips and keeps it if the validation gate passes.",
+      "Each clip is VIDEO with VIDEO.labels.csv. Earlier data is replayed so that the model"
+          + " learns the new scene without forgetting the old one. The gate needs accuracy on"
+          + " held-out frames of the clips to rise by --min-gain, and accuracy on the original"
+          + " test data to fall by at most --max-original-drop.",
+      "Prints the gate's figures. Exit status: 0 passed (--out written), 3 rejected (nothing"
+          + " written), 1 failed, 2 bad arguments. Defaults: vigil.retrain in the configuration."
     })
 final class RetrainCommand implements Callable<Integer> {
 

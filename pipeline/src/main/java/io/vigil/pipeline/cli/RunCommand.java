@@ -6,6 +6,7 @@ import io.vigil.engine.io.AtomicFiles;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.train.TrainingListener;
 import io.vigil.pipeline.analyze.OutputNames;
+import io.vigil.pipeline.config.ConfigPaths;
 import io.vigil.pipeline.control.ClipRetraining;
 import io.vigil.pipeline.control.ControlEvent;
 import io.vigil.pipeline.control.ControlPlane;
@@ -56,9 +57,10 @@ import picocli.CommandLine.Spec;
     mixinStandardHelpOptions = true,
     description = {
       "Classifies live streams in real time: cameras, network URLs, or files paced at their frame"
-          + " rate. Latency stays bounded: under overload frames are dropped (and counted) by the"
-          + " buffer policy in the configuration.",
-      "Writes OUT/<stream>.jsonl as it goes and OUT/<stream>.summary.json when a stream ends.",
+          + " rate.",
+      "Latency stays bounded: under overload the buffer drops frames (and counts them) as the"
+          + " configuration's buffer policy says. Streams and settings: see config/camera.conf.",
+      "Writes OUT/STREAM.jsonl as it goes and OUT/STREAM.summary.json when a stream ends.",
       "Serves the active version of the model registry (vigil.registry.dir; --model publishes and"
           + " activates a file first) and swaps in a version activated with `vigil models"
           + " activate` while it runs. With vigil.retrain.enabled (config/retrain.conf) it learns"
@@ -101,22 +103,25 @@ final class RunCommand implements Callable<Integer> {
     Backend backend = runtime.backend();
     Config config = runtime.config();
     RealtimeSettings settings = RealtimeSettings.from(config);
-    List<SourceSpec> sources = SourceSpec.allFrom(config);
+    // Every relative path of the configuration by one rule: the working directory, else vigil's
+    // home.
+    ConfigPaths paths = RunPaths.paths();
+    List<SourceSpec> sources = SourceSpec.allFrom(config, paths);
     if (sources.isEmpty()) {
       throw new IllegalArgumentException(
           "no streams to run: list them under vigil.run.streams (see config/camera.conf)");
     }
-    Path modelFile = model != null ? model : RunPaths.resolve(config.getString("vigil.run.model"));
-    Path outDir = out != null ? out : RunPaths.resolve(config.getString("vigil.run.out"));
+    Path modelFile = model != null ? model : paths.apply(config.getString("vigil.run.model"));
+    Path outDir = out != null ? out : paths.apply(config.getString("vigil.run.out"));
     checkOutputs(outDir, sources);
     runtime.announce(spec.commandLine().getErr());
     Duration limit =
         duration != null
             ? Duration.ofMillis((long) (duration * 1000))
             : config.getDuration("vigil.run.duration");
-    RetrainSettings retrain = RetrainSettings.from(config, RunPaths::resolve);
+    RetrainSettings retrain = RetrainSettings.from(config, paths);
     ModelRegistry registry =
-        ModelRegistry.open(RunPaths.resolve(config.getString("vigil.registry.dir")));
+        ModelRegistry.open(paths.apply(config.getString("vigil.registry.dir")));
     String version = servingVersion(registry, modelFile, model != null);
     Model m = registry.load(version, backend);
     var stdout = spec.commandLine().getOut();
@@ -141,10 +146,10 @@ final class RunCommand implements Callable<Integer> {
             registry,
             m,
             backend,
-            new ClipRetraining(retrain, RunPaths::resolve, TrainingListener.silent()),
+            new ClipRetraining(retrain, paths, TrainingListener.silent()),
             retrain,
             journal,
-            StreamLabels.allFrom(config, RunPaths::resolve),
+            StreamLabels.allFrom(config, paths),
             SlotSettings.acceptedClassLists(config));
     // On SIGTERM or Ctrl-C this command drains the streams itself (below); Pekko's own shutdown
     // hook would stop the actor system, and the streams with it, before their summaries are out.

@@ -7,9 +7,13 @@ import io.vigil.engine.backend.Backend;
 import io.vigil.pipeline.config.ConfigKeys;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import picocli.CommandLine;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Model.OptionSpec;
 import picocli.CommandLine.Option;
 
 /** Options shared by the commands that run the stream: the configuration file. */
@@ -18,8 +22,35 @@ final class RuntimeOptions {
   @Option(
       names = "--config",
       paramLabel = "FILE",
-      description = "HOCON file with settings (see config/analyze.conf); defaults apply otherwise.")
+      description = "HOCON file with settings; defaults apply otherwise.")
   Path configFile;
+
+  /** The shipped example each command's settings are copied from, by command name. */
+  private static final Map<String, String> EXAMPLES =
+      Map.of(
+          "analyze", "config/analyze.conf",
+          "run", "config/camera.conf",
+          "retrain", "config/retrain.conf");
+
+  /**
+   * Names, in each command's {@code --config} help, the shipped file to copy (the option is shared,
+   * the example is not).
+   */
+  static void nameExamples(CommandLine root) {
+    EXAMPLES.forEach(
+        (command, example) -> {
+          CommandSpec spec = root.getSubcommands().get(command).getCommandSpec();
+          OptionSpec option = spec.findOption("--config");
+          spec.remove(option);
+          spec.addOption(
+              option.toBuilder()
+                  .description(
+                      "HOCON file with settings (copy and edit "
+                          + example
+                          + "); defaults apply otherwise.")
+                  .build());
+        });
+  }
 
   @Mixin DeviceOption device = new DeviceOption();
 

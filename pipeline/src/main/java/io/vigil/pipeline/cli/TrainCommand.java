@@ -38,11 +38,13 @@ import picocli.CommandLine.Spec;
     name = "train",
     mixinStandardHelpOptions = true,
     description = {
-      "Trains a network on labeled images, evaluates it on the test set after every epoch,",
-      "and writes a model file. Training is deterministic for a given --seed.",
-      "A checkpoint is written after every epoch; run the same command again after an",
-      "interruption and it continues from there (--fresh starts over).",
-      "Data: IDX files (MNIST/Fashion-MNIST layout) or train/<class>/* and test/<class>/*."
+      "Trains a network on labeled images and writes a model file.",
+      "Evaluates the network on the test set after every epoch. Training is deterministic for a"
+          + " given --seed.",
+      "A checkpoint is written after every epoch; run the same command again after an"
+          + " interruption and it continues from there (--fresh starts over).",
+      "Data: IDX files (MNIST/Fashion-MNIST layout), or image folders train/CLASS/* and"
+          + " test/CLASS/*."
     })
 final class TrainCommand implements Callable<Integer> {
 
@@ -70,38 +72,62 @@ final class TrainCommand implements Callable<Integer> {
       description = "Model file to write. Default: ${DEFAULT-VALUE}")
   Path modelOut = Path.of("lenet5-fashion.vgl");
 
-  @Option(names = "--epochs", paramLabel = "N", description = "Passes over the training set.")
+  @Option(
+      names = "--epochs",
+      paramLabel = "N",
+      description = "Passes over the training set. Default: ${DEFAULT-VALUE}")
   int epochs = DEFAULTS.epochs();
 
-  @Option(names = "--batch", paramLabel = "N", description = "Images per training step.")
+  @Option(
+      names = "--batch",
+      paramLabel = "N",
+      description = "Images per training step. Default: ${DEFAULT-VALUE}")
   int batch = DEFAULTS.batchSize();
 
-  @Option(names = "--lr", paramLabel = "RATE", description = "Learning rate.")
+  @Option(
+      names = "--lr",
+      paramLabel = "RATE",
+      description = "Learning rate. Default: ${DEFAULT-VALUE}")
   float learningRate = DEFAULTS.learningRate();
 
-  @Option(names = "--momentum", paramLabel = "M", description = "SGD momentum.")
+  @Option(
+      names = "--momentum",
+      paramLabel = "M",
+      description = "SGD momentum. Default: ${DEFAULT-VALUE}")
   float momentum = DEFAULTS.momentum();
 
-  @Option(names = "--weight-decay", paramLabel = "L2", description = "L2 weight decay.")
+  @Option(
+      names = "--weight-decay",
+      paramLabel = "L2",
+      description = "L2 weight decay. Default: ${DEFAULT-VALUE}")
   float weightDecay = DEFAULTS.weightDecay();
 
-  @Option(names = "--optimizer", paramLabel = "sgd|adam", description = "Default: sgd")
+  @Option(
+      names = "--optimizer",
+      paramLabel = "sgd|adam",
+      description = "The optimizer. Default: ${DEFAULT-VALUE}")
   String optimizer = DEFAULTS.optimizer().toString();
 
   @Option(
       names = "--schedule",
       paramLabel = "S",
       description =
-          "Learning rate schedule: constant, step:EVERY:GAMMA, cosine[:FLOOR], onecycle[:WARMUP].")
+          "Learning rate schedule: constant, step:EVERY:GAMMA, cosine[:FLOOR], onecycle[:WARMUP]."
+              + " Default: ${DEFAULT-VALUE}")
   String schedule = DEFAULTS.schedule().toString();
 
   @Option(
       names = "--augment",
       paramLabel = "A",
-      description = "Augmentation: none, shift:N (pad and random crop), flip, or shift:N,flip.")
+      description =
+          "Augmentation: none, shift:N (pad and random crop), flip, or shift:N,flip."
+              + " Default: ${DEFAULT-VALUE}")
   String augment = DEFAULTS.augmentation().toString();
 
-  @Option(names = "--seed", paramLabel = "N", description = "Seed for weights and shuffling.")
+  @Option(
+      names = "--seed",
+      paramLabel = "N",
+      description = "Seed for weights and shuffling. Default: ${DEFAULT-VALUE}")
   long seed = DEFAULTS.seed();
 
   @Option(
@@ -113,7 +139,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--checkpoint",
       paramLabel = "FILE",
-      description = "Checkpoint file. Default: the --out file name + .checkpoint")
+      description = "Checkpoint file. Default: the --out file name + .checkpoint.")
   Path checkpoint;
 
   @Option(

@@ -15,9 +15,10 @@ import picocli.CommandLine.Spec;
     name = "tune",
     mixinStandardHelpOptions = true,
     description = {
-      "Times the GEMM kernel's tuning parameters (register block, vector width, dot-product",
-      "split) on a device, prints every trial and the best, and with --write stores the best",
-      "row in the user's tuning table, which then overrides the shipped one for that device."
+      "Times the GEMM kernel's tuning parameters on a device.",
+      "Tries register blocks, vector widths and dot-product splits, prints every trial and the"
+          + " best, and with --write stores the best row in the user's tuning table, which then"
+          + " overrides the shipped one for that device."
     })
 final class TuneCommand implements Callable<Integer> {
 

@@ -3,6 +3,7 @@ package io.vigil.pipeline.realtime;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigValue;
 import io.vigil.pipeline.config.ConfigKeys;
+import io.vigil.pipeline.config.ConfigPaths;
 import io.vigil.pipeline.stream.Pacing;
 import io.vigil.pipeline.video.Preprocessing;
 import java.nio.file.Path;
@@ -132,13 +133,14 @@ public record SourceSpec(
    * 0: all); {@code annotate} (a video file to write, default none); {@code resize}, {@code fill}
    * and {@code roi} as {@link Preprocessing#from} reads them, each defaulting to {@code defaults}'
    * (from {@code vigil.run.preprocess}); {@code options}, a map handed to FFmpeg as it is. Any
-   * other key is an error naming its file, line and the nearest of these.
+   * other key is an error naming its file, line and the nearest of these. Relative paths ({@code
+   * file}, the folder of {@code images} and of {@code annotate}) are resolved by {@code paths}.
    *
    * @throws IllegalArgumentException naming the stream, the key and what is wrong with it
    */
-  public static SourceSpec from(Config c, Preprocessing defaults) {
+  public static SourceSpec from(Config c, Preprocessing defaults, ConfigPaths paths) {
     ConfigKeys.checkKnown(c, KEYS, "stream " + (c.hasPath("id") ? c.getString("id") : "(no id)"));
-    SourceSpec spec = fromWithoutAnnotation(c);
+    SourceSpec spec = fromWithoutAnnotation(c, paths);
     if (c.hasPath("max-rate")) {
       spec = spec.withMaxRate(c.getDouble("max-rate"));
     }
@@ -150,14 +152,24 @@ public record SourceSpec(
       }
       spec = spec.withFfmpegOptions(options);
     }
-    return c.hasPath("annotate") ? spec.withAnnotation(Path.of(c.getString("annotate"))) : spec;
+    return c.hasPath("annotate")
+        ? spec.withAnnotation(paths.inFolder(c.getString("annotate")))
+        : spec;
   }
 
   /**
    * The streams of a real-time run: every entry of {@code vigil.run.streams}, fitted by default as
-   * {@code vigil.run.preprocess} says.
+   * {@code vigil.run.preprocess} says, their paths taken as written.
    */
   public static List<SourceSpec> allFrom(Config config) {
+    return allFrom(config, ConfigPaths.asWritten());
+  }
+
+  /**
+   * The streams of a real-time run: every entry of {@code vigil.run.streams}, fitted by default as
+   * {@code vigil.run.preprocess} says, their relative paths resolved by {@code paths}.
+   */
+  public static List<SourceSpec> allFrom(Config config, ConfigPaths paths) {
     Preprocessing defaults =
         config.hasPath("vigil.run.preprocess")
             ? Preprocessing.from(
@@ -167,17 +179,17 @@ public record SourceSpec(
             : Preprocessing.STRETCH;
     List<SourceSpec> specs = new ArrayList<>();
     for (Config c : config.getConfigList("vigil.run.streams")) {
-      specs.add(from(c, defaults));
+      specs.add(from(c, defaults, paths));
     }
     return specs;
   }
 
   /** {@link #from(Config, Preprocessing)} with whole frames stretched by default. */
   public static SourceSpec from(Config c) {
-    return from(c, Preprocessing.STRETCH);
+    return from(c, Preprocessing.STRETCH, ConfigPaths.asWritten());
   }
 
-  private static SourceSpec fromWithoutAnnotation(Config c) {
+  private static SourceSpec fromWithoutAnnotation(Config c, ConfigPaths paths) {
     String id = c.hasPath("id") ? c.getString("id") : null;
     int given =
         (c.hasPath("file") ? 1 : 0)
@@ -193,13 +205,21 @@ public record SourceSpec(
       boolean loop = c.hasPath("loop") && c.getBoolean("loop");
       double fps = c.hasPath("fps") ? c.getDouble("fps") : 0;
       return new SourceSpec(
-          id, Kind.FILE, c.getString("file"), Pacing.realtime(fps, loop), everyNth);
+          id,
+          Kind.FILE,
+          paths.apply(c.getString("file")).toString(),
+          Pacing.realtime(fps, loop),
+          everyNth);
     }
     if (c.hasPath("images")) {
       boolean loop = c.hasPath("loop") && c.getBoolean("loop");
       double fps = c.hasPath("fps") ? c.getDouble("fps") : 25;
       return new SourceSpec(
-          id, Kind.IMAGES, c.getString("images"), Pacing.realtime(fps, loop), everyNth);
+          id,
+          Kind.IMAGES,
+          paths.inFolder(c.getString("images")).toString(),
+          Pacing.realtime(fps, loop),
+          everyNth);
     }
     if (c.hasPath("url")) {
       return new SourceSpec(id, Kind.URL, c.getString("url"), Pacing.NONE, everyNth);

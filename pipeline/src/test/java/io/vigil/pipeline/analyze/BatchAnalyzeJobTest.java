@@ -116,7 +116,7 @@ class BatchAnalyzeJobTest {
       assertTrue(summary.get("segments").isArray());
     }
     JsonNode runSummary = JSON.readTree(out.resolve(OutputNames.RUN_SUMMARY).toFile());
-    assertEquals(1, runSummary.get("failed").asInt());
+    assertEquals(1, runSummary.get("runs").get(0).get("failed").asInt());
     assertNoPartialFiles(out);
     assertTrue(report.metrics().batches() > 0);
     assertEquals(795 + 270 + 68, report.metrics().framesOut());
