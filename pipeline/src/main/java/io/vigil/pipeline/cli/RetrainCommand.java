@@ -203,20 +203,9 @@ final class RetrainCommand implements Callable<Integer> {
               minGainPoints != null ? minGainPoints / 100 : g.minGain(),
               maxDropPoints != null ? maxDropPoints / 100 : g.maxOriginalDrop());
     }
-    return new RetrainSettings(
-        s.enabled(),
-        s.inbox(),
-        s.pollInterval(),
-        s.maxAttempts(),
-        s.activate(),
-        s.holdout(),
-        s.holdoutBlock(),
-        replay != null ? replay : s.replay(),
-        originalTest != null ? originalTest : s.originalTest(),
-        f,
-        g,
-        s.yield(),
-        s.minBackoff(),
-        s.maxBackoff());
+    return s.withTraining(f, g)
+        .withData(
+            replay != null ? replay : s.replay(),
+            originalTest != null ? originalTest : s.originalTest());
   }
 }

@@ -106,6 +106,44 @@ public record RetrainSettings(
     }
   }
 
+  /** The same settings training as {@code newFineTune} says and judged by {@code newGate}. */
+  public RetrainSettings withTraining(FineTuneConfig newFineTune, GateConfig newGate) {
+    return new RetrainSettings(
+        enabled,
+        inbox,
+        pollInterval,
+        maxAttempts,
+        activate,
+        holdout,
+        holdoutBlock,
+        replay,
+        originalTest,
+        newFineTune,
+        newGate,
+        yield,
+        minBackoff,
+        maxBackoff);
+  }
+
+  /** The same settings replaying {@code newReplay} and testing the gate on {@code newTest}. */
+  public RetrainSettings withData(List<String> newReplay, List<String> newTest) {
+    return new RetrainSettings(
+        enabled,
+        inbox,
+        pollInterval,
+        maxAttempts,
+        activate,
+        holdout,
+        holdoutBlock,
+        newReplay,
+        newTest,
+        fineTune,
+        gate,
+        yield,
+        minBackoff,
+        maxBackoff);
+  }
+
   private static void require(boolean ok, String message) {
     if (!ok) {
       throw new IllegalArgumentException("vigil.retrain." + message);
