@@ -43,11 +43,20 @@ final class OpenClLibrary {
       CL.getFunctionProvider();
       return Optional.empty();
     } catch (UnsatisfiedLinkError | ExceptionInInitializerError | NoClassDefFoundError e) {
-      return Optional.of(
-          "cannot load the OpenCL library ("
-              + e
-              + "); install an OpenCL driver and its ICD loader, e.g. ocl-icd-libopencl1 with"
-              + " pocl-opencl-icd for the CPU or the GPU vendor's driver");
+      return Optional.of(loadFailure(e));
     }
+  }
+
+  /**
+   * One line saying why OpenCL could not be loaded and which Debian packages provide it: the
+   * loader's own error cut to its first line.
+   */
+  static String loadFailure(Throwable e) {
+    String raw = String.valueOf(e.getMessage() != null ? e.getMessage() : e.toString()).strip();
+    String first = raw.lines().findFirst().orElse(e.getClass().getSimpleName()).strip();
+    return "cannot load the OpenCL library ("
+        + first
+        + "); install the ICD loader ocl-icd-libopencl1 and a driver: pocl-opencl-icd for the CPU"
+        + " or the GPU vendor's";
   }
 }

@@ -27,12 +27,32 @@ public final class Datasets {
 
   private Datasets() {}
 
+  /**
+   * Fails, naming what is missing, unless {@code dir} holds one of the layouts: a cheap check to
+   * make before any work starts. A missing directory or IDX file names the Debian package that
+   * installs the default data.
+   */
+  public static void check(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      throw new NoSuchFileException(
+          dir.toString(),
+          null,
+          "data directory not found (the default, Fashion-MNIST, comes with the Debian package"
+              + " dataset-fashion-mnist)");
+    }
+    if (!isImageFolders(dir)) {
+      FashionMnist.checkFiles(dir);
+    }
+  }
+
+  private static boolean isImageFolders(Path dir) {
+    return Files.isDirectory(dir.resolve("train")) && Files.isDirectory(dir.resolve("test"));
+  }
+
   /** Reads the data in {@code dir}, as images of {@code channels × height × width}. */
   public static Dataset open(Path dir, int channels, int height, int width) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      throw new NoSuchFileException(dir.toString(), null, "data directory not found");
-    }
-    if (Files.isDirectory(dir.resolve("train")) && Files.isDirectory(dir.resolve("test"))) {
+    check(dir);
+    if (isImageFolders(dir)) {
       ImageFolderReader reader = new ImageFolderReader(channels, height, width);
       ImageFolderReader.Folder train = reader.read(dir.resolve("train"), null);
       ImageFolderReader.Folder test = reader.read(dir.resolve("test"), train.classNames());

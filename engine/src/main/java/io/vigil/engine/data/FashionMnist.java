@@ -43,6 +43,18 @@ public final class FashionMnist {
     return IdxReader.read(find(dir, "t10k-images-idx3-ubyte"), find(dir, "t10k-labels-idx1-ubyte"));
   }
 
+  /** Fails, naming the first missing file and the package, unless all four IDX files are here. */
+  static void checkFiles(Path dir) throws IOException {
+    for (String baseName :
+        List.of(
+            "train-images-idx3-ubyte",
+            "train-labels-idx1-ubyte",
+            "t10k-images-idx3-ubyte",
+            "t10k-labels-idx1-ubyte")) {
+      find(dir, baseName);
+    }
+  }
+
   private static Path find(Path dir, String baseName) throws IOException {
     for (String candidate : List.of(baseName, baseName + ".gz")) {
       Path file = dir.resolve(candidate);

@@ -174,7 +174,7 @@ public final class Trainer {
                   count,
                   rate,
                   lossSum / done,
-                  Duration.ofMillis((long) ((totalSamples - doneTotal) / rate * 1000))));
+                  TrainingProgress.estimate(doneTotal, totalSamples, seconds)));
         }
       }
       epochLoss = lossSum / count;

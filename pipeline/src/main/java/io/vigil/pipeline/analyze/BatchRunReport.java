@@ -117,7 +117,7 @@ public record BatchRunReport(
     for (FileOutcome f : files) {
       ObjectNode n = list.addObject();
       n.put("stream", f.stream());
-      n.put("video", f.video().toString());
+      n.put("source", f.video().toString());
       n.put("status", f.status().name().toLowerCase(java.util.Locale.ROOT));
       n.put("frames", f.frames());
       if (f.error() != null) {

@@ -76,9 +76,13 @@ final class RunProgress implements BatchListener {
       double expected = (double) doneFrames / doneBytes * pendingBytes;
       eta = Math.max(0, expected - frames) / fps;
     }
+    long shown = frames;
     if (done == total) {
       eta = 0;
+      // A file's end is heard before the count of its last batch arrives: the last line shows
+      // every frame the finished files hold.
+      shown = Math.max(frames, doneFrames);
     }
-    listener.onProgress(done, total, frames, fps, eta);
+    listener.onProgress(done, total, shown, fps, eta);
   }
 }

@@ -61,12 +61,20 @@ final class AnalysisRunner {
       String name = video.getFileName().toString();
       BatchListener listener =
           new BatchListener() {
+            private boolean failed;
+
+            @Override
+            public void onFile(FileOutcome outcome) {
+              failed = outcome.status() != FileOutcome.Status.DONE;
+            }
+
             @Override
             public void onProgress(int done, int total, long frames, double fps, double eta) {
-              if (done == total) {
-                // The video has ended: the report (or the one-line failure) says the rest.
+              if (done == total && failed) {
+                // The one-line failure says the rest.
                 return;
               }
+              // The last line, at the video's end, shows the final count.
               progress.show(progressLine(name, frames, claimed, fps));
             }
           };

@@ -9,6 +9,7 @@ import io.vigil.engine.train.GateConfig;
 import io.vigil.engine.train.GateVerdict;
 import io.vigil.engine.train.TrainingPacer;
 import io.vigil.pipeline.control.ClipRetraining;
+import io.vigil.pipeline.control.LabeledData;
 import io.vigil.pipeline.control.RetrainSettings;
 import io.vigil.pipeline.control.Retraining;
 import java.io.PrintWriter;
@@ -121,6 +122,8 @@ final class RetrainCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     checkOptions();
     RetrainSettings settings = settings(runtime.config());
+    LabeledData.checkInstalled(settings.replay());
+    LabeledData.checkInstalled(settings.originalTest());
     Model base = ModelFile.load(model, runtime.backend());
     runtime.announce(spec.commandLine().getErr());
     out.printf("retrain: %s on %d clip(s)%n", base.version(), clips.size());

@@ -169,6 +169,7 @@ final class TrainCommand implements Callable<Integer> {
             ? checkpoint
             : modelOut.resolveSibling(modelOut.getFileName() + ".checkpoint");
     checkOutputs(checkpointFile);
+    Datasets.check(data);
     device.announce(spec.commandLine().getErr());
     Start start = start(backend);
     InputContract input = start.input();

@@ -27,7 +27,7 @@ final class TrainingProgressPrinter implements TrainingListener {
             100.0 * p.samplesDone() / p.samplesPerEpoch(),
             p.samplesPerSecond(),
             p.meanLoss(),
-            ConsoleProgress.duration(p.eta().toMillis() / 1000.0)));
+            p.eta().map(eta -> ConsoleProgress.duration(eta.toMillis() / 1000.0)).orElse("…")));
   }
 
   @Override

@@ -23,6 +23,27 @@ public final class LabeledData {
   private LabeledData() {}
 
   /**
+   * Fails in one line naming the Debian package when a source reads Fashion-MNIST ({@code
+   * fashion-mnist:SPLIT}) and it is not installed: a cheap check to make before any work starts.
+   */
+  public static void checkInstalled(List<String> sources) throws IOException {
+    checkInstalled(sources, FashionMnist.DEFAULT_DIR);
+  }
+
+  static void checkInstalled(List<String> sources, Path fashionDir) throws IOException {
+    for (String source : sources) {
+      if (source.trim().startsWith("fashion-mnist:") && !Files.isDirectory(fashionDir)) {
+        throw new IOException(
+            source.trim()
+                + ": "
+                + fashionDir
+                + " is missing; install the Debian package dataset-fashion-mnist or name labeled"
+                + " clips instead");
+      }
+    }
+  }
+
+  /**
    * The images of every source, one after the other.
    *
    * @throws IOException naming the source when one cannot be read or does not fit the model
@@ -49,14 +70,7 @@ public final class LabeledData {
     if (source.startsWith("fashion-mnist:")) {
       String split = source.substring("fashion-mnist:".length());
       Path dir = FashionMnist.DEFAULT_DIR;
-      if (!Files.isDirectory(dir)) {
-        throw new IOException(
-            source
-                + ": "
-                + dir
-                + " is missing; install the Debian package dataset-fashion-mnist or name labeled"
-                + " clips instead");
-      }
+      checkInstalled(List.of(source), dir);
       LabeledImages images =
           switch (split) {
             case "train" -> FashionMnist.train(dir);

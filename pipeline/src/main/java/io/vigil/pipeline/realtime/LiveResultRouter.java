@@ -10,9 +10,11 @@ import io.vigil.pipeline.result.WritePolicy;
 import io.vigil.pipeline.stream.ClassifiedBatch;
 import io.vigil.pipeline.stream.MetricsRegistry;
 import io.vigil.pipeline.stream.StreamMetrics;
+import io.vigil.pipeline.video.LabelSidecar;
 import io.vigil.pipeline.video.VideoAnnotator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
@@ -29,9 +31,9 @@ import org.slf4j.LoggerFactory;
  * each result to {@code <out>/<stream>.jsonl} (flushed after every batch, so a reader follows it
  * live), counts it in the stream's metrics, and on the stream's end marker closes the file, writes
  * {@code <stream>.summary.json} (with the drops, corrupt frames and latency of the stream's
- * metrics) and completes the stream's {@link #ended} future. The summary lists the model versions
- * the stream's results came from, with their frame ranges (more than one when a hot swap happened
- * while it ran).
+ * metrics, and its accuracy when it is a file with a {@code VIDEO.labels.csv} sidecar) and
+ * completes the stream's {@link #ended} future. The summary lists the model versions the stream's
+ * results came from, with their frame ranges (more than one when a hot swap happened while it ran).
  *
  * <p>A live stream has no natural end, so its results file grows as it runs rather than appearing
  * whole at the end; the summary is written atomically when the stream ends. Called from one stage
@@ -51,6 +53,7 @@ final class LiveResultRouter {
   private final Map<String, CompletableFuture<StreamMetrics>> ended = new ConcurrentHashMap<>();
   private final Map<String, String> sources = new ConcurrentHashMap<>();
   private final Map<String, String> failures = new ConcurrentHashMap<>();
+  private final Map<String, int[]> truth = new ConcurrentHashMap<>();
 
   LiveResultRouter(Path outDir, List<String> classNames, MetricsRegistry metrics) {
     this.sink =
@@ -63,7 +66,7 @@ final class LiveResultRouter {
                 new StreamOutput(
                     outDir.resolve(stream + ".jsonl"),
                     outDir.resolve(stream + ".summary.json"),
-                    null));
+                    truth.get(stream)));
     this.metrics = metrics;
   }
 
@@ -77,6 +80,25 @@ final class LiveResultRouter {
       sources.put(stream, source);
     }
     return ended.computeIfAbsent(stream, s -> new CompletableFuture<>());
+  }
+
+  /**
+   * Compares {@code stream}'s results with the labels of {@code video}'s sidecar ({@code
+   * VIDEO.labels.csv}) when there is one, so that its summary has an accuracy; call before the
+   * stream's first result. A sidecar that cannot be read is reported once and leaves the summary
+   * without accuracy.
+   */
+  void truthFrom(String stream, Path video) {
+    truth.remove(stream);
+    Path sidecar = LabelSidecar.pathFor(video);
+    if (!Files.isRegularFile(sidecar)) {
+      return;
+    }
+    try {
+      truth.put(stream, LabelSidecar.read(sidecar));
+    } catch (IOException e) {
+      log.warn("stream {}: no accuracy in its summary: {}", stream, e.getMessage());
+    }
   }
 
   /** The streams that failed so far, with what went wrong (naming the input). */

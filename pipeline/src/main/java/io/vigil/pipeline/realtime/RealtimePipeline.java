@@ -230,6 +230,9 @@ public final class RealtimePipeline implements ModelSwapTarget, AutoCloseable {
   public CompletionStage<StreamMetrics> add(SourceSpec spec) {
     String id = spec.id();
     CompletableFuture<StreamMetrics> ended = router.ended(id, spec.input());
+    if (spec.kind() == SourceSpec.Kind.FILE) {
+      router.truthFrom(id, Path.of(spec.input()));
+    }
     if (spec.annotate() != null) {
       double fps = spec.pacing().fps() > 0 ? spec.pacing().fps() : 25;
       router.annotate(id, new VideoAnnotator(spec.annotate(), fps));

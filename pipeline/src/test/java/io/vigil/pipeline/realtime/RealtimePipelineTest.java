@@ -362,6 +362,31 @@ class RealtimePipelineTest {
   }
 
   @Test
+  void aFileWithALabelSidecarHasAccuracyInItsSummary() throws Exception {
+    Path video = tmp.resolve("in/tree.avi");
+    Files.createDirectories(video.getParent());
+    Files.copy(TREE, video);
+    int[] labels = new int[68];
+    java.util.Arrays.fill(labels, 34, 68, 1);
+    io.vigil.pipeline.video.LabelSidecar.write(
+        io.vigil.pipeline.video.LabelSidecar.pathFor(video), labels, List.of("zero", "one"));
+    RealtimePipeline pipeline =
+        RealtimePipeline.start(
+            system, settings(64, DropPolicy.DROP_OLDEST, 8), new FakeClassifier(), GRAY_28, tmp);
+    pipeline
+        .add(SourceSpec.file("tree", video, 200, false))
+        .toCompletableFuture()
+        .get(20, TimeUnit.SECONDS);
+    pipeline.stop(Duration.ofSeconds(5));
+    com.fasterxml.jackson.databind.JsonNode accuracy =
+        new com.fasterxml.jackson.databind.ObjectMapper()
+            .readTree(tmp.resolve("tree.summary.json").toFile())
+            .get("accuracy");
+    assertTrue(accuracy != null, "accuracy in the summary");
+    assertEquals(68, accuracy.get("labeled_frames").asLong(), accuracy.toString());
+  }
+
+  @Test
   void aMaxRateKeepsFramesAtThatRateWithoutCountingDrops() throws Exception {
     RealtimePipeline pipeline =
         RealtimePipeline.start(
