@@ -56,42 +56,6 @@ public record StreamSummary(
   private static final ObjectMapper JSON =
       new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
-  /** The summary of a stream that is not read from the network. */
-  public StreamSummary(
-      String stream,
-      String source,
-      String model,
-      List<VersionSpan> versions,
-      long frames,
-      double elapsedSeconds,
-      long dropped,
-      long droppedUnconverted,
-      long corrupt,
-      DecodeReport decode,
-      List<String> classNames,
-      long[] perClass,
-      List<SegmentTracker.Segment> segments,
-      LatencyTracker.Percentiles latency,
-      LabelAccuracy labels) {
-    this(
-        stream,
-        source,
-        model,
-        versions,
-        frames,
-        elapsedSeconds,
-        dropped,
-        droppedUnconverted,
-        corrupt,
-        decode,
-        classNames,
-        perClass,
-        segments,
-        latency,
-        labels,
-        null);
-  }
-
   /** Frames classified per second of the stream's wall time. */
   public double framesPerSecond() {
     return elapsedSeconds > 0 ? frames / elapsedSeconds : 0;
