@@ -2,6 +2,7 @@ package io.vigil.pipeline.control;
 
 import io.vigil.pipeline.frame.StreamItem;
 import io.vigil.pipeline.realtime.SourceSpec;
+import io.vigil.pipeline.result.FrameResult;
 import io.vigil.pipeline.stream.ModelSwapTarget;
 import io.vigil.pipeline.stream.PipelineMetrics;
 import io.vigil.pipeline.stream.StreamMetrics;
@@ -44,7 +45,14 @@ public interface LiveStreams extends ModelSwapTarget {
 
   /**
    * Hands every converted frame of every stream to {@code tap} as it enters the pipeline (on the
-   * stream's thread: keep it quick), so that labeled streams become training data.
+   * stream's thread: keep it quick), besides the taps added before, so that labeled streams become
+   * training data.
    */
   void tapFrames(Consumer<StreamItem.Frame> tap);
+
+  /**
+   * Hands every result of every stream to {@code tap} once it is written (on the writer's thread:
+   * keep it quick), besides the taps added before.
+   */
+  void tapResults(Consumer<FrameResult> tap);
 }

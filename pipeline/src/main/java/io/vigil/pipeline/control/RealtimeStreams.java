@@ -51,6 +51,11 @@ public final class RealtimeStreams implements LiveStreams {
   }
 
   @Override
+  public void tapResults(Consumer<io.vigil.pipeline.result.FrameResult> tap) {
+    pipeline.tapResults(tap);
+  }
+
+  @Override
   public String modelVersion() {
     return pipeline.modelVersion();
   }

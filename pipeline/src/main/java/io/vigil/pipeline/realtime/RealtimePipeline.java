@@ -4,6 +4,7 @@ import io.vigil.engine.model.InputContract;
 import io.vigil.engine.model.Model;
 import io.vigil.pipeline.frame.FrameClassifier;
 import io.vigil.pipeline.frame.StreamItem;
+import io.vigil.pipeline.result.FrameResult;
 import io.vigil.pipeline.stream.ClassifierSlot;
 import io.vigil.pipeline.stream.DecoderSource;
 import io.vigil.pipeline.stream.EngineClassifier;
@@ -83,8 +84,13 @@ public final class RealtimePipeline implements ModelSwapTarget, AutoCloseable {
   private final InputContract contract;
   private final MetricsRegistry metrics = new MetricsRegistry();
 
-  /** Sees every converted frame as it arrives, when set ({@link #tapFrames}). */
-  private volatile java.util.function.Consumer<StreamItem.Frame> frameTap;
+  /** See every converted frame as it arrives ({@link #tapFrames}). */
+  private final List<java.util.function.Consumer<StreamItem.Frame>> frameTaps =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
+
+  /** See every result once it is written ({@link #tapResults}). */
+  private final List<java.util.function.Consumer<FrameResult>> resultTaps =
+      new java.util.concurrent.CopyOnWriteArrayList<>();
 
   private final LiveResultRouter router;
   private final ClassifierSlot slot;
@@ -146,6 +152,7 @@ public final class RealtimePipeline implements ModelSwapTarget, AutoCloseable {
                         () -> {
                           router.accept(served.batch());
                           slot.delivered(served);
+                          tellResultTaps(served.batch().results());
                           return served.batch().batchSize();
                         },
                         blocking))
@@ -352,21 +359,46 @@ public final class RealtimePipeline implements ModelSwapTarget, AutoCloseable {
 
   /**
    * Hands every converted frame to {@code tap} as it arrives, before the buffer (on the stream's
-   * thread); replaces the tap set before. Labeled streams use it to become training data.
+   * thread), besides the taps added before. Labeled streams use it to become training data, the
+   * service to show frames and to find the ones worth labeling. A tap that throws is logged and the
+   * frame goes on.
    */
   public void tapFrames(java.util.function.Consumer<StreamItem.Frame> tap) {
-    this.frameTap = tap;
+    frameTaps.add(tap);
+  }
+
+  /**
+   * Hands every result to {@code tap} once it is written (on the writer's thread: keep it quick),
+   * besides the taps added before. A tap that throws is logged and the results go on.
+   */
+  public void tapResults(java.util.function.Consumer<FrameResult> tap) {
+    resultTaps.add(tap);
   }
 
   private StreamItem arrived(StreamItem item) {
     if (item instanceof StreamItem.Frame f) {
       metrics.stream(f.stream()).framesIn.increment();
-      java.util.function.Consumer<StreamItem.Frame> tap = frameTap;
-      if (tap != null && f.converted()) {
-        tap.accept(f);
+      if (f.converted()) {
+        for (java.util.function.Consumer<StreamItem.Frame> tap : frameTaps) {
+          try {
+            tap.accept(f);
+          } catch (RuntimeException e) {
+            log.warn("{}: a frame tap failed: {}", f.stream(), e.toString());
+          }
+        }
       }
     }
     return item;
+  }
+
+  private void tellResultTaps(List<FrameResult> results) {
+    for (java.util.function.Consumer<FrameResult> tap : resultTaps) {
+      try {
+        results.forEach(tap);
+      } catch (RuntimeException e) {
+        log.warn("a result tap failed: {}", e.toString());
+      }
+    }
   }
 
   /** False for a frame its source shed (not converted), after counting it as dropped. */

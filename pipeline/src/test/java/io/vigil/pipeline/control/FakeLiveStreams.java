@@ -77,6 +77,14 @@ final class FakeLiveStreams implements LiveStreams {
     this.tap = t;
   }
 
+  /** The result tap added last, if any. */
+  volatile java.util.function.Consumer<io.vigil.pipeline.result.FrameResult> resultTap;
+
+  @Override
+  public void tapResults(java.util.function.Consumer<io.vigil.pipeline.result.FrameResult> t) {
+    this.resultTap = t;
+  }
+
   @Override
   public String modelVersion() {
     return serving;
