@@ -1,0 +1,135 @@
+package io.vigil.pipeline.service;
+
+import io.vigil.pipeline.result.FrameResult;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One stream's part of the labeling queue: frames waiting for their result, results that came
+ * before their frame, and the doubtful frames kept for labeling. Every part is bounded: at most
+ * {@code maxPending} frames and as many early results (the oldest go first), at most {@code
+ * perStream} items (the surest go first). Not thread-safe: {@link LabelingQueue} guards it.
+ */
+final class StreamQueue {
+
+  private final int perStream;
+  private final int maxPending;
+
+  /** Model input of frames without a result yet, by frame index. */
+  private final TreeMap<Long, float[]> pending = new TreeMap<>();
+
+  /** Results whose frame has not come (yet), by frame index. */
+  private final TreeMap<Long, FrameResult> early = new TreeMap<>();
+
+  private final TreeSet<LabelingItem> items = new TreeSet<>(LabelingItem.LEAST_SURE_FIRST);
+  private final Map<Long, LabelingItem> byFrame = new HashMap<>();
+
+  /** Frames forgotten without a result (the pipeline dropped them, or it lagged too far). */
+  private long unmatched;
+
+  StreamQueue(int perStream, int maxPending) {
+    this.perStream = perStream;
+    this.maxPending = maxPending;
+  }
+
+  /** Keeps a frame until its result comes, forgetting the oldest beyond the bound. */
+  void waitForResult(long frame, float[] pixels) {
+    pending.put(frame, pixels);
+    while (pending.size() > maxPending) {
+      pending.pollFirstEntry();
+      unmatched++;
+    }
+  }
+
+  /** The frame's model input, removed, or null when it is not (or no longer) waiting. */
+  float[] takeFrame(long frame) {
+    return pending.remove(frame);
+  }
+
+  /** Keeps a result until its frame comes, forgetting the oldest beyond the bound. */
+  void waitForFrame(FrameResult result) {
+    early.put(result.frame(), result);
+    while (early.size() > maxPending) {
+      early.pollFirstEntry();
+    }
+  }
+
+  /** The result of {@code frame} that came before it, removed, or null. */
+  FrameResult takeEarlyResult(long frame) {
+    return early.remove(frame);
+  }
+
+  /**
+   * Whether an item as sure as {@code candidate} would be kept now: there is room, or it is less
+   * sure than the surest item kept (an item of the same frame is replaced in any case).
+   */
+  boolean wouldKeep(LabelingItem candidate) {
+    return items.size() < perStream
+        || byFrame.containsKey(candidate.frame())
+        || LabelingItem.LEAST_SURE_FIRST.compare(candidate, items.last()) < 0;
+  }
+
+  /**
+   * Adds {@code item} if it is among the {@code perStream} least sure; returns the items that left
+   * the queue for it (the surest one when it was full, an older item of the same frame), or {@code
+   * [item]} itself when it is not kept.
+   */
+  List<LabelingItem> keep(LabelingItem item) {
+    List<LabelingItem> gone = new ArrayList<>(2);
+    if (!wouldKeep(item)) {
+      gone.add(item);
+      return gone;
+    }
+    // A stream added again under its old id numbers its frames from 0 again: the newer frame wins.
+    LabelingItem same = byFrame.remove(item.frame());
+    if (same != null) {
+      items.remove(same);
+      gone.add(same);
+    }
+    items.add(item);
+    byFrame.put(item.frame(), item);
+    if (items.size() > perStream) {
+      LabelingItem surest = items.pollLast();
+      byFrame.remove(surest.frame());
+      gone.add(surest);
+    }
+    return gone;
+  }
+
+  /** Removes the item of {@code frame}; true if it was there. */
+  boolean remove(LabelingItem item) {
+    if (byFrame.get(item.frame()) != item) {
+      return false;
+    }
+    byFrame.remove(item.frame());
+    return items.remove(item);
+  }
+
+  /** The items kept, least sure first. */
+  List<LabelingItem> items() {
+    return List.copyOf(items);
+  }
+
+  /** Forgets the frames and results still waiting for each other (the stream stopped). */
+  void clearWaiting() {
+    unmatched += pending.size();
+    pending.clear();
+    early.clear();
+  }
+
+  int pendingFrames() {
+    return pending.size();
+  }
+
+  int earlyResults() {
+    return early.size();
+  }
+
+  long unmatched() {
+    return unmatched;
+  }
+}
