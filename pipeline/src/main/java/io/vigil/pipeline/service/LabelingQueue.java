@@ -8,11 +8,14 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -22,11 +25,12 @@ import java.util.TreeMap;
  * <p>{@link #frame} (the pipeline's frame tap, on each stream's thread) and {@link #result} (its
  * result tap, on the writer's thread) are joined by (stream, frame index), in whichever order they
  * come. A frame whose result is doubtful ({@link LabelingSettings}: low top-1 score or a small lead
- * over top-2) becomes a {@link LabelingItem}; each stream keeps its {@code perStream} least sure.
- * Frames wait at most {@code maxPending} per stream for their result (one the pipeline dropped
- * never gets one and is forgotten), and results as many for their frame, so memory stays within
- * about {@code streams × (perStream + maxPending × 4) × contract.size()} bytes, plus the labeled
- * frames not yet written.
+ * over top-2) becomes a {@link LabelingItem}; each stream keeps its {@code perStream} least sure,
+ * at least {@code minGap} frames apart, and a picture already waiting or answered (a looping clip
+ * shows the same ones again) is not asked about twice. Frames wait at most {@code maxPending} per
+ * stream for their result (one the pipeline dropped never gets one and is forgotten), and results
+ * as many for their frame, so memory stays within about {@code streams × (perStream + maxPending ×
+ * 4) × contract.size()} bytes, plus the labeled frames not yet written.
  *
  * <p>A person {@link #label labels} an item with one of the model's classes or {@link #skip skips}
  * it. Every {@code framesPerClip} labels, or on {@link #submit}, the labeled frames go into the
@@ -88,6 +92,9 @@ public final class LabelingQueue {
       int perClip,
       String lastError) {}
 
+  /** Answered pictures remembered, so that a looping clip does not ask about them again. */
+  static final int ANSWERED_KEPT = 10_000;
+
   private final InputContract contract;
   private final List<String> classNames;
   private final LabelingSettings settings;
@@ -97,6 +104,21 @@ public final class LabelingQueue {
   private final Object lock = new Object();
   private final Map<String, StreamQueue> streams = new TreeMap<>();
   private final Map<String, LabelingItem> byId = new HashMap<>();
+
+  /** The pictures of the items waiting (by {@link #pictureHash}) and back. */
+  private final Map<Long, String> queuedPictures = new HashMap<>();
+
+  private final Map<String, Long> pictureOf = new HashMap<>();
+
+  /** Pictures people labeled or skipped, the latest {@link #ANSWERED_KEPT}. */
+  private final Set<Long> answered =
+      Collections.newSetFromMap(
+          new LinkedHashMap<>() {
+            @Override
+            protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
+              return size() > ANSWERED_KEPT;
+            }
+          });
 
   /**
    * @param contract the model's input: the frames' pixels are {@code contract.size()} normalised
@@ -204,6 +226,7 @@ public final class LabelingQueue {
     }
     // Converting (a copy as large as the input) happens outside the lock the taps share.
     byte[] bytes = LabeledStreamRecorder.bytesOf(pixels, contract);
+    long picture = pictureHash(bytes);
     LabelingItem item =
         new LabelingItem(
             id,
@@ -214,23 +237,49 @@ public final class LabelingQueue {
             doubt.margin(),
             bytes);
     synchronized (lock) {
+      // A looping clip shows the same pictures again: a person is asked about each once.
+      String twin = queuedPictures.get(picture);
+      if (answered.contains(picture) || (twin != null && !twin.equals(id))) {
+        return;
+      }
       boolean kept = true;
       for (LabelingItem gone : stream(result.stream()).keep(item)) {
         if (gone == item) {
           kept = false;
         } else if (byId.get(gone.id()) == gone) {
           byId.remove(gone.id());
+          forgetPicture(gone.id());
         }
       }
       if (kept) {
         byId.put(id, item);
+        queuedPictures.put(picture, id);
+        pictureOf.put(id, picture);
       }
     }
   }
 
+  /** Stops counting item {@code id}'s picture as queued; returns its hash, or null. */
+  private Long forgetPicture(String id) {
+    Long picture = pictureOf.remove(id);
+    if (picture != null && id.equals(queuedPictures.get(picture))) {
+      queuedPictures.remove(picture);
+    }
+    return picture;
+  }
+
+  /** A 64-bit FNV-1a hash of a picture: equal pictures, equal hashes; others almost never. */
+  static long pictureHash(byte[] bytes) {
+    long h = 0xcbf29ce484222325L;
+    for (byte b : bytes) {
+      h = (h ^ (b & 0xff)) * 0x100000001b3L;
+    }
+    return h;
+  }
+
   private StreamQueue stream(String id) {
     return streams.computeIfAbsent(
-        id, k -> new StreamQueue(settings.perStream(), settings.maxPending()));
+        id, k -> new StreamQueue(settings.perStream(), settings.minGap(), settings.maxPending()));
   }
 
   /** The item of {@code id}, if it waits for a label. */
@@ -326,6 +375,10 @@ public final class LabelingQueue {
 
   private void remove(LabelingItem item) {
     byId.remove(item.id());
+    Long picture = forgetPicture(item.id());
+    if (picture != null) {
+      answered.add(picture);
+    }
     StreamQueue s = streams.get(item.stream());
     if (s != null) {
       s.remove(item);

@@ -24,6 +24,9 @@ import com.typesafe.config.ConfigException;
  * @param maxMargin a frame whose top-1 score minus its top-2 score is below this is unsure (0 to 1;
  *     a result that gives only one label counts its top-2 score as 0)
  * @param perStream unsure frames kept per stream for labeling; when full, the least sure stay
+ * @param minGap frames kept for labeling are at least this many frames apart in their stream (1:
+ *     any two), so that a page of them is not one moment seen many times; of two closer ones the
+ *     less sure stays
  * @param maxPending frames per stream kept while they wait for their result; a frame the pipeline
  *     dropped never gets one and is forgotten once this many newer frames came
  * @param framesPerClip labeled frames written as one clip into the inbox as soon as they are there
@@ -35,6 +38,7 @@ public record LabelingSettings(
     double maxTopScore,
     double maxMargin,
     int perStream,
+    int minGap,
     int maxPending,
     int framesPerClip,
     int minClipFrames,
@@ -46,6 +50,7 @@ public record LabelingSettings(
         "max-top-score must be in [0, 1], got " + maxTopScore);
     require(maxMargin >= 0 && maxMargin <= 1, "max-margin must be in [0, 1], got " + maxMargin);
     require(perStream >= 1, "per-stream must be at least 1, got " + perStream);
+    require(minGap >= 1, "min-gap must be at least 1, got " + minGap);
     require(maxPending >= 1, "max-pending must be at least 1, got " + maxPending);
     require(minClipFrames >= 1, "min-clip-frames must be at least 1, got " + minClipFrames);
     require(
@@ -66,7 +71,7 @@ public record LabelingSettings(
    * at least 20 on submit (two hold-out blocks of 10).
    */
   public static LabelingSettings defaults() {
-    return new LabelingSettings(0.5, 0.15, 50, 128, 50, 20, 10);
+    return new LabelingSettings(0.5, 0.15, 50, 2, 128, 50, 20, 10);
   }
 
   /**
@@ -80,6 +85,7 @@ public record LabelingSettings(
           labeling.getDouble("max-top-score"),
           labeling.getDouble("max-margin"),
           labeling.getInt("per-stream"),
+          labeling.getInt("min-gap"),
           labeling.getInt("max-pending"),
           labeling.getInt("frames-per-clip"),
           labeling.getInt("min-clip-frames"),

@@ -2,9 +2,7 @@ package io.vigil.pipeline.service;
 
 import io.vigil.pipeline.result.FrameResult;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -12,11 +10,13 @@ import java.util.TreeSet;
  * One stream's part of the labeling queue: frames waiting for their result, results that came
  * before their frame, and the doubtful frames kept for labeling. Every part is bounded: at most
  * {@code maxPending} frames and as many early results (the oldest go first), at most {@code
- * perStream} items (the surest go first). Not thread-safe: {@link LabelingQueue} guards it.
+ * perStream} items (the surest go first), at least {@code minGap} frames apart. Not thread-safe:
+ * {@link LabelingQueue} guards it.
  */
 final class StreamQueue {
 
   private final int perStream;
+  private final int minGap;
   private final int maxPending;
 
   /** Model input of frames without a result yet, by frame index. */
@@ -26,13 +26,14 @@ final class StreamQueue {
   private final TreeMap<Long, FrameResult> early = new TreeMap<>();
 
   private final TreeSet<LabelingItem> items = new TreeSet<>(LabelingItem.LEAST_SURE_FIRST);
-  private final Map<Long, LabelingItem> byFrame = new HashMap<>();
+  private final TreeMap<Long, LabelingItem> byFrame = new TreeMap<>();
 
   /** Frames forgotten without a result (the pipeline dropped them, or it lagged too far). */
   private long unmatched;
 
-  StreamQueue(int perStream, int maxPending) {
+  StreamQueue(int perStream, int minGap, int maxPending) {
     this.perStream = perStream;
+    this.minGap = minGap;
     this.maxPending = maxPending;
   }
 
@@ -64,19 +65,26 @@ final class StreamQueue {
   }
 
   /**
-   * Whether an item as sure as {@code candidate} would be kept now: there is room, or it is less
-   * sure than the surest item kept (an item of the same frame is replaced in any case).
+   * Whether {@code candidate} would be kept now: it is less sure than every item kept within {@code
+   * minGap − 1} frames of it (an item of its own frame is replaced in any case), and once those are
+   * gone there is room or it is less sure than the surest item left.
    */
   boolean wouldKeep(LabelingItem candidate) {
-    return items.size() < perStream
-        || byFrame.containsKey(candidate.frame())
+    List<LabelingItem> near = near(candidate.frame());
+    for (LabelingItem n : near) {
+      if (n.frame() != candidate.frame()
+          && LabelingItem.LEAST_SURE_FIRST.compare(candidate, n) >= 0) {
+        return false;
+      }
+    }
+    return items.size() - near.size() < perStream
         || LabelingItem.LEAST_SURE_FIRST.compare(candidate, items.last()) < 0;
   }
 
   /**
-   * Adds {@code item} if it is among the {@code perStream} least sure; returns the items that left
-   * the queue for it (the surest one when it was full, an older item of the same frame), or {@code
-   * [item]} itself when it is not kept.
+   * Adds {@code item} if {@link #wouldKeep} says so; returns the items that left the queue for it
+   * (those too close to it, the surest one when it was full), or {@code [item]} itself when it is
+   * not kept.
    */
   List<LabelingItem> keep(LabelingItem item) {
     List<LabelingItem> gone = new ArrayList<>(2);
@@ -84,11 +92,12 @@ final class StreamQueue {
       gone.add(item);
       return gone;
     }
-    // A stream added again under its old id numbers its frames from 0 again: the newer frame wins.
-    LabelingItem same = byFrame.remove(item.frame());
-    if (same != null) {
-      items.remove(same);
-      gone.add(same);
+    // Includes an item of the same frame: a stream added again under its old id numbers its frames
+    // from 0 again, and the newer frame wins.
+    for (LabelingItem n : near(item.frame())) {
+      byFrame.remove(n.frame());
+      items.remove(n);
+      gone.add(n);
     }
     items.add(item);
     byFrame.put(item.frame(), item);
@@ -98,6 +107,12 @@ final class StreamQueue {
       gone.add(surest);
     }
     return gone;
+  }
+
+  /** The items kept within {@code minGap − 1} frames of {@code frame}, its own included. */
+  private List<LabelingItem> near(long frame) {
+    return List.copyOf(
+        byFrame.subMap(frame - (minGap - 1), true, frame + (minGap - 1), true).values());
   }
 
   /** Removes the item of {@code frame}; true if it was there. */

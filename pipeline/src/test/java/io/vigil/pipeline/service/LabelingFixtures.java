@@ -36,12 +36,17 @@ final class LabelingFixtures {
   /** Frame {@code index} of {@code stream}, showing {@link #picture(long) picture(index)}. */
   static StreamItem.Frame frame(String stream, long index) {
     return new StreamItem.Frame(
-        stream, index, index * 33_333, 0, 0, normalised(picture(stream.hashCode() * 31L + index)));
+        stream,
+        index,
+        index * 33_333,
+        0,
+        0,
+        normalised(picture(stream.hashCode() * 1_000_003L + index)));
   }
 
   /** The picture frame {@code index} of {@code stream} shows. */
   static byte[] pictureOf(String stream, long index) {
-    return picture(stream.hashCode() * 31L + index);
+    return picture(stream.hashCode() * 1_000_003L + index);
   }
 
   /** A result whose top-1 (Shirt) scores {@code top1} and top-2 (T-shirt/top) {@code top2}. */
@@ -60,8 +65,16 @@ final class LabelingFixtures {
     return result(stream, index, 0.4f, 0.4f - margin);
   }
 
-  /** Settings with {@code perStream} items and {@code maxPending} waiting frames per stream. */
+  /**
+   * Settings with {@code perStream} items (any two frames apart) and {@code maxPending} waiting
+   * frames per stream.
+   */
   static LabelingSettings settings(int perStream, int maxPending, int perClip, int minClip) {
-    return new LabelingSettings(0.5, 0.15, perStream, maxPending, perClip, minClip, 10);
+    return new LabelingSettings(0.5, 0.15, perStream, 1, maxPending, perClip, minClip, 10);
+  }
+
+  /** Frame {@code index} of {@code stream}, showing {@code picture}. */
+  static StreamItem.Frame frameShowing(String stream, long index, byte[] picture) {
+    return new StreamItem.Frame(stream, index, index * 33_333, 0, 0, normalised(picture));
   }
 }

@@ -4,6 +4,8 @@ import static io.vigil.pipeline.service.LabelingFixtures.CLASSES;
 import static io.vigil.pipeline.service.LabelingFixtures.INPUT;
 import static io.vigil.pipeline.service.LabelingFixtures.doubtful;
 import static io.vigil.pipeline.service.LabelingFixtures.frame;
+import static io.vigil.pipeline.service.LabelingFixtures.frameShowing;
+import static io.vigil.pipeline.service.LabelingFixtures.picture;
 import static io.vigil.pipeline.service.LabelingFixtures.pictureOf;
 import static io.vigil.pipeline.service.LabelingFixtures.result;
 import static io.vigil.pipeline.service.LabelingFixtures.settings;
@@ -117,10 +119,54 @@ class LabelingQueueTest {
     q.frame(frame("cam", 3));
     q.result(doubtful("cam", 3, 0.01f));
     // The stream was added again under its id: its frame 3 is another picture.
-    q.frame(frame("cam", 3).withIndex(3));
+    byte[] other = picture(77);
+    q.frame(frameShowing("cam", 3, other));
     q.result(doubtful("cam", 3, 0.10f));
     assertEquals(1, q.items().size());
-    assertEquals(0.10, q.item("cam-000003").orElseThrow().margin(), 1e-6);
+    LabelingItem item = q.item("cam-000003").orElseThrow();
+    assertEquals(0.10, item.margin(), 1e-6);
+    assertArrayEquals(other, item.pixels());
+  }
+
+  @Test
+  void keptFramesAreAtLeastTheGapApartTheLessSureOfTwoCloseOnesStaying() {
+    LabelingQueue q =
+        queue(new LabelingSettings(0.5, 0.15, 10, 3, 16, 50, 20, 10)); // at least 3 apart
+    float[] margins = {0.05f, 0.02f, 0.04f, 0.03f, 0.06f, 0.01f, 0.07f};
+    for (int i = 0; i < margins.length; i++) {
+      q.frame(frame("cam", i));
+      q.result(doubtful("cam", i, margins[i]));
+    }
+    // 0 kept; 1 (less sure) replaces 0; 2 is close to 1 and surer: dropped; 3 is surer than 1:
+    // dropped; 4 kept (3 from 1); 5 (less sure) replaces 4; 6 close to 5 and surer: dropped.
+    assertEquals(List.of(5L, 1L), frames(q.snapshot().streams().get("cam")));
+  }
+
+  @Test
+  void aPictureIsAskedAboutOnceEvenWhenALoopingClipShowsItAgain() {
+    LabelingQueue q = queue(settings(10, 16, 50, 20));
+    byte[] boot = picture(1);
+    byte[] bag = picture(2);
+    q.frame(frameShowing("cam", 0, boot));
+    q.result(doubtful("cam", 0, 0.05f));
+    q.frame(frameShowing("cam", 1, bag));
+    q.result(doubtful("cam", 1, 0.05f));
+    // The next loop, less sure of both (another model version): still waiting, not asked again.
+    q.frame(frameShowing("cam", 100, boot));
+    q.result(doubtful("cam", 100, 0.01f));
+    assertEquals(List.of(0L, 1L), frames(q.items()));
+
+    q.label("cam-000000", "Ankle boot");
+    q.skip("cam-000001");
+    q.frame(frameShowing("cam", 200, boot));
+    q.result(doubtful("cam", 200, 0.01f));
+    q.frame(frameShowing("cam", 201, bag));
+    q.result(doubtful("cam", 201, 0.01f));
+    assertTrue(q.items().isEmpty(), "answered pictures are not asked about again");
+
+    q.frame(frameShowing("cam", 202, picture(3)));
+    q.result(doubtful("cam", 202, 0.01f));
+    assertEquals(List.of(202L), frames(q.items()));
   }
 
   @Test
@@ -205,16 +251,21 @@ class LabelingQueueTest {
     IllegalArgumentException e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new LabelingSettings(0.5, 0.15, 50, 128, 10, 20, 10));
+            () -> new LabelingSettings(0.5, 0.15, 50, 1, 128, 10, 20, 10));
     assertTrue(e.getMessage().contains("vigil.serve.labeling.frames-per-clip"), e.getMessage());
     assertThrows(
-        IllegalArgumentException.class, () -> new LabelingSettings(1.5, 0.15, 50, 128, 50, 20, 10));
+        IllegalArgumentException.class,
+        () -> new LabelingSettings(1.5, 0.15, 50, 1, 128, 50, 20, 10));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new LabelingSettings(0.5, 0.15, 50, 0, 128, 50, 20, 10));
     LabelingSettings read =
         LabelingSettings.from(
             com.typesafe.config.ConfigFactory.parseString(
-                "max-top-score = 0.4, max-margin = 0.1, per-stream = 20, max-pending = 64,"
+                "max-top-score = 0.4, max-margin = 0.1, per-stream = 20, min-gap = 3,"
+                    + " max-pending = 64,"
                     + " frames-per-clip = 100, min-clip-frames = 20, fps = 5"));
-    assertEquals(new LabelingSettings(0.4, 0.1, 20, 64, 100, 20, 5), read);
+    assertEquals(new LabelingSettings(0.4, 0.1, 20, 3, 64, 100, 20, 5), read);
     IllegalArgumentException missing =
         assertThrows(
             IllegalArgumentException.class,
