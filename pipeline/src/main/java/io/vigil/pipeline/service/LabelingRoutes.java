@@ -2,7 +2,6 @@ package io.vigil.pipeline.service;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.vigil.pipeline.result.LabelScore;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -15,7 +14,6 @@ import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.DispatcherSelector;
-import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
@@ -24,7 +22,6 @@ import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.CacheControl;
 import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
-import org.apache.pekko.http.javadsl.server.Directives;
 import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
@@ -49,8 +46,6 @@ import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
  * blocking executor, not on the server's threads. The token is checked by {@link HttpService}.
  */
 public final class LabelingRoutes extends AllDirectives {
-
-  private static final ObjectMapper MAPPER = new ObjectMapper();
 
   private final LabelingQueue queue;
   private final Executor blocking;
@@ -127,7 +122,7 @@ public final class LabelingRoutes extends AllDirectives {
   private Route labelOrSkip(String id, String body) {
     JsonNode request;
     try {
-      request = MAPPER.readTree(body);
+      request = Json.MAPPER.readTree(body);
     } catch (JsonProcessingException e) {
       return badBody("the body is not JSON: " + e.getOriginalMessage());
     }
@@ -196,26 +191,12 @@ public final class LabelingRoutes extends AllDirectives {
     return error(StatusCodes.NOT_FOUND, new LabelingQueue.UnknownItemException(id).getMessage());
   }
 
-  // The service's JSON error format, {"status", "error", "message"}.
   private static Route error(StatusCode status, String message) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", status.intValue());
-    body.put("error", status.reason());
-    body.put("message", message);
-    return json(status, body);
+    return Json.error(status, message);
   }
 
   private static Route json(StatusCode status, Object body) {
-    byte[] bytes;
-    try {
-      bytes = MAPPER.writeValueAsBytes(body);
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("cannot write the labeling queue as JSON", e);
-    }
-    return Directives.complete(
-        HttpResponse.create()
-            .withStatus(status)
-            .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, bytes)));
+    return Json.complete(status, body);
   }
 
   /** One stream's items, as the API lists them. */
