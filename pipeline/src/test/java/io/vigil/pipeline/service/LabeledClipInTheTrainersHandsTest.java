@@ -13,6 +13,7 @@ import io.vigil.engine.data.LabeledImages;
 import io.vigil.engine.train.FineTuner;
 import io.vigil.pipeline.control.ClipInbox;
 import io.vigil.pipeline.control.ControlEvent;
+import io.vigil.pipeline.video.LabeledClips;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -61,23 +62,25 @@ class LabeledClipInTheTrainersHandsTest {
   void theInboxTakesTheClipAndHandsItToTheTrainer() throws Exception {
     LabelingSettings settings = LabelingSettings.defaults();
     LabelingQueue q = new LabelingQueue(INPUT, CLASSES, inbox, settings);
-    for (int i = 0; i < 2 * settings.framesPerClip(); i += 2) {
-      q.frame(frame("cam", i));
-      q.result(doubtful("cam", i, 0.01f));
-    }
     TestProbe<ControlEvent> events = kit.createTestProbe();
     TestProbe<ClipInbox.Work> trainer = kit.createTestProbe();
     ActorRef<ClipInbox.Command> clips = kit.spawn(ClipInbox.create(inbox, POLL, 3, events.ref()));
     clips.tell(new ClipInbox.RequestWork(trainer.ref()));
 
+    // The stream runs on while a person labels the queue's page of items, a page at a time.
     Path clip = null;
-    for (LabelingItem item : q.snapshot().streams().get("cam")) {
-      LabelingQueue.LabelOutcome outcome = q.label(item.id(), "Sandal");
-      if (outcome.clip() != null) {
-        clip = outcome.clip();
+    long next = 0;
+    while (clip == null) {
+      for (int i = 0; i < settings.perStream(); i++, next += settings.minGap()) {
+        q.frame(frame("cam", next));
+        q.result(doubtful("cam", next, 0.01f));
+      }
+      for (LabelingItem item : q.snapshot().streams().get("cam")) {
+        LabelingQueue.LabelOutcome outcome = q.label(item.id(), "Sandal");
+        clip = outcome.clip() != null ? outcome.clip() : clip;
       }
     }
-    assertTrue(clip != null, "the 50th label wrote a clip");
+    assertEquals(settings.framesPerClip(), LabeledClips.read(clip, INPUT, CLASSES).count());
     poll(clips);
     poll(clips);
     assertEquals(List.of(clip), trainer.receiveMessage().clips());
@@ -95,8 +98,8 @@ class LabeledClipInTheTrainersHandsTest {
 
     LabeledImages full = images(settings.framesPerClip());
     LabeledImages[] split = FineTuner.splitHoldout(full, holdout, block, 42);
-    assertEquals(40, split[0].count(), "trained on");
-    assertEquals(10, split[1].count(), "held out for the gate");
+    assertEquals(80, split[0].count(), "trained on");
+    assertEquals(20, split[1].count(), "held out for the gate");
     LabeledImages smallest = images(settings.minClipFrames());
     split = FineTuner.splitHoldout(smallest, holdout, block, 42);
     assertEquals(10, split[1].count(), "the smallest clip still holds out a whole block");
