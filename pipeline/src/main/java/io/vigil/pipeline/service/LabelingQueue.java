@@ -8,14 +8,11 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -92,9 +89,6 @@ public final class LabelingQueue {
       int perClip,
       String lastError) {}
 
-  /** Answered pictures remembered, so that a looping clip does not ask about them again. */
-  static final int ANSWERED_KEPT = 10_000;
-
   private final InputContract contract;
   private final List<String> classNames;
   private final LabelingSettings settings;
@@ -105,20 +99,7 @@ public final class LabelingQueue {
   private final Map<String, StreamQueue> streams = new TreeMap<>();
   private final Map<String, LabelingItem> byId = new HashMap<>();
 
-  /** The pictures of the items waiting (by {@link #pictureHash}) and back. */
-  private final Map<Long, String> queuedPictures = new HashMap<>();
-
-  private final Map<String, Long> pictureOf = new HashMap<>();
-
-  /** Pictures people labeled or skipped, the latest {@link #ANSWERED_KEPT}. */
-  private final Set<Long> answered =
-      Collections.newSetFromMap(
-          new LinkedHashMap<>() {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Long, Boolean> eldest) {
-              return size() > ANSWERED_KEPT;
-            }
-          });
+  private final AskedPictures pictures = new AskedPictures();
 
   /**
    * @param contract the model's input: the frames' pixels are {@code contract.size()} normalised
@@ -226,7 +207,7 @@ public final class LabelingQueue {
     }
     // Converting (a copy as large as the input) happens outside the lock the taps share.
     byte[] bytes = LabeledStreamRecorder.bytesOf(pixels, contract);
-    long picture = pictureHash(bytes);
+    long picture = AskedPictures.hash(bytes);
     LabelingItem item =
         new LabelingItem(
             id,
@@ -238,8 +219,7 @@ public final class LabelingQueue {
             bytes);
     synchronized (lock) {
       // A looping clip shows the same pictures again: a person is asked about each once.
-      String twin = queuedPictures.get(picture);
-      if (answered.contains(picture) || (twin != null && !twin.equals(id))) {
+      if (pictures.asked(picture, id)) {
         return;
       }
       boolean kept = true;
@@ -248,33 +228,14 @@ public final class LabelingQueue {
           kept = false;
         } else if (byId.get(gone.id()) == gone) {
           byId.remove(gone.id());
-          forgetPicture(gone.id());
+          pictures.pushedOut(gone.id());
         }
       }
       if (kept) {
         byId.put(id, item);
-        queuedPictures.put(picture, id);
-        pictureOf.put(id, picture);
+        pictures.waits(id, picture);
       }
     }
-  }
-
-  /** Stops counting item {@code id}'s picture as queued; returns its hash, or null. */
-  private Long forgetPicture(String id) {
-    Long picture = pictureOf.remove(id);
-    if (picture != null && id.equals(queuedPictures.get(picture))) {
-      queuedPictures.remove(picture);
-    }
-    return picture;
-  }
-
-  /** A 64-bit FNV-1a hash of a picture: equal pictures, equal hashes; others almost never. */
-  static long pictureHash(byte[] bytes) {
-    long h = 0xcbf29ce484222325L;
-    for (byte b : bytes) {
-      h = (h ^ (b & 0xff)) * 0x100000001b3L;
-    }
-    return h;
   }
 
   private StreamQueue stream(String id) {
@@ -375,10 +336,7 @@ public final class LabelingQueue {
 
   private void remove(LabelingItem item) {
     byId.remove(item.id());
-    Long picture = forgetPicture(item.id());
-    if (picture != null) {
-      answered.add(picture);
-    }
+    pictures.answered(item.id());
     StreamQueue s = streams.get(item.stream());
     if (s != null) {
       s.remove(item);
