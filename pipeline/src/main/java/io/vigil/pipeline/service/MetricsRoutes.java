@@ -17,9 +17,29 @@ public final class MetricsRoutes extends AllDirectives {
 
   private final ServiceMetrics metrics;
 
+  /**
+   * Routes over the metrics of a running service: the pipeline's counters, the journal, the version
+   * the streams run, and every result's latency (this taps the results, so make one per service).
+   */
+  public MetricsRoutes(ServiceContext context) {
+    this(metricsOf(context));
+  }
+
   /** Routes serving {@code metrics}. */
   public MetricsRoutes(ServiceMetrics metrics) {
     this.metrics = Objects.requireNonNull(metrics, "metrics");
+  }
+
+  /**
+   * Metrics over a running service, fed with its results from now on. Taps are additive and stay
+   * for the service's life: call this once per service.
+   */
+  public static ServiceMetrics metricsOf(ServiceContext context) {
+    ServiceMetrics metrics =
+        new ServiceMetrics(
+            context.live()::metrics, context.journal(), context.live()::modelVersion);
+    context.live().tapResults(metrics::observe);
+    return metrics;
   }
 
   /** {@code GET /metrics}. */

@@ -4,18 +4,30 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.typesafe.config.ConfigFactory;
+import io.vigil.engine.model.Model;
 import io.vigil.pipeline.control.ControlEvent;
+import io.vigil.pipeline.control.LiveStreams;
+import io.vigil.pipeline.frame.StreamItem;
+import io.vigil.pipeline.realtime.SourceSpec;
 import io.vigil.pipeline.result.ConnectionCounts;
+import io.vigil.pipeline.result.FrameResult;
 import io.vigil.pipeline.stream.PipelineMetrics;
+import io.vigil.pipeline.stream.StreamMetrics;
+import io.vigil.pipeline.stream.SwapReport;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.http.javadsl.Http;
@@ -97,6 +109,78 @@ class MetricsRoutesTest {
     assertEquals(25, second.value("vigil_frames_in_total", "stream", "cam1"));
     assertEquals(0, second.value("vigil_queue_depth_frames"));
     assertEquals(1, second.value("vigil_model_swap_refusals_total"));
+  }
+
+  @Test
+  void aServiceContextFeedsTheMetricsFromItsStreamsJournalAndResults() {
+    RecordingStreams live = new RecordingStreams(pipeline::get);
+    ServiceContext context =
+        new ServiceContext(
+            system, null, live, journal, null, null, null, Map.of(), null, List.of(), List.of(),
+            null);
+    ServiceMetrics metrics = MetricsRoutes.metricsOf(context);
+    assertEquals(1, live.resultTaps.size(), "one result tap");
+    live.resultTaps.get(0).accept(new FrameResult("cam1", 0, 0, "v9", List.of(), 12));
+    journal.add(new ControlEvent.SwapRefused(java.time.Instant.EPOCH, "v3", "does not fit"));
+    PrometheusText t =
+        PrometheusText.parse(new String(metrics.scrape(), java.nio.charset.StandardCharsets.UTF_8));
+    assertEquals(1, t.value("vigil_result_latency_seconds_count", "stream", "cam1"));
+    assertEquals(10, t.value("vigil_frames_in_total", "stream", "cam1"));
+    assertEquals(1, t.value("vigil_model_info", "version", "v9"));
+    assertEquals(1, t.value("vigil_model_swap_refusals_total"));
+  }
+
+  /** Streams that only report a snapshot and the version, and keep the result taps. */
+  private static final class RecordingStreams implements LiveStreams {
+    final List<Consumer<FrameResult>> resultTaps = new CopyOnWriteArrayList<>();
+    private final Supplier<PipelineMetrics> metrics;
+
+    RecordingStreams(Supplier<PipelineMetrics> metrics) {
+      this.metrics = metrics;
+    }
+
+    @Override
+    public CompletionStage<StreamMetrics> add(SourceSpec spec) {
+      throw new UnsupportedOperationException("add");
+    }
+
+    @Override
+    public void remove(String id) {
+      throw new UnsupportedOperationException("remove");
+    }
+
+    @Override
+    public Set<String> streams() {
+      return Set.of("cam1");
+    }
+
+    @Override
+    public PipelineMetrics metrics() {
+      return metrics.get();
+    }
+
+    @Override
+    public double recentLatencyP99Millis() {
+      return Double.NaN;
+    }
+
+    @Override
+    public void tapFrames(Consumer<StreamItem.Frame> tap) {}
+
+    @Override
+    public void tapResults(Consumer<FrameResult> tap) {
+      resultTaps.add(tap);
+    }
+
+    @Override
+    public String modelVersion() {
+      return "v9";
+    }
+
+    @Override
+    public CompletionStage<SwapReport> swap(Model model) {
+      throw new UnsupportedOperationException("swap");
+    }
   }
 
   @Test
