@@ -5,9 +5,13 @@
 # the model is swapped every SWAP_MS (the shipped version and a copy with one bias nudged, uploaded
 # through the API). Prints the API's requests/s, latency percentiles and status counts (5xx among
 # them), the swaps, the streams' frames, drops and latency, and the service's own final counters.
-# Exits non-zero when any call got a 5xx or failed.
-# Usage: bench/service/load.sh [SECONDS] [CLIENTS] [STREAMS] [SWAP_MS] [WARMUP]
-#   (defaults 60, 100, 16, 2000, 10; run from anywhere, works in the repository root)
+# Exits non-zero when any call got a 5xx or failed. The clients are wrk's (Debian package `wrk`)
+# when it is installed, since it takes far less CPU than a JVM client on the same machine; with
+# VIGIL_LOAD_CLIENT=java, with POLL_MS, or without wrk, they are threads of the Java client.
+# Usage: bench/service/load.sh [SECONDS] [CLIENTS] [STREAMS] [SWAP_MS] [WARMUP] [POLL_MS]
+#   (defaults 60, 100, 16, 2000, 10, 0; run from anywhere, works in the repository root).
+#   POLL_MS 0: every client polls again as soon as it has its answer (the most load the API can
+#   take); otherwise each polls once every POLL_MS (a steady load, through the Java client).
 # Needs Maven with the project's dependencies in the local repository (it builds offline) and curl.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -16,6 +20,7 @@ clients="${2:-100}"
 streams="${3:-16}"
 swap_ms="${4:-2000}"
 warmup="${5:-10}"
+poll_ms="${6:-0}"
 root="$PWD"
 
 mvn -B -q -o -pl pipeline -am install -DskipTests
@@ -78,8 +83,30 @@ echo "load: vigil serve on $base with $streams streams; warming up ${warmup} s"
 sleep "$warmup"
 
 status=0
-java -Xmx1g --add-modules jdk.incubator.vector -cp "$cp" io.vigil.pipeline.bench.ApiLoadBench \
-  "$base" "$work/token" models/lenet5-fashion.vgl "$seconds" "$clients" "$swap_ms" || status=$?
+bench=(java -Xmx1g --add-modules jdk.incubator.vector -cp "$cp" io.vigil.pipeline.bench.ApiLoadBench
+  "$base" "$work/token" models/lenet5-fashion.vgl "$seconds")
+if [ "$poll_ms" = 0 ] && [ "${VIGIL_LOAD_CLIENT:-wrk}" = wrk ] && command -v wrk >/dev/null; then
+  # The Java client swaps models and reports the streams; wrk polls once its window opens.
+  "${bench[@]}" 0 "$swap_ms" >"$work/bench.out" 2>&1 &
+  client=$!
+  for _ in $(seq 1 120); do
+    grep -q "load window starts" "$work/bench.out" && break
+    kill -0 "$client" 2>/dev/null || break
+    sleep 0.25
+  done
+  grep -q "load window starts" "$work/bench.out" || { cat "$work/bench.out" >&2; exit 1; }
+  wrk -t2 -c"$clients" -d"${seconds}s" --timeout 30s --latency "${base}api/v1/streams" \
+    | tee "$work/wrk.out"
+  wait "$client" || status=$?
+  grep -v "load window starts" "$work/bench.out"
+  # wrk names non-2xx/3xx answers and socket errors only when there are some.
+  if grep -q "Non-2xx\|Socket errors" "$work/wrk.out"; then
+    echo "load: some API calls failed (see wrk's lines above)" >&2
+    status=1
+  fi
+else
+  "${bench[@]}" "$clients" "$swap_ms" "$poll_ms" || status=$?
+fi
 
 kill -TERM "$server"
 wait "$server" || true

@@ -27,16 +27,21 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Load on a running {@code vigil serve}: CLIENTS threads poll {@code GET /api/v1/streams} as fast
- * as it answers for SECONDS, while another thread swaps the model every SWAP_MS (activating in turn
- * the serving version and a copy of it with one bias nudged by 1e-4, uploaded first). Prints the
- * API's requests/s, latency percentiles and status counts, the swaps, and the streams' frames,
- * drops and capture-to-result latency over the load. Exits 1 when any call got a 5xx or failed.
+ * Load on a running {@code vigil serve}: CLIENTS threads poll {@code GET /api/v1/streams} for
+ * SECONDS, each as fast as it answers or, with POLL_MS, once every POLL_MS, while another thread
+ * swaps the model every SWAP_MS (activating in turn the serving version and a copy of it with one
+ * bias nudged by 1e-4, uploaded first). Prints the API's requests/s, latency percentiles and status
+ * counts, the swaps, and the streams' frames, drops and capture-to-result latency over the load.
+ * Exits 1 when any call got a 5xx or failed. With CLIENTS 0 it only swaps and reports the streams,
+ * for a lighter load generator (wrk) to poll beside it: the line {@value #WINDOW_STARTS} says when
+ * its window opens.
  *
- * <p>Usage: {@code ApiLoadBench BASE_URL TOKEN_FILE MODEL_FILE [SECONDS] [CLIENTS] [SWAP_MS]}; run
- * through {@code bench/service/load.sh}, which starts the service.
+ * <p>Usage: {@code ApiLoadBench BASE_URL TOKEN_FILE MODEL_FILE [SECONDS] [CLIENTS] [SWAP_MS]
+ * [POLL_MS]}; run through {@code bench/service/load.sh}, which starts the service.
  */
 public final class ApiLoadBench {
+
+  static final String WINDOW_STARTS = "load window starts";
 
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
@@ -57,7 +62,8 @@ public final class ApiLoadBench {
   public static void main(String[] args) throws Exception {
     if (args.length < 3) {
       System.err.println(
-          "usage: ApiLoadBench BASE_URL TOKEN_FILE MODEL_FILE [SECONDS] [CLIENTS] [SWAP_MS]");
+          "usage: ApiLoadBench BASE_URL TOKEN_FILE MODEL_FILE [SECONDS] [CLIENTS] [SWAP_MS]"
+              + " [POLL_MS]");
       System.exit(2);
     }
     URI base = URI.create(args[0].endsWith("/") ? args[0] : args[0] + "/");
@@ -66,10 +72,12 @@ public final class ApiLoadBench {
     int seconds = args.length > 3 ? Integer.parseInt(args[3]) : 60;
     int clients = args.length > 4 ? Integer.parseInt(args[4]) : 100;
     long swapMillis = args.length > 5 ? Long.parseLong(args[5]) : 2000;
-    System.exit(new ApiLoadBench(base, token).run(model, seconds, clients, swapMillis));
+    long pollMillis = args.length > 6 ? Long.parseLong(args[6]) : 0;
+    System.exit(new ApiLoadBench(base, token).run(model, seconds, clients, swapMillis, pollMillis));
   }
 
-  private int run(Path modelFile, int seconds, int clients, long swapMillis) throws Exception {
+  private int run(Path modelFile, int seconds, int clients, long swapMillis, long pollMillis)
+      throws Exception {
     String first = json(send(get("api/v1/models"))).path("active").asText();
     String second = uploadNudged(modelFile);
     System.out.printf(
@@ -95,7 +103,22 @@ public final class ApiLoadBench {
                 await(start);
                 HttpRequest request = get("api/v1/streams");
                 long end = window[1];
+                long interval = pollMillis * 1_000_000;
+                // Paced clients start spread over one interval, so they do not poll in step.
+                long next = window[0] + (interval * id) / Math.max(1, clients);
                 while (System.nanoTime() < end) {
+                  if (interval > 0) {
+                    long wait = next - System.nanoTime();
+                    if (wait > 0) {
+                      try {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                      } catch (InterruptedException e) {
+                        return;
+                      }
+                    }
+                    // A late client polls at once but does not burst to catch up.
+                    next = Math.max(next + interval, System.nanoTime());
+                  }
                   long t0 = System.nanoTime();
                   try {
                     HttpResponse<byte[]> r =
@@ -151,9 +174,16 @@ public final class ApiLoadBench {
     swapper.start();
     window[0] = System.nanoTime();
     window[1] = window[0] + seconds * 1_000_000_000L;
+    System.out.println(WINDOW_STARTS);
+    System.out.flush();
     start.countDown();
     for (Thread t : threads) {
       t.join();
+    }
+    long left = window[1] - System.nanoTime();
+    if (left > 0) {
+      // No polling clients of our own: the window is the other load generator's.
+      Thread.sleep(left / 1_000_000);
     }
     double elapsed = (System.nanoTime() - window[0]) / 1e9;
     swapper.join();
@@ -169,22 +199,9 @@ public final class ApiLoadBench {
             .sum();
     Map<Integer, Long> byStatus = new TreeMap<>();
     statuses.forEach((k, v) -> byStatus.put(k, v.sum()));
-    System.out.printf(
-        Locale.ROOT,
-        "API: %d clients polling GET /api/v1/streams for %.1f s: %d requests, %.0f requests/s%n",
-        clients,
-        elapsed,
-        all.length,
-        all.length / elapsed);
-    System.out.printf(
-        Locale.ROOT,
-        "API latency: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
-        quantile(all, 0.50),
-        quantile(all, 0.90),
-        quantile(all, 0.99),
-        all.length == 0 ? Double.NaN : all[all.length - 1] / 1e6);
-    System.out.printf(
-        Locale.ROOT, "statuses: %s; 5xx: %d; failed calls: %d%n", byStatus, fivexx, failures.sum());
+    if (clients > 0) {
+      printApi(clients, pollMillis, elapsed, all, byStatus, fivexx, failures.sum());
+    }
     System.out.printf(
         Locale.ROOT,
         "swaps: %d done%s%n",
@@ -198,6 +215,33 @@ public final class ApiLoadBench {
           "stream latency over the load window: /metrics not served, cumulative figures above only");
     }
     return fivexx == 0 && failures.sum() == 0 ? 0 : 1;
+  }
+
+  private static void printApi(
+      int clients,
+      long pollMillis,
+      double elapsed,
+      long[] all,
+      Map<Integer, Long> byStatus,
+      long fivexx,
+      long failures) {
+    System.out.printf(
+        Locale.ROOT,
+        "API: %d clients polling GET /api/v1/streams %s for %.1f s: %d requests, %.0f requests/s%n",
+        clients,
+        pollMillis > 0 ? "every " + pollMillis + " ms" : "as fast as answered",
+        elapsed,
+        all.length,
+        all.length / elapsed);
+    System.out.printf(
+        Locale.ROOT,
+        "API latency: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms%n",
+        quantile(all, 0.50),
+        quantile(all, 0.90),
+        quantile(all, 0.99),
+        all.length == 0 ? Double.NaN : all[all.length - 1] / 1e6);
+    System.out.printf(
+        Locale.ROOT, "statuses: %s; 5xx: %d; failed calls: %d%n", byStatus, fivexx, failures);
   }
 
   private static void reportStreams(JsonNode before, JsonNode after) {

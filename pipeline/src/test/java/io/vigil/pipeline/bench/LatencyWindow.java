@@ -21,7 +21,26 @@ final class LatencyWindow {
 
   private LatencyWindow() {}
 
+  /**
+   * The window's figures, seconds: results counted, p50 and p99 over all streams, and the stream
+   * with the highest p99.
+   */
+  record Summary(double results, double p50, double p99, String worstStream, double worstP99) {}
+
   static void print(String before, String after) {
+    Summary s = summarize(before, after);
+    System.out.printf(
+        Locale.ROOT,
+        "stream latency over the load window (from /metrics, bucket upper bounds): %.0f results,"
+            + " p50 <= %.0f ms, p99 <= %.0f ms over all streams; worst stream %s p99 <= %.0f ms%n",
+        s.results(),
+        s.p50() * 1000,
+        s.p99() * 1000,
+        s.worstStream(),
+        s.worstP99() * 1000);
+  }
+
+  static Summary summarize(String before, String after) {
     Map<String, TreeMap<Double, Double>> a = buckets(after);
     Map<String, TreeMap<Double, Double>> b = buckets(before);
     TreeMap<Double, Double> total = new TreeMap<>();
@@ -40,15 +59,12 @@ final class LatencyWindow {
         worstStream = e.getKey();
       }
     }
-    System.out.printf(
-        Locale.ROOT,
-        "stream latency over the load window (from /metrics, bucket upper bounds): %.0f results,"
-            + " p50 <= %.0f ms, p99 <= %.0f ms over all streams; worst stream %s p99 <= %.0f ms%n",
+    return new Summary(
         total.isEmpty() ? 0 : total.lastEntry().getValue(),
-        quantile(total, 0.5) * 1000,
-        quantile(total, 0.99) * 1000,
+        quantile(total, 0.5),
+        quantile(total, 0.99),
         worstStream,
-        worst * 1000);
+        worst);
   }
 
   private static Map<String, TreeMap<Double, Double>> buckets(String text) {
