@@ -39,6 +39,7 @@ public final class MetricsRoutes extends AllDirectives {
         new ServiceMetrics(
             context.live()::metrics, context.journal(), context.live()::modelVersion);
     context.live().tapResults(metrics::observe);
+    context.training().add(metrics.trainingListener());
     return metrics;
   }
 

@@ -114,12 +114,14 @@ class MetricsRoutesTest {
   @Test
   void aServiceContextFeedsTheMetricsFromItsStreamsJournalAndResults() {
     RecordingStreams live = new RecordingStreams(pipeline::get);
+    List<io.vigil.engine.train.TrainingListener> training = new CopyOnWriteArrayList<>();
     ServiceContext context =
         new ServiceContext(
             system, null, live, journal, null, null, null, Map.of(), null, List.of(), List.of(),
-            null);
+            null, training);
     ServiceMetrics metrics = MetricsRoutes.metricsOf(context);
     assertEquals(1, live.resultTaps.size(), "one result tap");
+    assertEquals(1, training.size(), "one training listener");
     live.resultTaps.get(0).accept(new FrameResult("cam1", 0, 0, "v9", List.of(), 12));
     journal.add(new ControlEvent.SwapRefused(java.time.Instant.EPOCH, "v3", "does not fit"));
     PrometheusText t =
