@@ -59,7 +59,8 @@ class LabelingBehindTheServiceTest {
             INPUT,
             CLASSES,
             List.of(),
-            dir.resolve("inbox"));
+            dir.resolve("inbox"),
+            List.of());
     http =
         HttpService.start(
             context,
