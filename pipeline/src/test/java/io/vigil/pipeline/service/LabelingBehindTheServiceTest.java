@@ -60,6 +60,7 @@ class LabelingBehindTheServiceTest {
             CLASSES,
             List.of(),
             dir.resolve("inbox"),
+            queue,
             List.of());
     http =
         HttpService.start(
