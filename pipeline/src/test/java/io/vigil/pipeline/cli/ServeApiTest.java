@@ -297,6 +297,31 @@ class ServeApiTest {
   }
 
   @Test
+  void everyReadTheOpenApiDescriptionListsIsServed() throws Exception {
+    JsonNode doc = service.getJson("/api/v1/openapi.json");
+    assertEquals("3.0.3", doc.get("openapi").asText());
+    String active = service.getJson("/api/v1/models").get("active").asText();
+    List<String> checked = new ArrayList<>();
+    for (var path : (Iterable<java.util.Map.Entry<String, JsonNode>>) doc.get("paths")::fields) {
+      if (!path.getValue().has("get") || path.getKey().endsWith(".mjpg")) {
+        continue; // the MJPEG stream never ends; its route is tested with the dashboard
+      }
+      String concrete =
+          path.getKey()
+              .replace("{id}", "fashion")
+              .replace("{version}", active)
+              .replace("{name}", "none.mp4");
+      HttpResponse<String> r = send(service.request(concrete).GET());
+      assertFalse(
+          r.statusCode() == 404 && r.body().contains("could not be found"),
+          path.getKey() + " is documented but not routed");
+      assertTrue(r.statusCode() < 500, path.getKey() + ": " + r.statusCode() + " " + r.body());
+      checked.add(path.getKey());
+    }
+    assertTrue(checked.size() >= 12, "documented reads: " + checked);
+  }
+
+  @Test
   void unknownPathsAndMethodsAreJsonErrors() throws Exception {
     assertError(send(service.request("/api/v1/nothing").GET()), 404, "could not be found");
     assertError(send(service.authorized("/api/v1/trainer").PUT(json("{}"))), 405, "not allowed");
