@@ -170,6 +170,11 @@ public final class MetricsHistory implements AutoCloseable {
     }
     PipelineMetrics now = metrics.get();
     long at = now.at().toEpochMilli();
+    // A tick late and the next on its heels (a fixed-rate scheduler catching up) would divide a
+    // few frames by a few milliseconds: such a tick is skipped, the next one covers its time.
+    if (lastAtMillis >= 0 && at - lastAtMillis < intervalMillis / 2) {
+      return;
+    }
     double seconds = lastAtMillis < 0 ? 0 : (at - lastAtMillis) / 1000.0;
     lastAtMillis = at;
     Set<String> live = running.get();

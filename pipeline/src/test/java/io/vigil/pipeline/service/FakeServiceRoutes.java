@@ -35,6 +35,9 @@ final class FakeServiceRoutes extends AllDirectives {
 
   static final String TOKEN = "dashboard-test-token-0123456789";
 
+  /** Why the stand-in refuses to activate v1. */
+  static final String REFUSED = "v1 failed its check before activation";
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Supplier<java.util.Set<String>> streams;
@@ -107,7 +110,12 @@ final class FakeServiceRoutes extends AllDirectives {
                 path(segment("models").slash("rollback"), () -> post(() -> now(this::rollback))),
                 path(
                     segment("models").slash(segment()).slash("activate"),
-                    v -> post(() -> now(() -> activate(v)))),
+                    v ->
+                        post(
+                            () ->
+                                v.equals("v1")
+                                    ? error(StatusCodes.CONFLICT, REFUSED)
+                                    : now(() -> activate(v)))),
                 path(
                     segment("labeling").slash("submit"),
                     () ->

@@ -74,6 +74,21 @@ class MetricsHistoryTest {
   }
 
   @Test
+  void aTickOnTheHeelsOfTheLastIsSkippedNotDividedByMilliseconds() {
+    MetricsHistory h = history(Map.of(), Duration.ofMinutes(10));
+    counters(10_000, 0, 0, 0);
+    h.sample();
+    counters(11_000, 25, 25, 0);
+    h.sample();
+    counters(11_010, 26, 26, 0);
+    h.sample();
+    assertEquals(1, h.samples("cam").size(), "the tick 10 ms after the last is skipped");
+    counters(12_000, 50, 50, 0);
+    h.sample();
+    assertEquals(25.0, h.samples("cam").get(1).framesInPerSecond(), 1e-9, "over the full second");
+  }
+
+  @Test
   void latencyIsTakenOverEachIntervalsResultsOnly() {
     MetricsHistory h = history(Map.of(), Duration.ofMinutes(10));
     counters(0, 0, 0, 0);

@@ -28,7 +28,8 @@ async function refreshModels() {
 }
 
 async function refreshEvents() {
-  addEvents(await getJson(`/api/v1/events?since=${eventsSince()}`));
+  const since = eventsSince();
+  addEvents(await getJson(`/api/v1/events?since=${since}`), since);
 }
 
 async function activate(version) {

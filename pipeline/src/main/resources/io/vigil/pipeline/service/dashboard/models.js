@@ -17,7 +17,9 @@ function colorOf(version) {
 
 function timeOf(at) {
   const d = new Date(at);
-  return Number.isNaN(d.getTime()) ? '' : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+  return Number.isNaN(d.getTime())
+    ? ''
+    : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit', second: '2-digit', hour12: false });
 }
 
 /** The versions a swap went from and to: from the event's fields, else from its text. */
@@ -89,7 +91,9 @@ export function showModels(models, onActivate) {
         v.parent || '—',
         v.source || '—',
         typeof v.accuracy === 'number' ? `${(v.accuracy * 100).toFixed(1)}%` : '—',
-        v.createdAt ? new Date(v.createdAt).toLocaleString() : '—',
+        v.createdAt
+          ? new Date(v.createdAt).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false })
+          : '—',
       ].map((text) => {
         const td = document.createElement('td');
         td.textContent = text;
@@ -110,8 +114,12 @@ export function showModels(models, onActivate) {
   drawStrip();
 }
 
-/** Adds events (GET /api/v1/events) and redraws the timeline; returns the next cursor. */
-export function addEvents(page) {
+/**
+ * Adds a page of events (GET /api/v1/events?since=since) and redraws the timeline. A page fetched
+ * from a cursor already passed (two refreshes at once) is dropped, so no event shows twice.
+ */
+export function addEvents(page, since) {
+  if (since !== next) return;
   events.push(...(page.events || []));
   if (events.length > MAX_EVENTS) events.splice(0, events.length - MAX_EVENTS);
   next = page.next ?? next;
@@ -142,7 +150,6 @@ export function addEvents(page) {
     list.append(li);
   }
   drawStrip();
-  return next;
 }
 
 export function eventsSince() {
