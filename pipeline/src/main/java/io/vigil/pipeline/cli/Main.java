@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
       DemoCommand.class,
       AnalyzeCommand.class,
       RunCommand.class,
+      ServeCommand.class,
       TrainCommand.class,
       RetrainCommand.class,
       MakeClipCommand.class,

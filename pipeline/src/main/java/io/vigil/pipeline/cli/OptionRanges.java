@@ -20,6 +20,13 @@ final class OptionRanges {
   }
 
   /** A finite {@code value > 0}. */
+  static int between(String option, int value, int min, int max) {
+    if (value < min || value > max) {
+      throw new BadArgumentException(option + " " + value + ": must be " + min + " to " + max);
+    }
+    return value;
+  }
+
   static double positive(String option, double value) {
     if (!(value > 0) || !Double.isFinite(value)) {
       throw new BadArgumentException(option + " " + number(value) + ": must be a positive number");

@@ -30,6 +30,7 @@ final class RuntimeOptions {
       Map.of(
           "analyze", "config/analyze.conf",
           "run", "config/camera.conf",
+          "serve", "config/serve.conf",
           "retrain", "config/retrain.conf");
 
   /**

@@ -39,7 +39,7 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 public final class ClipInbox {
 
   /** Video file names the inbox takes, by extension. */
-  static final Set<String> VIDEO_EXTENSIONS =
+  public static final Set<String> VIDEO_EXTENSIONS =
       Set.of("mp4", "avi", "mkv", "mov", "webm", "m4v", "mpg", "mpeg", "ts");
 
   private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ClipInbox.class);

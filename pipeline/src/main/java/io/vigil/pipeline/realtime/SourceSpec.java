@@ -157,6 +157,14 @@ public record SourceSpec(
         : spec;
   }
 
+  /** How a stream's frames are fitted when its entry does not say: {@code vigil.run.preprocess}. */
+  public static Preprocessing defaultPreprocessing(Config config) {
+    return config.hasPath("vigil.run.preprocess")
+        ? Preprocessing.from(
+            config.getConfig("vigil.run.preprocess"), Preprocessing.STRETCH, "vigil.run.preprocess")
+        : Preprocessing.STRETCH;
+  }
+
   /**
    * The streams of a real-time run: every entry of {@code vigil.run.streams}, fitted by default as
    * {@code vigil.run.preprocess} says, their paths taken as written.
@@ -170,13 +178,7 @@ public record SourceSpec(
    * {@code vigil.run.preprocess} says, their relative paths resolved by {@code paths}.
    */
   public static List<SourceSpec> allFrom(Config config, ConfigPaths paths) {
-    Preprocessing defaults =
-        config.hasPath("vigil.run.preprocess")
-            ? Preprocessing.from(
-                config.getConfig("vigil.run.preprocess"),
-                Preprocessing.STRETCH,
-                "vigil.run.preprocess")
-            : Preprocessing.STRETCH;
+    Preprocessing defaults = defaultPreprocessing(config);
     List<SourceSpec> specs = new ArrayList<>();
     for (Config c : config.getConfigList("vigil.run.streams")) {
       specs.add(from(c, defaults, paths));
