@@ -2,11 +2,8 @@ package io.vigil.pipeline.service;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,7 +14,6 @@ import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
-import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.CacheControl;
 import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
@@ -62,11 +58,38 @@ public final class DashboardRoutes extends AllDirectives {
 
   private static final ContentType JPEG = MediaTypes.IMAGE_JPEG.toContentType();
 
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final FrameFeed feed;
   private final MetricsHistory history;
   private final Supplier<Set<String>> running;
+
+  /**
+   * The dashboard of the service: a {@link FrameFeed} and a {@link MetricsHistory} on {@code
+   * context}'s streams (tapping their frames and results once, here), the history sampled every
+   * second on the actor system's scheduler until the system stops.
+   */
+  public DashboardRoutes(ServiceContext context) {
+    this(feedOf(context), historyOf(context), context.live()::streams);
+  }
+
+  private static FrameFeed feedOf(ServiceContext context) {
+    FrameFeed feed = new FrameFeed(context.input());
+    context.live().tapFrames(feed::onFrame);
+    context.live().tapResults(feed::onResult);
+    return feed;
+  }
+
+  private static MetricsHistory historyOf(ServiceContext context) {
+    MetricsHistory history =
+        MetricsHistory.start(
+            context.system(),
+            context.live()::metrics,
+            context.live()::streams,
+            context.labels(),
+            context.classNames());
+    context.live().tapResults(history::onResult);
+    context.system().getWhenTerminated().thenRun(history::close);
+    return history;
+  }
 
   /**
    * The dashboard's routes.
@@ -123,7 +146,7 @@ public final class DashboardRoutes extends AllDirectives {
                         .addHeader(CacheControl.create(CacheDirectives.NO_STORE))))
         .orElseGet(
             () ->
-                error(
+                Json.error(
                     StatusCodes.SERVICE_UNAVAILABLE,
                     "stream " + stream + " has no classified frame yet; try again in a moment"));
   }
@@ -164,11 +187,11 @@ public final class DashboardRoutes extends AllDirectives {
     try {
       millis = since.map(Long::parseLong).orElse(0L);
     } catch (NumberFormatException e) {
-      return error(
+      return Json.error(
           StatusCodes.BAD_REQUEST,
           "since must be a time in epoch milliseconds, got '" + since.get() + "'");
     }
-    return json(StatusCodes.OK, history.since(millis));
+    return Json.ok(history.since(millis));
   }
 
   /** A 404 for a stream that does not run (forgetting its last frame), else nothing. */
@@ -178,7 +201,7 @@ public final class DashboardRoutes extends AllDirectives {
       return Optional.empty();
     }
     feed.retain(now);
-    return Optional.of(error(StatusCodes.NOT_FOUND, "stream " + stream + " does not run"));
+    return Optional.of(Json.error(StatusCodes.NOT_FOUND, "stream " + stream + " does not run"));
   }
 
   /** One MJPEG part: its boundary, headers and the JPEG. */
@@ -192,24 +215,5 @@ public final class DashboardRoutes extends AllDirectives {
     return ByteString.fromString(head, StandardCharsets.US_ASCII)
         .concat(ByteString.fromArray(jpeg))
         .concat(ByteString.fromString("\r\n", StandardCharsets.US_ASCII));
-  }
-
-  private Route json(StatusCode status, Object body) {
-    try {
-      return complete(
-          HttpResponse.create()
-              .withStatus(status)
-              .withEntity(ContentTypes.APPLICATION_JSON, JSON.writeValueAsBytes(body)));
-    } catch (JsonProcessingException e) {
-      throw new IllegalStateException("the dashboard's JSON could not be written", e);
-    }
-  }
-
-  private Route error(StatusCode status, String message) {
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("status", status.intValue());
-    body.put("error", status.reason());
-    body.put("message", message);
-    return json(status, body);
   }
 }

@@ -20,9 +20,9 @@ import javax.imageio.ImageIO;
  * channels × height × width} normalised floats, CHW) turned back into 0..255 by the contract
  * ({@code p = (x · std + mean) · 255}), enlarged by a whole factor with nearest-neighbour sampling
  * so that its longer side is at least {@link #MIN_SIDE} pixels (a 28 × 28 input becomes 280 × 280,
- * its pixels kept square and sharp), above a caption band: the top label and its score, then the
- * model version, the frame's index and its latency. Runs headless (java.awt needs no display to
- * draw into an image).
+ * its pixels kept square and sharp), above a caption band: the top label, its score and the
+ * latency, then the model version and the frame's index (text too long for the band is cut short
+ * with an ellipsis). Runs headless (java.awt needs no display to draw into an image).
  */
 final class FrameRenderer {
 
@@ -30,6 +30,7 @@ final class FrameRenderer {
   static final int MIN_SIDE = 256;
 
   private static final int BAND = 52;
+  private static final int PAD = 10;
   private static final Color BACKGROUND = new Color(0x16, 0x19, 0x1d);
   private static final Color TEXT = new Color(0xe8, 0xea, 0xed);
   private static final Color MUTED = new Color(0x9a, 0xa0, 0xa6);
@@ -76,29 +77,38 @@ final class FrameRenderer {
       g.setRenderingHint(
           RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       LabelScore top = result.top().isEmpty() ? null : result.top().get(0);
+      g.setFont(DETAIL);
+      String latency = String.format(Locale.ROOT, "%.0f ms", result.latencyMillis());
+      int latencyWidth = g.getFontMetrics().stringWidth(latency);
+      g.setColor(MUTED);
+      g.drawString(latency, width - PAD - latencyWidth, h + 22);
+      g.drawString(
+          fit(result.model() + "  ·  frame " + result.frame(), g.getFontMetrics(), width - 2 * PAD),
+          PAD,
+          h + 42);
       g.setFont(LABEL);
       g.setColor(TEXT);
-      g.drawString(
+      String label =
           top == null
               ? "no label"
-              : String.format(Locale.ROOT, "%s  %.0f%%", top.label(), top.score() * 100),
-          10,
-          h + 22);
-      g.setFont(DETAIL);
-      g.setColor(MUTED);
-      g.drawString(
-          String.format(
-              Locale.ROOT,
-              "%s  ·  frame %d  ·  %.0f ms",
-              result.model(),
-              result.frame(),
-              result.latencyMillis()),
-          10,
-          h + 42);
+              : String.format(Locale.ROOT, "%s  %.0f%%", top.label(), top.score() * 100);
+      g.drawString(fit(label, g.getFontMetrics(), width - 3 * PAD - latencyWidth), PAD, h + 22);
     } finally {
       g.dispose();
     }
     return jpeg(out);
+  }
+
+  /** {@code text}, cut short with an ellipsis where it is wider than {@code room} pixels. */
+  private static String fit(String text, java.awt.FontMetrics metrics, int room) {
+    if (metrics.stringWidth(text) <= room) {
+      return text;
+    }
+    String cut = text;
+    while (!cut.isEmpty() && metrics.stringWidth(cut + "…") > room) {
+      cut = cut.substring(0, cut.length() - 1);
+    }
+    return cut + "…";
   }
 
   private BufferedImage frameImage(byte[] chw) {

@@ -250,7 +250,9 @@ class ServeApiTest {
             .file("labels", "x.csv", labels);
     assertError(post("/api/v1/clips", notVideo), 400, "cannot be used for training");
     Multipart huge =
-        new Multipart().file("video", "x.mp4", new byte[(2 << 20) + 4096]).file("labels", "x.csv", labels);
+        new Multipart()
+            .file("video", "x.mp4", new byte[(2 << 20) + 4096])
+            .file("labels", "x.csv", labels);
     assertError(post("/api/v1/clips", huge), 413, "limit");
     Multipart stranger =
         new Multipart().file("video", "x.mp4", video).file("../../etc/passwd", "x", labels);

@@ -33,7 +33,7 @@ class DashboardBrowserTest {
   private static WebDriverWait wait;
 
   /** Hashes what an image shows now, by drawing it into a canvas. */
-  private static final String PIXEL_HASH =
+  static final String PIXEL_HASH =
       "const img = arguments[0];"
           + "const c = document.createElement('canvas');"
           + "c.width = img.naturalWidth; c.height = img.naturalHeight;"
@@ -212,6 +212,32 @@ class DashboardBrowserTest {
 
   @Test
   @Order(6)
+  void aClipIsUploadedAsVideoAndLabels(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+      throws Exception {
+    java.nio.file.Path video = Files.writeString(dir.resolve("night.mp4"), "VIDEO-BYTES");
+    java.nio.file.Path labels =
+        Files.writeString(
+            dir.resolve("night.mp4.labels.csv"), "frame,label,class_name\n0,7,Sneaker\n");
+    browser.driver.findElement(By.id("upload-clip")).click();
+    WebElement dialog =
+        wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("upload-dialog")));
+    dialog.findElement(By.id("upload-video")).sendKeys(video.toString());
+    dialog.findElement(By.id("upload-labels")).sendKeys(labels.toString());
+    dialog.findElement(By.id("upload-ok")).click();
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.id("toasts"), "clip clip-test.mp4 (3 frames) queued for training"));
+    assertEquals(1, server.api.uploads.size());
+    String body = server.api.uploads.get(0);
+    assertTrue(
+        body.contains("name=\"video\"") && body.contains("VIDEO-BYTES"), "the video part: " + body);
+    assertTrue(
+        body.contains("name=\"labels\"") && body.contains("0,7,Sneaker"),
+        "the labels part: " + body);
+  }
+
+  @Test
+  @Order(7)
   void theLayoutFitsANarrowScreen() throws Exception {
     browser.driver.manage().window().setSize(new org.openqa.selenium.Dimension(420, 1400));
     wait.withMessage(

@@ -46,6 +46,7 @@ final class FakeServiceRoutes extends AllDirectives {
   final List<Map<String, Object>> events = new CopyOnWriteArrayList<>();
   final List<String> labeled = new CopyOnWriteArrayList<>();
   final List<String> rollbacks = new CopyOnWriteArrayList<>();
+  final List<String> uploads = new CopyOnWriteArrayList<>();
   private final List<String> queue =
       new CopyOnWriteArrayList<>(List.of("cam1-000004", "cam1-000009"));
 
@@ -54,10 +55,10 @@ final class FakeServiceRoutes extends AllDirectives {
     this.streams = synthetic::streams;
     Instant start = Instant.now().minusSeconds(300);
     event(start, "VersionPublished", "published v2 (from v1)");
-    event(start.plusSeconds(10), "Swapped", "swapped v1 → v2 (loaded and tried in 40 ms)");
+    swapped(start.plusSeconds(10), "v1", "v2", " (loaded and tried in 40 ms)");
     event(start.plusSeconds(200), "GateDecided", "gate passed v3: accuracy up 4 points");
     event(start.plusSeconds(201), "VersionPublished", "published v3 (from v2)");
-    event(start.plusSeconds(202), "Swapped", "swapped v2 → v3 (loaded and tried in 38 ms)");
+    swapped(start.plusSeconds(202), "v2", "v3", " (loaded and tried in 38 ms)");
   }
 
   synchronized String active() {
@@ -109,6 +110,23 @@ final class FakeServiceRoutes extends AllDirectives {
             concat(
                 path(segment("models").slash("rollback"), () -> post(() -> now(this::rollback))),
                 path(
+                    "clips",
+                    () ->
+                        post(
+                            () ->
+                                entity(
+                                    org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller
+                                        .entityToString(),
+                                    body -> {
+                                      uploads.add(body);
+                                      return json(
+                                          StatusCodes.CREATED,
+                                          Map.of(
+                                              "clip", "clip-test.mp4",
+                                              "frames", 3,
+                                              "status", "waiting"));
+                                    }))),
+                path(
                     segment("models").slash(segment()).slash("activate"),
                     v ->
                         post(
@@ -145,16 +163,16 @@ final class FakeServiceRoutes extends AllDirectives {
     String to = active();
     rollbacks.add(from + "->" + to);
     synthetic.serve(to);
-    event(
-        Instant.now(), "Swapped", "swapped " + from + " → " + to + " (loaded and tried in 35 ms)");
-    return Map.of("active", to);
+    swapped(Instant.now(), from, to, " (loaded and tried in 35 ms)");
+    return Map.of(
+        "active", to, "message", "rolled back to " + to, "swap", Map.of("from", from, "to", to));
   }
 
   private synchronized Map<String, Object> activate(String version) {
     String from = active();
     activations.add(version);
     synthetic.serve(version);
-    event(Instant.now(), "Swapped", "swapped " + from + " → " + version);
+    swapped(Instant.now(), from, version, "");
     return Map.of("active", version);
   }
 
@@ -184,15 +202,22 @@ final class FakeServiceRoutes extends AllDirectives {
     for (String v : List.of("v1", "v2", "v3")) {
       Map<String, Object> m = new LinkedHashMap<>();
       m.put("version", v);
+      m.put("name", "fashion-cnn");
+      m.put("active", v.equals(active()));
       m.put("parent", parent);
       m.put("createdAt", t.toString());
-      m.put("source", parent == null ? "trained" : "retrained");
-      m.put("accuracy", 0.80 + versions.size() * 0.03);
+      m.put("trainingData", parent == null ? "fashion-mnist train" : "2 labeled clips");
+      m.put("validation", Map.of("test_accuracy", 0.80 + versions.size() * 0.03));
+      m.put("notes", null);
+      m.put("sha256", "00");
       versions.add(m);
       parent = v;
       t = t.plusSeconds(200);
     }
-    return Map.of("active", active(), "versions", versions);
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("active", active());
+    body.put("versions", versions);
+    return body;
   }
 
   private Map<String, Object> eventsSince(int since) {
@@ -204,13 +229,17 @@ final class FakeServiceRoutes extends AllDirectives {
   private static Map<String, Object> trainer() {
     Map<String, Object> run = new LinkedHashMap<>();
     run.put("startedAt", Instant.now().minusSeconds(120).toString());
-    run.put("clips", 2);
     run.put("baseVersion", "v2");
-    run.put("passed", true);
-    run.put("newAccuracy", 0.86);
-    run.put("baseAccuracy", 0.82);
-    run.put("originalAccuracy", 0.90);
-    run.put("version", "v3");
+    run.put("clips", List.of("a.mp4", "b.mp4"));
+    run.put("outcome", "passed");
+    run.put("endedAt", Instant.now().minusSeconds(100).toString());
+    run.put("candidate", "v3");
+    run.put("reason", "new scene up, original held");
+    run.put("newSceneBefore", 0.62);
+    run.put("newSceneAfter", 0.86);
+    run.put("originalBefore", 0.90);
+    run.put("originalAfter", 0.89);
+    run.put("published", "v3");
     Map<String, Object> t = new LinkedHashMap<>();
     t.put("state", "idle");
     t.put("current", null);
@@ -250,7 +279,24 @@ final class FakeServiceRoutes extends AllDirectives {
   }
 
   private void event(Instant at, String type, String text) {
-    events.add(Map.of("type", type, "at", at.toString(), "text", text));
+    events.add(Map.of("index", events.size(), "type", type, "at", at.toString(), "text", text));
+  }
+
+  private void swapped(Instant at, String from, String to, String detail) {
+    events.add(
+        Map.of(
+            "index",
+            events.size(),
+            "type",
+            "Swapped",
+            "at",
+            at.toString(),
+            "text",
+            "swapped " + from + " → " + to + detail,
+            "from",
+            from,
+            "to",
+            to));
   }
 
   private static byte[] png(float[] pixels) {

@@ -65,7 +65,7 @@ function wireUpload() {
     dialog.close();
     try {
       const r = await send('POST', '/api/v1/clips', data);
-      toast(r && r.name ? `clip ${r.name} queued for training` : 'clip uploaded');
+      toast(r && r.clip ? `clip ${r.clip} (${r.frames} frames) queued for training` : 'clip uploaded');
       form.reset();
     } catch (e) {
       toast(e.message, true);

@@ -6,6 +6,7 @@ const events = [];
 let next = 0;
 let versions = [];
 let active = null;
+let shownSignature = null;
 
 const PALETTE = ['#5b9cff', '#3fb950', '#c297ff', '#d29922', '#39c5cf', '#f778ba', '#a5d6ff', '#ffa657'];
 
@@ -73,6 +74,20 @@ function kindOf(event) {
   }
 }
 
+function short(text) {
+  if (!text) return '—';
+  return text.length > 24 ? `${text.slice(0, 23)}…` : text;
+}
+
+/** The first validation figure ("test_accuracy": 0.91 → "91.0%"), fractions as percentages. */
+function figure(validation) {
+  const entries = Object.entries(validation || {});
+  if (!entries.length) return '—';
+  const [name, value] = entries.find(([k]) => /accuracy/.test(k)) || entries[0];
+  const shown = value >= 0 && value <= 1 ? `${(value * 100).toFixed(1)}%` : String(value);
+  return `${shown} ${name.replace(/_/g, ' ')}`;
+}
+
 /** Shows the versions; onActivate(version) is called by a row's button. */
 export function showModels(models, onActivate) {
   versions = models.versions || [];
@@ -80,6 +95,13 @@ export function showModels(models, onActivate) {
   const pill = document.getElementById('active-version');
   pill.textContent = active ? `model ${active}` : 'no model';
   pill.className = active ? 'pill ok' : 'pill bad';
+  // Rows are rebuilt only when something changed, so that a button is not replaced under a click.
+  const signature = JSON.stringify([active, versions]);
+  if (signature === shownSignature) {
+    drawStrip();
+    return;
+  }
+  shownSignature = signature;
   const body = document.querySelector('#versions tbody');
   body.replaceChildren(
     ...[...versions].reverse().map((v) => {
@@ -89,8 +111,8 @@ export function showModels(models, onActivate) {
       const cells = [
         v.version,
         v.parent || '—',
-        v.source || '—',
-        typeof v.accuracy === 'number' ? `${(v.accuracy * 100).toFixed(1)}%` : '—',
+        short(v.trainingData),
+        figure(v.validation),
         v.createdAt
           ? new Date(v.createdAt).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false })
           : '—',
@@ -99,6 +121,7 @@ export function showModels(models, onActivate) {
         td.textContent = text;
         return td;
       });
+      if (v.trainingData) cells[2].title = v.trainingData;
       const action = document.createElement('td');
       const button = document.createElement('button');
       button.type = 'button';

@@ -1,6 +1,8 @@
 // The trainer's state, its current run and its history with the gate's figures (GET /api/v1/trainer).
 
 const pct = (v) => (typeof v === 'number' ? `${(v * 100).toFixed(1)}%` : '—');
+const count = (clips) => (Array.isArray(clips) ? clips.length : clips ?? '—');
+const TONES = { passed: 'ok', rejected: 'bad', failed: 'bad', training: 'accent' };
 
 export function showTrainer(t) {
   const state = document.getElementById('trainer-state');
@@ -9,23 +11,28 @@ export function showTrainer(t) {
   const current = document.getElementById('trainer-current');
   const c = t.current;
   current.textContent = c
-    ? `training from ${c.baseVersion || '?'} on ${Array.isArray(c.clips) ? c.clips.length : c.clips ?? '?'} clip(s) since ${c.startedAt ? new Date(c.startedAt).toLocaleTimeString() : '?'}`
+    ? `training from ${c.baseVersion || '?'} on ${count(c.clips)} clip(s) since ${c.startedAt ? new Date(c.startedAt).toLocaleTimeString([], { hour12: false }) : '?'}`
     : 'No run now.';
   const body = document.querySelector('#trainer-history tbody');
   const rows = [...(t.history || [])].reverse().slice(0, 12);
   body.replaceChildren(
     ...rows.map((h) => {
+      const outcome = h.outcome || (h.passed === undefined ? 'training' : h.passed ? 'passed' : 'rejected');
       const tr = document.createElement('tr');
+      tr.dataset.outcome = outcome;
       const gate = document.createElement('span');
-      gate.className = `pill ${h.passed ? 'ok' : 'bad'}`;
-      gate.textContent = h.passed ? 'passed' : 'rejected';
+      gate.className = `pill ${TONES[outcome] || ''}`;
+      gate.textContent = outcome;
+      if (h.reason) gate.title = h.reason;
+      const before = h.newSceneBefore ?? h.baseAccuracy;
+      const after = h.newSceneAfter ?? h.newAccuracy;
       const cells = [
-        h.startedAt ? new Date(h.startedAt).toLocaleTimeString() : '—',
-        Array.isArray(h.clips) ? String(h.clips.length) : String(h.clips ?? '—'),
+        h.startedAt ? new Date(h.startedAt).toLocaleTimeString([], { hour12: false }) : '—',
+        String(count(h.clips)),
         h.baseVersion || '—',
         gate,
-        `${pct(h.newAccuracy)} / ${pct(h.baseAccuracy)}`,
-        h.version || '—',
+        `${pct(before)} → ${pct(after)}`,
+        h.published || h.candidate || h.version || '—',
       ];
       tr.append(
         ...cells.map((v) => {
