@@ -79,13 +79,12 @@ function short(text) {
   return text.length > 24 ? `${text.slice(0, 23)}…` : text;
 }
 
-/** The first validation figure ("test_accuracy": 0.91 → "91.0%"), fractions as percentages. */
+/** The first accuracy figure (else the first figure): {text: "91.0%", name: "test_accuracy"}. */
 function figure(validation) {
   const entries = Object.entries(validation || {});
-  if (!entries.length) return '—';
+  if (!entries.length) return { text: '—', name: '' };
   const [name, value] = entries.find(([k]) => /accuracy/.test(k)) || entries[0];
-  const shown = value >= 0 && value <= 1 ? `${(value * 100).toFixed(1)}%` : String(value);
-  return `${shown} ${name.replace(/_/g, ' ')}`;
+  return { text: value >= 0 && value <= 1 ? `${(value * 100).toFixed(1)}%` : String(value), name };
 }
 
 /** Shows the versions; onActivate(version) is called by a row's button. */
@@ -112,7 +111,7 @@ export function showModels(models, onActivate) {
         v.version,
         v.parent || '—',
         short(v.trainingData),
-        figure(v.validation),
+        figure(v.validation).text,
         v.createdAt
           ? new Date(v.createdAt).toLocaleString([], { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hour12: false })
           : '—',
@@ -122,6 +121,7 @@ export function showModels(models, onActivate) {
         return td;
       });
       if (v.trainingData) cells[2].title = v.trainingData;
+      cells[3].title = figure(v.validation).name.replace(/_/g, ' ');
       const action = document.createElement('td');
       const button = document.createElement('button');
       button.type = 'button';

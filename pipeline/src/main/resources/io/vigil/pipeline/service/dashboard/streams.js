@@ -57,7 +57,9 @@ function createCard(id) {
     p50: stat('p50 ms', 'latency, median'),
     p99: stat('p99 ms', 'latency, 99th percentile'),
     drops: stat('drops/s', 'frames dropped per second under overload'),
+    accuracy: stat('accuracy', 'top-1 right against the true labels, over the recent window'),
   };
+  s.accuracy.box.hidden = true;
   Object.values(s).forEach((x) => stats.append(x.box));
 
   const throughput = chartBox('frames/s in · out · dropped');
@@ -146,4 +148,6 @@ function redraw(c, labeled) {
   c.stats.p50.value.textContent = number(last.latencyP50, 0);
   c.stats.p99.value.textContent = number(last.latencyP99, 0);
   c.stats.drops.value.textContent = number(last.droppedPerSecond);
+  c.stats.accuracy.box.hidden = !labeled;
+  c.stats.accuracy.value.textContent = last.accuracy == null ? '—' : percent(last.accuracy);
 }
