@@ -20,9 +20,10 @@ import javax.imageio.ImageIO;
  * channels × height × width} normalised floats, CHW) turned back into 0..255 by the contract
  * ({@code p = (x · std + mean) · 255}), enlarged by a whole factor with nearest-neighbour sampling
  * so that its longer side is at least {@link #MIN_SIDE} pixels (a 28 × 28 input becomes 280 × 280,
- * its pixels kept square and sharp), above a caption band: the top label, its score and the
- * latency, then the model version and the frame's index (text too long for the band is cut short
- * with an ellipsis). Runs headless (java.awt needs no display to draw into an image).
+ * its pixels kept square and sharp), above a caption band: the top label and its score, the latency
+ * on the right; below them the model version, the frame's index on the right (a label or version
+ * too long for the band is cut short with an ellipsis). Runs headless (java.awt needs no display to
+ * draw into an image).
  */
 final class FrameRenderer {
 
@@ -37,7 +38,11 @@ final class FrameRenderer {
   private static final Font LABEL = new Font(Font.SANS_SERIF, Font.BOLD, 17);
   private static final Font DETAIL = new Font(Font.SANS_SERIF, Font.PLAIN, 12);
 
+  private static final org.slf4j.Logger log =
+      org.slf4j.LoggerFactory.getLogger(FrameRenderer.class);
+
   private final InputContract contract;
+  private volatile boolean fontsWork = true;
 
   FrameRenderer(InputContract contract) {
     this.contract = contract;
@@ -74,6 +79,23 @@ final class FrameRenderer {
       g.setRenderingHint(
           RenderingHints.KEY_INTERPOLATION, RenderingHints.VALUE_INTERPOLATION_NEAREST_NEIGHBOR);
       g.drawImage(frame, (width - w) / 2, 0, w, h, null);
+      caption(g, result, width, h);
+    } finally {
+      g.dispose();
+    }
+    return jpeg(out);
+  }
+
+  /**
+   * Writes the caption into the band below the frame. Text needs fonts: where the JVM finds none (a
+   * bare container without fontconfig), the frame goes out without its caption, said once in the
+   * log with the fix, rather than not at all.
+   */
+  private void caption(Graphics2D g, FrameResult result, int width, int h) {
+    if (!fontsWork) {
+      return;
+    }
+    try {
       g.setRenderingHint(
           RenderingHints.KEY_TEXT_ANTIALIASING, RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
       LabelScore top = result.top().isEmpty() ? null : result.top().get(0);
@@ -82,10 +104,11 @@ final class FrameRenderer {
       int latencyWidth = g.getFontMetrics().stringWidth(latency);
       g.setColor(MUTED);
       g.drawString(latency, width - PAD - latencyWidth, h + 22);
+      String frameNumber = "frame " + result.frame();
+      int frameWidth = g.getFontMetrics().stringWidth(frameNumber);
+      g.drawString(frameNumber, width - PAD - frameWidth, h + 42);
       g.drawString(
-          fit(result.model() + "  ·  frame " + result.frame(), g.getFontMetrics(), width - 2 * PAD),
-          PAD,
-          h + 42);
+          fit(result.model(), g.getFontMetrics(), width - 3 * PAD - frameWidth), PAD, h + 42);
       g.setFont(LABEL);
       g.setColor(TEXT);
       String label =
@@ -93,10 +116,13 @@ final class FrameRenderer {
               ? "no label"
               : String.format(Locale.ROOT, "%s  %.0f%%", top.label(), top.score() * 100);
       g.drawString(fit(label, g.getFontMetrics(), width - 3 * PAD - latencyWidth), PAD, h + 22);
-    } finally {
-      g.dispose();
+    } catch (RuntimeException | LinkageError | InternalError e) {
+      fontsWork = false;
+      log.warn(
+          "dashboard frames go without captions: this JVM cannot draw text ({}); install"
+              + " fontconfig and a font (Debian: fontconfig fonts-dejavu-core)",
+          e.toString());
     }
-    return jpeg(out);
   }
 
   /** {@code text}, cut short with an ellipsis where it is wider than {@code room} pixels. */
