@@ -7,8 +7,12 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.function.Supplier;
+import org.apache.pekko.Done;
 import org.apache.pekko.http.javadsl.model.ContentType;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
@@ -61,6 +65,7 @@ public final class DashboardRoutes extends AllDirectives {
   private final FrameFeed feed;
   private final MetricsHistory history;
   private final Supplier<Set<String>> running;
+  private final Queue<CompletionStage<Done>> frameStreams = new ConcurrentLinkedQueue<>();
 
   /**
    * The dashboard of the service: a {@link FrameFeed} and a {@link MetricsHistory} on {@code
@@ -175,6 +180,13 @@ public final class DashboardRoutes extends AllDirectives {
                     quietTicks[0] = 0;
                     return List.of(part(j.get().bytes()));
                   };
+                })
+            .watchTermination(
+                (notUsed, ended) -> {
+                  // Kept until it ends, so that tests can see a connection's ticks stop with it.
+                  frameStreams.add(ended);
+                  ended.whenComplete((done, error) -> frameStreams.remove(ended));
+                  return notUsed;
                 });
     return complete(
         HttpResponse.create()
@@ -202,6 +214,11 @@ public final class DashboardRoutes extends AllDirectives {
     }
     feed.retain(now);
     return Optional.of(Json.error(StatusCodes.NOT_FOUND, "stream " + stream + " does not run"));
+  }
+
+  /** The MJPEG responses streaming now, each completing when its response ends. */
+  List<CompletionStage<Done>> frameStreams() {
+    return List.copyOf(frameStreams);
   }
 
   /** One MJPEG part: its boundary, headers and the JPEG. */

@@ -33,9 +33,18 @@ final class DashboardServer implements AutoCloseable {
   private final ScheduledExecutorService clock;
   private final ServerBinding binding;
 
+  final DashboardRoutes dashboard;
+
   DashboardServer() throws Exception {
+    this(Set.of("cam1", "cam2"));
+  }
+
+  /**
+   * A server whose streams are {@code ids}; cam1 is labeled, every stream drops every 10th frame.
+   */
+  DashboardServer(Set<String> ids) throws Exception {
     system = ActorSystem.create(Behaviors.empty(), "dashboard-test");
-    streams = new SyntheticStreams(Set.of("cam1", "cam2"), 10);
+    streams = new SyntheticStreams(ids, 10);
     feed = new FrameFeed(SyntheticStreams.CONTRACT);
     Map<String, StreamLabels> labels =
         Map.of(
@@ -55,7 +64,7 @@ final class DashboardServer implements AutoCloseable {
     streams.tapResults(feed::onResult);
     streams.tapResults(history::onResult);
     api = new FakeServiceRoutes(streams);
-    DashboardRoutes dashboard = new DashboardRoutes(feed, history, streams::streams);
+    dashboard = new DashboardRoutes(feed, history, streams::streams);
     clock = Executors.newScheduledThreadPool(2);
     clock.scheduleAtFixedRate(streams::step, 0, 40, TimeUnit.MILLISECONDS);
     clock.scheduleAtFixedRate(history::sample, 0, SAMPLE_EVERY.toMillis(), TimeUnit.MILLISECONDS);

@@ -28,7 +28,7 @@ final class SyntheticStreams {
   static final InputContract CONTRACT = new InputContract(1, 28, 28, 0.5f, 0.5f);
   static final List<String> CLASSES = List.of("Sneaker", "Sandal", "Bag");
 
-  private final Set<String> ids;
+  private final Set<String> ids = java.util.concurrent.ConcurrentHashMap.newKeySet();
   private final int dropEvery;
   private final Map<String, long[]> counters = new LinkedHashMap<>();
   private final List<Consumer<StreamItem.Frame>> frameTaps = new ArrayList<>();
@@ -36,7 +36,7 @@ final class SyntheticStreams {
   private volatile String model = "v3";
 
   SyntheticStreams(Set<String> ids, int dropEvery) {
-    this.ids = Set.copyOf(ids);
+    this.ids.addAll(ids);
     this.dropEvery = dropEvery;
     ids.forEach(id -> counters.put(id, new long[3]));
   }
@@ -55,7 +55,13 @@ final class SyntheticStreams {
   }
 
   Set<String> streams() {
-    return ids;
+    return Set.copyOf(ids);
+  }
+
+  /** Stops a stream: it is no longer listed, and gets no more frames. */
+  synchronized void stop(String id) {
+    ids.remove(id);
+    counters.remove(id);
   }
 
   /** One frame per stream, and its result unless it is dropped. */

@@ -23,6 +23,9 @@ async function answer(item, body, node) {
     node.remove();
     shown.delete(item.id);
     if (r && typeof r.labeled === 'number') status(`${r.labeled} frame(s) labeled and waiting to be sent.`);
+    // Every perClip labels the service sends a clip by itself, and says so in the answer.
+    if (r && r.clip) toast(`labeled frames sent to the trainer as ${r.clip}`);
+    if (r && r.error) toast(`labels kept, but not sent: ${r.error}`, true);
   } catch (e) {
     node.querySelectorAll('button').forEach((b) => (b.disabled = false));
     toast(e.message, true);
@@ -89,8 +92,10 @@ export async function refreshLabeling() {
       box.append(node);
     }
   }
+  const every = q.perClip ? ` (sent every ${q.perClip})` : '';
+  const problem = q.lastError ? ` Last problem: ${q.lastError}` : '';
   status(
-    `${items.length ? '' : 'Nothing to label now. '}${q.labeled ?? 0} labeled, ${q.clipsSent ?? 0} clip(s) sent to the trainer.`,
+    `${items.length ? '' : 'Nothing to label now. '}${q.labeled ?? 0} labeled${every}, ${q.clipsSent ?? 0} clip(s) sent to the trainer.${problem}`,
   );
 }
 
