@@ -139,12 +139,8 @@ public final class MetricsHistory implements AutoCloseable {
 
   /** Counts one result: its latency, and a hit or miss where its stream has labels. */
   public void onResult(FrameResult r) {
-    String expected = null;
-    if (truth.labeled(r.stream())) {
-      synchronized (truth) {
-        expected = truth.classOf(r.stream(), r.frame(), r.ptsMicros());
-      }
-    }
+    String expected =
+        truth.labeled(r.stream()) ? truth.classOf(r.stream(), r.frame(), r.ptsMicros()) : null;
     boolean hit = expected != null && !r.top().isEmpty() && expected.equals(r.top().get(0).label());
     while (true) {
       Interval i = current.computeIfAbsent(r.stream(), s -> new Interval());
@@ -165,9 +161,7 @@ public final class MetricsHistory implements AutoCloseable {
 
   /** Takes one sample of every running stream. */
   synchronized void sample() {
-    synchronized (truth) {
-      truth.refresh();
-    }
+    truth.refresh();
     PipelineMetrics now = metrics.get();
     long at = now.at().toEpochMilli();
     // A tick late and the next on its heels (a fixed-rate scheduler catching up) would divide a
