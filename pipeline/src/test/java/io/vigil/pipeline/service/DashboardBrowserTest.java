@@ -102,9 +102,8 @@ class DashboardBrowserTest {
     wait.until(d -> !cam2Accuracy.isDisplayed());
     WebElement fps = cam1.findElement(By.cssSelector("[data-stat='frames/s']"));
     wait.until(d -> !fps.getText().equals("—"));
-    double framesPerSecond = Double.parseDouble(fps.getText());
-    assertTrue(
-        framesPerSecond > 5 && framesPerSecond < 50, "about 22.5 frames/s out: " + framesPerSecond);
+    // A figure, not a timing: the history's own test checks the rates.
+    assertTrue(Double.parseDouble(fps.getText()) > 0, "frames/s: " + fps.getText());
     wait.until(
         ExpectedConditions.numberOfElementsToBeMoreThan(
             By.cssSelector("#timeline li[data-type]"), 4));

@@ -192,7 +192,7 @@ class DashboardRoutesTest {
     JsonNode h = null;
     while (System.nanoTime() < deadline) {
       h = json(get("/api/v1/history"));
-      if (samples(h, "cam1") >= 3 && samples(h, "cam2") >= 3) {
+      if (samples(h, "cam1") >= 8 && samples(h, "cam2") >= 8) {
         break;
       }
     }
@@ -204,15 +204,22 @@ class DashboardRoutesTest {
     assertTrue(!cam2.get("labeled").asBoolean());
     JsonNode last1 = last(cam1);
     JsonNode last2 = last(cam2);
-    // 25 frames/s; one in five predictions is wrong against all-Sneaker labels.
-    assertEquals(25, last1.get("framesInPerSecond").asDouble(), 10);
+    // One in five predictions is wrong against all-Sneaker labels.
     assertEquals(0.8, last1.get("accuracy").asDouble(), 0.1);
     assertTrue(last2.get("accuracy").isNull());
+    // Every 10th frame is dropped: 9 out for 10 in. A sample's rates share its interval, so the
+    // ratio of the sums is a weighted mean of the intervals' ratios, whatever the timing.
+    double in = 0;
+    double out = 0;
     double drops = 0;
     for (JsonNode s : cam2.get("samples")) {
+      in += s.get("framesInPerSecond").asDouble();
+      out += s.get("framesOutPerSecond").asDouble();
       drops += s.get("droppedPerSecond").asDouble();
     }
-    assertTrue(drops > 0, "cam2 drops every 10th frame");
+    assertTrue(in > 0, "frames came in");
+    assertEquals(0.9, out / in, 0.06, "out/in over " + cam2.get("samples").size() + " samples");
+    assertEquals(0.1, drops / in, 0.06, "dropped/in");
     assertTrue(last1.get("latencyP99").asDouble() >= last1.get("latencyP50").asDouble());
 
     long since = last1.get("atMillis").asLong();
