@@ -21,8 +21,11 @@ import org.openqa.selenium.chrome.ChromeOptions;
  */
 final class Browser implements AutoCloseable {
 
-  static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-  static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+  /** Where Debian's packages put them; {@code -Dvigil.chromium=...} and so on to use others. */
+  static final Path CHROMIUM = Path.of(System.getProperty("vigil.chromium", "/usr/bin/chromium"));
+
+  static final Path CHROMEDRIVER =
+      Path.of(System.getProperty("vigil.chromedriver", "/usr/bin/chromedriver"));
 
   /** Where screenshots go, under the module's build folder. */
   static final Path SCREENSHOTS = Path.of("target", "dashboard-screenshots");
