@@ -6,6 +6,8 @@ import io.vigil.pipeline.control.ControlEvent;
 import io.vigil.pipeline.realtime.SourceSpec;
 import io.vigil.pipeline.service.ApiToken;
 import io.vigil.pipeline.service.HttpService;
+import io.vigil.pipeline.service.LabelingQueue;
+import io.vigil.pipeline.service.LabelingSettings;
 import io.vigil.pipeline.service.ServeSettings;
 import io.vigil.pipeline.service.ServiceContext;
 import io.vigil.pipeline.stream.PipelineMetrics;
@@ -180,6 +182,16 @@ final class ServeCommand implements Callable<Integer> {
   /** What the routes work with, from a started run. */
   static ServiceContext context(LiveRun run, ServeSettings settings) {
     Preprocessing defaults = SourceSpec.defaultPreprocessing(run.config);
+    Path inbox = run.retrain.enabled() ? run.retrain.inbox() : null;
+    LabelingQueue labeling =
+        new LabelingQueue(
+            run.model.input(),
+            run.model.classNames(),
+            inbox,
+            LabelingSettings.from(run.config.getConfig("vigil.serve.labeling")));
+    // Taps are additive and stay for the service's life: this runs once per service.
+    run.live.tapFrames(labeling::frame);
+    run.live.tapResults(labeling::result);
     return new ServiceContext(
         run.system,
         run.actors,
@@ -192,7 +204,8 @@ final class ServeCommand implements Callable<Integer> {
         run.model.input(),
         run.model.classNames(),
         run.acceptedClassLists,
-        run.retrain.enabled() ? run.retrain.inbox() : null,
+        inbox,
+        labeling,
         run.trainingListeners);
   }
 

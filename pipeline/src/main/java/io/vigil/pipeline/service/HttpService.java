@@ -59,6 +59,7 @@ public final class HttpService extends AllDirectives implements AutoCloseable {
         new ClipRoutes(context).route(),
         new TrainerRoutes(context).route(),
         new MetricsRoutes(context).route(),
+        new LabelingRoutes(context.labeling(), context.system()).route(),
         ApiDocsRoutes.route());
   }
 

@@ -36,6 +36,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  * @param classNames the serving model's classes, in index order (kept across swaps)
  * @param acceptedClassLists class lists the outputs accept besides the serving model's
  * @param inbox the retraining inbox uploads go to, or null when retraining is off
+ * @param labeling the queue of frames the model is least sure of, fed by the live streams' taps
  * @param training listeners told of the trainer's progress (epochs); add to it, once per listener
  */
 public record ServiceContext(
@@ -51,6 +52,7 @@ public record ServiceContext(
     List<String> classNames,
     List<List<String>> acceptedClassLists,
     Path inbox,
+    LabelingQueue labeling,
     List<TrainingListener> training) {
 
   public ServiceContext {

@@ -98,10 +98,14 @@ public final class StreamRoutes extends AllDirectives {
     return onSuccess(
         context.<StreamManager.Command, StreamManager.Reply>ask(
             context.actors().streams(), r -> new StreamManager.Remove(id, r)),
-        reply ->
-            reply.ok()
-                ? Json.ok(Map.of("id", id, "message", reply.message()))
-                : Json.error(StatusCodes.NOT_FOUND, reply.message()));
+        reply -> {
+          if (!reply.ok()) {
+            return Json.error(StatusCodes.NOT_FOUND, reply.message());
+          }
+          // Its frames waiting in the labeling queue for a result that will not come go now.
+          context.labeling().streamStopped(id);
+          return Json.ok(Map.of("id", id, "message", reply.message()));
+        });
   }
 
   /**

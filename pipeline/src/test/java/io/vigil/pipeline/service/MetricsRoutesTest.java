@@ -118,7 +118,7 @@ class MetricsRoutesTest {
     ServiceContext context =
         new ServiceContext(
             system, null, live, journal, null, null, null, Map.of(), null, List.of(), List.of(),
-            null, training);
+            null, null, training);
     ServiceMetrics metrics = MetricsRoutes.metricsOf(context);
     assertEquals(1, live.resultTaps.size(), "one result tap");
     assertEquals(1, training.size(), "one training listener");
