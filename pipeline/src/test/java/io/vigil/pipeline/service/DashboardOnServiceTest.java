@@ -32,8 +32,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The dashboard in headless Chromium against the whole of {@code vigil serve} in this JVM (the real
  * pipeline on the looped sample clip, the control plane, every API route): the sample stream's
- * frames and charts move, and a version uploaded beside the shipped one is activated and rolled
- * back from the page, the token entered once, both swaps showing on the timeline.
+ * frames, charts and accuracy move; a version uploaded beside the shipped one is activated and
+ * rolled back from the page, the token entered once, both swaps showing on the timeline; a clip is
+ * uploaded; a frame the model doubted is labeled with one click.
  */
 class DashboardOnServiceTest {
 
@@ -201,6 +202,30 @@ class DashboardOnServiceTest {
                 By.xpath(
                     "//ol[@id='timeline']/li[@data-type='ClipsArrived'][contains(., 'upload-')]")));
     browser.screenshot("service-clip-uploaded");
+
+    // Label a frame the model was least sure of, with one click; the service counts it.
+    WebElement item =
+        new WebDriverWait(browser.driver, Duration.ofSeconds(60))
+            .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(".label-item")));
+    String id = item.getAttribute("data-item");
+    wait.until(
+        d ->
+            ((Number)
+                        js().executeScript(
+                                "return arguments[0].querySelector('img').naturalWidth", item))
+                    .intValue()
+                == 28);
+    browser.screenshot("service-labeling");
+    int labeledBefore = service.getJson("/api/v1/labeling").get("labeled").asInt();
+    item.findElements(By.cssSelector("button.label")).get(0).click();
+    wait.until(ExpectedConditions.stalenessOf(item));
+    assertEquals(labeledBefore + 1, service.getJson("/api/v1/labeling").get("labeled").asInt());
+    assertTrue(
+        browser
+            .driver
+            .findElements(By.cssSelector(".label-item[data-item='" + id + "']"))
+            .isEmpty(),
+        "a labeled frame leaves the panel");
   }
 
   private static int points(WebElement chart) {
