@@ -15,9 +15,10 @@ import java.util.Map;
  * since the last one ({@code frame,label,class_name}; a line still being written waits for the next
  * poll) and returns the labels they add, by frame. A line that names a class the model does not
  * have, or contradicts itself, is skipped and counted, not fatal: the rest of the stream's labels
- * stay usable.
+ * stay usable. Not thread-safe: each reader (the labeled stream recorder, the dashboard's accuracy)
+ * polls its own.
  */
-final class GrowingSidecar {
+public final class GrowingSidecar {
 
   private final Path file;
   private final List<String> classNames;
@@ -25,13 +26,13 @@ final class GrowingSidecar {
   private long skipped;
   private boolean headerSeen;
 
-  GrowingSidecar(Path file, List<String> classNames) {
+  public GrowingSidecar(Path file, List<String> classNames) {
     this.file = file;
     this.classNames = classNames;
   }
 
   /** Labels (class indices) of the frames whose lines were completed since the last poll. */
-  Map<Long, Integer> poll() throws IOException {
+  public Map<Long, Integer> poll() throws IOException {
     Map<Long, Integer> labels = new HashMap<>();
     if (!Files.exists(file)) {
       return labels;
@@ -57,7 +58,7 @@ final class GrowingSidecar {
   }
 
   /** Lines skipped so far (unknown class, bad numbers). */
-  long skipped() {
+  public long skipped() {
     return skipped;
   }
 
