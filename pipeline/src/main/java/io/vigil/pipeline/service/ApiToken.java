@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -50,8 +51,19 @@ public final class ApiToken {
       if (!Files.isRegularFile(file)) {
         throw new IOException(file + ": token file not found");
       }
+      List<String> lines;
+      try {
+        lines = Files.readAllLines(file, StandardCharsets.UTF_8);
+      } catch (java.nio.file.AccessDeniedException e) {
+        throw new IOException(
+            file
+                + ": cannot read the token file: permission denied (vigil runs as user "
+                + System.getProperty("user.name")
+                + ")",
+            e);
+      }
       String first =
-          Files.readAllLines(file, StandardCharsets.UTF_8).stream()
+          lines.stream()
               .map(String::strip)
               .filter(l -> !l.isEmpty())
               .findFirst()

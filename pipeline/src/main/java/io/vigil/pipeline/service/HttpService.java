@@ -53,6 +53,7 @@ public final class HttpService extends AllDirectives implements AutoCloseable {
   /** The routes of the service, tried in order. */
   static List<Route> routes(ServiceContext context) {
     return List.of(
+        new DashboardRoutes(context).route(),
         new HealthRoutes(context).route(),
         new StreamRoutes(context).route(),
         new ModelRoutes(context).route(),

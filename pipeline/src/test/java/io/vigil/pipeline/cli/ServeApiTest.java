@@ -310,7 +310,8 @@ class ServeApiTest {
           path.getKey()
               .replace("{id}", "fashion")
               .replace("{version}", active)
-              .replace("{name}", "none.mp4");
+              .replace("{name}", "none.mp4")
+              .replace("{file}", "app.js");
       HttpResponse<String> r = send(service.request(concrete).GET());
       assertFalse(
           r.statusCode() == 404 && r.body().contains("could not be found"),

@@ -15,10 +15,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Optional;
-import org.apache.pekko.http.javadsl.server.Route;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -41,7 +37,6 @@ class DashboardOnServiceTest {
   @TempDir static Path dir;
 
   private static ServiceFixture service;
-  private static HttpService http;
   private static Browser browser;
   private static WebDriverWait wait;
   private static String uploaded;
@@ -59,17 +54,6 @@ class DashboardOnServiceTest {
                 + "\", loop = true, fps = 100, labels = \""
                 + sample.resolveSibling("fashion-clip.mp4.labels.csv")
                 + "\" } ]");
-    ServiceContext context = service.context();
-    // The dashboard before the rest, as the service composes it.
-    List<Route> routes = new ArrayList<>();
-    routes.add(new DashboardRoutes(context).route());
-    routes.addAll(HttpService.routes(context));
-    http =
-        HttpService.start(
-            context,
-            Optional.of(ApiToken.of(ServiceFixture.TOKEN)),
-            routes,
-            Duration.ofSeconds(30));
     shipped = service.getJson("/api/v1/models").get("active").asText();
     uploaded = upload(TestModels.untrained());
     assertNotEquals(shipped, uploaded);
@@ -84,13 +68,7 @@ class DashboardOnServiceTest {
         browser.close();
       }
     } finally {
-      try {
-        if (http != null) {
-          http.close();
-        }
-      } finally {
-        service.close();
-      }
+      service.close();
     }
   }
 
@@ -110,7 +88,7 @@ class DashboardOnServiceTest {
   }
 
   private static String base() {
-    return "http://127.0.0.1:" + http.port();
+    return service.base();
   }
 
   private static JavascriptExecutor js() {
