@@ -117,7 +117,7 @@ public final class StreamRoutes extends AllDirectives {
               ConfigParseOptions.defaults()
                   .setSyntax(ConfigSyntax.JSON)
                   .setOriginDescription("request body"));
-    } catch (ConfigException.Parse e) {
+    } catch (ConfigException e) {
       throw new IllegalArgumentException("the body is not a JSON object: " + e.getMessage());
     }
     for (String key : CONFIG_ONLY) {
