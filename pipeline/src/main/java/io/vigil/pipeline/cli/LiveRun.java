@@ -52,6 +52,9 @@ final class LiveRun implements AutoCloseable {
   final List<List<String>> acceptedClassLists;
   final CopyOnWriteArrayList<ControlEvent> journal = new CopyOnWriteArrayList<>();
 
+  /** Told of every training run's progress (the service's metrics add theirs). */
+  final CopyOnWriteArrayList<TrainingListener> trainingListeners = new CopyOnWriteArrayList<>();
+
   ModelRegistry registry;
   Model model;
   RealtimePipeline pipeline;
@@ -116,7 +119,7 @@ final class LiveRun implements AutoCloseable {
             registry,
             m,
             backend,
-            new ClipRetraining(retrain, paths, TrainingListener.silent()),
+            new ClipRetraining(retrain, paths, fanOut(trainingListeners)),
             retrain,
             journal,
             labels,
@@ -136,6 +139,21 @@ final class LiveRun implements AutoCloseable {
                     ConfigValueFactory.fromAnyRef("on")));
     pipeline = running.get(30, TimeUnit.SECONDS);
     actors = ControlPlane.started(system, Duration.ofSeconds(30));
+  }
+
+  /** One listener that tells each of {@code listeners}, as they are when it is told. */
+  private static TrainingListener fanOut(List<TrainingListener> listeners) {
+    return new TrainingListener() {
+      @Override
+      public void onProgress(io.vigil.engine.train.TrainingProgress p) {
+        listeners.forEach(l -> l.onProgress(p));
+      }
+
+      @Override
+      public void onEpochEnd(io.vigil.engine.train.EpochSummary s) {
+        listeners.forEach(l -> l.onEpochEnd(s));
+      }
+    };
   }
 
   /** Stops the actor system (the pipeline must have been stopped first). */

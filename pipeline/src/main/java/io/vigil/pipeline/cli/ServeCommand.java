@@ -192,7 +192,8 @@ final class ServeCommand implements Callable<Integer> {
         run.model.input(),
         run.model.classNames(),
         run.acceptedClassLists,
-        run.retrain.enabled() ? run.retrain.inbox() : null);
+        run.retrain.enabled() ? run.retrain.inbox() : null,
+        run.trainingListeners);
   }
 
   /**

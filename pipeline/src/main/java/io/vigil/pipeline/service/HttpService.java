@@ -58,6 +58,7 @@ public final class HttpService extends AllDirectives implements AutoCloseable {
         new ModelRoutes(context).route(),
         new ClipRoutes(context).route(),
         new TrainerRoutes(context).route(),
+        new MetricsRoutes(context).route(),
         ApiDocsRoutes.route());
   }
 

@@ -2,6 +2,7 @@ package io.vigil.pipeline.service;
 
 import com.typesafe.config.Config;
 import io.vigil.engine.model.InputContract;
+import io.vigil.engine.train.TrainingListener;
 import io.vigil.pipeline.control.ControlEvent;
 import io.vigil.pipeline.control.ControlPlane;
 import io.vigil.pipeline.control.LiveStreams;
@@ -35,6 +36,7 @@ import org.apache.pekko.actor.typed.javadsl.AskPattern;
  * @param classNames the serving model's classes, in index order (kept across swaps)
  * @param acceptedClassLists class lists the outputs accept besides the serving model's
  * @param inbox the retraining inbox uploads go to, or null when retraining is off
+ * @param training listeners told of the trainer's progress (epochs); add to it, once per listener
  */
 public record ServiceContext(
     ActorSystem<?> system,
@@ -48,7 +50,8 @@ public record ServiceContext(
     InputContract input,
     List<String> classNames,
     List<List<String>> acceptedClassLists,
-    Path inbox) {
+    Path inbox,
+    List<TrainingListener> training) {
 
   public ServiceContext {
     journal = java.util.Collections.unmodifiableList(journal);

@@ -288,6 +288,15 @@ class ServeApiTest {
   }
 
   @Test
+  void metricsAreServedInThePrometheusTextFormatWithoutAToken() throws Exception {
+    HttpResponse<String> r = send(service.request("/metrics").GET());
+    assertEquals(200, r.statusCode());
+    assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+    assertTrue(r.body().contains("vigil_frames_in_total{stream=\"fashion\"}"), r.body());
+    assertTrue(r.body().contains("# TYPE vigil_result_latency_seconds histogram"), r.body());
+  }
+
+  @Test
   void unknownPathsAndMethodsAreJsonErrors() throws Exception {
     assertError(send(service.request("/api/v1/nothing").GET()), 404, "could not be found");
     assertError(send(service.authorized("/api/v1/trainer").PUT(json("{}"))), 405, "not allowed");
