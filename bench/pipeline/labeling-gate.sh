@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# What the retraining gate makes of a clip of people's labels: the labeling queue over the inverted
-# part of the sample scene-change clip, its frames labeled with their true labels, one retraining
-# per clip size (50, 100, 200) with the default fine-tune and a gentler one. Prints each verdict.
-# Usage: bench/pipeline/labeling-gate.sh   (from anywhere; about a minute on 2 cores)
+# What the retraining gate makes of a clip of people's labels: the labeling queue over a quarter of
+# the inverted part of the sample scene-change clip (four disjoint quarters), its frames labeled
+# with their true labels, one retraining per quarter and fine-tune (the default, config/serve.conf's
+# and two between). Prints each verdict. Needs dataset-fashion-mnist.
+# Usage: bench/pipeline/labeling-gate.sh   (from anywhere; about two minutes on 2 cores)
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 mvn -B -q -o -pl pipeline -am test-compile

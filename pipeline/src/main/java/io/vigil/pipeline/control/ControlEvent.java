@@ -89,7 +89,10 @@ public sealed interface ControlEvent {
   record VersionPublished(Instant at, String version, String parentVersion)
       implements ControlEvent {
     public String describe() {
-      return "published " + version + " (from " + parentVersion + ")";
+      // An uploaded or imported model may have no parent in this registry.
+      return "published "
+          + version
+          + (parentVersion == null ? "" : " (from " + parentVersion + ")");
     }
   }
 

@@ -43,7 +43,7 @@ class LabelingInTheBrowserTest {
                         + SCENE
                         + "\", loop = true, fps = 100 } ]",
                     // As config/serve.conf: gentle enough for ~100 labeled frames to pass the gate.
-                    "vigil.retrain.fine-tune { learning-rate = 0.0002, replay-ratio = 4.0 }"));
+                    "vigil.retrain.fine-tune { learning-rate = 0.0002, replay-ratio = 4.0, epochs = 30 }"));
         Browser browser = new Browser(1400, 2000)) {
       List<String> classes = service.context().classNames();
       String before = service.getJson("/api/v1/models").get("active").asText();
