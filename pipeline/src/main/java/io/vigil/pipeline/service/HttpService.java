@@ -47,7 +47,20 @@ public final class HttpService extends AllDirectives implements AutoCloseable {
    */
   public static HttpService start(
       ServiceContext context, Optional<ApiToken> token, Duration timeout) throws Exception {
+    // Before the routes are built: they tap the live streams.
+    refuseOpenWithoutToken(context.settings(), token);
     return start(context, token, routes(context), timeout);
+  }
+
+  private static void refuseOpenWithoutToken(ServeSettings settings, Optional<ApiToken> token) {
+    if (token.isEmpty() && !settings.loopbackOnly()) {
+      throw new IllegalArgumentException(
+          "vigil serve: listening on "
+              + settings.host()
+              + " needs an API token (vigil.serve.token-file, --token-file or "
+              + ApiToken.ENVIRONMENT
+              + "); without one only a loopback address is allowed");
+    }
   }
 
   /** The routes of the service, tried in order. */
@@ -75,14 +88,7 @@ public final class HttpService extends AllDirectives implements AutoCloseable {
       ServiceContext context, Optional<ApiToken> token, List<Route> routes, Duration timeout)
       throws Exception {
     ServeSettings settings = context.settings();
-    if (token.isEmpty() && !settings.loopbackOnly()) {
-      throw new IllegalArgumentException(
-          "vigil serve: listening on "
-              + settings.host()
-              + " needs an API token (vigil.serve.token-file, --token-file or "
-              + ApiToken.ENVIRONMENT
-              + "); without one only a loopback address is allowed");
-    }
+    refuseOpenWithoutToken(settings, token);
     Route all = new HttpService(null).guarded(token, routes);
     ServerBinding binding =
         Http.get(context.system())
