@@ -377,7 +377,6 @@ public final class RealtimePipeline implements ModelSwapTarget, AutoCloseable {
 
   private StreamItem arrived(StreamItem item) {
     if (item instanceof StreamItem.Frame f) {
-      metrics.stream(f.stream()).framesIn.increment();
       if (f.converted()) {
         for (java.util.function.Consumer<StreamItem.Frame> tap : frameTaps) {
           try {
@@ -387,6 +386,9 @@ public final class RealtimePipeline implements ModelSwapTarget, AutoCloseable {
           }
         }
       }
+      // Counted last, just before the buffer takes it: a snapshot sees it waiting as briefly as
+      // possible before it is kept or dropped.
+      metrics.stream(f.stream()).framesIn.increment();
     }
     return item;
   }

@@ -88,8 +88,10 @@ class RealtimePipelineTest {
             assertEveryStream(pipeline, 4, s -> s.dropped() >= 25, "25 frames dropped");
           });
       assertEquals(1, engine.batchesTaken(), "the engine holds the first batch only");
+      // Plus one: a snapshot taken on another thread can see a frame counted in on its way into
+      // the buffer, before the buffer has kept or dropped it.
       assertTrue(
-          mostWaitingStalled.get() <= buffer + batch,
+          mostWaitingStalled.get() <= buffer + batch + 1,
           mostWaitingStalled + " frames waiting: " + pipeline.metrics().describe());
 
       // Ten batches through while the sources go on: each is written, and the frames waiting
@@ -104,7 +106,7 @@ class RealtimePipelineTest {
                 engine.framesClassified(), pipeline.metrics().framesOut(), "written as classified");
           });
       assertTrue(
-          mostWaiting.get() <= buffer + 2 * batch,
+          mostWaiting.get() <= buffer + 2 * batch + 1,
           mostWaiting + " frames waiting: " + pipeline.metrics().describe());
     } finally {
       engine.open();
