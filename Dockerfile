@@ -15,9 +15,10 @@ FROM ${BASE}
 LABEL io.vigil.image=vigil
 
 # FFmpeg (bundled in lib/ by JavaCV) links against PulseAudio and VA-API; Fashion-MNIST is what the
-# retrainer replays so that the model keeps what it knew; busybox is for the health check.
+# retrainer replays so that the model keeps what it knew; busybox is for the health check; the
+# dashboard's frames are captioned with a font found through fontconfig.
 RUN set -eux; \
-    packages="libpulse0 libva2 libva-drm2 dataset-fashion-mnist busybox"; \
+    packages="libpulse0 libva2 libva-drm2 dataset-fashion-mnist busybox fontconfig fonts-dejavu-core"; \
     command -v java >/dev/null || packages="$packages openjdk-17-jre-headless"; \
     apt-get update; \
     DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends $packages; \
