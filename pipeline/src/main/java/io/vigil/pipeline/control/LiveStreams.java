@@ -55,4 +55,12 @@ public interface LiveStreams extends ModelSwapTarget {
    * keep it quick), besides the taps added before.
    */
   void tapResults(Consumer<FrameResult> tap);
+
+  /**
+   * The true labels of a file stream whose file has a labels sidecar; empty for other streams (and
+   * for data planes that do not know them).
+   */
+  default java.util.Optional<io.vigil.pipeline.realtime.FileLabels> fileLabels(String stream) {
+    return java.util.Optional.empty();
+  }
 }

@@ -51,6 +51,11 @@ public final class RealtimeStreams implements LiveStreams {
   }
 
   @Override
+  public java.util.Optional<io.vigil.pipeline.realtime.FileLabels> fileLabels(String stream) {
+    return pipeline.fileLabels(stream);
+  }
+
+  @Override
   public void tapResults(Consumer<io.vigil.pipeline.result.FrameResult> tap) {
     pipeline.tapResults(tap);
   }

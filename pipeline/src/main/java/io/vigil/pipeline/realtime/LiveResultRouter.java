@@ -101,6 +101,11 @@ final class LiveResultRouter {
     }
   }
 
+  /** The labels {@link #truthFrom} read for {@code stream}, or null. */
+  int[] truthOf(String stream) {
+    return truth.get(stream);
+  }
+
   /** The streams that failed so far, with what went wrong (naming the input). */
   Map<String, String> failures() {
     return Map.copyOf(failures);

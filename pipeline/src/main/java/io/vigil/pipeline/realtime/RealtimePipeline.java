@@ -88,6 +88,9 @@ public final class RealtimePipeline implements ModelSwapTarget, AutoCloseable {
   private final List<java.util.function.Consumer<StreamItem.Frame>> frameTaps =
       new java.util.concurrent.CopyOnWriteArrayList<>();
 
+  /** File streams' true labels from their sidecars, by stream. */
+  private final Map<String, FileLabels> fileLabels = new ConcurrentHashMap<>();
+
   /** See every result once it is written ({@link #tapResults}). */
   private final List<java.util.function.Consumer<FrameResult>> resultTaps =
       new java.util.concurrent.CopyOnWriteArrayList<>();
@@ -237,8 +240,13 @@ public final class RealtimePipeline implements ModelSwapTarget, AutoCloseable {
   public CompletionStage<StreamMetrics> add(SourceSpec spec) {
     String id = spec.id();
     CompletableFuture<StreamMetrics> ended = router.ended(id, spec.input());
+    fileLabels.remove(id);
     if (spec.kind() == SourceSpec.Kind.FILE) {
       router.truthFrom(id, Path.of(spec.input()));
+      int[] truth = router.truthOf(id);
+      if (truth != null && truth.length > 0) {
+        fileLabels.put(id, new FileLabels(truth, spec.pacing().loop()));
+      }
     }
     if (spec.annotate() != null) {
       double fps = spec.pacing().fps() > 0 ? spec.pacing().fps() : 25;
@@ -365,6 +373,14 @@ public final class RealtimePipeline implements ModelSwapTarget, AutoCloseable {
    */
   public void tapFrames(java.util.function.Consumer<StreamItem.Frame> tap) {
     frameTaps.add(tap);
+  }
+
+  /**
+   * The true labels of a file stream whose file has a {@code VIDEO.labels.csv} sidecar (the same
+   * its summary's accuracy is computed from); empty for other streams.
+   */
+  public java.util.Optional<FileLabels> fileLabels(String stream) {
+    return java.util.Optional.ofNullable(fileLabels.get(stream));
   }
 
   /**

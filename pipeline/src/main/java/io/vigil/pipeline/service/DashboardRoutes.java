@@ -90,7 +90,8 @@ public final class DashboardRoutes extends AllDirectives {
             context.live()::metrics,
             context.live()::streams,
             context.labels(),
-            context.classNames());
+            context.classNames(),
+            context.live()::fileLabels);
     context.live().tapResults(history::onResult);
     context.system().getWhenTerminated().thenRun(history::close);
     return history;

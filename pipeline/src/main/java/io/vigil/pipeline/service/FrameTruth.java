@@ -1,12 +1,15 @@
 package io.vigil.pipeline.service;
 
 import io.vigil.pipeline.control.GrowingSidecar;
+import io.vigil.pipeline.realtime.FileLabels;
 import io.vigil.pipeline.realtime.StreamLabels;
 import java.io.IOException;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * The true class of a frame of a labeled stream, for the dashboard's accuracy over time: by
@@ -45,7 +48,20 @@ final class FrameTruth {
     }
   }
 
+  /**
+   * A file stream's labels from its sidecar, for the streams without {@code labels} of their own.
+   */
+  private final Function<String, Optional<FileLabels>> files;
+
   FrameTruth(Map<String, StreamLabels> labels, List<String> classNames) {
+    this(labels, classNames, stream -> Optional.empty());
+  }
+
+  FrameTruth(
+      Map<String, StreamLabels> labels,
+      List<String> classNames,
+      Function<String, Optional<FileLabels>> files) {
+    this.files = files;
     this.labels = Map.copyOf(labels);
     this.classNames = List.copyOf(classNames);
     this.labels.forEach(
@@ -56,9 +72,9 @@ final class FrameTruth {
         });
   }
 
-  /** Whether {@code stream} has true labels at all. */
+  /** Whether {@code stream} has true labels at all: its own, or its file's sidecar. */
   boolean labeled(String stream) {
-    return labels.containsKey(stream);
+    return labels.containsKey(stream) || files.apply(stream).isPresent();
   }
 
   /** Reads the lines the sidecars gained since the last call. Called from one thread. */
@@ -94,7 +110,10 @@ final class FrameTruth {
     }
     Sidecar s = sidecars.get(stream);
     if (s == null) {
-      return null;
+      // A file stream whose file has a sidecar: the same labels its summary is checked against,
+      // pass after pass when it loops.
+      int label = files.apply(stream).map(f -> f.labelOf(frame)).orElse(-1);
+      return label >= 0 && label < classNames.size() ? classNames.get(label) : null;
     }
     Integer label;
     synchronized (s) {

@@ -120,16 +120,25 @@ public final class MetricsHistory implements AutoCloseable {
    *
    * @param labels true labels of the labeled streams, by stream id
    * @param classNames the model's classes, naming a sidecar's label indices
+   * @param fileLabels a file stream's labels from its file's sidecar (streams without {@code
+   *     labels})
    */
   public static MetricsHistory start(
       ActorSystem<?> system,
       Supplier<PipelineMetrics> metrics,
       Supplier<Set<String>> running,
       Map<String, io.vigil.pipeline.realtime.StreamLabels> labels,
-      List<String> classNames) {
+      List<String> classNames,
+      java.util.function.Function<String, java.util.Optional<io.vigil.pipeline.realtime.FileLabels>>
+          fileLabels) {
     MetricsHistory h =
         new MetricsHistory(
-            metrics, running, new FrameTruth(labels, classNames), INTERVAL, KEEP, ACCURACY_WINDOW);
+            metrics,
+            running,
+            new FrameTruth(labels, classNames, fileLabels),
+            INTERVAL,
+            KEEP,
+            ACCURACY_WINDOW);
     h.timer =
         system
             .scheduler()

@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.pipeline.realtime.FileLabels;
 import io.vigil.pipeline.realtime.StreamLabels;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,6 +34,29 @@ class FrameTruthTest {
     assertNull(t.classOf("cam", 0, 999_999));
     assertEquals("Bag", t.classOf("cam", 7, 1_000_000));
     assertNull(t.classOf("cam", 8, 2_000_000), "the end is exclusive");
+  }
+
+  @Test
+  void aFileStreamWithoutLabelsOfItsOwnIsCheckedAgainstItsFilesSidecarPassAfterPass() {
+    Map<String, FileLabels> files =
+        Map.of(
+            "looping", new FileLabels(new int[] {0, 1, 2}, true),
+            "once", new FileLabels(new int[] {2, 1}, false));
+    FrameTruth t =
+        new FrameTruth(
+            Map.of(
+                "once",
+                new StreamLabels.Ranges(List.of(new StreamLabels.Range(0, 1_000_000, "Sneaker")))),
+            CLASSES,
+            id -> Optional.ofNullable(files.get(id)));
+    assertTrue(t.labeled("looping"));
+    assertFalse(t.labeled("camera"));
+    assertEquals("Sneaker", t.classOf("looping", 0, 0));
+    assertEquals("Bag", t.classOf("looping", 2, 0));
+    assertEquals("Sandal", t.classOf("looping", 3 * 1000 + 1, 0), "the 1001st pass, frame 1");
+    assertEquals("Sneaker", t.classOf("once", 0, 0), "the stream's own labels win over its file's");
+    assertNull(t.classOf("camera", 0, 0));
+    assertEquals(-1, new FileLabels(new int[] {2, 1}, false).labelOf(2), "past a file played once");
   }
 
   @Test
