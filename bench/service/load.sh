@@ -95,7 +95,7 @@ if [ "$poll_ms" = 0 ] && [ "${VIGIL_LOAD_CLIENT:-wrk}" = wrk ] && command -v wrk
     sleep 0.25
   done
   grep -q "load window starts" "$work/bench.out" || { cat "$work/bench.out" >&2; exit 1; }
-  wrk -t2 -c"$clients" -d"${seconds}s" --timeout 30s --latency "${base}api/v1/streams" \
+  wrk -t"$(( clients < 2 ? clients : 2 ))" -c"$clients" -d"${seconds}s" --timeout 30s --latency "${base}api/v1/streams" \
     | tee "$work/wrk.out"
   wait "$client" || status=$?
   grep -v "load window starts" "$work/bench.out"
