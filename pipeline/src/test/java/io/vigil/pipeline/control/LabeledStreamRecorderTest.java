@@ -28,6 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 /** Frames of labeled streams become labeled clips in the inbox, on manual time. */
 class LabeledStreamRecorderTest {
 
+  /**
+   * How long a clip may take to be written (FFmpeg's FFV1 encoder, the first one in the JVM loads
+   * its natives): the probe waits for the event, it does not time it.
+   */
+  private static final Duration WRITING = Duration.ofSeconds(30);
+
   private static final LabeledStreamRecorder.Settings SETTINGS =
       new LabeledStreamRecorder.Settings(3, 100, Duration.ofSeconds(1), 30);
 
@@ -81,7 +87,7 @@ class LabeledStreamRecorderTest {
     }
     r.tell(new LabeledStreamRecorder.Captured("other", 0, 1_500_000, frame(5)));
     ControlEvent.StreamFramesLabeled written =
-        events.expectMessageClass(ControlEvent.StreamFramesLabeled.class);
+        events.expectMessageClass(ControlEvent.StreamFramesLabeled.class, WRITING);
     assertEquals(3, written.frames());
     assertEquals(1, written.unlabeled(), "the frame before the range");
     LabeledImages clip = LabeledClips.read(written.clip(), LeNet5.INPUT, FashionMnist.CLASS_NAMES);
@@ -105,7 +111,7 @@ class LabeledStreamRecorderTest {
     Files.writeString(sidecar, ",Bag\n1,7,Sneaker\n", java.nio.file.StandardOpenOption.APPEND);
     time.timePasses(SETTINGS.flushEvery());
     ControlEvent.StreamFramesLabeled first =
-        events.expectMessageClass(ControlEvent.StreamFramesLabeled.class);
+        events.expectMessageClass(ControlEvent.StreamFramesLabeled.class, WRITING);
     LabeledImages clip = LabeledClips.read(first.clip(), LeNet5.INPUT, FashionMnist.CLASS_NAMES);
     // Frames 0 and 3 from the first read, then 1 and 4 in frame order from the second.
     assertEquals(4, clip.count());
@@ -115,7 +121,7 @@ class LabeledStreamRecorderTest {
     r.tell(new LabeledStreamRecorder.Captured("cam", 9, 9 * 33_000, frame(59)));
     kit.stop(r);
     ControlEvent.StreamFramesLabeled rest =
-        events.expectMessageClass(ControlEvent.StreamFramesLabeled.class);
+        events.expectMessageClass(ControlEvent.StreamFramesLabeled.class, WRITING);
     assertEquals(1, rest.frames(), "frame 9, whose label came before it");
     assertTrue(Files.exists(io.vigil.pipeline.video.LabelSidecar.pathFor(rest.clip())));
   }
