@@ -74,6 +74,23 @@ final class Browser implements AutoCloseable {
     return to;
   }
 
+  /**
+   * Clicks what {@code by} finds once it is clickable, finding it again if the page redrew it in
+   * between (the versions table, the timeline and the trainer's runs are redrawn on every refresh).
+   */
+  public void click(org.openqa.selenium.support.ui.WebDriverWait wait, org.openqa.selenium.By by) {
+    wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+        .until(
+            d -> {
+              org.openqa.selenium.WebElement e = d.findElement(by);
+              if (!e.isDisplayed() || !e.isEnabled()) {
+                return false;
+              }
+              e.click();
+              return true;
+            });
+  }
+
   @Override
   public void close() throws IOException {
     try {

@@ -123,11 +123,10 @@ class DashboardBrowserTest {
     dialog.findElement(By.id("token-ok")).click();
     wait.until(ExpectedConditions.textToBe(By.id("active-version"), "model v2"));
     assertEquals(List.of("v3->v2"), server.api.rollbacks);
-    WebElement newest =
-        wait.until(
-            ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("#timeline li[data-kind='rollback']")));
-    assertTrue(newest.getText().contains("v3 → v2"), newest.getText());
+    // The timeline is redrawn on every refresh: wait on what is found anew each time.
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.cssSelector("#timeline li[data-kind='rollback']"), "v3 → v2"));
     wait.until(
         ExpectedConditions.attributeContains(
             By.cssSelector("#versions tr[data-version='v2']"), "class", "active"));
@@ -142,11 +141,7 @@ class DashboardBrowserTest {
   @Order(4)
   void aRefusedTokenIsAskedForAgainAndApiErrorsShowTheirMessage() throws Exception {
     js().executeScript("sessionStorage.setItem('vigil.token', 'not-the-token-at-all')");
-    WebElement activateV3 =
-        wait.until(
-            ExpectedConditions.elementToBeClickable(
-                By.cssSelector("#versions tr[data-version='v3'] button.activate")));
-    activateV3.click();
+    browser.click(wait, By.cssSelector("#versions tr[data-version='v3'] button.activate"));
     WebElement dialog =
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-dialog")));
     wait.until(ExpectedConditions.textToBePresentInElement(dialog, "the bearer token is wrong"));
@@ -165,10 +160,7 @@ class DashboardBrowserTest {
         "the activation shows once, however many refreshes fetched it");
 
     // The stand-in refuses v1 as the service would refuse a version that fails its check.
-    wait.until(
-            ExpectedConditions.elementToBeClickable(
-                By.cssSelector("#versions tr[data-version='v1'] button.activate")))
-        .click();
+    browser.click(wait, By.cssSelector("#versions tr[data-version='v1'] button.activate"));
     WebElement error =
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.cssSelector(".toast.error")));
     assertTrue(error.getText().contains(FakeServiceRoutes.REFUSED), error.getText());

@@ -130,10 +130,8 @@ class DashboardOnServiceTest {
     browser.screenshot("service-dashboard");
 
     // Activate the uploaded version: the token is asked for once.
-    wait.until(
-            ExpectedConditions.elementToBeClickable(
-                By.cssSelector("#versions tr[data-version='" + uploaded + "'] button.activate")))
-        .click();
+    browser.click(
+        wait, By.cssSelector("#versions tr[data-version='" + uploaded + "'] button.activate"));
     WebElement dialog =
         wait.until(ExpectedConditions.visibilityOfElementLocated(By.id("token-dialog")));
     dialog.findElement(By.id("token-input")).sendKeys(ServiceFixture.TOKEN);
@@ -146,11 +144,10 @@ class DashboardOnServiceTest {
     // Roll back: no second question for the token.
     browser.driver.findElement(By.id("rollback")).click();
     wait.until(ExpectedConditions.textToBe(By.id("active-version"), "model " + shipped));
-    WebElement rollback =
-        wait.until(
-            ExpectedConditions.presenceOfElementLocated(
-                By.cssSelector("#timeline li[data-kind='rollback']")));
-    assertTrue(rollback.getText().contains(uploaded + " → " + shipped), rollback.getText());
+    // The timeline is redrawn on every refresh: wait on what is found anew each time.
+    wait.until(
+        ExpectedConditions.textToBePresentInElementLocated(
+            By.cssSelector("#timeline li[data-kind='rollback']"), uploaded + " → " + shipped));
     assertEquals(shipped, service.getJson("/api/v1/models").get("active").asText());
     browser.screenshot("service-rollback");
 
