@@ -7,7 +7,6 @@ import io.vigil.pipeline.control.ControlPlane;
 import io.vigil.pipeline.realtime.RealtimePipeline;
 import io.vigil.pipeline.realtime.SourceSpec;
 import io.vigil.pipeline.stream.PipelineMetrics;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -56,19 +55,7 @@ final class RunCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Option(
-      names = "--model",
-      paramLabel = "FILE",
-      description =
-          "Model file to publish and serve (default: the registry's active version, else"
-              + " vigil.run.model).")
-  Path model;
-
-  @Option(
-      names = "--out",
-      paramLabel = "DIR",
-      description = "Results folder (default from config: vigil.run.out).")
-  Path out;
+  @Mixin LiveRunOptions live;
 
   @Option(
       names = "--duration",
@@ -85,7 +72,7 @@ final class RunCommand implements Callable<Integer> {
     }
     Backend backend = runtime.backend();
     Config config = runtime.config();
-    LiveRun run = LiveRun.prepare(config, model, out);
+    LiveRun run = live.prepare(config);
     List<SourceSpec> sources = run.sources;
     if (sources.isEmpty()) {
       throw new IllegalArgumentException(

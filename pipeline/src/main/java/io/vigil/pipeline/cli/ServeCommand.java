@@ -78,19 +78,7 @@ final class ServeCommand implements Callable<Integer> {
       description = "File whose first line is the API token (default: vigil.serve.token-file).")
   Path tokenFile;
 
-  @Option(
-      names = "--model",
-      paramLabel = "FILE",
-      description =
-          "Model file to publish and serve (default: the registry's active version, else"
-              + " vigil.run.model).")
-  Path model;
-
-  @Option(
-      names = "--out",
-      paramLabel = "DIR",
-      description = "Results folder (default from config: vigil.run.out).")
-  Path out;
+  @Mixin LiveRunOptions live;
 
   @Mixin RuntimeOptions runtime;
 
@@ -104,7 +92,7 @@ final class ServeCommand implements Callable<Integer> {
     }
     Backend backend = runtime.backend();
     Config config = runtime.config();
-    LiveRun run = LiveRun.prepare(config, model, out);
+    LiveRun run = live.prepare(config);
     ServeSettings settings = settings(config, run);
     Optional<ApiToken> token =
         ApiToken.load(settings.tokenFile(), System.getenv(ApiToken.ENVIRONMENT));
