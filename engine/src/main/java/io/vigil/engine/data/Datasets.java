@@ -97,6 +97,33 @@ public final class Datasets {
         "IDX files in " + dir + ": " + train.count() + " train, " + test.count() + " test images");
   }
 
+  /**
+   * Reads only the test images of {@code dir} (either layout), for evaluating a model. Image
+   * folders are converted to {@code channels × height × width} as {@link #open} converts them, with
+   * the training folder's class folders as the class list; IDX images keep the size and the one
+   * channel the files hold, so the caller decides whether they fit a model.
+   */
+  public static TestSet openTest(Path dir, int channels, int height, int width) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      check(dir);
+    }
+    if (isImageFolders(dir)) {
+      ImageFolderReader reader = new ImageFolderReader(channels, height, width);
+      ImageFolderReader.Folder test =
+          reader.read(dir.resolve("test"), ImageFolderReader.classFolders(dir.resolve("train")));
+      return new TestSet(
+          test.images(),
+          test.classNames(),
+          "image folders in " + dir + ": " + test.images().count() + " test images");
+    }
+    LabeledImages test = FashionMnist.test(dir);
+    int classes = IntStream.of(test.labels()).max().orElse(0) + 1;
+    return new TestSet(
+        test,
+        idxClassNames(dir, classes),
+        "IDX files in " + dir + ": " + test.count() + " test images");
+  }
+
   private static List<String> idxClassNames(Path dir, int classes) throws IOException {
     Path listed = dir.resolve("classes.txt");
     if (Files.isRegularFile(listed)) {

@@ -41,14 +41,7 @@ final class ImageFolderReader {
    *     to take them from the sub-folders
    */
   Folder read(Path root, List<String> classNames) throws IOException {
-    List<String> found;
-    try (Stream<Path> dirs = Files.list(root)) {
-      found =
-          dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
-    }
-    if (found.isEmpty()) {
-      throw new IOException(root + ": no class folders (expected " + root + "/<class>/<images>)");
-    }
+    List<String> found = classFolders(root);
     List<String> classes = classNames == null ? found : classNames;
     for (String name : found) {
       if (!classes.contains(name)) {
@@ -79,6 +72,19 @@ final class ImageFolderReader {
     int[] labelArray = labels.stream().mapToInt(Integer::intValue).toArray();
     return new Folder(
         new LabeledImages(images.size(), channels, height, width, all, labelArray), classes);
+  }
+
+  /** The class sub-folders of {@code root}, sorted; none is an error naming {@code root}. */
+  static List<String> classFolders(Path root) throws IOException {
+    List<String> found;
+    try (Stream<Path> dirs = Files.list(root)) {
+      found =
+          dirs.filter(Files::isDirectory).map(p -> p.getFileName().toString()).sorted().toList();
+    }
+    if (found.isEmpty()) {
+      throw new IOException(root + ": no class folders (expected " + root + "/<class>/<images>)");
+    }
+    return found;
   }
 
   private static boolean isImage(Path file) {

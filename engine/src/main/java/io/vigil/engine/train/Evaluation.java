@@ -5,6 +5,7 @@ import io.vigil.engine.data.LabeledImages;
 import io.vigil.engine.model.InputContract;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.Predictor;
+import java.util.function.IntConsumer;
 
 /**
  * Accuracy and confusion matrix of a model on labeled images (prediction = most probable class).
@@ -16,6 +17,14 @@ public final class Evaluation {
   private Evaluation() {}
 
   public static EvaluationResult evaluate(Model model, LabeledImages data) {
+    return evaluate(model, data, done -> {});
+  }
+
+  /**
+   * As {@link #evaluate(Model, LabeledImages)}, telling {@code progress} how many images are done
+   * after every batch.
+   */
+  public static EvaluationResult evaluate(Model model, LabeledImages data, IntConsumer progress) {
     InputContract contract = model.input();
     int classes = model.classNames().size();
     int[][] confusion = new int[classes][classes];
@@ -44,6 +53,7 @@ public final class Evaluation {
           }
           confusion[label][argmax(probs, i * classes, classes)]++;
         }
+        progress.accept(start + n);
       }
     }
     return new EvaluationResult(accuracy(confusion, data.count()), confusion);

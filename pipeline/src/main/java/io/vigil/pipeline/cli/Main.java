@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
       MakeClipCommand.class,
       ModelCommand.class,
       ModelsCommand.class,
+      EvalCommand.class,
       DevicesCommand.class,
       TuneCommand.class,
       CommandLine.HelpCommand.class
