@@ -3,6 +3,7 @@ package io.vigil.pipeline.cli;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.ModelFile;
 import io.vigil.engine.network.NetworkSpec;
+import io.vigil.engine.summary.ContractSummary;
 import io.vigil.engine.summary.NetworkSummary;
 import io.vigil.engine.summary.SummaryTable;
 import io.vigil.engine.zoo.ModelZoo;
@@ -62,6 +63,7 @@ final class ModelCommand implements Runnable {
         ModelZoo.Entry entry = ModelZoo.get(model);
         graph = entry.spec(classes);
         out.println(entry.name() + ": " + entry.description() + ", " + classes + " classes");
+        out.println(ContractSummary.input(entry.input()));
       } else if (Files.exists(Path.of(model))) {
         Model loaded = ModelFile.load(Path.of(model));
         graph = loaded.network().spec();
@@ -72,6 +74,8 @@ final class ModelCommand implements Runnable {
                 + loaded.classNames().size()
                 + " classes, "
                 + loaded.provenance().dataset());
+        out.println(ContractSummary.input(loaded.input()));
+        out.println(ContractSummary.classes(loaded.classNames()));
       } else {
         throw new IllegalArgumentException(
             model

@@ -31,6 +31,13 @@ class ModelCommandTest {
   void summaryOfTheShippedModelFile() {
     assertEquals(0, run("model", "summary", TestModels.SHIPPED.toString()), err.toString());
     assertTrue(out.toString().contains("61,706 parameters"), out.toString());
+    assertTrue(
+        out.toString()
+            .contains("input: 1×28×28 gray, pixels scaled to [0, 1], then (p − 0.286) / 0.353"),
+        out.toString());
+    assertTrue(
+        out.toString().contains("classes (10): T-shirt/top, Trouser, Pullover, Dress, Coat,"),
+        out.toString());
   }
 
   @Test
