@@ -50,7 +50,8 @@ class OnnxExportMetadataTest {
     return Model.create(
         "rgb-model_1.0",
         network,
-        new InputContract(3, 6, 6, 0.449f, 0.226f),
+        InputContract.perChannel(
+            3, 6, 6, new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f}),
         CLASSES,
         ExportFixtures.PROVENANCE);
   }
@@ -70,12 +71,19 @@ class OnnxExportMetadataTest {
   void writesThePerChannelContractAndTheClassesAsJson() throws Exception {
     Map<String, String> meta = metadata(export(rgb()));
     assertEquals("rgb-model_1.0", meta.get("vigil.name"));
-    assertEquals("0.449,0.449,0.449", meta.get("vigil.mean"));
-    assertEquals("0.226,0.226,0.226", meta.get("vigil.std"));
+    assertEquals("0.485,0.456,0.406", meta.get("vigil.mean"));
+    assertEquals("0.229,0.224,0.225", meta.get("vigil.std"));
     List<String> classes =
         new ObjectMapper()
             .readValue(meta.get("vigil.classes"), new TypeReference<List<String>>() {});
     assertEquals(CLASSES, classes);
+  }
+
+  @Test
+  void uniformContractsAreWrittenOncePerChannel() throws Exception {
+    Map<String, String> meta = metadata(export(ExportFixtures.zoo("alexnet", 3, 1)));
+    assertEquals("0.449,0.449,0.449", meta.get("vigil.mean"));
+    assertEquals("0.226,0.226,0.226", meta.get("vigil.std"));
   }
 
   @Test
