@@ -63,6 +63,8 @@ class OnnxExportOpenCvTest {
       worst = Math.max(worst, Math.abs(expected[i] - (double) actual[i]));
     }
     double bound = 1e-4 * Math.max(1, largest);
+    System.out.printf(
+        "%s: max |OpenCV − vigil| = %.3g, max |vigil| = %.3g%n", model.name(), worst, largest);
     assertTrue(
         worst <= bound,
         model.name()
