@@ -4,9 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.engine.layer.Conv2dSpec;
+import io.vigil.engine.layer.LinearSpec;
+import io.vigil.engine.layer.ReluSpec;
+import io.vigil.engine.model.Model;
+import io.vigil.engine.network.Network;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -18,6 +26,7 @@ import onnx.Onnx.NodeProto;
 import onnx.Onnx.TensorProto;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The conversions between vigil's layer conventions and ONNX's operators, read back from the
@@ -173,5 +182,28 @@ class OnnxExportMappingTest {
 
   private static List<Long> toList(long[] values) {
     return Arrays.stream(values).boxed().toList();
+  }
+
+  @Test
+  void namesThatCollideWithWeightsOrTheOutputAreMadeUnique(@TempDir Path dir) throws Exception {
+    Network network =
+        Network.builder(1, 4, 4)
+            .add("logits", Conv2dSpec.of(2, 1, 1, 0))
+            .add("fc.weight", new ReluSpec())
+            .add("fc", new LinearSpec(3))
+            .build();
+    Model model = ExportFixtures.model("clash", network);
+    GraphProto g = ModelProto.parseFrom(OnnxExport.toBytes(model)).getGraph();
+    List<String> defined = new ArrayList<>();
+    g.getInitializerList().forEach(t -> defined.add(t.getName()));
+    g.getNodeList().forEach(n -> defined.addAll(n.getOutputList()));
+    assertEquals(defined.size(), new HashSet<>(defined).size(), "defined once: " + defined);
+    assertTrue(defined.contains("logits_1"), "the node called logits: " + defined);
+    NodeProto last = g.getNode(g.getNodeCount() - 1);
+    assertEquals(List.of("logits"), last.getOutputList());
+    assertEquals("Gemm", last.getOpType());
+    Path file = dir.resolve("clash.onnx");
+    OnnxExport.write(model, file);
+    assertTrue(Python.run("check_model.py", 60, file.toString()).contains("ok ir=7"));
   }
 }
