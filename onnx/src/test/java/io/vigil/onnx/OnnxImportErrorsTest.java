@@ -80,6 +80,16 @@ class OnnxImportErrorsTest {
     mentions(refused(tensor), "not an ONNX model");
   }
 
+  @Test
+  void aFileThatCannotBeRead(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) {
+    java.nio.file.Path missing = dir.resolve("missing.onnx");
+    OnnxFormatException e =
+        assertThrows(
+            OnnxFormatException.class,
+            () -> OnnxImport.read(missing, ImportOptions.defaults(), OnnxGraphs.CPU));
+    mentions(e.getMessage(), missing.toString(), "cannot be read");
+  }
+
   @ParameterizedTest
   @ValueSource(ints = {1, 8, 18, 20})
   void opsetsOutsideNineToSeventeen(int opset) {
