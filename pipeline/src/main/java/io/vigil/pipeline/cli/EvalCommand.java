@@ -43,7 +43,9 @@ final class EvalCommand implements Callable<Integer> {
 
   @Spec CommandSpec spec;
 
-  @Parameters(paramLabel = "MODEL", description = "The model file (.vgl).")
+  @Parameters(
+      paramLabel = "MODEL",
+      description = "The model file (.vgl, or .onnx: imported as it is).")
   Path modelFile;
 
   @Option(

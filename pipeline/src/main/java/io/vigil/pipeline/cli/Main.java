@@ -27,6 +27,7 @@ import picocli.CommandLine.Command;
       ModelCommand.class,
       ModelsCommand.class,
       EvalCommand.class,
+      ImportCommand.class,
       ExportCommand.class,
       DevicesCommand.class,
       TuneCommand.class,

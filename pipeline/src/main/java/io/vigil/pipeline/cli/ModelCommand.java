@@ -1,7 +1,6 @@
 package io.vigil.pipeline.cli;
 
-import io.vigil.engine.model.Model;
-import io.vigil.engine.model.ModelFile;
+import io.vigil.engine.backend.CpuBackend;
 import io.vigil.engine.network.NetworkSpec;
 import io.vigil.engine.summary.ContractSummary;
 import io.vigil.engine.summary.NetworkSummary;
@@ -45,7 +44,9 @@ final class ModelCommand implements Runnable {
 
     @Spec CommandSpec spec;
 
-    @Parameters(paramLabel = "NAME|FILE", description = "A zoo network or a model file (.vgl).")
+    @Parameters(
+        paramLabel = "NAME|FILE",
+        description = "A zoo network or a model file (.vgl, or .onnx).")
     String model;
 
     @Option(
@@ -65,17 +66,8 @@ final class ModelCommand implements Runnable {
         out.println(entry.name() + ": " + entry.description() + ", " + classes + " classes");
         out.println(ContractSummary.input(entry.input()));
       } else if (Files.exists(Path.of(model))) {
-        Model loaded = ModelFile.load(Path.of(model));
-        graph = loaded.network().spec();
-        out.println(
-            "model "
-                + loaded.version()
-                + ": "
-                + loaded.classNames().size()
-                + " classes, "
-                + loaded.provenance().dataset());
-        out.println(ContractSummary.input(loaded.input()));
-        out.println(ContractSummary.classes(loaded.classNames()));
+        ModelSummaries.print(ModelFiles.load(Path.of(model), CpuBackend.shared()), out);
+        return 0;
       } else {
         throw new IllegalArgumentException(
             model

@@ -227,13 +227,14 @@ final class ModelsCommand implements Runnable {
       name = "import",
       mixinStandardHelpOptions = true,
       description =
-          "Publishes a model file (.vgl) as a version; its provenance becomes the version's record.")
+          "Publishes a model file (.vgl, or .onnx: imported with what its metadata says) as a"
+              + " version; its provenance becomes the version's record.")
   static final class Import implements Callable<Integer> {
 
     @Spec CommandSpec spec;
     @Mixin RegistryOptions registry;
 
-    @Parameters(paramLabel = "FILE", description = "A model file.")
+    @Parameters(paramLabel = "FILE", description = "A model file (.vgl or .onnx).")
     Path file;
 
     @Override

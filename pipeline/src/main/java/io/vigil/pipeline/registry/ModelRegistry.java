@@ -1,9 +1,12 @@
 package io.vigil.pipeline.registry;
 
 import io.vigil.engine.backend.Backend;
+import io.vigil.engine.backend.CpuBackend;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.ModelFile;
 import io.vigil.engine.model.ModelFileException;
+import io.vigil.onnx.ImportOptions;
+import io.vigil.onnx.OnnxImport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -13,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -229,12 +233,25 @@ public final class ModelRegistry {
   }
 
   /**
-   * Publishes the model in a .vgl file (its provenance becomes the metadata, see {@link
-   * VersionMetadata#fromProvenance}).
+   * Publishes the model in a .vgl file, or in an ONNX file (named {@code *.onnx}), imported with
+   * what its metadata says ({@link ImportOptions#defaults()}); its provenance becomes the metadata,
+   * see {@link VersionMetadata#fromProvenance}.
    */
   public VersionRecord importFile(Path modelFile) throws IOException {
-    Model model = ModelFile.load(modelFile);
+    Model model = readModelFile(modelFile);
     return publish(model, VersionMetadata.fromProvenance(model.provenance()));
+  }
+
+  /**
+   * Reads a model file onto the CPU: by its name, an ONNX file ({@code *.onnx}, in any case) is
+   * imported ({@link ImportOptions#defaults()}), anything else is read as a vigil model file.
+   */
+  public static Model readModelFile(Path modelFile) throws IOException {
+    Path name = modelFile.getFileName();
+    if (name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(".onnx")) {
+      return OnnxImport.read(modelFile, ImportOptions.defaults(), CpuBackend.shared());
+    }
+    return ModelFile.load(modelFile);
   }
 
   /**

@@ -1,15 +1,24 @@
 package io.vigil.pipeline.service;
 
+import io.vigil.engine.backend.CpuBackend;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.ModelFile;
 import io.vigil.engine.model.ModelFileException;
+import io.vigil.onnx.ImportOptions;
+import io.vigil.onnx.OnnxFormatException;
+import io.vigil.onnx.OnnxImport;
 import io.vigil.pipeline.control.RegistryActor;
 import io.vigil.pipeline.registry.ModelRegistry;
 import io.vigil.pipeline.registry.SlotMismatchException;
 import io.vigil.pipeline.registry.VersionMetadata;
 import io.vigil.pipeline.registry.VersionRecord;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +36,9 @@ import org.apache.pekko.http.javadsl.server.Route;
  * rollback. Every change goes through the registry actor, the store's one writer.
  */
 public final class ModelRoutes extends AllDirectives {
+
+  /** What a vigil model file starts with. */
+  private static final byte[] VIGIL_MAGIC = "VIGILMDL".getBytes(StandardCharsets.US_ASCII);
 
   private final ServiceContext context;
 
@@ -111,9 +123,9 @@ public final class ModelRoutes extends AllDirectives {
   }
 
   /**
-   * The body is a model file (.vgl), streamed to a staging file up to the size limit, then checked
-   * off the server's threads: it loads (every size and checksum), fits the serving slot and runs.
-   * Only then is it published (not activated).
+   * The body is a model file (.vgl, or an ONNX file), streamed to a staging file up to the size
+   * limit, then checked off the server's threads: it loads (every size and checksum), fits the
+   * serving slot and runs. Only then is it published (not activated).
    */
   private Route upload() {
     return withSizeLimit(
@@ -143,8 +155,8 @@ public final class ModelRoutes extends AllDirectives {
   private Model checked(Path staged) {
     Model model;
     try {
-      model = ModelFile.load(staged);
-    } catch (ModelFileException e) {
+      model = load(staged);
+    } catch (IOException e) {
       throw new IllegalArgumentException(
           "the uploaded model file is not usable: "
               + e.getMessage().replace(staged.toString(), "upload"));
@@ -162,6 +174,30 @@ public final class ModelRoutes extends AllDirectives {
       throw new IllegalArgumentException("the uploaded model cannot serve here: " + e.getMessage());
     }
     return model;
+  }
+
+  /**
+   * A vigil model file (it starts with its magic, "VIGILMDL"), or else an ONNX file imported with
+   * what its metadata says; the model is named "upload" when the file names none.
+   */
+  private static Model load(Path staged) throws IOException {
+    byte[] magic = new byte[VIGIL_MAGIC.length];
+    int read;
+    try (InputStream in = Files.newInputStream(staged)) {
+      read = in.readNBytes(magic, 0, magic.length);
+    }
+    if (read == magic.length && Arrays.equals(magic, VIGIL_MAGIC)) {
+      return ModelFile.load(staged);
+    }
+    try {
+      return OnnxImport.read(
+          Files.readAllBytes(staged), "upload", ImportOptions.defaults(), CpuBackend.shared());
+    } catch (OnnxFormatException e) {
+      throw new ModelFileException(
+          "neither a vigil model file (no \"VIGILMDL\" at the start) nor a usable ONNX file: "
+              + e.getMessage(),
+          e);
+    }
   }
 
   private Route publish(Model model) {

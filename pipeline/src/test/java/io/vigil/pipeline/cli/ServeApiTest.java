@@ -6,9 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.vigil.engine.backend.CpuBackend;
 import io.vigil.engine.data.FashionMnist;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.ModelFile;
+import io.vigil.engine.model.Provenance;
+import io.vigil.engine.zoo.LeNet5;
+import io.vigil.onnx.ImportOptions;
+import io.vigil.onnx.OnnxExport;
+import io.vigil.onnx.OnnxImport;
 import io.vigil.pipeline.analyze.TestModels;
 import io.vigil.pipeline.video.ClipMaker;
 import io.vigil.pipeline.video.ClipSpec;
@@ -224,6 +230,29 @@ class ServeApiTest {
     assertEquals(before, service.getJson("/api/v1/models").get("active").asText());
     JsonNode events = service.getJson("/api/v1/events?since=0");
     assertTrue(events.toString().contains("Swapped"), events.toString());
+  }
+
+  @Test
+  void anUploadedOnnxFileIsImportedAndPublished() throws Exception {
+    // A model of its own: the service is shared by the tests, and its versions with it.
+    Model model =
+        Model.create(
+            "onnx-upload",
+            LeNet5.create(11),
+            LeNet5.INPUT,
+            FashionMnist.CLASS_NAMES,
+            new Provenance("none", 0, 0, null, "2026-12-07T10:00:00Z", "pipeline test"));
+    byte[] onnx = OnnxExport.toBytes(model);
+    String expected =
+        OnnxImport.read(onnx, "upload", ImportOptions.defaults(), CpuBackend.shared()).version();
+    HttpResponse<String> uploaded =
+        send(
+            service
+                .authorized("/api/v1/models")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(onnx)));
+    assertEquals(201, uploaded.statusCode(), uploaded.body());
+    assertEquals(expected, JSON.readTree(uploaded.body()).get("version").asText());
+    assertEquals(expected, service.getJson("/api/v1/models/" + expected).get("version").asText());
   }
 
   @Test
