@@ -54,7 +54,7 @@ final class AnalyzeCommand implements Callable<Integer> {
       names = "--model",
       paramLabel = "FILE",
       description =
-          "Model file (.vgl), e.g. from `vigil train`; with --registry, the registry's active"
+          "Model file (.vgl, e.g. from `vigil train`, or .onnx: imported); with --registry, the registry's active"
               + " version when left out.")
   Path model;
 

@@ -2,7 +2,6 @@ package io.vigil.pipeline.cli;
 
 import io.vigil.engine.backend.Backend;
 import io.vigil.engine.model.Model;
-import io.vigil.engine.model.ModelFile;
 import io.vigil.pipeline.control.RegistryFollower;
 import io.vigil.pipeline.registry.ModelRegistry;
 import io.vigil.pipeline.stream.ModelSwapTarget;
@@ -26,7 +25,7 @@ record ModelSource(Path file, ModelRegistry registry) {
   /** The model to start with. */
   Model load(Backend backend) throws IOException {
     if (file != null) {
-      return ModelFile.load(file, backend);
+      return ModelFiles.load(file, backend);
     }
     String active =
         registry

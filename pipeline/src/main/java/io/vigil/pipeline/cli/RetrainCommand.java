@@ -52,7 +52,7 @@ final class RetrainCommand implements Callable<Integer> {
       names = "--model",
       required = true,
       paramLabel = "FILE",
-      description = "Model to fine-tune (.vgl).")
+      description = "Model to fine-tune (.vgl, or .onnx: imported).")
   Path model;
 
   @Option(
@@ -124,7 +124,7 @@ final class RetrainCommand implements Callable<Integer> {
     RetrainSettings settings = settings(runtime.config());
     LabeledData.checkInstalled(settings.replay());
     LabeledData.checkInstalled(settings.originalTest());
-    Model base = ModelFile.load(model, runtime.backend());
+    Model base = ModelFiles.load(model, runtime.backend());
     runtime.announce(spec.commandLine().getErr());
     out.printf("retrain: %s on %d clip(s)%n", base.version(), clips.size());
     Retraining.Outcome outcome =

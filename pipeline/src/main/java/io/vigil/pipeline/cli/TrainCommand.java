@@ -56,7 +56,7 @@ final class TrainCommand implements Callable<Integer> {
       names = "--model",
       paramLabel = "NAME|FILE",
       description =
-          "Zoo network to train from scratch, or a model file (.vgl) to fine-tune."
+          "Zoo network to train from scratch, or a model file (.vgl, or .onnx: imported) to fine-tune."
               + " Default: ${DEFAULT-VALUE}")
   String model = "lenet5";
 
@@ -266,7 +266,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new IllegalArgumentException(
           "--model " + model + ": neither a zoo network " + zooNames() + " nor an existing file");
     }
-    Model parent = ModelFile.load(file, backend);
+    Model parent = ModelFiles.load(file, backend);
     return new Start(
         parent.name(),
         parent.input(),
