@@ -21,8 +21,9 @@ import org.slf4j.LoggerFactory;
  * Maps an ONNX graph onto a {@link NetworkDraft}: nodes in dependency order, each ONNX value bound
  * to an {@link Activation} (computed by a vigil node), a {@link Constant} (from the file) or a
  * {@link Padded} activation waiting for the window that absorbs its padding. The operator mappings
- * live in {@link ConvOps}, {@link PoolOps}, {@link DenseOps}, {@link ShapeOps} and {@link NormOps};
- * this class holds what they share.
+ * live in {@link ConvOps}, {@link PoolOps}, {@link DenseOps}, {@link ShapeOps} and {@link NormOps},
+ * the arithmetic on constants in {@link ShapeArithmetic} and {@link ConstantOps}; this class holds
+ * what they share.
  */
 final class GraphMapper {
 
@@ -170,7 +171,13 @@ final class GraphMapper {
       case "LRN" -> NormOps.lrn(this, n, a);
       case "Dropout" -> NormOps.dropout(this, n, a);
       case "Flatten" -> ShapeOps.flatten(this, n, a);
-      case "Reshape" -> ShapeOps.reshape(this, n, a);
+      case "Reshape" -> {
+        if (input(n, 0) instanceof Constant) {
+          ConstantOps.reshape(this, n, a);
+        } else {
+          ShapeOps.reshape(this, n, a);
+        }
+      }
       case "Concat" -> ShapeOps.concat(this, n, a);
       case "Identity" -> ShapeOps.identity(this, n, a);
       case "Softmax" -> ShapeOps.softmax(this, n, a);
@@ -179,6 +186,11 @@ final class GraphMapper {
       case "Shape" -> ShapeArithmetic.shape(this, n, a);
       case "Gather" -> ShapeArithmetic.gather(this, n, a);
       case "Unsqueeze" -> ShapeArithmetic.unsqueeze(this, n, a);
+      case "ConstantOfShape" -> ConstantOps.constantOfShape(this, n, a);
+      case "Slice" -> ConstantOps.slice(this, n, a);
+      case "Transpose" -> ConstantOps.transpose(this, n, a);
+      case "Cast" -> ConstantOps.cast(this, n, a);
+      case "Squeeze" -> ConstantOps.squeeze(this, n, a);
       default -> throw ref.fail("operator " + n.getOpType() + " is not supported by vigil");
     }
   }

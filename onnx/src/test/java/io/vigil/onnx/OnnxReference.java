@@ -155,6 +155,25 @@ final class OnnxReference {
           }
           case "Unsqueeze" -> new T(new long[] {x.v.length}, x.v);
           case "Pad" -> pad(n, x);
+          case "ConstantOfShape" -> {
+            long[] dims = longs(x);
+            AttributeProto value = attr(n, "value");
+            float[] v = new float[(int) Arrays.stream(dims).reduce(1, (a, b) -> a * b)];
+            Arrays.fill(v, value == null ? 0f : tensor(value.getT()).v[0]);
+            yield new T(dims, v);
+          }
+          case "Slice" -> slice(n, x);
+          case "Transpose" -> transpose(n, x);
+          case "Cast" -> {
+            long to = i(n, "to", 0);
+            boolean integer =
+                to == TensorProto.DataType.INT64_VALUE || to == TensorProto.DataType.INT32_VALUE;
+            yield integer ? map(x, v -> (long) v) : x;
+          }
+          case "Squeeze" -> {
+            long[] dims = Arrays.stream(x.dims).filter(d -> d != 1).toArray();
+            yield new T(dims, x.v);
+          }
           case "Constant" -> {
             AttributeProto ints = attr(n, "value_ints");
             if (ints != null) {
@@ -494,6 +513,86 @@ final class OnnxReference {
       at += t.v.length;
     }
     return new T(new long[] {v.length}, v);
+  }
+
+  private static long[] longs(T t) {
+    long[] v = new long[t.v.length];
+    for (int k = 0; k < v.length; k++) {
+      v[k] = (long) t.v[k];
+    }
+    return v;
+  }
+
+  /** Slice by the specification: per axis start, end and step, negatives from the end, clamped. */
+  private T slice(NodeProto n, T x) {
+    int rank = x.dims.length;
+    long[] starts = opset < 10 ? ints(n, "starts") : longs(in(n, 1));
+    long[] ends = opset < 10 ? ints(n, "ends") : longs(in(n, 2));
+    long[] axes =
+        opset < 10 ? ints(n, "axes", (long[]) null) : in(n, 3) == null ? null : longs(in(n, 3));
+    long[] steps = opset < 10 || in(n, 4) == null ? null : longs(in(n, 4));
+    long[] begin = new long[rank];
+    long[] step = new long[rank];
+    long[] dims = x.dims.clone();
+    Arrays.fill(step, 1);
+    for (int k = 0; k < starts.length; k++) {
+      int axis = (int) (axes == null ? k : axes[k] < 0 ? axes[k] + rank : axes[k]);
+      long d = x.dims[axis];
+      long st = steps == null ? 1 : steps[k];
+      long b = starts[k] < 0 ? starts[k] + d : starts[k];
+      long e = ends[k] < 0 ? ends[k] + d : ends[k];
+      b = st > 0 ? Math.min(Math.max(b, 0), d) : Math.min(Math.max(b, -1), d - 1);
+      e = st > 0 ? Math.min(Math.max(e, 0), d) : Math.min(Math.max(e, -1), d - 1);
+      long taken = 0;
+      for (long i = b; st > 0 ? i < e : i > e; i += st) {
+        taken++;
+      }
+      begin[axis] = b;
+      step[axis] = st;
+      dims[axis] = taken;
+    }
+    float[] v = new float[(int) Arrays.stream(dims).reduce(1, (a, b) -> a * b)];
+    for (int o = 0; o < v.length; o++) {
+      long rest = o;
+      long src = 0;
+      long stride = 1;
+      for (int k = rank - 1; k >= 0; k--) {
+        long at = rest % dims[k];
+        rest /= dims[k];
+        src += (begin[k] + at * step[k]) * stride;
+        stride *= x.dims[k];
+      }
+      v[o] = x.v[(int) src];
+    }
+    return new T(dims, v);
+  }
+
+  private static T transpose(NodeProto n, T x) {
+    int rank = x.dims.length;
+    long[] reversed = new long[rank];
+    for (int k = 0; k < rank; k++) {
+      reversed[k] = rank - 1 - k;
+    }
+    long[] perm = ints(n, "perm", reversed);
+    long[] dims = new long[rank];
+    for (int k = 0; k < rank; k++) {
+      dims[k] = x.dims[(int) perm[k]];
+    }
+    float[] v = new float[x.v.length];
+    for (int o = 0; o < v.length; o++) {
+      long[] at = new long[rank];
+      long rest = o;
+      for (int k = rank - 1; k >= 0; k--) {
+        at[(int) perm[k]] = rest % dims[k];
+        rest /= dims[k];
+      }
+      long src = 0;
+      for (int k = 0; k < rank; k++) {
+        src = src * x.dims[k] + at[k];
+      }
+      v[o] = x.v[(int) src];
+    }
+    return new T(dims, v);
   }
 
   private T pad(NodeProto n, T x) {
