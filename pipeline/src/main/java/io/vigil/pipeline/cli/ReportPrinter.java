@@ -6,9 +6,14 @@ import io.vigil.pipeline.result.StreamSummary;
 import io.vigil.pipeline.result.VersionSpan;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 
 /** Prints what one analysed video gave: totals, what the decoder lost, labels per class. */
 final class ReportPrinter {
+
+  /** Above this many classes, labels no frame got are left out of the per-label counts. */
+  static final int MANY_CLASSES = 20;
 
   private ReportPrinter() {}
 
@@ -40,16 +45,7 @@ final class ReportPrinter {
             v.model(), v.firstFrame(), v.lastFrame(), v.frames(), accuracy);
       }
     }
-    out.println("frames per label (best label of each frame):");
-    int width = r.classNames().stream().mapToInt(String::length).max().orElse(5);
-    long[] counts = r.perClass();
-    for (int c = 0; c < counts.length; c++) {
-      out.printf(
-          "  %-" + width + "s %7d  %5.1f%%%n",
-          r.classNames().get(c),
-          counts[c],
-          r.frames() > 0 ? 100.0 * counts[c] / r.frames() : 0);
-    }
+    perLabel(r.classNames(), r.perClass(), r.frames(), out);
     LabelAccuracy labels = r.labels();
     if (labels != null && labels.labeledFrames() > 0) {
       out.printf(
@@ -63,5 +59,31 @@ final class ReportPrinter {
     }
     out.println("results: " + results);
     out.flush();
+  }
+
+  /**
+   * The frames each label got, one line per label; with more than {@link #MANY_CLASSES} classes
+   * only the labels some frame got.
+   */
+  static void perLabel(List<String> classNames, long[] counts, long frames, PrintWriter out) {
+    // A model of many classes (an ImageNet one has 1,000) would print a screen of zeros: list
+    // only the labels some frame got, and say how many were left out.
+    boolean onlySeen = counts.length > MANY_CLASSES;
+    long unseen = Arrays.stream(counts).filter(n -> n == 0).count();
+    out.println(
+        "frames per label (best label of each frame)"
+            + (onlySeen && unseen > 0 ? ", " + unseen + " labels no frame got left out" : "")
+            + ":");
+    int width = classNames.stream().mapToInt(String::length).max().orElse(5);
+    for (int c = 0; c < counts.length; c++) {
+      if (onlySeen && counts[c] == 0) {
+        continue;
+      }
+      out.printf(
+          "  %-" + width + "s %7d  %5.1f%%%n",
+          classNames.get(c),
+          counts[c],
+          frames > 0 ? 100.0 * counts[c] / frames : 0);
+    }
   }
 }
