@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Fixtures of the ONNX conformance suite: models exported by PyTorch with the inputs and outputs
-PyTorch computed for them.
+PyTorch computed for them. Inputs have 1 or 3 channels, as vigil models take (gray or RGB).
 
 Usage: make_fixtures.py OUT_DIR
 
@@ -249,12 +249,14 @@ class Residual(nn.Module):
 
     def __init__(self):
         super().__init__()
+        self.conv0 = nn.Conv2d(3, 4, 1)
         self.conv1 = nn.Conv2d(4, 4, 3, padding=1)
         self.conv2 = nn.Conv2d(4, 4, 3, padding=1)
         self.conv3 = nn.Conv2d(4, 8, 3, stride=2, padding=1)
         self.project = nn.Conv2d(4, 8, 1, stride=2)
 
     def forward(self, x):
+        x = self.conv0(x)
         y = torch.relu(self.conv2(torch.relu(self.conv1(x))) + x)
         z = torch.relu(self.conv3(y) + self.project(y))
         return torch.flatten(z, 1)
@@ -318,14 +320,15 @@ def operator_cases():
 
     def conv():
         return nn.Sequential(
-            nn.Conv2d(4, 8, 3, padding=1, groups=2), nn.ReLU(),
+            nn.Conv2d(3, 8, 3, padding=1), nn.ReLU(),
+            nn.Conv2d(8, 8, 3, padding=1, groups=2), nn.ReLU(),
             nn.Conv2d(8, 8, 3, padding=2, dilation=2, groups=8), nn.ReLU(),
             nn.Conv2d(8, 6, (3, 5), stride=(2, 1), padding=(1, 2), bias=False),
             nn.Conv2d(6, 4, 3, stride=2), nn.Flatten())
 
     def conv_transpose():
         return nn.Sequential(
-            nn.ConvTranspose2d(4, 6, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
+            nn.ConvTranspose2d(3, 6, 3, stride=2, padding=1, output_padding=1), nn.ReLU(),
             nn.ConvTranspose2d(6, 3, 3, dilation=2, bias=False), nn.Flatten())
 
     def activation_net(first, second, third):
@@ -383,8 +386,8 @@ def operator_cases():
                              nn.Flatten(), nn.Linear(4 * 6 * 6, 10))
 
     return [
-        ("conv", conv, (4, 15, 15), (9, 17), {}),
-        ("conv_transpose", conv_transpose, (4, 7, 7), (9, 13), {}),
+        ("conv", conv, (3, 15, 15), (9, 17), {}),
+        ("conv_transpose", conv_transpose, (3, 7, 7), (9, 13), {}),
         ("leaky_relu", lambda: activation_net(nn.LeakyReLU(0.1), nn.LeakyReLU(0.3),
                                               nn.LeakyReLU(0.01)), (3, 12, 12), (9, 14), {}),
         ("sigmoid", lambda: activation_net(nn.Sigmoid(), nn.Sigmoid(), nn.Sigmoid()),
@@ -402,7 +405,7 @@ def operator_cases():
         ("pad", PadConv, (3, 10, 10), (9, 11), {}),
         ("pad_folded", PadConv, (3, 10, 10), (13,), {"edit": fold_pads}),
         ("concat", Branches, (3, 8, 8), (9, 13), {}),
-        ("add", Residual, (4, 8, 8), (9, 14), {}),
+        ("add", Residual, (3, 8, 8), (9, 14), {}),
         ("global_avgpool", global_avgpool, (3, 8, 8), (9, 17), {}),
         ("constant_autopad", constant_autopad, (3, 8, 8), (9, 11), {"edit": constant_and_auto_pad}),
     ]
