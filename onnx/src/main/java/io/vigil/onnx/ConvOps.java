@@ -58,7 +58,7 @@ final class ConvOps {
     int kH = (int) w.dims()[2];
     int kW = (int) w.dims()[3];
     Shape padded = padded(x.shape(), in);
-    Spatial s = Spatial.read(a, kH, kW, padded).plusPadding(in.padH(), in.padW());
+    Spatial s = Spatial.read(a, kH, kW, padded).requireEven(ref).plusPadding(in.padH(), in.padW());
     if (in.padH() > 0 || in.padW() > 0) {
       GraphMapper.LOG.info(
           "{}: {} folded into the padding of {}", g.file(), in.pad().label(), ref.label());
@@ -127,7 +127,7 @@ final class ConvOps {
     if (b != null && (b.rank() != 1 || b.dims()[0] != filters)) {
       throw ref.fail("bias " + b.dimsText() + " does not match " + filters + " output channels");
     }
-    Spatial s = Spatial.read(a, (int) w.dims()[2], (int) w.dims()[3], x.shape());
+    Spatial s = Spatial.read(a, (int) w.dims()[2], (int) w.dims()[3], x.shape()).requireEven(ref);
     int[] outPad = {0, 0};
     long[] given = a.integers("output_padding");
     if (given != null) {

@@ -8,6 +8,7 @@ import io.vigil.engine.layer.LrnSpec;
 import io.vigil.engine.layer.ReluSpec;
 import io.vigil.engine.layer.SigmoidSpec;
 import io.vigil.engine.layer.TanhSpec;
+import java.math.BigDecimal;
 import java.util.List;
 import java.util.Set;
 import onnx.Onnx.NodeProto;
@@ -81,11 +82,13 @@ final class NormOps {
     }
     float eps = a.real("epsilon", 1e-5f);
     // ONNX: running = momentum·running + (1 − momentum)·batch; vigil (as PyTorch): running =
-    // (1 − momentum)·running + momentum·batch. So vigil's momentum is 1 − ONNX's.
-    float momentum = 1f - a.real("momentum", 0.9f);
+    // (1 − momentum)·running + momentum·batch. So vigil's momentum is 1 − ONNX's, taken in decimal
+    // (1 − 0.9f in float is 0.100000024; PyTorch's 0.1 written as 0.9 should come back as 0.1).
+    float onnxMomentum = a.real("momentum", 0.9f);
+    float momentum =
+        BigDecimal.ONE.subtract(new BigDecimal(Float.toString(onnxMomentum))).floatValue();
     if (!(eps > 0f) || !(momentum >= 0f && momentum <= 1f)) {
-      throw ref.fail(
-          "epsilon=" + eps + " must be > 0 and momentum=" + (1f - momentum) + " in [0, 1]");
+      throw ref.fail("epsilon=" + eps + " must be > 0 and momentum=" + onnxMomentum + " in [0, 1]");
     }
     NetworkDraft.Node node =
         g.emit(ref, n, new BatchNormSpec(eps, momentum), List.of(x), x.rank(), false, false);

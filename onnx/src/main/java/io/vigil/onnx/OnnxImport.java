@@ -1,5 +1,6 @@
 package io.vigil.onnx;
 
+import com.google.protobuf.CodedInputStream;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.vigil.engine.backend.Backend;
 import io.vigil.engine.model.InputContract;
@@ -9,6 +10,7 @@ import io.vigil.engine.network.Network;
 import io.vigil.engine.network.NetworkSpec;
 import io.vigil.engine.tensor.Shape;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -38,18 +40,24 @@ public final class OnnxImport {
   /** Reads an ONNX file into a vigil Model on {@code backend} (weights loaded). */
   public static Model read(Path file, ImportOptions options, Backend backend)
       throws OnnxFormatException {
-    byte[] bytes;
-    try {
-      if (Files.size(file) > Integer.MAX_VALUE - 8) {
-        throw new OnnxFormatException(file + ": larger than 2 GB, which ONNX files cannot be");
-      }
-      bytes = Files.readAllBytes(file);
-    } catch (OnnxFormatException e) {
-      throw e;
-    } catch (IOException e) {
-      throw new OnnxFormatException(file + ": cannot be read: " + e, e);
-    }
-    return read(bytes, file.toString(), options, backend);
+    String source = file.toString();
+    return read(
+        source,
+        options,
+        backend,
+        () -> {
+          // Parsed from the stream rather than from a byte array of the whole file: a model's
+          // weights are then held once as protobuf, once as floats and once in the network.
+          try (InputStream in = Files.newInputStream(file)) {
+            CodedInputStream coded = CodedInputStream.newInstance(in);
+            coded.setSizeLimit(Integer.MAX_VALUE);
+            return parse(source, coded, Files.size(file) == 0);
+          } catch (InvalidProtocolBufferException e) {
+            throw notOnnx(source, e);
+          } catch (IOException e) {
+            throw new OnnxFormatException(source + ": cannot be read: " + e, e);
+          }
+        });
   }
 
   /**
@@ -58,8 +66,51 @@ public final class OnnxImport {
    */
   public static Model read(byte[] bytes, String sourceName, ImportOptions options, Backend backend)
       throws OnnxFormatException {
-    ImportOptions opts = options == null ? ImportOptions.defaults() : options;
-    ModelProto model = parse(bytes, sourceName);
+    return read(
+        sourceName,
+        options,
+        backend,
+        () -> {
+          CodedInputStream coded = CodedInputStream.newInstance(bytes);
+          coded.enableAliasing(true); // tensors' raw_data share the array instead of copying it
+          try {
+            return parse(sourceName, coded, bytes.length == 0);
+          } catch (InvalidProtocolBufferException e) {
+            throw notOnnx(sourceName, e);
+          } catch (IOException e) {
+            throw new OnnxFormatException(sourceName + ": cannot be read: " + e, e);
+          }
+        });
+  }
+
+  /** Where the parsed file comes from. */
+  private interface Source {
+    ModelProto parse() throws OnnxFormatException;
+  }
+
+  /** What a Model is made of, built before it so that the file's data can go first. */
+  private record Parts(
+      String name,
+      Network network,
+      InputContract contract,
+      List<String> classes,
+      Provenance provenance) {}
+
+  private static Model read(
+      String sourceName, ImportOptions options, Backend backend, Source source)
+      throws OnnxFormatException {
+    Parts p =
+        parts(sourceName, options == null ? ImportOptions.defaults() : options, backend, source);
+    try {
+      return Model.create(p.name(), p.network(), p.contract(), p.classes(), p.provenance());
+    } catch (IllegalArgumentException e) {
+      throw new OnnxFormatException(sourceName + ": " + e.getMessage(), e);
+    }
+  }
+
+  private static Parts parts(String sourceName, ImportOptions opts, Backend backend, Source source)
+      throws OnnxFormatException {
+    ModelProto model = source.parse();
     int opset = opset(sourceName, model);
     checkDomains(sourceName, model, opset);
     GraphInput input = GraphInput.read(sourceName, model.getGraph(), opts);
@@ -69,9 +120,9 @@ public final class OnnxImport {
     ImportMetadata metadata = new ImportMetadata(sourceName, model);
     Shape image = input.image();
     InputContract contract = Contracts.input(sourceName, image, opts, metadata);
-    int outputs =
-        mapped.output().shape().c() * mapped.output().shape().h() * mapped.output().shape().w();
-    List<String> classes = Contracts.classes(sourceName, outputs, opts, metadata);
+    Shape out = mapped.output().shape();
+    List<String> classes =
+        Contracts.classes(sourceName, out.c() * out.h() * out.w(), opts, metadata);
     String name = Contracts.name(sourceName, opts, metadata);
     Network network = build(sourceName, image, mapped.draft(), backend);
     Provenance provenance =
@@ -90,24 +141,15 @@ public final class OnnxImport {
                 + ", opset "
                 + opset
                 + ")");
-    try {
-      return Model.create(name, network, contract, classes, provenance);
-    } catch (IllegalArgumentException e) {
-      throw new OnnxFormatException(sourceName + ": " + e.getMessage(), e);
-    }
+    return new Parts(name, network, contract, classes, provenance);
   }
 
-  private static ModelProto parse(byte[] bytes, String source) throws OnnxFormatException {
-    if (bytes.length == 0) {
+  private static ModelProto parse(String source, CodedInputStream in, boolean empty)
+      throws IOException {
+    if (empty) {
       throw new OnnxFormatException(source + ": the file is empty, not an ONNX model");
     }
-    ModelProto model;
-    try {
-      model = ModelProto.parseFrom(bytes);
-    } catch (InvalidProtocolBufferException e) {
-      throw new OnnxFormatException(
-          source + ": not an ONNX model (truncated or not protobuf): " + e.getMessage(), e);
-    }
+    ModelProto model = ModelProto.parseFrom(in);
     if (!model.hasGraph() || model.getOpsetImportCount() == 0) {
       throw new OnnxFormatException(
           source
@@ -116,6 +158,11 @@ public final class OnnxImport {
               + " (a truncated or foreign file)");
     }
     return model;
+  }
+
+  private static OnnxFormatException notOnnx(String source, InvalidProtocolBufferException e) {
+    return new OnnxFormatException(
+        source + ": not an ONNX model (truncated or not protobuf): " + e.getMessage(), e);
   }
 
   /** The opset of the default domain ("" or "ai.onnx"), which must lie in 9..17. */

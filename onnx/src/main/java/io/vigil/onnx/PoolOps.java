@@ -48,11 +48,66 @@ final class PoolOps {
     // ceil_mode exists from opset 10; vigil's CEIL drops a last window that would start in the
     // right padding, as PyTorch and ONNX Runtime do.
     boolean ceil = a.integer("ceil_mode", 0) != 0;
-    Rounding rounding = ConvOps.rounding(x.shape(), s, ceil);
+    Rounding rounding = maxRounding(ref, x, s, ceil);
     MaxPool2dSpec spec =
         new MaxPool2dSpec(
             s.kernelH(), s.kernelW(), s.strideH(), s.strideW(), s.padH(), s.padW(), rounding);
     g.emit(ref, n, spec, List.of(x), 4, x.nonNegative(), false);
+  }
+
+  /**
+   * The rounding that gives ONNX's output size with vigil's symmetric padding. Padding never wins a
+   * max, so a max pool depends only on where its windows start (set by the leading padding) and how
+   * many there are: uneven padding is exact when some rounding of vigil's gives the same count.
+   * Before opset 10 PyTorch writes its ceil_mode pools this way, as extra padding at the end.
+   */
+  private static Rounding maxRounding(NodeRef ref, Activation x, Spatial s, boolean ceil)
+      throws OnnxFormatException {
+    int wantH = count(x.shape().h(), s.kernelH(), s.strideH(), s.padH(), s.endH(), ceil);
+    int wantW = count(x.shape().w(), s.kernelW(), s.strideW(), s.padW(), s.endW(), ceil);
+    for (Rounding r : new Rounding[] {Rounding.EXACT, Rounding.FLOOR, Rounding.CEIL}) {
+      if (vigilCount(x.shape().h(), s.kernelH(), s.strideH(), s.padH(), r) == wantH
+          && vigilCount(x.shape().w(), s.kernelW(), s.strideW(), s.padW(), r) == wantW) {
+        return r;
+      }
+    }
+    throw ref.fail(
+        "pads ["
+            + s.padH()
+            + ", "
+            + s.padW()
+            + ", "
+            + s.endH()
+            + ", "
+            + s.endW()
+            + "] give "
+            + wantH
+            + "×"
+            + wantW
+            + " windows over "
+            + x.dimsText()
+            + ", which no symmetric padding of vigil's max pool gives");
+  }
+
+  /** ONNX's output size: ⌊ or ⌈(in + begin + end − k)/s⌉ + 1, the last window starting inside. */
+  private static int count(int in, int k, int s, int begin, int end, boolean ceil) {
+    long span = (long) in + begin + end - k;
+    if (span < 0) {
+      return -1;
+    }
+    long out = (ceil ? (span + s - 1) / s : span / s) + 1;
+    if (ceil && (out - 1) * s >= in + (long) begin) {
+      out--;
+    }
+    return (int) out;
+  }
+
+  private static int vigilCount(int in, int k, int s, int pad, Rounding r) {
+    long span = (long) in + 2L * pad - k;
+    if (span < 0 || (r == Rounding.EXACT && span % s != 0)) {
+      return -2;
+    }
+    return count(in, k, s, pad, pad, r == Rounding.CEIL);
   }
 
   private static final Set<String> AVERAGE =
@@ -65,7 +120,8 @@ final class PoolOps {
     Activation x = in.source();
     ConvOps.requireImage(ref, x);
     int[] kernel = kernel(ref, a);
-    Spatial own = Spatial.read(a, kernel[0], kernel[1], ConvOps.padded(x.shape(), in));
+    Spatial own =
+        Spatial.read(a, kernel[0], kernel[1], ConvOps.padded(x.shape(), in)).requireEven(ref);
     // vigil's average pool divides by the whole window, padding included (PyTorch's default,
     // ONNX's count_include_pad=1). ONNX's default 0 divides by the real cells only, which differs
     // wherever a window overlaps the node's own padding. A folded Pad's zeros are real cells in

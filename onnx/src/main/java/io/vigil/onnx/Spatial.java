@@ -4,14 +4,23 @@ import io.vigil.engine.tensor.Shape;
 import java.util.Arrays;
 
 /**
- * The sliding-window attributes ONNX's Conv, ConvTranspose, MaxPool and AveragePool share, reduced
- * to what vigil's layers take: a kernel, a stride, a dilation and one padding per spatial axis.
- * ONNX pads each side separately ({@code [top, left, bottom, right]}); vigil pads both sides alike,
- * so unequal sides are refused, including the uneven padding {@code auto_pad=SAME_*} gives when the
- * total is odd.
+ * The sliding-window attributes ONNX's Conv, ConvTranspose, MaxPool and AveragePool share: kernel,
+ * stride, dilation, and the padding before ({@code padH}, {@code padW}) and after ({@code endH},
+ * {@code endW}) each spatial axis, from {@code pads} ({@code [top, left, bottom, right]}) or {@code
+ * auto_pad}. vigil's layers pad both sides alike, so most mappings call {@link #requireEven}; a max
+ * pool can take uneven padding in some cases (see {@code PoolOps}).
  */
 record Spatial(
-    int kernelH, int kernelW, int strideH, int strideW, int padH, int padW, int dilH, int dilW) {
+    int kernelH,
+    int kernelW,
+    int strideH,
+    int strideW,
+    int padH,
+    int padW,
+    int endH,
+    int endW,
+    int dilH,
+    int dilW) {
 
   /** Largest kernel, stride, dilation or padding accepted (keeps the arithmetic in int). */
   private static final int LIMIT = 1 << 16;
@@ -37,14 +46,11 @@ record Spatial(
     int[] dilations = pair(node, "dilations", a.integers("dilations"), 1, 1);
     String autoPad = a.string("auto_pad", "NOTSET");
     long[] pads = a.integers("pads");
-    int padH;
-    int padW;
+    int[] h = {0, 0};
+    int[] w = {0, 0};
     switch (autoPad) {
       case "NOTSET" -> {
-        if (pads == null) {
-          padH = 0;
-          padW = 0;
-        } else {
+        if (pads != null) {
           if (pads.length != 4) {
             throw node.fail(
                 "pads " + Arrays.toString(pads) + " must have 4 values for a 2-D window");
@@ -54,23 +60,15 @@ record Spatial(
               throw node.fail("pads " + Arrays.toString(pads) + " must lie in [0, " + LIMIT + "]");
             }
           }
-          if (pads[0] != pads[2] || pads[1] != pads[3]) {
-            throw node.fail(
-                "pads "
-                    + Arrays.toString(pads)
-                    + " differ between the two sides of an axis; vigil pads both sides alike");
-          }
-          padH = (int) pads[0];
-          padW = (int) pads[1];
+          h = new int[] {(int) pads[0], (int) pads[2]};
+          w = new int[] {(int) pads[1], (int) pads[3]};
         }
       }
-      case "VALID" -> {
-        padH = 0;
-        padW = 0;
-      }
+      case "VALID" -> {}
       case "SAME_UPPER", "SAME_LOWER" -> {
-        padH = same(node, autoPad, "height", input.h(), kernelH, strides[0], dilations[0]);
-        padW = same(node, autoPad, "width", input.w(), kernelW, strides[1], dilations[1]);
+        boolean upper = autoPad.equals("SAME_UPPER");
+        h = same(upper, input.h(), kernelH, strides[0], dilations[0]);
+        w = same(upper, input.w(), kernelW, strides[1], dilations[1]);
       }
       default -> throw node.fail("auto_pad '" + autoPad + "' is not an ONNX value");
     }
@@ -78,41 +76,70 @@ record Spatial(
       throw node.fail("auto_pad=" + autoPad + " and pads " + Arrays.toString(pads) + " together");
     }
     return new Spatial(
-        kernelH, kernelW, strides[0], strides[1], padH, padW, dilations[0], dilations[1]);
+        kernelH,
+        kernelW,
+        strides[0],
+        strides[1],
+        h[0],
+        w[0],
+        h[1],
+        w[1],
+        dilations[0],
+        dilations[1]);
   }
 
-  /** This window with more padding (a preceding Pad folded in). */
+  /** This window with more padding on every side (a preceding Pad folded in). */
   Spatial plusPadding(int extraH, int extraW) {
     return new Spatial(
-        kernelH, kernelW, strideH, strideW, padH + extraH, padW + extraW, dilH, dilW);
+        kernelH,
+        kernelW,
+        strideH,
+        strideW,
+        padH + extraH,
+        padW + extraW,
+        endH + extraH,
+        endW + extraW,
+        dilH,
+        dilW);
+  }
+
+  boolean even() {
+    return padH == endH && padW == endW;
+  }
+
+  /** Refuses padding that differs between the two sides of an axis, which vigil cannot give. */
+  Spatial requireEven(NodeRef node) throws OnnxFormatException {
+    if (!even()) {
+      throw node.fail(
+          "pads ["
+              + padH
+              + ", "
+              + padW
+              + ", "
+              + endH
+              + ", "
+              + endW
+              + "] (top, left, bottom,"
+              + " right, from pads or auto_pad) differ between the two sides of an axis; vigil"
+              + " pads both sides alike");
+    }
+    return this;
   }
 
   boolean unitDilation() {
     return dilH == 1 && dilW == 1;
   }
 
-  /** SAME padding: output ⌈in/s⌉, total padding (out − 1)·s + F − in, split evenly. */
-  private static int same(
-      NodeRef node, String autoPad, String axis, int in, int kernel, int stride, int dilation)
-      throws OnnxFormatException {
+  /**
+   * SAME padding: output ⌈in/s⌉, total padding (out − 1)·s + F − in; SAME_UPPER puts the odd one at
+   * the end, SAME_LOWER at the beginning. Returns {before, after}.
+   */
+  private static int[] same(boolean upper, int in, int kernel, int stride, int dilation) {
     long effective = kernel + (long) (kernel - 1) * (dilation - 1);
     long out = (in + stride - 1L) / stride;
-    long total = Math.max(0, (out - 1) * stride + effective - in);
-    if (total % 2 != 0) {
-      throw node.fail(
-          "auto_pad="
-              + autoPad
-              + " pads the "
-              + axis
-              + " by "
-              + total
-              + " in all, unevenly ("
-              + total / 2
-              + " and "
-              + (total / 2 + 1)
-              + "); vigil pads both sides alike");
-    }
-    return (int) (total / 2);
+    int total = (int) Math.min(LIMIT, Math.max(0, (out - 1) * stride + effective - in));
+    int before = upper ? total / 2 : total - total / 2;
+    return new int[] {before, total - before};
   }
 
   static int[] pair(NodeRef node, String name, long[] values, int fallbackH, int fallbackW)

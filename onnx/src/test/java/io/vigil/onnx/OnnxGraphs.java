@@ -1,5 +1,8 @@
 package io.vigil.onnx;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import com.google.protobuf.ByteString;
 import io.vigil.engine.backend.Backend;
 import io.vigil.engine.backend.CpuBackend;
@@ -53,14 +56,25 @@ final class OnnxGraphs {
     private final GraphProto.Builder graph = GraphProto.newBuilder().setName("test");
     private final ModelProto.Builder model = ModelProto.newBuilder();
 
+    private long[] inputDims;
+
     Graph(int opset) {
       this.opset = opset;
     }
 
-    /** The float input; each dim a Long/Integer (fixed) or a String (symbolic). */
+    /** The float input; each dim a Long/Integer (fixed) or a String (symbolic, run as 2). */
     Graph input(String name, Object... dims) {
       graph.addInput(valueInfo(name, TensorProto.DataType.FLOAT_VALUE, dims));
+      inputDims = new long[dims.length];
+      for (int i = 0; i < dims.length; i++) {
+        inputDims[i] = dims[i] instanceof Number n ? n.longValue() : 2;
+      }
       return this;
+    }
+
+    /** The input's dims, a symbolic one as 2. */
+    long[] inputDims() {
+      return inputDims.clone();
     }
 
     Graph rawInput(ValueInfoProto v) {
@@ -274,6 +288,39 @@ final class OnnxGraphs {
 
   static float[] run(Model model, float[] input) {
     return run(model.network(), input);
+  }
+
+  /** Asserts {@code actual} equals {@code expected} within {@code tol} relative to its scale. */
+  static void assertClose(float[] expected, float[] actual, double tol) {
+    assertEquals(expected.length, actual.length, "output size");
+    double scale = 1e-6;
+    for (float e : expected) {
+      scale = Math.max(scale, Math.abs(e));
+    }
+    for (int i = 0; i < expected.length; i++) {
+      double err = Math.abs(expected[i] - actual[i]) / scale;
+      assertTrue(
+          err <= tol,
+          "value " + i + ": expected " + expected[i] + " got " + actual[i] + " (rel " + err + ")");
+    }
+  }
+
+  /**
+   * Imports {@code g}, runs it and {@link OnnxReference} on one random batch of the graph's input
+   * dims, asserts the outputs agree within 1e-5 (relative to the output's scale) and returns the
+   * model.
+   */
+  static Model check(Graph g, long seed) throws OnnxFormatException {
+    Model model = g.load();
+    long[] inputDims = g.inputDims();
+    int n = 1;
+    for (long d : inputDims) {
+      n *= (int) d;
+    }
+    float[] x = random(new Random(seed), n, 1.0);
+    float[] expected = OnnxReference.run(g.model(), inputDims, x);
+    assertClose(expected, run(model, x), 1e-5);
+    return model;
   }
 
   static List<String> names(int n) {

@@ -7,7 +7,6 @@ import static io.vigil.onnx.OnnxGraphs.ints;
 import static io.vigil.onnx.OnnxGraphs.outs;
 import static io.vigil.onnx.OnnxGraphs.random;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.engine.layer.Conv2dSpec;
 import io.vigil.engine.layer.FlattenSpec;
@@ -25,34 +24,6 @@ import org.junit.jupiter.api.Test;
  * independent interpreter of the ONNX operators, on random weights and inputs.
  */
 class OnnxImportTest {
-
-  /** Asserts {@code actual} equals {@code expected} within {@code tol} relative to its scale. */
-  static void assertClose(float[] expected, float[] actual, double tol) {
-    assertEquals(expected.length, actual.length, "output size");
-    double scale = 1e-6;
-    for (float e : expected) {
-      scale = Math.max(scale, Math.abs(e));
-    }
-    for (int i = 0; i < expected.length; i++) {
-      double err = Math.abs(expected[i] - actual[i]) / scale;
-      assertTrue(
-          err <= tol,
-          "value " + i + ": expected " + expected[i] + " got " + actual[i] + " (rel " + err + ")");
-    }
-  }
-
-  /** Imports {@code g}, runs it and the reference on a random batch, and compares them. */
-  static Model check(OnnxGraphs.Graph g, long[] inputDims, long seed) throws Exception {
-    Model model = g.load();
-    int n = 1;
-    for (long d : inputDims) {
-      n *= (int) d;
-    }
-    float[] x = random(new Random(seed), n, 1.0);
-    float[] expected = OnnxReference.run(g.model(), inputDims, x);
-    assertClose(expected, OnnxGraphs.run(model, x), 1e-5);
-    return model;
-  }
 
   /** LeNet-5 as PyTorch exports it: Conv, Relu, MaxPool, Flatten, Gemm, trailing Softmax. */
   static OnnxGraphs.Graph lenet(int opset, Random r) {
@@ -100,7 +71,7 @@ class OnnxImportTest {
     // The reference includes the softmax; vigil's model gives logits, so compare after softmax.
     float[] probs = OnnxReference.run(g.model(), dims(3, 1, 28, 28), x);
     float[] logits = OnnxGraphs.run(model, x);
-    assertClose(probs, softmax(logits, 10), 1e-5);
+    OnnxGraphs.assertClose(probs, softmax(logits, 10), 1e-5);
     List<NodeSpec> nodes = model.network().spec().nodes();
     assertEquals(10, nodes.size(), "softmax dropped, nothing else: " + nodes);
     assertEquals("conv1_Conv", nodes.get(0).name());
@@ -172,6 +143,6 @@ class OnnxImportTest {
                 attr("alpha", 0.5f),
                 attr("beta", 2f))
             .output("y");
-    check(g, dims(2, 3, 8, 8), 4);
+    OnnxGraphs.check(g, 4);
   }
 }

@@ -38,8 +38,19 @@ final class OnnxReference {
       r.values.put(t.getName(), tensor(t));
     }
     r.values.put(model.getGraph().getInput(0).getName(), new T(inputDims, input));
-    for (NodeProto n : model.getGraph().getNodeList()) {
-      r.eval(n);
+    // Evaluate in dependency order whatever order the file lists the nodes in.
+    List<NodeProto> pending = new java.util.ArrayList<>(model.getGraph().getNodeList());
+    while (!pending.isEmpty()) {
+      NodeProto next =
+          pending.stream()
+              .filter(
+                  n ->
+                      n.getInputList().stream()
+                          .allMatch(i -> i.isEmpty() || r.values.containsKey(i)))
+              .findFirst()
+              .orElseThrow();
+      r.eval(next);
+      pending.remove(next);
     }
     return r.values.get(model.getGraph().getOutput(0).getName()).v();
   }
@@ -52,6 +63,8 @@ final class OnnxReference {
     for (int i = 0; i < n; i++) {
       if (t.getDataType() == TensorProto.DataType.INT64_VALUE) {
         v[i] = t.hasRawData() ? raw.getLong(8 * i) : t.getInt64Data(i);
+      } else if (t.getDataType() == TensorProto.DataType.BOOL_VALUE) {
+        v[i] = t.hasRawData() ? raw.get(i) : t.getInt32Data(i);
       } else {
         v[i] = t.hasRawData() ? raw.getFloat(4 * i) : t.getFloatData(i);
       }

@@ -4,9 +4,10 @@ import io.vigil.engine.model.InputContract;
 
 /**
  * Turns stored images into the floats a model expects: each byte scaled to [0, 1], then {@code (p −
- * mean)/std} per the {@link InputContract}, written CHW. A 3-channel contract gets a gray image
- * replicated into R, G and B; a 1-channel contract gets a colour image as luma {@code 0.299 R +
- * 0.587 G + 0.114 B} (ITU-R BT.601, as OpenCV's gray conversion).
+ * mean[c])/std[c]} for its channel {@code c} per the {@link InputContract}, written CHW. A
+ * 3-channel contract gets a gray image replicated into R, G and B; a 1-channel contract gets a
+ * colour image as luma {@code 0.299 R + 0.587 G + 0.114 B} (ITU-R BT.601, as OpenCV's gray
+ * conversion).
  */
 public final class ImageTensors {
 
@@ -47,20 +48,27 @@ public final class ImageTensors {
     }
     byte[] pixels = images.pixels();
     int src = index * images.imageSize();
-    float scale = 1f / (255f * contract.std());
-    float shift = contract.mean() / contract.std();
     if (images.channels() == contract.channels()) {
-      for (int i = 0; i < contract.size(); i++) {
-        dst[offset + i] = (pixels[src + i] & 0xFF) * scale - shift;
+      for (int c = 0; c < contract.channels(); c++) {
+        float scale = scale(contract, c);
+        float shift = shift(contract, c);
+        int at = c * plane;
+        for (int i = 0; i < plane; i++) {
+          dst[offset + at + i] = (pixels[src + at + i] & 0xFF) * scale - shift;
+        }
       }
     } else if (images.channels() == 1) {
-      for (int i = 0; i < plane; i++) {
-        dst[offset + i] = (pixels[src + i] & 0xFF) * scale - shift;
-      }
-      for (int c = 1; c < contract.channels(); c++) {
-        System.arraycopy(dst, offset, dst, offset + c * plane, plane);
+      for (int c = 0; c < contract.channels(); c++) {
+        float scale = scale(contract, c);
+        float shift = shift(contract, c);
+        int at = offset + c * plane;
+        for (int i = 0; i < plane; i++) {
+          dst[at + i] = (pixels[src + i] & 0xFF) * scale - shift;
+        }
       }
     } else {
+      float scale = scale(contract, 0);
+      float shift = shift(contract, 0);
       for (int i = 0; i < plane; i++) {
         float luma =
             0.299f * (pixels[src + i] & 0xFF)
@@ -69,5 +77,17 @@ public final class ImageTensors {
         dst[offset + i] = luma * scale - shift;
       }
     }
+  }
+
+  /**
+   * {@code 1 / (255·std[c])}: a byte to channel {@code c}'s normalised value, with {@link #shift}.
+   */
+  private static float scale(InputContract contract, int c) {
+    return 1f / (255f * contract.std(c));
+  }
+
+  /** {@code mean[c] / std[c]}. */
+  private static float shift(InputContract contract, int c) {
+    return contract.mean(c) / contract.std(c);
   }
 }

@@ -73,7 +73,7 @@ public final class ModelFile {
             model.name(),
             model.version(),
             network.spec(),
-            model.input(),
+            ContractJson.of(model.input()),
             model.classNames(),
             model.provenance(),
             table);
@@ -242,7 +242,11 @@ public final class ModelFile {
     try {
       model =
           Model.create(
-              header.name(), network, header.input(), header.classNames(), header.provenance());
+              header.name(),
+              network,
+              header.input().toContract(),
+              header.classNames(),
+              header.provenance());
     } catch (IllegalArgumentException e) {
       throw new ModelFileException(file + ": " + e.getMessage(), e);
     }

@@ -12,7 +12,7 @@ record ModelFileHeader(
     String name,
     String version,
     NetworkSpec graph,
-    InputContract input,
+    ContractJson input,
     List<String> classNames,
     Provenance provenance,
     List<TensorEntry> tensors) {

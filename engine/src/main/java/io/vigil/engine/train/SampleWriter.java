@@ -16,14 +16,17 @@ final class SampleWriter {
   private final InputContract contract;
   private final Augmentation augmentation;
   private final float[] scratch;
-  private final float black;
+  private final float[] black;
 
   SampleWriter(LabeledImages images, InputContract contract, Augmentation augmentation) {
     this.images = images;
     this.contract = contract;
     this.augmentation = augmentation;
     this.scratch = new float[contract.size()];
-    this.black = contract.normalise(0f);
+    this.black = new float[contract.channels()];
+    for (int c = 0; c < black.length; c++) {
+      black[c] = contract.normalise(c, 0f);
+    }
   }
 
   /** Writes image {@code index} to {@code dst[offset ..]}, drawing its changes from {@code rng}. */
@@ -46,7 +49,7 @@ final class SampleWriter {
         for (int x = 0; x < w; x++) {
           int sx = (flip ? w - 1 - x : x) + dx;
           boolean inside = sy >= 0 && sy < h && sx >= 0 && sx < w;
-          dst[offset + plane + y * w + x] = inside ? scratch[plane + sy * w + sx] : black;
+          dst[offset + plane + y * w + x] = inside ? scratch[plane + sy * w + sx] : black[c];
         }
       }
     }

@@ -6,6 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.engine.layer.Conv2dSpec;
+import io.vigil.engine.layer.FlattenSpec;
+import io.vigil.engine.layer.LinearSpec;
+import io.vigil.engine.layer.ReluSpec;
+import io.vigil.engine.network.Network;
 import io.vigil.engine.zoo.LeNet5;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -64,6 +69,67 @@ class ModelFileTest {
       sum += before[j];
     }
     assertEquals(1f, sum, 1e-5f);
+  }
+
+  /** A small RGB network, for contracts with a mean and std per channel. */
+  private static Model rgbModel(InputContract input) {
+    Network network =
+        Network.builder(3, 8, 8)
+            .add("conv", Conv2dSpec.of(4, 3, 1, 1))
+            .add("relu", new ReluSpec())
+            .add("flatten", new FlattenSpec())
+            .add("fc", new LinearSpec(3))
+            .optSeed(5)
+            .build();
+    return Model.create(
+        "rgb",
+        network,
+        input,
+        List.of("x", "y", "z"),
+        new Provenance("imagenet", 0, 0.0, null, "2026-12-07T10:00:00Z", "test"));
+  }
+
+  @Test
+  void perChannelContractSurvivesTheRoundTrip() throws IOException {
+    InputContract input =
+        InputContract.perChannel(
+            3, 8, 8, new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+    Model original = rgbModel(input);
+    Path file = dir.resolve("rgb" + ModelFile.EXTENSION);
+    ModelFile.save(original, file);
+    String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+    assertTrue(
+        text.contains(
+            "\"input\":{\"channels\":3,\"height\":8,\"width\":8,"
+                + "\"mean\":[0.485,0.456,0.406],\"std\":[0.229,0.224,0.225]}"),
+        text.substring(0, 400));
+    Model loaded = ModelFile.load(file);
+    assertEquals(input, loaded.input());
+    assertEquals(original.version(), loaded.version());
+    assertEquals(0.406f, loaded.input().mean(2));
+    assertEquals(0.224f, loaded.input().std(1));
+  }
+
+  @Test
+  void uniformContractIsWrittenAsOneMeanAndOneStd() throws IOException {
+    Path file = dir.resolve("uniform" + ModelFile.EXTENSION);
+    ModelFile.save(rgbModel(new InputContract(3, 8, 8, 0.5f, 0.25f)), file);
+    String text = new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1);
+    assertTrue(
+        text.contains(
+            "\"input\":{\"channels\":3,\"height\":8,\"width\":8,\"mean\":0.5,\"std\":0.25},"),
+        text.substring(0, 400));
+    assertTrue(ModelFile.load(file).input().uniform());
+  }
+
+  @Test
+  void theShippedModelIsWrittenBackByteForByte() throws IOException {
+    Path shipped = Path.of("../models/lenet5-fashion.vgl");
+    Model model = ModelFile.load(shipped);
+    assertEquals("lenet5-fashion-d8d1ffcde602", model.version());
+    Path copy = dir.resolve("copy" + ModelFile.EXTENSION);
+    ModelFile.save(model, copy);
+    assertArrayEquals(Files.readAllBytes(shipped), Files.readAllBytes(copy));
   }
 
   @Test

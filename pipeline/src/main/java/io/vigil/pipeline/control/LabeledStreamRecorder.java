@@ -155,11 +155,12 @@ public final class LabeledStreamRecorder {
 
   /** The frame's model input as bytes: the contract's normalisation undone, rounded, clipped. */
   public static byte[] bytesOf(float[] pixels, InputContract contract) {
-    byte[] out = new byte[pixels.length];
-    for (int i = 0; i < pixels.length; i++) {
-      long v = Math.round((pixels[i] * contract.std() + contract.mean()) * 255);
-      out[i] = (byte) Math.max(0, Math.min(255, v));
+    if (pixels.length != contract.size()) {
+      throw new IllegalArgumentException(
+          "frame of " + pixels.length + " floats, the input contract says " + contract.size());
     }
+    byte[] out = new byte[pixels.length];
+    contract.toBytes(pixels, 0, out, 0);
     return out;
   }
 

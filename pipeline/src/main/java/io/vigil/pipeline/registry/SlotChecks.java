@@ -4,6 +4,7 @@ import io.vigil.engine.model.InputContract;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.Predictor;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -24,8 +25,8 @@ final class SlotChecks {
     compare(differences, "input channels", c.channels(), s.channels());
     compare(differences, "input height", c.height(), s.height());
     compare(differences, "input width", c.width(), s.width());
-    compare(differences, "normalisation mean", c.mean(), s.mean());
-    compare(differences, "normalisation std", c.std(), s.std());
+    compare(differences, "normalisation mean", means(c), means(s));
+    compare(differences, "normalisation std", stds(c), stds(s));
     List<String> classes = candidate.classNames();
     List<String> slotClasses = serving.classNames();
     if (!classes.equals(slotClasses) && !acceptedClassLists.contains(classes)) {
@@ -40,6 +41,15 @@ final class SlotChecks {
     if (!differences.isEmpty()) {
       throw new SlotMismatchException(candidate.version(), serving.version(), differences);
     }
+  }
+
+  /** One number for a uniform contract, else one per channel ({@code [0.485, 0.456, 0.406]}). */
+  private static String means(InputContract c) {
+    return c.uniform() ? String.valueOf(c.mean()) : Arrays.toString(c.means());
+  }
+
+  private static String stds(InputContract c) {
+    return c.uniform() ? String.valueOf(c.std()) : Arrays.toString(c.stds());
   }
 
   private static void compare(List<String> differences, String field, Object mine, Object slots) {

@@ -14,6 +14,9 @@ package io.vigil.pipeline.result;
  *       io.vigil.pipeline.video.FrameTimeline} documents the rule. An estimate, not a count.
  *   <li>{@code timestampsRepaired}: frames whose timestamp did not increase and was replaced by the
  *       previous one plus one frame interval.
+ *   <li>{@code ffmpegWarnings}: warnings and errors FFmpeg logged for this file's decoder and
+ *       container while decoding (each concealed block of a damaged file is one); the lines
+ *       themselves go to the log at DEBUG.
  *   <li>{@code gaveUp}: decoding stopped after too many consecutive errors, before the file's end.
  *   <li>{@code summary}: one line for people, naming the file.
  * </ul>
@@ -25,6 +28,7 @@ public record DecodeReport(
     long lostInGaps,
     long lostAtEnd,
     long timestampsRepaired,
+    long ffmpegWarnings,
     boolean gaveUp,
     String summary) {
 

@@ -96,6 +96,7 @@ public record StreamSummary(
       d.put("lost_in_gaps", decode.lostInGaps());
       d.put("lost_at_end", decode.lostAtEnd());
       d.put("timestamps_repaired", decode.timestampsRepaired());
+      d.put("ffmpeg_warnings", decode.ffmpegWarnings());
       d.put("gave_up", decode.gaveUp());
       d.put("summary", decode.summary());
     }

@@ -18,12 +18,12 @@ import javax.imageio.ImageIO;
 /**
  * Draws a frame as the model saw it, with what the model said, as a JPEG: the model input ({@code
  * channels × height × width} normalised floats, CHW) turned back into 0..255 by the contract
- * ({@code p = (x · std + mean) · 255}), enlarged by a whole factor with nearest-neighbour sampling
- * so that its longer side is at least {@link #MIN_SIDE} pixels (a 28 × 28 input becomes 280 × 280,
- * its pixels kept square and sharp), above a caption band: the top label and its score, the latency
- * on the right; below them the model version, the frame's index on the right (a label or version
- * too long for the band is cut short with an ellipsis). Runs headless (java.awt needs no display to
- * draw into an image).
+ * ({@code p = (x · std[c] + mean[c]) · 255} for channel {@code c}), enlarged by a whole factor with
+ * nearest-neighbour sampling so that its longer side is at least {@link #MIN_SIDE} pixels (a 28 ×
+ * 28 input becomes 280 × 280, its pixels kept square and sharp), above a caption band: the top
+ * label and its score, the latency on the right; below them the model version, the frame's index on
+ * the right (a label or version too long for the band is cut short with an ellipsis). Runs headless
+ * (java.awt needs no display to draw into an image).
  */
 final class FrameRenderer {
 

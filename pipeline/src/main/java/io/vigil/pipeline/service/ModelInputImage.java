@@ -9,8 +9,8 @@ import javax.imageio.ImageIO;
 
 /**
  * What the model saw of a frame, as a PNG at the model's input size: its input with the contract's
- * normalisation undone ({@code p = round((v·std + mean)·255)}, clipped), gray for one channel, RGB
- * for three. The page scales it up itself.
+ * normalisation undone ({@code p = round((v·std[c] + mean[c])·255)}, clipped), gray for one
+ * channel, RGB for three. The page scales it up itself.
  */
 final class ModelInputImage {
 

@@ -8,6 +8,7 @@ import io.vigil.pipeline.frame.WindowSampling;
 import io.vigil.pipeline.result.FrameResult;
 import io.vigil.pipeline.result.LabelScore;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
@@ -164,9 +165,9 @@ public final class HotSwap implements ModelSwapTarget, AutoCloseable {
         + "×"
         + c.width()
         + " (mean "
-        + c.mean()
+        + (c.uniform() ? String.valueOf(c.mean()) : Arrays.toString(c.means()))
         + ", std "
-        + c.std()
+        + (c.uniform() ? String.valueOf(c.std()) : Arrays.toString(c.stds()))
         + ")";
   }
 

@@ -28,7 +28,8 @@ import org.bytedeco.opencv.opencv_core.Size;
 
 /**
  * Turns a video frame into one model input: {@code contract.channels() × height × width} floats in
- * CHW order, each {@code (p / 255 − mean) / std} for an 8-bit pixel {@code p}.
+ * CHW order, each {@code (p / 255 − mean[c]) / std[c]} for an 8-bit pixel {@code p} of channel
+ * {@code c}.
  *
  * <p>Frames may be any size and have 1 (gray), 3 (BGR, as FFmpeg's grabber and OpenCV deliver them)
  * or 4 (BGRA) 8-bit channels. With a region of interest ({@link Preprocessing#roi()}) only that
@@ -62,10 +63,14 @@ public final class FramePreprocessor implements AutoCloseable {
   private final Mat padded = new Mat();
   private final Mat recoloured = new Mat();
   private final Mat scaled = new Mat();
+  private final Mat bytePlane = new Mat();
   private final Mat[] planes;
   private final FloatBuffer[] planeViews;
-  private final double alpha;
-  private final double beta;
+
+  /** Per channel: {@code alpha[c]·p + beta[c]} is {@code (p / 255 − mean[c]) / std[c]}. */
+  private final double[] alpha;
+
+  private final double[] beta;
   private Mat croppedFrom;
   private Mat cropped;
   private boolean closed;
@@ -98,9 +103,13 @@ public final class FramePreprocessor implements AutoCloseable {
       planes[c] = new Mat(contract.height(), contract.width(), CV_32FC1);
       planeViews[c] = planes[c].createBuffer();
     }
-    // p/255 then (x − mean)/std, folded into one linear map for convertTo.
-    this.alpha = 1.0 / (255.0 * contract.std());
-    this.beta = -contract.mean() / contract.std();
+    // p/255 then (x − mean[c])/std[c], folded into one linear map per channel for convertTo.
+    this.alpha = new double[contract.channels()];
+    this.beta = new double[contract.channels()];
+    for (int c = 0; c < alpha.length; c++) {
+      alpha[c] = 1.0 / (255.0 * contract.std(c));
+      beta[c] = -contract.mean(c) / contract.std(c);
+    }
   }
 
   /** The contract this preprocessor produces inputs for. */
@@ -157,11 +166,17 @@ public final class FramePreprocessor implements AutoCloseable {
       image = fit(recolour(image, frame.imageChannels));
     }
     if (contract.channels() == 1) {
-      image.convertTo(planes[0], CV_32F, alpha, beta);
-    } else {
-      image.convertTo(scaled, CV_32F, alpha, beta);
+      image.convertTo(planes[0], CV_32F, alpha[0], beta[0]);
+    } else if (contract.uniform()) {
+      image.convertTo(scaled, CV_32F, alpha[0], beta[0]);
       for (int c = 0; c < planes.length; c++) {
         extractChannel(scaled, planes[c], c);
+      }
+    } else {
+      // Each 8-bit channel on its own, converted with its own scale and shift.
+      for (int c = 0; c < planes.length; c++) {
+        extractChannel(image, bytePlane, c);
+        bytePlane.convertTo(planes[c], CV_32F, alpha[c], beta[c]);
       }
     }
     int plane = contract.height() * contract.width();
@@ -188,6 +203,7 @@ public final class FramePreprocessor implements AutoCloseable {
       roiRect.close();
     }
     scaled.close();
+    bytePlane.close();
     recoloured.close();
     resized.close();
     padded.close();

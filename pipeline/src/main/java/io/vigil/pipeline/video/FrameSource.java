@@ -23,6 +23,11 @@ interface FrameSource extends AutoCloseable {
   /** Whether FFmpeg marked the frame just returned as corrupt (errors concealed). */
   boolean lastFrameDamaged();
 
+  /** Warnings and errors FFmpeg has logged for this source's decoder and container so far. */
+  default long ffmpegWarnings() {
+    return 0;
+  }
+
   @Override
   void close() throws Exception;
 }

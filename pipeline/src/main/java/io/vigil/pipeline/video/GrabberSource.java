@@ -16,12 +16,14 @@ final class GrabberSource implements FrameSource {
 
   private final FFmpegFrameGrabber grabber;
   private final AVStream video;
+  private final FfmpegLog.Watch warnings;
   private boolean lastDamaged;
 
   /** Wraps a started grabber that has a video stream. */
   GrabberSource(FFmpegFrameGrabber grabber) {
     this.grabber = grabber;
     this.video = firstVideoStream(grabber.getFormatContext());
+    this.warnings = FfmpegLog.watch(grabber);
   }
 
   @Override
@@ -66,8 +68,18 @@ final class GrabberSource implements FrameSource {
   }
 
   @Override
+  public long ffmpegWarnings() {
+    return warnings.warnings();
+  }
+
+  @Override
   public void close() throws Exception {
-    grabber.close();
+    try {
+      grabber.close();
+    } finally {
+      // After the grabber: closing still logs for its contexts, and the mark must outlive them.
+      warnings.close();
+    }
   }
 
   VideoInfo info() {

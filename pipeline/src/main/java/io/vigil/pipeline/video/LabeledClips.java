@@ -20,10 +20,11 @@ import java.util.TreeMap;
  *
  * <p>Every frame goes through what inference does to it: {@link VideoDecoder}, then {@link
  * FramePreprocessor} with the model's {@link InputContract} (resize, gray or RGB conversion,
- * normalisation {@code v = (p / 255 − mean) / std}). The floats are turned back into bytes, {@code
- * p' = round((v·std + mean)·255)} clipped to [0, 255], which gives back exactly the 8-bit image the
- * preprocessor resized, so the images hold what the engine sees of each frame, and a trainer that
- * normalises them with the same contract feeds the network the same numbers inference does.
+ * normalisation {@code v = (p / 255 − mean[c]) / std[c]} per channel {@code c}). The floats are
+ * turned back into bytes, {@code p' = round((v·std[c] + mean[c])·255)} clipped to [0, 255], which
+ * gives back exactly the 8-bit image the preprocessor resized, so the images hold what the engine
+ * sees of each frame, and a trainer that normalises them with the same contract feeds the network
+ * the same numbers inference does.
  *
  * <p>A clip is rejected ({@link ClipRejectedException}, with the reason) rather than read in part
  * when anything about it does not hold: the video is missing, unreadable, damaged, or empty; the
@@ -43,7 +44,8 @@ public final class LabeledClips {
    * input size: every frame goes through the same decoding, resizing and gray/RGB conversion as
    * inference (VideoDecoder + FramePreprocessor with the model's InputContract and default stretch
    * preprocessing), then is turned back into 0–255 bytes (invert the contract's normalisation: byte
-   * = round((v·std + mean)·255), clipped) so LabeledImages holds what the engine would have seen.
+   * = round((v·std[c] + mean[c])·255), clipped) so LabeledImages holds what the engine would have
+   * seen.
    *
    * @param clip the video; its sidecar is {@link LabelSidecar#pathFor(Path)}
    * @param contract the model's input: the images are {@code contract.channels() ×
@@ -238,7 +240,7 @@ public final class LabeledClips {
                 "frame " + decoded + " cannot be fitted to the model's input: " + e.getMessage(),
                 e);
           }
-          toBytes(input, contract, pixels, (int) decoded * size);
+          contract.toBytes(input, 0, pixels, (int) decoded * size);
         }
         decoded++;
       }
@@ -258,15 +260,5 @@ public final class LabeledClips {
       throw new ClipRejectedException(clip, "the video is damaged: " + report.summary());
     }
     return pixels;
-  }
-
-  /** Inverts the contract's normalisation: {@code round((v·std + mean)·255)}, clipped. */
-  private static void toBytes(float[] input, InputContract contract, byte[] dst, int offset) {
-    float std = contract.std();
-    float mean = contract.mean();
-    for (int i = 0; i < input.length; i++) {
-      int p = Math.round((input[i] * std + mean) * 255f);
-      dst[offset + i] = (byte) Math.max(0, Math.min(255, p));
-    }
   }
 }

@@ -235,6 +235,7 @@ public final class VideoDecoder implements AutoCloseable {
         estimate.lostInGaps(),
         estimate.lostAtEnd(),
         timeline.repaired(),
+        source.ffmpegWarnings(),
         gaveUpBecause != null,
         summary(estimate));
   }
@@ -283,6 +284,12 @@ public final class VideoDecoder implements AutoCloseable {
               info.frameRate()));
     }
     s.append(", ").append(errors).append(errors == 1 ? " decode error" : " decode errors");
+    long warnings = source.ffmpegWarnings();
+    if (warnings > 0) {
+      s.append(", ")
+          .append(warnings)
+          .append(warnings == 1 ? " FFmpeg warning" : " FFmpeg warnings");
+    }
     if (timeline.repaired() > 0) {
       s.append(", ").append(timeline.repaired());
       s.append(timeline.repaired() == 1 ? " timestamp repaired" : " timestamps repaired");

@@ -54,8 +54,7 @@ public final class WindowPreprocessor implements AutoCloseable {
       InputContract c = sampling.contract();
       pixels =
           new FramePreprocessor(
-              new InputContract(
-                  c.channels(), next.inputHeight(), next.inputWidth(), c.mean(), c.std()),
+              c.withSize(next.inputHeight(), next.inputWidth()),
               Preprocessing.STRETCH.withRoi(next.scored()),
               source);
       grid = next;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.vigil.engine.data.FashionMnist;
 import io.vigil.engine.data.LabeledImages;
+import io.vigil.engine.model.InputContract;
 import io.vigil.engine.zoo.LeNet5;
 import io.vigil.pipeline.realtime.StreamLabels;
 import io.vigil.pipeline.video.LabeledClips;
@@ -71,6 +72,23 @@ class LabeledStreamRecorderTest {
             dir.resolve("inbox"),
             SETTINGS,
             events.ref()));
+  }
+
+  @Test
+  void bytesOfUndoesEachChannelsNormalisation() {
+    InputContract contract =
+        InputContract.perChannel(
+            3, 1, 2, new float[] {0.485f, 0.456f, 0.406f}, new float[] {0.229f, 0.224f, 0.225f});
+    int[] pixels = {0, 255, 17, 200, 128, 64};
+    float[] input = new float[pixels.length];
+    for (int i = 0; i < pixels.length; i++) {
+      int c = i / 2;
+      input[i] = (pixels[i] / 255f - contract.mean(c)) / contract.std(c);
+    }
+    byte[] bytes = LabeledStreamRecorder.bytesOf(input, contract);
+    for (int i = 0; i < pixels.length; i++) {
+      assertEquals(pixels[i], bytes[i] & 0xFF, "byte " + i);
+    }
   }
 
   @Test

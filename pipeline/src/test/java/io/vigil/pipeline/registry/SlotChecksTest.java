@@ -65,6 +65,39 @@ class SlotChecksTest {
   }
 
   @Test
+  void perChannelNormalisationIsComparedChannelByChannel() {
+    float[] std = {0.229f, 0.224f, 0.225f};
+    InputContract imagenet =
+        InputContract.perChannel(3, 8, 8, new float[] {0.485f, 0.456f, 0.406f}, std);
+    InputContract otherGreen =
+        InputContract.perChannel(3, 8, 8, new float[] {0.485f, 0.5f, 0.406f}, std);
+    List<String> classes = List.of("a", "b");
+    Model serving = tiny("serving", imagenet, classes);
+    assertDoesNotThrow(
+        () -> ModelRegistry.checkFits(tiny("same", imagenet, classes), serving, List.of()));
+    SlotMismatchException e =
+        assertThrows(
+            SlotMismatchException.class,
+            () -> ModelRegistry.checkFits(tiny("green", otherGreen, classes), serving, List.of()));
+    assertEquals(
+        List.of("normalisation mean is [0.485, 0.5, 0.406], the slot's is [0.485, 0.456, 0.406]"),
+        e.differences());
+    SlotMismatchException uniform =
+        assertThrows(
+            SlotMismatchException.class,
+            () ->
+                ModelRegistry.checkFits(
+                    tiny("uniform", new InputContract(3, 8, 8, 0.449f, 0.226f), classes),
+                    serving,
+                    List.of()));
+    assertEquals(
+        List.of(
+            "normalisation mean is 0.449, the slot's is [0.485, 0.456, 0.406]",
+            "normalisation std is 0.226, the slot's is [0.229, 0.224, 0.225]"),
+        uniform.differences());
+  }
+
+  @Test
   void aDifferentClassListIsRefusedSayingWhereItDiffers() throws IOException {
     Model serving = shipped();
     List<String> swapped = new ArrayList<>(FashionMnist.CLASS_NAMES);

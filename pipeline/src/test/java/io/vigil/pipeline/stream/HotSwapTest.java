@@ -86,6 +86,24 @@ class HotSwapTest {
                 .getMessage()
                 .contains("its input is 3×2×2 (mean 0.5, std 0.5), the pipeline's 1×2×2"),
         input.getMessage());
+    Model perChannel =
+        SwapFakes.model(
+            "imagenet",
+            6,
+            InputContract.perChannel(
+                3,
+                2,
+                2,
+                new float[] {0.485f, 0.456f, 0.406f},
+                new float[] {0.229f, 0.224f, 0.225f}),
+            SwapFakes.CLASSES);
+    Throwable norm = failure(swaps.swap(perChannel).toCompletableFuture());
+    assertTrue(
+        norm.getMessage()
+            .contains(
+                "its input is 3×2×2 (mean [0.485, 0.456, 0.406], std [0.229, 0.224, 0.225]),"
+                    + " the pipeline's 1×2×2"),
+        norm.getMessage());
 
     assertEquals(0, loader.built().size(), "nothing built for a misfit");
     assertEquals(a.version(), swaps.modelVersion());

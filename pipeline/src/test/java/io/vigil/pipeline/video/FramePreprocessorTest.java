@@ -156,6 +156,49 @@ class FramePreprocessorTest {
     }
   }
 
+  private static final float[] IMAGENET_MEAN = {0.485f, 0.456f, 0.406f};
+  private static final float[] IMAGENET_STD = {0.229f, 0.224f, 0.225f};
+
+  @Test
+  void perChannelContractNormalisesEachPlaneWithItsOwnMeanAndStd() {
+    InputContract contract = InputContract.perChannel(3, 6, 8, IMAGENET_MEAN, IMAGENET_STD);
+    // Stored B, G, R = 10, 100, 200; shrunk 2:1, so every path of the resize is taken.
+    try (Frame f = frame(16, 12, 3, (x, y, c) -> new int[] {10, 100, 200}[c]);
+        FramePreprocessor p = new FramePreprocessor(contract)) {
+      float[] out = new float[contract.size() + 2];
+      p.toTensor(f, out, 2);
+      int plane = 6 * 8;
+      int[] rgb = {200, 100, 10};
+      for (int c = 0; c < 3; c++) {
+        float expected = (rgb[c] / 255f - IMAGENET_MEAN[c]) / IMAGENET_STD[c];
+        for (int i = 0; i < plane; i++) {
+          assertEquals(expected, out[2 + c * plane + i], EXACT, "plane " + c + " float " + i);
+        }
+      }
+    }
+  }
+
+  @Test
+  void perChannelContractOnAGrayFrameAndOnLetterboxBars() {
+    InputContract contract = InputContract.perChannel(3, 4, 4, IMAGENET_MEAN, IMAGENET_STD);
+    // A gray 8×4 frame letterboxed into 4×4: rows 0 and 3 are bars of 50, rows 1 and 2 the image.
+    try (Frame f = frame(8, 4, 1, (x, y, c) -> 180);
+        FramePreprocessor p = new FramePreprocessor(contract, letterbox(50), "gray")) {
+      float[] out = new float[contract.size()];
+      p.toTensor(f, out, 0);
+      for (int c = 0; c < 3; c++) {
+        for (int y = 0; y < 4; y++) {
+          int value = y == 0 || y == 3 ? 50 : 180;
+          float expected = (value / 255f - IMAGENET_MEAN[c]) / IMAGENET_STD[c];
+          for (int x = 0; x < 4; x++) {
+            assertEquals(
+                expected, out[c * 16 + y * 4 + x], EXACT, "plane " + c + " pixel " + x + "," + y);
+          }
+        }
+      }
+    }
+  }
+
   /** The float that pixel value {@code p} becomes under {@code contract}. */
   private static float normalised(InputContract contract, int p) {
     return (p / 255f - contract.mean()) / contract.std();

@@ -101,6 +101,27 @@ class LabeledClipsTest {
   }
 
   @Test
+  void aPerChannelContractGivesBackTheSameImagesAsAUniformOne() throws Exception {
+    // The images are what the preprocessor resized, whatever normalisation went there and back.
+    LabeledImages uniform =
+        LabeledClips.read(goodAvi, new InputContract(3, 32, 32, 0.5f, 0.25f), CLASSES);
+    LabeledImages perChannel =
+        LabeledClips.read(
+            goodAvi,
+            InputContract.perChannel(
+                3,
+                32,
+                32,
+                new float[] {0.485f, 0.456f, 0.406f},
+                new float[] {0.229f, 0.224f, 0.225f}),
+            CLASSES);
+    assertEquals(uniform.count(), perChannel.count());
+    for (int i = 0; i < uniform.pixels().length; i++) {
+      assertEquals(uniform.pixels()[i] & 0xFF, perChannel.pixels()[i] & 0xFF, "byte " + i);
+    }
+  }
+
+  @Test
   void readingTwiceGivesTheSamePixels() throws Exception {
     LabeledImages one = LabeledClips.read(goodAvi, LENET, CLASSES);
     LabeledImages two = LabeledClips.read(goodAvi, LENET, CLASSES);
