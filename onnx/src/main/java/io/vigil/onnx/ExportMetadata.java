@@ -27,12 +27,10 @@ final class ExportMetadata {
 
   static List<StringStringEntryProto> of(Model model) {
     InputContract input = model.input();
-    float[] mean = new float[input.channels()];
-    float[] std = new float[input.channels()];
-    for (int c = 0; c < input.channels(); c++) {
-      mean[c] = input.mean();
-      std[c] = input.std();
-    }
+    // One value per channel even for a uniform contract, so readers need not know the rule that
+    // a single value stands for every channel.
+    float[] mean = input.means();
+    float[] std = input.stds();
     List<StringStringEntryProto> props = new ArrayList<>();
     props.add(entry(NAME, model.name()));
     props.add(entry(MEAN, join(mean)));

@@ -150,9 +150,11 @@ final class ExportWindows {
   }
 
   /**
-   * AveragePool with {@code count_include_pad = 1}: vigil divides by {@code kH·kW} whether or not
-   * the window covers padding (PyTorch's default); ONNX's default (0) would divide by the cells
-   * inside the input only.
+   * Average pooling divides by {@code kH·kW} whether or not the window covers padding (PyTorch's
+   * default). With padding that is an explicit zero Pad followed by an unpadded AveragePool, the
+   * form PyTorch's exporter writes too: equal to AveragePool's {@code count_include_pad = 1}, but
+   * OpenCV 4.6 ignores that attribute (it counts padding only in files whose producer is PyTorch)
+   * and would divide by the cells inside the input.
    */
   static Value avgPool(ExportGraph g, NodeSpec node, Value in, Shape input, AvgPool2dSpec spec)
       throws OnnxFormatException {
@@ -169,15 +171,20 @@ final class ExportWindows {
         spec.strideW(),
         spec.padH(),
         spec.padW());
+    String padded = in.name();
+    if (spec.padH() > 0 || spec.padW() > 0) {
+      String hint = node.name() + "_pad";
+      String pads =
+          g.int64s(hint + ".pads", 0, 0, spec.padH(), spec.padW(), 0, 0, spec.padH(), spec.padW());
+      padded = g.node("Pad", hint, List.of(in.name(), pads));
+    }
     return new Value(
         g.node(
             "AveragePool",
             node.name(),
-            List.of(in.name()),
+            List.of(padded),
             ExportAttributes.ints("kernel_shape", spec.kernelH(), spec.kernelW()),
-            ExportAttributes.ints("strides", spec.strideH(), spec.strideW()),
-            pads(spec.padH(), spec.padW()),
-            ExportAttributes.integer("count_include_pad", 1)),
+            ExportAttributes.ints("strides", spec.strideH(), spec.strideW())),
         4);
   }
 
