@@ -109,11 +109,24 @@ class ConformanceRoundTripTest {
     if (Files.exists(error)) {
       fail(c.name() + ": OpenCV could not run vigil's export: " + Files.readString(error));
     }
+    Path result = WORK.resolve(c.name() + ".opencv.bin");
+    long values = Files.size(result) / 4;
+    if (values != first.length) {
+      fail(
+          c.name()
+              + ": OpenCV DNN gives "
+              + values
+              + " values for vigil's export, vigil "
+              + first.length
+              + " (the fixture's batch of "
+              + c.batch()
+              + ")");
+    }
     double worst =
         OnnxFixtures.assertClose(
             c.name() + ": vigil's export run by OpenCV DNN, against vigil",
             first,
-            OnnxFixtures.readFloats(WORK.resolve(c.name() + ".opencv.bin"), first.length));
+            OnnxFixtures.readFloats(result, first.length));
     System.out.printf("conformance opencv %-22s worst error %.2e%n", c.name(), worst);
   }
 
