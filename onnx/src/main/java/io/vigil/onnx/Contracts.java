@@ -33,18 +33,9 @@ final class Contracts {
                 + " positive");
       }
     }
-    if (!uniform(mean) || !uniform(std)) {
-      throw new OnnxFormatException(
-          source
-              + ": mean "
-              + Arrays.toString(mean)
-              + " and std "
-              + Arrays.toString(std)
-              + " differ between channels; this version of vigil's input contract holds one"
-              + " mean and one std for all channels");
-    }
     try {
-      return new InputContract(channels, image.h(), image.w(), mean[0], std[0]);
+      // Uniform values give a uniform contract, which model files store as before.
+      return InputContract.perChannel(channels, image.h(), image.w(), mean, std);
     } catch (IllegalArgumentException e) {
       throw new OnnxFormatException(source + ": " + e.getMessage(), e);
     }
@@ -128,14 +119,5 @@ final class Contracts {
               + " channels");
     }
     return values.clone();
-  }
-
-  private static boolean uniform(float[] v) {
-    for (float x : v) {
-      if (Float.compare(x, v[0]) != 0) {
-        return false;
-      }
-    }
-    return true;
   }
 }

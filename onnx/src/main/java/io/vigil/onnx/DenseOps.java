@@ -108,6 +108,9 @@ final class DenseOps {
 
   /** vigil's outputs × inputs weight from B (inputs × outputs, or outputs × inputs if transB). */
   private static float[] weight(float[] b, int inputs, int outputs, boolean transB, float alpha) {
+    if (transB && alpha == 1f) {
+      return b; // already vigil's layout (PyTorch's Linear export); uploaded, never changed
+    }
     float[] w = new float[outputs * inputs];
     for (int o = 0; o < outputs; o++) {
       for (int i = 0; i < inputs; i++) {

@@ -100,13 +100,14 @@ final class GraphMapper {
       refs.add(new NodeRef(file, nodes.get(i).getName(), nodes.get(i).getOpType(), opset, i));
     }
     List<Integer> order = NodeOrder.sort(file, nodes, refs, values.keySet());
-    for (NodeProto n : nodes) {
-      for (String in : n.getInputList()) {
+    Set<Integer> needed = needed(nodes, outputName);
+    // Readers are counted among the nodes that are mapped: one left out does not read anything.
+    for (int i : needed) {
+      for (String in : nodes.get(i).getInputList()) {
         uses.merge(in, 1, Integer::sum);
       }
     }
     uses.merge(outputName, 1, Integer::sum);
-    Set<Integer> needed = needed(nodes, outputName);
     if (needed.size() < nodes.size()) {
       LOG.info(
           "{}: {} node(s) do not contribute to the output {} and are left out",
@@ -177,7 +178,7 @@ final class GraphMapper {
     }
   }
 
-  /** Number of nodes that read {@code name}, plus one if it is the graph output. */
+  /** Number of mapped nodes that read {@code name}, plus one if it is the graph output. */
   int uses(String name) {
     return uses.getOrDefault(name, 0);
   }

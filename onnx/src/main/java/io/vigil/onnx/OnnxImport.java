@@ -10,7 +10,6 @@ import io.vigil.engine.network.Network;
 import io.vigil.engine.network.NetworkSpec;
 import io.vigil.engine.tensor.Shape;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -46,17 +45,21 @@ public final class OnnxImport {
         options,
         backend,
         () -> {
-          // Parsed from the stream rather than from a byte array of the whole file: a model's
-          // weights are then held once as protobuf, once as floats and once in the network.
-          try (InputStream in = Files.newInputStream(file)) {
-            CodedInputStream coded = CodedInputStream.newInstance(in);
-            coded.setSizeLimit(Integer.MAX_VALUE);
-            return parse(source, coded, Files.size(file) == 0);
-          } catch (InvalidProtocolBufferException e) {
-            throw notOnnx(source, e);
+          // The bytes are read here, inside the source, so that once parsed they are held only by
+          // the parsed file (whose tensors alias them), which the import drops after mapping.
+          byte[] bytes;
+          try {
+            if (Files.size(file) > Integer.MAX_VALUE - 8) {
+              throw new OnnxFormatException(
+                  source + ": larger than 2 GB, which ONNX files cannot be");
+            }
+            bytes = Files.readAllBytes(file);
+          } catch (OnnxFormatException e) {
+            throw e;
           } catch (IOException e) {
             throw new OnnxFormatException(source + ": cannot be read: " + e, e);
           }
+          return parse(source, bytes);
         });
   }
 
@@ -66,21 +69,7 @@ public final class OnnxImport {
    */
   public static Model read(byte[] bytes, String sourceName, ImportOptions options, Backend backend)
       throws OnnxFormatException {
-    return read(
-        sourceName,
-        options,
-        backend,
-        () -> {
-          CodedInputStream coded = CodedInputStream.newInstance(bytes);
-          coded.enableAliasing(true); // tensors' raw_data share the array instead of copying it
-          try {
-            return parse(sourceName, coded, bytes.length == 0);
-          } catch (InvalidProtocolBufferException e) {
-            throw notOnnx(sourceName, e);
-          } catch (IOException e) {
-            throw new OnnxFormatException(sourceName + ": cannot be read: " + e, e);
-          }
-        });
+    return read(sourceName, options, backend, () -> parse(sourceName, bytes));
   }
 
   /** Where the parsed file comes from. */
@@ -124,6 +113,19 @@ public final class OnnxImport {
     List<String> classes =
         Contracts.classes(sourceName, out.c() * out.h() * out.w(), opts, metadata);
     String name = Contracts.name(sourceName, opts, metadata);
+    String notes =
+        "imported from ONNX file "
+            + fileName(sourceName)
+            + " (producer "
+            + (model.getProducerName() + " " + model.getProducerVersion()).trim()
+            + ", IR "
+            + model.getIrVersion()
+            + ", opset "
+            + opset
+            + ")";
+    // The file's tensors are decoded into the draft by now; dropping the parsed file here lets it
+    // be collected while the network is built, so a large model is not held three times.
+    model = null;
     Network network = build(sourceName, image, mapped.draft(), backend);
     Provenance provenance =
         new Provenance(
@@ -132,24 +134,25 @@ public final class OnnxImport {
             0.0,
             null,
             Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-            "imported from ONNX file "
-                + fileName(sourceName)
-                + " (producer "
-                + (model.getProducerName() + " " + model.getProducerVersion()).trim()
-                + ", IR "
-                + model.getIrVersion()
-                + ", opset "
-                + opset
-                + ")");
+            notes);
     return new Parts(name, network, contract, classes, provenance);
   }
 
-  private static ModelProto parse(String source, CodedInputStream in, boolean empty)
-      throws IOException {
-    if (empty) {
+  private static ModelProto parse(String source, byte[] bytes) throws OnnxFormatException {
+    if (bytes.length == 0) {
       throw new OnnxFormatException(source + ": the file is empty, not an ONNX model");
     }
-    ModelProto model = ModelProto.parseFrom(in);
+    CodedInputStream in = CodedInputStream.newInstance(bytes);
+    in.enableAliasing(true); // tensors' raw_data share the array instead of copying it
+    in.setSizeLimit(Integer.MAX_VALUE);
+    ModelProto model;
+    try {
+      model = ModelProto.parseFrom(in);
+    } catch (InvalidProtocolBufferException e) {
+      throw notOnnx(source, e);
+    } catch (IOException e) {
+      throw new OnnxFormatException(source + ": cannot be read: " + e, e);
+    }
     if (!model.hasGraph() || model.getOpsetImportCount() == 0) {
       throw new OnnxFormatException(
           source

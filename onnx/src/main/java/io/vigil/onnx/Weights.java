@@ -5,9 +5,10 @@ import io.vigil.engine.network.Network;
 import java.util.List;
 
 /**
- * Copies the draft's tensors into a built network, as {@code ModelFile} does from a model file:
+ * Moves the draft's tensors into a built network, as {@code ModelFile} does from a model file:
  * every tensor the network saves ({@code node.weight}, {@code node.bias}, {@code
- * node.running_mean}, ...) must have its values, of its size.
+ * node.running_mean}, ...) must have its values, of its size. Each is dropped from the draft once
+ * uploaded.
  */
 final class Weights {
 
@@ -31,6 +32,8 @@ final class Weights {
                 + (values == null ? " has no values" : " got " + values.length + " values"));
       }
       network.backend().upload(values, 0, t.value(), 0, size);
+      // Let the copy go as soon as the network holds it: with VGG-sized layers every copy counts.
+      node.tensors.remove(t.name().substring(dot + 1));
     }
   }
 }

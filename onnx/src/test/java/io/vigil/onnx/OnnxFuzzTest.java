@@ -67,6 +67,12 @@ class OnnxFuzzTest {
         .model();
   }
 
+  /** The sample, imported on the CPU. */
+  static Model sampleModel() throws OnnxFormatException {
+    return OnnxImport.read(
+        sample().toByteArray(), "sample.onnx", ImportOptions.defaults(), OnnxGraphs.CPU);
+  }
+
   /** Imports {@code bytes}: a refusal must be an OnnxFormatException; an import must run. */
   private static boolean tryImport(byte[] bytes, String what) {
     Model model;
