@@ -16,8 +16,8 @@ Cases:
   - torchvision's AlexNet (opset 9), VGG-11 (11), GoogLeNet (13; aux_logits=False,
     init_weights=True, transform_input=False), ResNet-18 (17, batch axis symbolic) and ResNet-18
     again with its BatchNormalization nodes kept (15): random weights, 10 classes (not 1000, to keep
-    the files small; the fully connected heads are otherwise as torchvision builds them), 3x224x224.
-    PyTorch's default export (eval mode) folds each batch norm that follows a convolution into the
+    the files small; the fully connected heads are otherwise as torchvision builds them), 3x224x224,
+    every batch norm given random running statistics, scale and shift. PyTorch's default export (eval mode) folds each batch norm that follows a convolution into the
     convolution's weights and bias; the "_bn" form is exported with TrainingMode.PRESERVE, which
     keeps them as nodes.
   - small models of one operator each (torch.nn modules), each at two opsets: Conv with groups,
@@ -25,7 +25,7 @@ Cases:
     AveragePool with and without count_include_pad, LRN, BatchNormalization, Dropout and Identity,
     a trailing Softmax, Flatten against Reshape, MatMul, Pad, Concat, Add, GlobalAveragePool, and
     the forms other exporters write (a Constant node for a weight, auto_pad). Where torch.onnx
-    leaves out a form the issue lists (Dropout, Identity, Constant, auto_pad, Pad with its pads as
+    leaves out a form issue 16 lists (Dropout, Identity, Constant, auto_pad, Pad with its pads as
     one initializer), the exported graph is rewritten into that form without changing its meaning.
     torch.onnx's own forms are kept elsewhere: F.pad from opset 11 computes its pads in a subgraph
     of Constant, ConstantOfShape, Concat, Reshape, Slice, Transpose and Cast nodes (pad_op11);
