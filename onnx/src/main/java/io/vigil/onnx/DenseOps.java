@@ -45,6 +45,8 @@ final class DenseOps {
               + " features but the input is "
               + x.dimsText());
     }
+    // y = alpha·A·B + beta·C becomes a Linear with weights alpha·B and bias beta·C: alpha scales
+    // the weights instead of the product, a difference of rounding only (none for alpha = 1).
     float[] weight = weight(b.floats(), inputs, outputs, transB, alpha);
     float[] bias = new float[outputs];
     if (c != null) {
@@ -153,8 +155,10 @@ final class DenseOps {
   }
 
   /**
-   * Folds {@code x + c} into the bias of the Linear or convolution that computes x: exact (the same
-   * additions in the same order), and the model keeps one layer, as it was trained.
+   * Folds {@code x + c} into the bias of the Linear or convolution that computes x, so the model
+   * keeps one layer, as it was trained. Where the layer had no bias of its own (MatMul, a Conv
+   * without B: how exporters write it) this is the same addition; after a Gemm's C or a Conv's B
+   * the two additions become one, which differs by rounding only.
    */
   private static void foldBias(
       GraphMapper g, NodeRef ref, NodeProto n, Activation x, String xName, Constant c)

@@ -30,13 +30,15 @@ final class GraphMapper {
 
   private final String file;
   private final int opset;
-  private final NetworkDraft draft = new NetworkDraft();
+  private final NetworkDraft draft;
+  private final Map<String, Integer> readers = new HashMap<>();
   private final Map<String, Object> values = new HashMap<>();
   private final Map<String, Integer> uses = new HashMap<>();
   private final Set<String> graphOutputs = new HashSet<>();
   private final long batch;
 
-  private GraphMapper(String file, int opset, long batch) {
+  private GraphMapper(String file, int opset, long batch, Shape input) {
+    this.draft = new NetworkDraft(input);
     this.file = file;
     this.opset = opset;
     this.batch = batch;
@@ -69,7 +71,7 @@ final class GraphMapper {
   static Result map(
       String file, int opset, GraphProto graph, String inputName, Shape input, long batch)
       throws OnnxFormatException {
-    GraphMapper g = new GraphMapper(file, opset, batch);
+    GraphMapper g = new GraphMapper(file, opset, batch, input);
     return g.run(graph, inputName, input);
   }
 
@@ -259,7 +261,18 @@ final class GraphMapper {
   void define(NodeProto n, int i, Object value) {
     if (i < n.getOutputCount() && !n.getOutput(i).isEmpty()) {
       values.put(n.getOutput(i), value);
+      if (value instanceof Activation a) {
+        readers.merge(a.node(), uses(n.getOutput(i)), Integer::sum);
+      }
     }
+  }
+
+  /**
+   * How many ONNX reads reach vigil node {@code node} through the names bound to it (an alias
+   * counts as a reader too, so this never undercounts).
+   */
+  int readers(String node) {
+    return readers.getOrDefault(node, 0);
   }
 
   /** Refuses a node whose outputs from {@code from} on are read: vigil computes only the first. */

@@ -26,9 +26,9 @@ final class NetworkDraft {
   static final class Node {
     final String name;
     LayerSpec spec;
-    final List<String> inputs;
+    List<String> inputs;
     final Map<String, float[]> tensors = new LinkedHashMap<>();
-    final Shape output;
+    Shape output;
 
     Node(String name, LayerSpec spec, List<String> inputs, Shape output) {
       this.name = name;
@@ -38,9 +38,14 @@ final class NetworkDraft {
     }
   }
 
+  private final Shape input;
   private final List<Node> nodes = new ArrayList<>();
   private final Map<String, Node> byName = new HashMap<>();
   private final Set<String> used = new HashSet<>(Set.of(NetworkSpec.INPUT));
+
+  NetworkDraft(Shape input) {
+    this.input = input;
+  }
 
   /**
    * Adds {@code spec} reading {@code inputs}; its shape is computed here so a mismatch is reported
@@ -67,6 +72,17 @@ final class NetworkDraft {
     } catch (IllegalArgumentException | ArithmeticException e) {
       throw ref.fail(e.getMessage());
     }
+  }
+
+  /** The per-image output shape of node {@code name} or of the network input. */
+  Shape shapeOf(String name) {
+    return name.equals(NetworkSpec.INPUT) ? input : byName.get(name).output;
+  }
+
+  /** Removes a node that nothing reads any more. */
+  void remove(Node node) {
+    nodes.remove(node);
+    byName.remove(node.name);
   }
 
   /** The node named {@code name}, or null for the network input. */

@@ -1,21 +1,20 @@
 package io.vigil.onnx;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.Set;
 import onnx.Onnx.NodeProto;
 
 /**
  * Puts a graph's nodes in an order where each comes after the nodes it reads. ONNX requires files
  * to be sorted, but not every writer obeys, so the order is computed (Kahn's algorithm, ties kept
- * in file order) and every name a node reads must be defined somewhere: a graph input, an
- * initializer or another node's output. What cannot be ordered is a cycle, reported with the nodes
- * on it.
+ * in file order kept where the file allows) and every name a node reads must be defined somewhere:
+ * a graph input, an initializer or another node's output. What cannot be ordered is a cycle,
+ * reported with the nodes on it.
  */
 final class NodeOrder {
 
@@ -64,7 +63,8 @@ final class NodeOrder {
         readers.get(p).add(i);
       }
     }
-    Deque<Integer> ready = new ArrayDeque<>();
+    // Of the nodes ready, the one first in the file goes first: a sorted file keeps its order.
+    PriorityQueue<Integer> ready = new PriorityQueue<>();
     for (int i = 0; i < nodes.size(); i++) {
       if (waiting[i] == 0) {
         ready.add(i);

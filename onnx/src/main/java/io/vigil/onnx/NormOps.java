@@ -9,6 +9,7 @@ import io.vigil.engine.layer.ReluSpec;
 import io.vigil.engine.layer.SigmoidSpec;
 import io.vigil.engine.layer.TanhSpec;
 import java.math.BigDecimal;
+import java.math.MathContext;
 import java.util.List;
 import java.util.Set;
 import onnx.Onnx.NodeProto;
@@ -126,7 +127,13 @@ final class NormOps {
               + bias);
     }
     // ONNX scales the sum of squares by alpha/size, vigil by its alpha (AlexNet's paper form).
-    LrnSpec spec = new LrnSpec(size, alpha / size, beta, bias);
+    // Divided in decimal, so that an alpha written as vigil's α·n (1e-4·5 = 5.0E-4) comes back as
+    // α exactly rather than a float quotient one unit off.
+    float vigilAlpha =
+        new BigDecimal(Float.toString(alpha))
+            .divide(BigDecimal.valueOf(size), MathContext.DECIMAL64)
+            .floatValue();
+    LrnSpec spec = new LrnSpec(size, vigilAlpha, beta, bias);
     g.emit(ref, n, spec, List.of(x), 4, false, false);
   }
 

@@ -49,9 +49,9 @@ public final class OnnxImport {
           // the parsed file (whose tensors alias them), which the import drops after mapping.
           byte[] bytes;
           try {
+            // Protobuf messages, ONNX files included, cannot exceed 2 GB.
             if (Files.size(file) > Integer.MAX_VALUE - 8) {
-              throw new OnnxFormatException(
-                  source + ": larger than 2 GB, which ONNX files cannot be");
+              throw new OnnxFormatException(source + ": larger than 2 GB, not an ONNX model");
             }
             bytes = Files.readAllBytes(file);
           } catch (OnnxFormatException e) {

@@ -2,6 +2,8 @@ package io.vigil.onnx;
 
 import io.vigil.engine.layer.ConcatSpec;
 import io.vigil.engine.layer.FlattenSpec;
+import io.vigil.engine.layer.SoftmaxSpec;
+import io.vigil.engine.tensor.Shape;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -12,7 +14,8 @@ import onnx.Onnx.TensorProto;
 /**
  * Operators that move values rather than compute them: Flatten, Reshape (to N×F only), Concat
  * (channels only), Identity, Softmax (dropped at the end of the graph: vigil networks give logits
- * and the predictor applies the softmax), Pad (held for the next window) and Constant.
+ * and the predictor applies the softmax; elsewhere vigil's softmax layer), Pad (held for the next
+ * window) and Constant.
  */
 final class ShapeOps {
 
@@ -49,25 +52,46 @@ final class ShapeOps {
       throw ref.fail("shape '" + n.getInput(1) + "' must be a 1-D int64 tensor");
     }
     long[] s = shape.ints();
+    if (x.rank() == 2 && s.length == 4 && unflattenSoftmax(g, ref, n, x, s)) {
+      return;
+    }
     long features = x.shape().c() * (long) x.shape().h() * x.shape().w();
-    boolean keepBatch =
-        s.length == 2
-            && (s[0] == 0 && a.integer("allowzero", 0) == 0
-                || s[0] == 1
-                || s[0] == -1 && s[1] == features
-                || s[0] == g.batch() && g.batch() > 0)
-            && (s[1] == -1 || s[1] == features);
-    if (!keepBatch) {
+    boolean zeroKeeps = a.integer("allowzero", 0) == 0;
+    // The batch is kept by 0 (copy), by −1 when the rest is fixed, by the input's own batch, and
+    // by 1 only when the file's batch is 1: [1, −1] on a batch of 2 is not a flatten.
+    boolean batchKept =
+        s.length >= 2
+            && (s[0] == 0 && zeroKeeps
+                || s[0] == -1 && Arrays.stream(s, 1, s.length).allMatch(d -> d > 0)
+                || s[0] > 0 && s[0] == g.batch());
+    if (batchKept && s.length == 4 && x.rank() == 2 && s[1] == features && s[2] == 1 && s[3] == 1) {
+      // N×F as N×F×1×1 is the same tensor in vigil, whose feature vectors are F×1×1 images.
+      g.define(
+          n,
+          0,
+          new Activation(
+              x.node(),
+              x.shape(),
+              4,
+              x.nonNegative(),
+              x.raw(),
+              x.shared() || g.uses(n.getInput(0)) > 1));
+      return;
+    }
+    boolean flattens = batchKept && s.length == 2 && (s[1] == -1 || s[1] == features);
+    if (!flattens) {
       throw ref.fail(
           "reshapes "
               + x.dimsText()
               + " to "
               + Arrays.toString(s)
-              + "; vigil reshapes only to N×"
+              + " (batch "
+              + (g.batch() < 0 ? "symbolic" : g.batch())
+              + "); vigil reshapes only to N×"
               + features
-              + " (a flatten: [0, -1], [1, -1], [N, -1] or [-1, "
+              + " (a flatten: [0, -1], [-1, "
               + features
-              + "])");
+              + "] or [N, -1] with the file's batch N) or, from N×F, to N×F×1×1");
     }
     toFeatures(g, ref, n, x);
   }
@@ -119,15 +143,9 @@ final class ShapeOps {
     NodeRef ref = a.node();
     a.allowOnly(Set.of("axis"));
     Activation x = g.activation(ref, n, 0);
-    String out = n.getOutput(0);
-    if (!g.isGraphOutput(out) || g.uses(out) != 1) {
-      throw ref.fail(
-          "a Softmax is supported only as the graph's last operation (vigil networks give logits"
-              + " and apply the softmax when predicting)");
-    }
     // Before opset 13 Softmax flattens from axis (default 1) on and normalises the lot; from 13
     // it normalises along one axis (default −1). Either way it must cover every value of an image,
-    // which is what vigil's predictor normalises over.
+    // which is what vigil's softmax layer and predictor normalise over.
     long axis = a.integer("axis", g.opset() < 13 ? 1 : -1);
     long normalised = axis < 0 ? axis + x.rank() : axis;
     boolean whole =
@@ -139,11 +157,52 @@ final class ShapeOps {
       throw ref.fail(
           "axis=" + axis + " on " + x.dimsText() + " does not normalise over each image's values");
     }
+    String out = n.getOutput(0);
+    if (g.isGraphOutput(out) && g.uses(out) == 1) {
+      GraphMapper.LOG.info(
+          "{}: {} dropped: the model gives logits and vigil applies the softmax when predicting",
+          g.file(),
+          ref.label());
+      g.alias(n, x, n.getInput(0));
+    } else {
+      g.emit(ref, n, new SoftmaxSpec(), List.of(x), x.rank(), true, false);
+    }
+  }
+
+  /**
+   * Reshape of N×F back to an image, which vigil has no layer for, in the one form exporters write
+   * it: Flatten → Softmax → Reshape to the flattened image's shape (a softmax over a whole image,
+   * vigil's SoftmaxSpec on the image itself). The Flatten node is removed and the softmax reads the
+   * image.
+   */
+  private static boolean unflattenSoftmax(
+      GraphMapper g, NodeRef ref, NodeProto n, Activation x, long[] s) {
+    NetworkDraft.Node soft = g.draft().node(x.node());
+    if (soft == null
+        || !(soft.spec instanceof SoftmaxSpec)
+        || x.shared()
+        || g.readers(soft.name) != 1) {
+      return false;
+    }
+    NetworkDraft.Node flat = g.draft().node(soft.inputs.get(0));
+    if (flat == null || !(flat.spec instanceof FlattenSpec) || g.readers(flat.name) != 1) {
+      return false;
+    }
+    Shape image = g.draft().shapeOf(flat.inputs.get(0));
+    boolean batchKept = s[0] == 0 || s[0] == -1 || s[0] == 1 || s[0] == g.batch();
+    if (!batchKept || s[1] != image.c() || s[2] != image.h() || s[3] != image.w()) {
+      return false;
+    }
+    soft.inputs = flat.inputs;
+    soft.output = image;
+    g.draft().remove(flat);
     GraphMapper.LOG.info(
-        "{}: {} dropped: the model gives logits and vigil applies the softmax when predicting",
+        "{}: Flatten, Softmax and {} make one softmax over the image (vigil node {})",
         g.file(),
-        ref.label());
-    g.alias(n, x, n.getInput(0));
+        ref.label(),
+        soft.name);
+    g.define(n, 0, new Activation(soft.name, image, 4, true, false, false));
+    return true;
   }
 
   static void pad(GraphMapper g, NodeProto n, Attributes a) throws OnnxFormatException {

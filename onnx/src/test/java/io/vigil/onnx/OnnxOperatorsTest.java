@@ -22,6 +22,7 @@ import io.vigil.engine.layer.LinearSpec;
 import io.vigil.engine.layer.LrnSpec;
 import io.vigil.engine.layer.MaxPool2dSpec;
 import io.vigil.engine.layer.Rounding;
+import io.vigil.engine.layer.SoftmaxSpec;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.network.NodeSpec;
 import java.util.List;
@@ -323,7 +324,7 @@ class OnnxOperatorsTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"0,-1", "1,-1", "-1,12", "2,-1"})
+  @ValueSource(strings = {"0,-1", "-1,12", "2,-1"})
   void reshapeToFeatures(String shape) throws Exception {
     long[] s = java.util.Arrays.stream(shape.split(",")).mapToLong(Long::parseLong).toArray();
     OnnxGraphs.Graph g =
@@ -334,6 +335,19 @@ class OnnxOperatorsTest {
             .node("Gemm", "fc", ins("f", "w"), outs("out"), attr("transB", 1L))
             .output("out");
     check(g, 17);
+  }
+
+  @Test
+  void reshapeOfFeaturesToFeaturesByOneByOne() throws Exception {
+    OnnxGraphs.Graph g =
+        single(13, 3, 2, 2)
+            .initInts("shape", 0, -1)
+            .initInts("image", -1, 12, 1, 1)
+            .init("w", dims(4, 12, 1, 1), random(r, 48, 0.3))
+            .node("Reshape", "rs", ins("x", "shape"), outs("f"))
+            .node("Reshape", "img", ins("f", "image"), outs("i"))
+            .node("Conv", "head", ins("i", "w"), outs("y"));
+    check(flattenTo(g, "y"), 28);
   }
 
   @Test
@@ -391,7 +405,10 @@ class OnnxOperatorsTest {
                 attr("beta", 0.6f),
                 attr("bias", 1.5f));
     Model m = check(flattenTo(g, "y"), 20);
-    assertEquals(new LrnSpec(size, 0.3f / size, 0.6f, 1.5f), layer(m, 0));
+    LrnSpec lrn = (LrnSpec) layer(m, 0);
+    // α/n, divided in decimal: within one unit of the float quotient.
+    assertEquals(0.3f / size, lrn.alpha(), Math.ulp(0.3f / size));
+    assertEquals(new LrnSpec(size, lrn.alpha(), 0.6f, 1.5f), lrn);
   }
 
   @Test
@@ -498,6 +515,34 @@ class OnnxOperatorsTest {
     float[] x = random(new Random(25), 8, 1);
     float[] probs = OnnxReference.run(g.model(), dims(2, 1, 2, 2), x);
     OnnxGraphs.assertClose(probs, OnnxImportTest.softmax(OnnxGraphs.run(m, x), 3), 1e-5);
+  }
+
+  @Test
+  void softmaxInsideTheGraphIsVigilsSoftmaxLayer() throws Exception {
+    OnnxGraphs.Graph g =
+        single(13, 1, 2, 2)
+            .init("w", dims(4, 3), random(r, 12, 0.5))
+            .node("Flatten", "f", ins("x"), outs("f"))
+            .node("Softmax", "sm", ins("f"), outs("p"), attr("axis", 1L))
+            .node("Gemm", "fc", ins("p", "w"), outs("out"))
+            .output("out");
+    Model m = check(g, 26);
+    assertEquals(new SoftmaxSpec(), layer(m, 1));
+  }
+
+  @Test
+  void flattenSoftmaxReshapeIsOneSoftmaxOverTheImage() throws Exception {
+    // How vigil's export writes a softmax over a whole C×H×W image.
+    OnnxGraphs.Graph g =
+        single(13, 3, 2, 2)
+            .initInts("shape", -1, 3, 2, 2)
+            .node("Flatten", "f", ins("x"), outs("f"))
+            .node("Softmax", "sm", ins("f"), outs("p"), attr("axis", 1L))
+            .node("Reshape", "back", ins("p", "shape"), outs("img"))
+            .node("MaxPool", "mp", ins("img"), outs("m"), ints("kernel_shape", 2, 2));
+    Model m = check(flattenTo(g, "m"), 27);
+    assertEquals(new SoftmaxSpec(), layer(m, 0));
+    assertEquals(3, count(m), "flatten removed: " + layers(m));
   }
 
   @Test

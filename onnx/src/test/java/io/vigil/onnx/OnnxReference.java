@@ -136,7 +136,7 @@ final class OnnxReference {
           case "Dropout", "Identity" -> x;
           case "Softmax" -> softmax(x);
           case "Flatten" -> new T(new long[] {x.dims[0], x.v.length / x.dims[0]}, x.v);
-          case "Reshape" -> new T(new long[] {x.dims[0], x.v.length / x.dims[0]}, x.v);
+          case "Reshape" -> reshape(x, in(n, 1));
           case "Concat" -> concat(n);
           case "Pad" -> pad(n, x);
           case "Constant" -> {
@@ -305,6 +305,25 @@ final class OnnxReference {
       }
     }
     return new T(new long[] {batch, c, out[0], out[1]}, y);
+  }
+
+  /** A reshape to a given shape (0 keeps the batch, −1 takes the rest). */
+  private static T reshape(T x, T shape) {
+    long[] dims = new long[shape.v.length];
+    long known = 1;
+    int free = -1;
+    for (int i = 0; i < dims.length; i++) {
+      dims[i] = (long) shape.v[i] == 0 ? x.dims[i] : (long) shape.v[i];
+      if (dims[i] == -1) {
+        free = i;
+      } else {
+        known *= dims[i];
+      }
+    }
+    if (free >= 0) {
+      dims[free] = x.v.length / known;
+    }
+    return new T(dims, x.v);
   }
 
   private static T globalAverage(T x) {
