@@ -1,8 +1,9 @@
 """Exports a small PyTorch network built from the layers whose ONNX forms the importer converts
 (ceil-mode max pools, average pools counting padding, batch normalisation, grouped and dilated
-convolutions, transposed convolutions, a trailing softmax) at the given opsets, with one input
-batch and PyTorch's output for it. (PyTorch writes LocalResponseNorm as a subgraph of Pow, Div and
-3-D pooling, not as ONNX's LRN, so it is not among them.)
+convolutions, transposed convolutions, a view that keeps the batch, a trailing softmax) at the
+given opsets, with one input batch and PyTorch's output for it. (PyTorch writes
+LocalResponseNorm as a subgraph of Pow, Div and 3-D pooling, not as ONNX's LRN, so it is not
+among them.)
 
 usage: import_layers.py OUT_DIR OPSET...
 writes OUT_DIR/layers-OPSET.onnx, OUT_DIR/layers.in and OUT_DIR/layers.out (little-endian float32)
@@ -33,7 +34,9 @@ class Layers(nn.Module):
         x = nn.functional.leaky_relu(self.grouped(x), 0.1)
         x = torch.tanh(self.up(x))  # 7 → 14
         x = self.avg(x)
-        return torch.softmax(self.fc(torch.flatten(x, 1)), dim=1)
+        # view(size(0), -1) rather than flatten: exported as Shape, Gather, Unsqueeze, Concat and
+        # Reshape, the way many hand-written models flatten.
+        return torch.softmax(self.fc(x.view(x.size(0), -1)), dim=1)
 
 
 def main():

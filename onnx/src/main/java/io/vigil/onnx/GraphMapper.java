@@ -176,6 +176,9 @@ final class GraphMapper {
       case "Softmax" -> ShapeOps.softmax(this, n, a);
       case "Pad" -> ShapeOps.pad(this, n, a);
       case "Constant" -> ShapeOps.constant(this, n, a);
+      case "Shape" -> ShapeArithmetic.shape(this, n, a);
+      case "Gather" -> ShapeArithmetic.gather(this, n, a);
+      case "Unsqueeze" -> ShapeArithmetic.unsqueeze(this, n, a);
       default -> throw ref.fail("operator " + n.getOpType() + " is not supported by vigil");
     }
   }

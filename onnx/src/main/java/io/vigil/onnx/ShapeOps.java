@@ -63,7 +63,11 @@ final class ShapeOps {
         s.length >= 2
             && (s[0] == 0 && zeroKeeps
                 || s[0] == -1 && Arrays.stream(s, 1, s.length).allMatch(d -> d > 0)
-                || s[0] > 0 && s[0] == g.batch());
+                || s[0] > 0 && s[0] == g.batch()
+                || s[0] == ShapeArithmetic.BATCH);
+    for (int i = 1; i < s.length; i++) {
+      batchKept &= s[i] != ShapeArithmetic.BATCH;
+    }
     if (batchKept && s.length == 4 && x.rank() == 2 && s[1] == features && s[2] == 1 && s[3] == 1) {
       // N×F as N×F×1×1 is the same tensor in vigil, whose feature vectors are F×1×1 images.
       g.define(
@@ -84,7 +88,7 @@ final class ShapeOps {
           "reshapes "
               + x.dimsText()
               + " to "
-              + Arrays.toString(s)
+              + ShapeArithmetic.text(s)
               + " (batch "
               + (g.batch() < 0 ? "symbolic" : g.batch())
               + "); vigil reshapes only to N×"
@@ -101,6 +105,10 @@ final class ShapeOps {
     a.allowOnly(Set.of("axis"));
     if (!a.has("axis")) {
       throw ref.fail("axis is required");
+    }
+    if (n.getInputCount() > 0 && g.input(n, 0) instanceof Constant) {
+      ShapeArithmetic.concat(g, n, a);
+      return;
     }
     List<Activation> inputs = new ArrayList<>();
     for (int i = 0; i < n.getInputCount(); i++) {
@@ -189,7 +197,8 @@ final class ShapeOps {
       return false;
     }
     Shape image = g.draft().shapeOf(flat.inputs.get(0));
-    boolean batchKept = s[0] == 0 || s[0] == -1 || s[0] == 1 || s[0] == g.batch();
+    boolean batchKept =
+        s[0] == 0 || s[0] == -1 || s[0] == ShapeArithmetic.BATCH || s[0] > 0 && s[0] == g.batch();
     if (!batchKept || s[1] != image.c() || s[2] != image.h() || s[3] != image.w()) {
       return false;
     }

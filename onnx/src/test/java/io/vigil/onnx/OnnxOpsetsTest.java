@@ -177,6 +177,55 @@ class OnnxOpsetsTest {
     assertTrue(refused(g).contains("'ratio'"));
   }
 
+  /**
+   * PyTorch's {@code x.view(x.size(0), -1)} with a variable batch: Shape → Gather → Unsqueeze (axes
+   * an attribute before opset 13, an input from 13) → Concat with [-1] → Reshape.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {9, 11, 13, 17})
+  void viewKeepingTheBatchIsAFlatten(int opset) throws Exception {
+    OnnxGraphs.Graph g =
+        OnnxGraphs.graph(opset)
+            .input("x", "N", 1, 4, 4)
+            .init("w", dims(2, 1, 3, 3), random(new Random(6), 18, 0.5))
+            .init("fc", dims(3, 8), random(new Random(7), 24, 0.5))
+            .node("Conv", "conv", ins("x", "w"), outs("c"))
+            .node("Relu", "relu", ins("c"), outs("r"))
+            .node("Shape", "shape", ins("r"), outs("s"))
+            .node(
+                "Constant",
+                "zero",
+                ins(),
+                outs("zero"),
+                attr("value", OnnxGraphs.int64s("v", 0).toBuilder().clearDims().build()))
+            .node("Gather", "batch", ins("s", "zero"), outs("n"), attr("axis", 0L))
+            .node(
+                "Constant", "rest", ins(), outs("rest"), attr("value", OnnxGraphs.int64s("v", -1)));
+    if (opset < 13) {
+      g.node("Unsqueeze", "n1", ins("n"), outs("n1"), OnnxGraphs.ints("axes", 0));
+    } else {
+      g.initInts("axes", 0).node("Unsqueeze", "n1", ins("n", "axes"), outs("n1"));
+    }
+    g.node("Concat", "target", ins("n1", "rest"), outs("t"), attr("axis", 0L))
+        .node("Reshape", "view", ins("r", "t"), outs("f"))
+        .node("Gemm", "fc", ins("f", "fc"), outs("out"), attr("transB", 1L))
+        .output("out");
+    Model m = OnnxGraphs.check(g, 8);
+    assertEquals(4, m.network().spec().nodes().size(), "conv, relu, flatten, linear");
+  }
+
+  @Test
+  void theBatchOfAShapeIsOnlyForKeepingTheBatch() {
+    OnnxGraphs.Graph g =
+        OnnxGraphs.graph(13)
+            .input("x", "N", 1, 4, 4)
+            .node("Shape", "shape", ins("x"), outs("s"))
+            .node("Reshape", "view", ins("x", "s"), outs("out"))
+            .output("out");
+    String message = refused(g);
+    assertTrue(message.contains("[N, 1, 4, 4]"), message);
+  }
+
   @Test
   void constantValueIntsShapesAReshapeFromOpsetTwelve() throws Exception {
     OnnxGraphs.Graph g =

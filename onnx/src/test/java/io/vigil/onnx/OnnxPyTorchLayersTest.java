@@ -21,8 +21,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * The peer's word on the conversions: a small PyTorch network of the layers whose ONNX forms the
  * importer converts (a ceil-mode max pool, which opset 9 writes as padding at the end; batch norm
  * and its momentum; grouped dilated and transposed convolutions; an average pool that counts
- * padding, written as Pad + AveragePool; a trailing softmax), exported by PyTorch at opsets 9, 11,
- * 13 and 17, gives PyTorch's outputs in vigil.
+ * padding, written as Pad + AveragePool; {@code view(size(0), -1)}, written as Shape, Gather,
+ * Unsqueeze, Concat and Reshape; a trailing softmax), exported by PyTorch at opsets 9, 11, 13 and
+ * 17, gives PyTorch's outputs in vigil.
  */
 class OnnxPyTorchLayersTest {
 

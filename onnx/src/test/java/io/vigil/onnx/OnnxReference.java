@@ -137,7 +137,23 @@ final class OnnxReference {
           case "Softmax" -> softmax(x);
           case "Flatten" -> new T(new long[] {x.dims[0], x.v.length / x.dims[0]}, x.v);
           case "Reshape" -> reshape(x, in(n, 1));
-          case "Concat" -> concat(n);
+          case "Concat" -> x.dims.length == 1 ? joinVectors(n) : concat(n);
+          case "Shape" -> {
+            float[] v = new float[x.dims.length];
+            for (int k = 0; k < v.length; k++) {
+              v[k] = x.dims[k];
+            }
+            yield new T(new long[] {v.length}, v);
+          }
+          case "Gather" -> {
+            T idx = in(n, 1);
+            float[] v = new float[idx.v.length];
+            for (int k = 0; k < v.length; k++) {
+              v[k] = x.v[(int) idx.v[k]];
+            }
+            yield new T(idx.dims, v);
+          }
+          case "Unsqueeze" -> new T(new long[] {x.v.length}, x.v);
           case "Pad" -> pad(n, x);
           case "Constant" -> {
             AttributeProto ints = attr(n, "value_ints");
@@ -467,6 +483,17 @@ final class OnnxReference {
     }
     dims[1] = channels;
     return new T(dims, y);
+  }
+
+  private T joinVectors(NodeProto n) {
+    List<T> parts = n.getInputList().stream().map(values::get).toList();
+    float[] v = new float[parts.stream().mapToInt(t -> t.v.length).sum()];
+    int at = 0;
+    for (T t : parts) {
+      System.arraycopy(t.v, 0, v, at, t.v.length);
+      at += t.v.length;
+    }
+    return new T(new long[] {v.length}, v);
   }
 
   private T pad(NodeProto n, T x) {
