@@ -26,7 +26,10 @@ import org.junit.jupiter.api.Test;
  */
 class OnnxFuzzTest {
 
-  /** A small model that goes through most mappings: Pad, Conv, BatchNorm, pools, Gemm, Softmax. */
+  /**
+   * A small model that goes through most mappings: Pad, Conv, BatchNorm, pools, Add, a view's shape
+   * arithmetic, Gemm, Softmax.
+   */
   static ModelProto sample() {
     Random r = new Random(5);
     return OnnxGraphs.graph(13)
@@ -58,8 +61,11 @@ class OnnxFuzzTest {
             ints("kernel_shape", 2, 2),
             ints("strides", 2, 2))
         .node("Add", "sum", ins("q", "a"), outs("z"))
-        .node(
-            "Constant", "shape", ins(), outs("shape"), attr("value", OnnxGraphs.int64s("v", 0, -1)))
+        .node("Shape", "dims", ins("z"), outs("dims"))
+        .initInts("zero", 0)
+        .node("Gather", "batch", ins("dims", "zero"), outs("batch"))
+        .initInts("rest", -1)
+        .node("Concat", "target", ins("batch", "rest"), outs("shape"), attr("axis", 0L))
         .node("Reshape", "flat", ins("z", "shape"), outs("f"))
         .node("Gemm", "fc", ins("f", "fc"), outs("y"), attr("transB", 1L))
         .node("Softmax", "sm", ins("y"), outs("out"))
