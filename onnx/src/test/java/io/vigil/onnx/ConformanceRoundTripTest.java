@@ -52,6 +52,15 @@ class ConformanceRoundTripTest {
     return OnnxFixtures.cases().stream().filter(c -> !LEFT_OUT.contains(c.name())).toList();
   }
 
+  /**
+   * The cases OpenCV 4.6 can run: it ignores {@code dilations} on ConvTranspose (PyTorch's own
+   * export of the {@code conv_transpose} fixtures gives the same wrong output size there), so those
+   * are checked by the round trip through vigil above and ONNX's checker, not by OpenCV.
+   */
+  static List<Case> openCvCases() {
+    return cases().stream().filter(c -> !c.name().startsWith("conv_transpose")).toList();
+  }
+
   /** Imports and exports every case, then runs OpenCV once on all the exported files. */
   @BeforeAll
   static void exportAll() throws Exception {
@@ -106,7 +115,7 @@ class ConformanceRoundTripTest {
   }
 
   @ParameterizedTest(name = "{0}")
-  @MethodSource("cases")
+  @MethodSource("openCvCases")
   void openCvRunsVigilsExportToVigilsOutputs(Case c) throws Exception {
     float[] first = first(c);
     Path error = WORK.resolve(c.name() + ".error.txt");
