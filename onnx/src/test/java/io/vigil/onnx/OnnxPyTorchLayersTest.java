@@ -7,9 +7,6 @@ import io.vigil.engine.layer.MaxPool2dSpec;
 import io.vigil.engine.layer.Rounding;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.network.NodeSpec;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -34,21 +31,14 @@ class OnnxPyTorchLayersTest {
     Python.run("import_layers.py", 300, dir.toString(), "9", "11", "13", "17");
   }
 
-  private static float[] floats(Path file) throws Exception {
-    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-    float[] v = new float[b.remaining() / 4];
-    b.asFloatBuffer().get(v);
-    return v;
-  }
-
   @ParameterizedTest
   @ValueSource(ints = {9, 11, 13, 17})
   void givesPyTorchsOutputs(int opset) throws Exception {
     Model m =
         OnnxImport.read(
             dir.resolve("layers-" + opset + ".onnx"), ImportOptions.defaults(), OnnxGraphs.CPU);
-    float[] x = floats(dir.resolve("layers.in"));
-    float[] probs = floats(dir.resolve("layers.out"));
+    float[] x = ExportFixtures.readFloats(dir.resolve("layers.in"));
+    float[] probs = ExportFixtures.readFloats(dir.resolve("layers.out"));
     OnnxGraphs.assertClose(probs, OnnxImportTest.softmax(OnnxGraphs.run(m, x), 5), 1e-5);
     List<NodeSpec> nodes = m.network().spec().nodes();
     assertEquals(BatchNormSpec.defaults(), nodes.get(1).layer(), "PyTorch's momentum 0.1 kept");

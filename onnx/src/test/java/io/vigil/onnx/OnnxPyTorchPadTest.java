@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.vigil.engine.layer.Conv2dSpec;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.network.NodeSpec;
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,21 +27,15 @@ class OnnxPyTorchPadTest {
     Python.run("import_pad.py", 300, dir.toString(), "9", "11", "13", "17");
   }
 
-  private static float[] floats(Path file) throws Exception {
-    ByteBuffer b = ByteBuffer.wrap(Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
-    float[] v = new float[b.remaining() / 4];
-    b.asFloatBuffer().get(v);
-    return v;
-  }
-
   @ParameterizedTest
   @ValueSource(ints = {9, 11, 13, 17})
   void givesPyTorchsOutputs(int opset) throws Exception {
     Model m =
         OnnxImport.read(
             dir.resolve("pad-" + opset + ".onnx"), ImportOptions.defaults(), OnnxGraphs.CPU);
-    float[] x = floats(dir.resolve("pad.in"));
-    OnnxGraphs.assertClose(floats(dir.resolve("pad.out")), OnnxGraphs.run(m, x), 1e-5);
+    float[] x = ExportFixtures.readFloats(dir.resolve("pad.in"));
+    OnnxGraphs.assertClose(
+        ExportFixtures.readFloats(dir.resolve("pad.out")), OnnxGraphs.run(m, x), 1e-5);
     List<NodeSpec> nodes = m.network().spec().nodes();
     List<Conv2dSpec> convs =
         nodes.stream()
