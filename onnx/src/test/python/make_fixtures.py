@@ -315,6 +315,25 @@ def with_random_statistics(bn, generator):
     return bn
 
 
+def calibrate_batch_norms(model, generator, shape):
+    """Batch norms whose running statistics are those of the activations they see (measured on
+    random images) and whose scale and shift are away from 1 and 0. Statistics drawn at random
+    instead drown a deep network's signal in the shifts: GoogLeNet's outputs then hardly depend on
+    its input, and a comparison of them would test little but the last bias."""
+    norms = [m for m in model.modules() if isinstance(m, nn.BatchNorm2d)]
+    if not norms:
+        return
+    with torch.no_grad():
+        for bn in norms:
+            bn.reset_running_stats()
+            bn.momentum = None  # a cumulative average over the calibration batch
+            bn.weight.copy_(1 + 0.2 * torch.randn(bn.num_features, generator=generator))
+            bn.bias.copy_(0.2 * torch.randn(bn.num_features, generator=generator))
+        model.train()
+        model(torch.randn((8,) + shape, generator=generator))
+        model.eval()
+
+
 def operator_cases():
     """(name, constructor, input shape, opsets, keyword arguments of write_case)."""
 
@@ -519,11 +538,7 @@ def main():
     for name, make, opset, options in nets:
         torch.manual_seed(1000 + len(cases))
         model = make()
-        for module in model.modules():
-            if isinstance(module, nn.BatchNorm2d):
-                # Running statistics and affine parameters away from 0/1, so that a batch norm
-                # mapped wrongly shows.
-                with_random_statistics(module, torch.Generator().manual_seed(len(cases)))
+        calibrate_batch_norms(model, torch.Generator().manual_seed(len(cases)), shape=(3, 224, 224))
         timed(write_case(out_dir, name, model, (3, 224, 224), opset, 2000 + len(cases), **options))
 
     with open(os.path.join(out_dir, "manifest.json"), "w") as f:

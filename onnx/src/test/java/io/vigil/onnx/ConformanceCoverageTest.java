@@ -69,6 +69,29 @@ class ConformanceCoverageTest {
     assertEquals(IntStream.rangeClosed(9, 17).boxed().toList(), List.copyOf(opsets));
   }
 
+  /**
+   * A network whose outputs hardly depend on its input (random batch-norm statistics can drown a
+   * deep network's signal) would pass a comparison that checks little but its last bias: the two
+   * images of each network's batch must get clearly different outputs.
+   */
+  @Test
+  void everyNetworksOutputsDependOnItsInput() {
+    for (String name :
+        List.of("lenet5", "alexnet", "vgg11", "googlenet", "resnet18", "resnet18_bn")) {
+      float[] out = OnnxFixtures.get(name).outputs();
+      int perImage = out.length / OnnxFixtures.get(name).batch();
+      double largest = 0;
+      double apart = 0;
+      for (int i = 0; i < perImage; i++) {
+        largest = Math.max(largest, Math.max(Math.abs(out[i]), Math.abs(out[perImage + i])));
+        apart = Math.max(apart, Math.abs(out[i] - out[perImage + i]));
+      }
+      assertTrue(
+          apart > 0.01 * largest,
+          name + ": its two images' outputs differ by " + apart + " of at most " + largest);
+    }
+  }
+
   @Test
   void theNetworksOfIssue16AreThere() {
     for (String name : List.of("lenet5", "alexnet", "vgg11", "googlenet", "resnet18")) {
