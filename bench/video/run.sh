@@ -5,6 +5,8 @@
 # Usage: bench/video/run.sh [realtime [SECONDS]]   (from the repository root; default: every row,
 #        20 s per real-time trial)
 #        bench/video/run.sh clips                   (only make the clips)
+#        bench/video/run.sh streams [N [FPS [SECONDS [FILE]]]]  (N paced streams, more than the
+#        cores decode: default 40 x vtest.avi at 30 fps for 20 s)
 # Needs opencv-doc (vtest.avi) and Debian's ffmpeg (libx264) to make the clips, once, under
 # target/bench-clips.
 set -euo pipefail
@@ -35,5 +37,9 @@ mvn -B -q -o -pl pipeline dependency:build-classpath -Dmdep.outputFile=target/be
   -Dmdep.includeScope=test >/dev/null
 cp="pipeline/target/test-classes:pipeline/target/classes:onnx/target/classes:engine/target/classes"
 cp="$cp:opencl-kernels/target/classes:$(cat pipeline/target/bench-classpath.txt)"
-exec java -Xmx4g --add-modules jdk.incubator.vector -cp "$cp" io.vigil.pipeline.bench.VideoInBench \
-  "$clips" "$@"
+java=(java -Xmx4g --add-modules jdk.incubator.vector -cp "$cp")
+if [ "${1:-}" = streams ]; then
+  shift
+  exec "${java[@]}" io.vigil.pipeline.bench.ManyStreamsBench "$@"
+fi
+exec "${java[@]}" io.vigil.pipeline.bench.VideoInBench "$clips" "$@"

@@ -73,7 +73,7 @@ final class LiveSources {
     // would be lost, instead of falling further behind.
     DecodeOptions options =
         spec.pacing().paced() && !settings.maxSourceLag().isZero()
-            ? unlagged.withLag(new LagShedding(settings.maxSourceLag(), counters.droppedLate::add))
+            ? unlagged.withLag(new LagShedding(settings.maxSourceLag()))
             : unlagged;
     Source<StreamItem, NotUsed> frames =
         switch (spec.kind()) {

@@ -408,6 +408,9 @@ public final class RealtimePipeline implements ModelSwapTarget, AutoCloseable {
         // snapshot never sees it waiting.
         counters.dropped.increment();
         counters.droppedUnconverted.increment();
+        if (f.late()) {
+          counters.droppedLate.increment();
+        }
       }
       // Counted last, just before the buffer takes it: a snapshot sees it waiting as briefly as
       // possible before it is kept or dropped.

@@ -174,9 +174,6 @@ public final class DecoderSource {
         toTensor(frame, pixels);
         windows = windowPreprocessor == null ? null : windowPreprocessor.toInput(frame.frame());
       }
-      if (late) {
-        options.lag().lateFrames().accept(1);
-      }
       // A shed frame keeps its place in time: a paced file must not play faster for it.
       if (pacing.paced()) {
         sleepUntil(captured);
@@ -192,7 +189,8 @@ public final class DecoderSource {
               millisAt(captured),
               pixels,
               options.keepImages() && pixels != null ? frame.frame().clone() : null,
-              windows));
+              windows,
+              late));
       return Optional.of(ready.remove());
     }
 
@@ -205,24 +203,24 @@ public final class DecoderSource {
 
     /**
      * While the decoder skips frames, the frames it left out between the last one delivered and
-     * this one (known from the timestamps at the file's frame rate): each goes on as a frame
-     * without pixels, numbered and timed in its place, and is counted late.
+     * this one (known from the timestamps and the stream's typical frame step): each goes on as a
+     * frame without pixels, numbered and timed in its place, and is counted late.
      */
     private void queueSkipped(long ptsMicros) {
-      if (skipping == FrameSkipping.NONE || lastPtsMicros == Long.MIN_VALUE || nativeFps <= 0) {
+      double step = decoder.typicalFrameStepMicros();
+      if (skipping == FrameSkipping.NONE || lastPtsMicros == Long.MIN_VALUE || !(step > 0)) {
         return;
       }
-      long skipped = Math.round((ptsMicros - lastPtsMicros) * nativeFps / 1e6) - 1;
+      long skipped = Math.round((ptsMicros - lastPtsMicros) / step) - 1;
       if (skipped <= 0 || skipped > MAX_SKIPPED_IN_ONE_GAP) {
         return;
       }
       for (long k = 1; k <= skipped; k++) {
-        long pts = lastPtsMicros + Math.round(k * 1e6 / nativeFps);
+        long pts = lastPtsMicros + Math.round(k * step);
         long due = dueNanos(pts);
-        ready.add(new StreamItem.Frame(stream, index++, pts, due, millisAt(due), null, null, null));
+        ready.add(StreamItem.Frame.late(stream, index++, pts, due, millisAt(due)));
         loopIndex++;
       }
-      options.lag().lateFrames().accept(skipped);
     }
 
     /**
@@ -231,8 +229,9 @@ public final class DecoderSource {
      */
     private void queueSkippedAtEnd() {
       long skipped = Math.min(decoder.framesSkippedAtEnd(), MAX_SKIPPED_IN_ONE_GAP);
-      if (skipped > 0 && lastPtsMicros != Long.MIN_VALUE && nativeFps > 0) {
-        queueSkipped(lastPtsMicros + Math.round((skipped + 1) * 1e6 / nativeFps));
+      double step = decoder.typicalFrameStepMicros();
+      if (skipped > 0 && lastPtsMicros != Long.MIN_VALUE && step > 0) {
+        queueSkipped(lastPtsMicros + Math.round((skipped + 1) * step));
       }
     }
 

@@ -1,23 +1,20 @@
 package io.vigil.pipeline.stream;
 
 import java.time.Duration;
-import java.util.Objects;
-import java.util.function.LongConsumer;
 
 /**
  * How a paced source catches up when decoding falls behind real time, as a camera's frames would
  * pile up: a frame decoded more than {@code maxLag} after its capture time is passed on unconverted
  * (dropped), and while behind the decoder skips frames that nothing refers to, and everything up to
  * the next key frame once ten times {@code maxLag} behind, until it is within a frame of its
- * schedule again. Each frame shed so, decoded or not, is told to {@code lateFrames}.
+ * schedule again. Each frame shed so, decoded or not, goes on as a frame without pixels marked
+ * {@link io.vigil.pipeline.frame.StreamItem.Frame#late()}, for the pipeline to count.
  *
  * @param maxLag how far behind a source may fall before it sheds (positive)
- * @param lateFrames told of the frames shed for lag, as they are shed
  */
-public record LagShedding(Duration maxLag, LongConsumer lateFrames) {
+public record LagShedding(Duration maxLag) {
 
   public LagShedding {
-    Objects.requireNonNull(lateFrames, "lateFrames");
     if (maxLag.isNegative() || maxLag.isZero()) {
       throw new IllegalArgumentException("the source's maximum lag must be positive: " + maxLag);
     }

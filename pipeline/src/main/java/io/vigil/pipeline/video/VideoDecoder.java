@@ -254,6 +254,15 @@ public final class VideoDecoder implements AutoCloseable {
   }
 
   /**
+   * The typical step between frames so far, in microseconds: the median of the observed steps, the
+   * declared frame interval before there are any, NaN when neither is known. What a frame skipped
+   * while catching up is taken to span.
+   */
+  public double typicalFrameStepMicros() {
+    return timeline.estimate().typicalStepMicros();
+  }
+
+  /**
    * Frames the decoder skipped after the last one it delivered, because it was skipping frames when
    * the input ended (estimated from the headers, as frames lost at the end would be); 0 until then.
    */

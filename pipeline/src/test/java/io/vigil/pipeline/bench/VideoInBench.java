@@ -100,19 +100,7 @@ public final class VideoInBench {
       decode(video, contract, PictureFormat.NATIVE);
       scaled = Math.max(scaled, frames / seconds(start));
       start = System.nanoTime();
-      run(
-          List.of(
-              ffmpeg,
-              "-nostdin",
-              "-v",
-              "error",
-              "-i",
-              video.toString(),
-              "-vf",
-              "scale=28:28:flags=area,format=gray",
-              "-f",
-              "null",
-              "-"));
+      run(cliToLeNetInput(ffmpeg, video));
       cli = Math.max(cli, frames / seconds(start));
     }
     System.out.printf(
@@ -179,22 +167,7 @@ public final class VideoInBench {
       ExecutorService pool = Executors.newFixedThreadPool(cores);
       List<Future<?>> runs = new ArrayList<>();
       for (Path video : videos) {
-        runs.add(
-            pool.submit(
-                () ->
-                    run(
-                        List.of(
-                            ffmpeg,
-                            "-nostdin",
-                            "-v",
-                            "error",
-                            "-i",
-                            video.toString(),
-                            "-vf",
-                            "scale=28:28:flags=area,format=gray",
-                            "-f",
-                            "null",
-                            "-"))));
+        runs.add(pool.submit(() -> run(cliToLeNetInput(ffmpeg, video))));
       }
       for (Future<?> f : runs) {
         f.get();
