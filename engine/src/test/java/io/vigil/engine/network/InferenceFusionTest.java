@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vigil.engine.backend.Backend;
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.layer.AddSpec;
 import io.vigil.engine.layer.BatchNormSpec;
 import io.vigil.engine.layer.Conv2dSpec;
