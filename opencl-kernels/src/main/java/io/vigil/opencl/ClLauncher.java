@@ -1,6 +1,5 @@
 package io.vigil.opencl;
 
-import io.vigil.engine.backend.Backend;
 import io.vigil.engine.backend.Epilogue;
 import io.vigil.engine.backend.Window2d;
 import io.vigil.engine.tensor.IntTensor;
@@ -8,42 +7,51 @@ import io.vigil.engine.tensor.Tensor;
 
 /**
  * What every op of {@link OpenClBackend} needs: the device context, unwrapping of device tensors
- * (refusing tensors of another backend), and kernel launches. The ops themselves live in {@link
- * ClLayerOps} and {@link OpenClBackend}.
+ * (refusing tensors of another backend), and kernel launches. The ops themselves live in the final
+ * classes the backend delegates to ({@link ClWindowOps}, {@link ClElementwise}, {@link
+ * ClEpilogues}, {@link ClNormalisation}, {@link ClLoss}, {@link ClGemm}).
  */
-abstract sealed class ClOps implements Backend permits ClLayerOps {
+final class ClLauncher {
+
+  private final OpenClBackend backend;
+
+  ClLauncher(OpenClBackend backend) {
+    this.backend = backend;
+  }
 
   /** The device context; ops hold the backend's lock while they use it. */
-  abstract ClContext cl();
+  ClContext cl() {
+    return backend.cl();
+  }
 
   /** The device buffer behind a tensor of this backend. */
-  final ClBuffer buffer(Tensor t) {
-    if (t.owner() != this || !(t.storage() instanceof ClBuffer b)) {
+  ClBuffer buffer(Tensor t) {
+    if (t.owner() != backend || !(t.storage() instanceof ClBuffer b)) {
       throw new IllegalArgumentException(
-          t + " is not owned by " + name() + "; copy it explicitly between backends");
+          t + " is not owned by " + backend.name() + "; copy it explicitly between backends");
     }
     return b;
   }
 
   /** The device buffer behind an int tensor of this backend. */
-  final ClBuffer ints(IntTensor t) {
-    if (t.owner() != this || !(t.storage() instanceof ClBuffer b)) {
-      throw new IllegalArgumentException("int tensor is not owned by " + name());
+  ClBuffer ints(IntTensor t) {
+    if (t.owner() != backend || !(t.storage() instanceof ClBuffer b)) {
+      throw new IllegalArgumentException("int tensor is not owned by " + backend.name());
     }
     return b;
   }
 
   /** Starts a launch of kernel {@code name} from {@code kernels/FILE.cl}. */
-  final Launch launch(String file, String name) {
+  Launch launch(String file, String name) {
     return launch(file, name, "");
   }
 
-  final Launch launch(String file, String name, String options) {
-    return new Launch(cl(), this, cl().kernel(file, name, options), name);
+  Launch launch(String file, String name, String options) {
+    return new Launch(cl(), backend, cl().kernel(file, name, options), name);
   }
 
   /** A tensor argument, checked to be ours. */
-  final Launch tensor(Launch l, Tensor t) {
+  Launch tensor(Launch l, Tensor t) {
     buffer(t);
     return l.tensor(t);
   }
@@ -54,7 +62,7 @@ abstract sealed class ClOps implements Backend permits ClLayerOps {
    * argument needs a valid buffer), whether there is a bias, the activation kind (-1: none; else
    * {@link io.vigil.engine.backend.ActivationKind}'s ordinal) and its alpha.
    */
-  final Launch epilogue(Launch l, Epilogue e, Tensor placeholder) {
+  Launch epilogue(Launch l, Epilogue e, Tensor placeholder) {
     tensor(l, e.bias() == null ? placeholder : e.bias());
     return l.i(e.bias() == null ? 0 : 1)
         .i(e.activation() == null ? -1 : e.activation().ordinal())
