@@ -230,6 +230,25 @@ public final class OpenClBackend implements Backend, AutoCloseable {
   }
 
   @Override
+  public synchronized void downloadInts(IntTensor src, int[] dst, int dstOffset, int length) {
+    ClBuffer b = ops.ints(src);
+    checkArray("download ints destination", dst.length, dstOffset, length);
+    if (length > src.length()) {
+      throw new IllegalArgumentException(
+          "download ints: " + length + " values from an int tensor of " + src.length());
+    }
+    if (length == 0) {
+      return;
+    }
+    IntBuffer data = staging(4L * length).asIntBuffer();
+    data.limit(length);
+    ClErrors.check(
+        clEnqueueReadBuffer(cl().queue(), b.mem(), true, 0, data, null, null),
+        "clEnqueueReadBuffer");
+    data.get(dst, dstOffset, length);
+  }
+
+  @Override
   public synchronized void copy(Tensor src, Tensor dst) {
     requireSameSize("copy", src, dst);
     ops.tensor(ops.tensor(ops.launch(ELEMENTWISE, "copy"), src), dst)

@@ -6,9 +6,25 @@ import io.vigil.engine.tensor.Tensor;
 import java.util.function.Supplier;
 
 /**
- * The primitive ops layers are written in; the small closed set a backend must implement. Tensors
- * passed to an op must be owned by this backend. The batch size of an op is that of its main input;
- * scratch tensors ({@code cols}, switches) may be larger than needed.
+ * The ops layers are written in. Tensors passed to an op must be owned by this backend. The batch
+ * size of an op is that of its main input; scratch tensors ({@code cols}, switches) may be larger
+ * than needed.
+ *
+ * <p><b>The core.</b> A backend must implement these primitives, and nothing else: {@link #name},
+ * memory and transfers ({@link #allocate}, {@link #allocateInts}, {@link #upload}, {@link
+ * #download}, {@link #uploadInts}, {@link #downloadInts}, {@link #copy}, {@link #fill}), linear
+ * algebra ({@link #gemm}, {@link #gemmWorkspaceSize}, {@link #axpy}, {@link #scale}), the window
+ * unfolding convolutions are made of ({@link #im2col}, {@link #col2im}) and elementwise maps
+ * ({@link #activation}, {@link #activationBackward}, {@link #multiply}).
+ *
+ * <p><b>The rest is optional.</b> Every other op has a default written with the core: the
+ * convolution products as {@link #im2col} and {@link #gemm}, the channel bias and its gradient as
+ * GEMMs with a vector of ones, the fused epilogue as the ops it fuses. The layer-shaped ops that
+ * the core cannot express (pooling, LRN, batch normalisation, softmax and cross-entropy, channel
+ * copies, Adam) default to a round trip through the host: their operands are downloaded, the CPU
+ * backend runs the op, and what it wrote is uploaded back. So a new backend runs every network with
+ * the core alone, and gets faster as it overrides more; the CPU and OpenCL backends override every
+ * op with kernels of their own.
  *
  * <p>Ops that write a result overwrite it unless their name says {@code accumulate}. Ops may run on
  * the backend's threads but return only when their result is complete. A backend is safe to use
@@ -62,7 +78,7 @@ public interface Backend {
     }
   }
 
-  // --- batches in flight --------------------------------------------------------------------
+  // --- batches in flight ---------------------------------------------------------------------
 
   /**
    * Whether this backend's ops run on hardware of their own while the calling thread goes on (a
@@ -169,7 +185,7 @@ public interface Backend {
     };
   }
 
-  // --- memory ------------------------------------------------------------------------------
+  // --- core: memory and transfers ------------------------------------------------------------
 
   /** A new zero-filled tensor. */
   Tensor allocate(Shape shape);
@@ -186,13 +202,18 @@ public interface Backend {
   /** Copies {@code length} ints from a host array into {@code dst} from index 0. */
   void uploadInts(int[] src, int srcOffset, IntTensor dst, int length);
 
+  /**
+   * Copies the first {@code length} ints of {@code src} into a host array from {@code dstOffset}.
+   */
+  void downloadInts(IntTensor src, int[] dst, int dstOffset, int length);
+
   /** {@code dst = src}; sizes must match. */
   void copy(Tensor src, Tensor dst);
 
   /** Every value of {@code t} becomes {@code value}. */
   void fill(Tensor t, float value);
 
-  // --- linear algebra ----------------------------------------------------------------------
+  // --- core: linear algebra ------------------------------------------------------------------
 
   /**
    * Runs {@code op} on A, B, C starting at the given offsets within the tensors. {@code workspace}
@@ -218,14 +239,7 @@ public interface Backend {
   /** {@code x *= a}. */
   void scale(Tensor x, float a);
 
-  /**
-   * One Adam step on a parameter: updates the moment estimates {@code m} and {@code v} and the
-   * weights {@code param} in place from {@code grad}, per {@link AdamStep}. All four tensors have
-   * the same size.
-   */
-  void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, AdamStep step);
-
-  // --- convolution and pooling -------------------------------------------------------------
+  // --- core: windows -------------------------------------------------------------------------
 
   /**
    * Unfolds every image of {@code images} ({@code n × C × H × W}) into its column matrix: for image
@@ -236,6 +250,25 @@ public interface Backend {
 
   /** The adjoint of {@link #im2col}: sums column entries back into {@code images} (overwritten). */
   void col2im(Tensor cols, Window2d window, Tensor images);
+
+  // --- core: elementwise maps ----------------------------------------------------------------
+
+  /**
+   * {@code out = f(in)} elementwise, per {@link ActivationKind}; {@code alpha} is LeakyReLU's α.
+   */
+  void activation(ActivationKind kind, float alpha, Tensor in, Tensor out);
+
+  /**
+   * {@code dIn = f'(x) ⊙ dOut} elementwise (overwritten), given the forward input {@code in} and
+   * output {@code out} (each kind reads the one its derivative needs; see {@link ActivationKind}).
+   */
+  void activationBackward(
+      ActivationKind kind, float alpha, Tensor in, Tensor out, Tensor dOut, Tensor dIn);
+
+  /** {@code out = a ⊙ b} elementwise; sizes must match ({@code out} may be {@code a}). */
+  void multiply(Tensor a, Tensor b, Tensor out);
+
+  // --- optional: convolution and pooling -----------------------------------------------------
 
   /**
    * A convolution's forward product: {@link #im2col} of {@code images} into {@code cols} (window
@@ -301,7 +334,10 @@ public interface Backend {
    * switches[j]} records the input index (within the image) that won output {@code j}: the first
    * maximum in row order, so ties route the gradient to one input. Padding cells never win.
    */
-  void maxPoolForward(Tensor in, Window2d window, Tensor out, IntTensor switches);
+  default void maxPoolForward(Tensor in, Window2d window, Tensor out, IntTensor switches) {
+    HostRoundTrip.run(
+        this, h -> h.host().maxPoolForward(h.in(in), window, h.out(out), h.out(switches)));
+  }
 
   /**
    * The values of {@link #maxPoolForward} for inference, where nothing reads the switches: a
@@ -313,12 +349,26 @@ public interface Backend {
   }
 
   /** Routes each output gradient to the input its switch names; {@code dIn} is overwritten. */
-  void maxPoolBackward(Tensor dOut, IntTensor switches, Window2d window, Tensor dIn);
+  default void maxPoolBackward(Tensor dOut, IntTensor switches, Window2d window, Tensor dIn) {
+    HostRoundTrip.run(
+        this, h -> h.host().maxPoolBackward(h.in(dOut), h.in(switches), window, h.out(dIn)));
+  }
 
-  // --- elementwise and reductions ----------------------------------------------------------
+  // --- optional: channel ops, loss -----------------------------------------------------------
 
   /** {@code t[n][c][·] += bias[c]}; {@code bias} has {@code C} values. */
-  void addChannelBias(Tensor t, Tensor bias);
+  default void addChannelBias(Tensor t, Tensor bias) {
+    Shape s = t.shape();
+    if (s.n() == 0 || s.c() == 0 || s.plane() == 0) {
+      return;
+    }
+    // t[i] (C × HW) += bias (C × 1) · ones (1 × HW), for every image i.
+    Tensor ones = allocate(Shape.image(1, 1, s.plane()));
+    fill(ones, 1f);
+    GemmOp op =
+        GemmOp.of(false, false, s.c(), s.plane(), 1, 1f, 1f).batched(s.n(), 0, 0, s.perImage());
+    gemm(op, bias, 0, ones, 0, t, 0, null);
+  }
 
   /**
    * {@code t}'s bias, normalisation and activation in place, as {@link Epilogue} says: the values
@@ -339,61 +389,85 @@ public interface Backend {
   }
 
   /** {@code dBias[c] += Σ_{n,h,w} dOut[n][c][h][w]}. */
-  void accumulateChannelBiasGrad(Tensor dOut, Tensor dBias);
+  default void accumulateChannelBiasGrad(Tensor dOut, Tensor dBias) {
+    Shape s = dOut.shape();
+    if (s.c() == 0 || s.plane() == 0) {
+      return;
+    }
+    // dBias (C × 1) += dOut[i] (C × HW) · ones (HW × 1), image by image.
+    Tensor ones = allocate(Shape.image(1, 1, s.plane()));
+    fill(ones, 1f);
+    GemmOp op = GemmOp.of(false, false, s.c(), 1, s.plane(), 1f, 1f);
+    for (int i = 0; i < s.n(); i++) {
+      gemm(op, dOut, i * s.perImage(), ones, 0, dBias, 0, null);
+    }
+  }
 
   /** Row-wise softmax over the {@code C·H·W} values of each image: {@code p = e^{x−max}/Σ}. */
-  void softmax(Tensor logits, Tensor probs);
+  default void softmax(Tensor logits, Tensor probs) {
+    HostRoundTrip.run(this, h -> h.host().softmax(h.in(logits), h.out(probs)));
+  }
 
   /** {@code Σ_i −ln p[i][label_i]} over the batch of {@code probs}, clamped away from ln 0. */
-  double crossEntropySum(Tensor probs, IntTensor labels);
+  default double crossEntropySum(Tensor probs, IntTensor labels) {
+    double[] sum = new double[1];
+    HostRoundTrip.run(this, h -> sum[0] = h.host().crossEntropySum(h.in(probs), h.in(labels)));
+    return sum[0];
+  }
 
   /** {@code dLogits[i][j] = scale · (p[i][j] − [j = label_i])}, the gradient of scaled CE. */
-  void softmaxCrossEntropyBackward(Tensor probs, IntTensor labels, float scale, Tensor dLogits);
+  default void softmaxCrossEntropyBackward(
+      Tensor probs, IntTensor labels, float scale, Tensor dLogits) {
+    HostRoundTrip.run(
+        this,
+        h ->
+            h.host().softmaxCrossEntropyBackward(h.in(probs), h.in(labels), scale, h.out(dLogits)));
+  }
 
-  // --- layers beyond the basic ones --------------------------------------------------------
-
-  /**
-   * {@code out = f(in)} elementwise, per {@link ActivationKind}; {@code alpha} is LeakyReLU's α.
-   */
-  void activation(ActivationKind kind, float alpha, Tensor in, Tensor out);
-
-  /**
-   * {@code dIn = f'(x) ⊙ dOut} elementwise (overwritten), given the forward input {@code in} and
-   * output {@code out} (each kind reads the one its derivative needs; see {@link ActivationKind}).
-   */
-  void activationBackward(
-      ActivationKind kind, float alpha, Tensor in, Tensor out, Tensor dOut, Tensor dIn);
+  // --- optional: layer-shaped ops ------------------------------------------------------------
 
   /**
    * The backward of {@link #softmax}: {@code dLogits[i][j] = p[i][j]·(dProbs[i][j] − Σ_k
    * p[i][k]·dProbs[i][k])} per image (overwritten).
    */
-  void softmaxBackward(Tensor probs, Tensor dProbs, Tensor dLogits);
-
-  /** {@code out = a ⊙ b} elementwise; sizes must match ({@code out} may be {@code a}). */
-  void multiply(Tensor a, Tensor b, Tensor out);
+  default void softmaxBackward(Tensor probs, Tensor dProbs, Tensor dLogits) {
+    HostRoundTrip.run(
+        this, h -> h.host().softmaxBackward(h.in(probs), h.in(dProbs), h.out(dLogits)));
+  }
 
   /**
    * For every image, copies channels {@code [srcChannel, srcChannel + channels)} of {@code src}
    * into channels {@code [dstChannel, dstChannel + channels)} of {@code dst}; both have the same
    * batch and plane size {@code H·W} (the channel concatenation of Inception and its backward).
    */
-  void copyChannels(Tensor src, int srcChannel, Tensor dst, int dstChannel, int channels);
+  default void copyChannels(Tensor src, int srcChannel, Tensor dst, int dstChannel, int channels) {
+    HostRoundTrip.run(
+        this, h -> h.host().copyChannels(h.in(src), srcChannel, h.out(dst), dstChannel, channels));
+  }
 
   /** Average or L2-norm pooling over each window, channel by channel; see {@link PoolKind}. */
-  void poolForward(PoolKind kind, Tensor in, Window2d window, Tensor out);
+  default void poolForward(PoolKind kind, Tensor in, Window2d window, Tensor out) {
+    HostRoundTrip.run(this, h -> h.host().poolForward(kind, h.in(in), window, h.out(out)));
+  }
 
   /**
    * The backward of {@link #poolForward}: {@code dIn} (overwritten) from {@code dOut}, given the
    * forward input and output.
    */
-  void poolBackward(PoolKind kind, Tensor in, Tensor out, Tensor dOut, Window2d window, Tensor dIn);
+  default void poolBackward(
+      PoolKind kind, Tensor in, Tensor out, Tensor dOut, Window2d window, Tensor dIn) {
+    HostRoundTrip.run(
+        this,
+        h -> h.host().poolBackward(kind, h.in(in), h.in(out), h.in(dOut), window, h.out(dIn)));
+  }
 
   /**
    * Cross-channel local response normalisation (formula in {@link Lrn}); {@code scale} receives
    * {@code s} for the backward pass (same size as {@code in}).
    */
-  void lrnForward(Tensor in, Lrn lrn, Tensor out, Tensor scale);
+  default void lrnForward(Tensor in, Lrn lrn, Tensor out, Tensor scale) {
+    HostRoundTrip.run(this, h -> h.host().lrnForward(h.in(in), lrn, h.out(out), h.out(scale)));
+  }
 
   /**
    * {@link #lrnForward} for inference, where nothing reads the scale: a backend may leave {@code
@@ -404,20 +478,40 @@ public interface Backend {
   }
 
   /** {@code dIn} (overwritten) of {@link #lrnForward} from its input, output and scale. */
-  void lrnBackward(Tensor in, Tensor out, Tensor scale, Tensor dOut, Lrn lrn, Tensor dIn);
+  default void lrnBackward(Tensor in, Tensor out, Tensor scale, Tensor dOut, Lrn lrn, Tensor dIn) {
+    HostRoundTrip.run(
+        this,
+        h -> h.host().lrnBackward(h.in(in), h.in(out), h.in(scale), h.in(dOut), lrn, h.out(dIn)));
+  }
 
   /**
    * Per channel over the batch and positions ({@code m = N·H·W} values): {@code mean[c] = Σ x / m},
    * {@code variance[c] = Σ (x − mean)² / m} (biased), both overwritten.
    */
-  void channelMeanVariance(Tensor in, Tensor mean, Tensor variance);
+  default void channelMeanVariance(Tensor in, Tensor mean, Tensor variance) {
+    HostRoundTrip.run(
+        this, h -> h.host().channelMeanVariance(h.in(in), h.out(mean), h.out(variance)));
+  }
 
   /**
    * Batch normalisation with given statistics: {@code out = gamma[c]·(x − mean[c]) /
    * sqrt(variance[c] + eps) + beta[c]}.
    */
-  void batchNormForward(
-      Tensor in, Tensor mean, Tensor variance, float eps, Tensor gamma, Tensor beta, Tensor out);
+  default void batchNormForward(
+      Tensor in, Tensor mean, Tensor variance, float eps, Tensor gamma, Tensor beta, Tensor out) {
+    HostRoundTrip.run(
+        this,
+        h ->
+            h.host()
+                .batchNormForward(
+                    h.in(in),
+                    h.in(mean),
+                    h.in(variance),
+                    eps,
+                    h.in(gamma),
+                    h.in(beta),
+                    h.out(out)));
+  }
 
   /**
    * The backward of {@link #batchNormForward}, with {@code x̂ = (x − mean)/σ}, {@code σ =
@@ -426,7 +520,7 @@ public interface Backend {
    * batchStatistics}) {@code dx = (gamma/σ)·(dy − Σdy/m − x̂·Σ(dy·x̂)/m)}, otherwise {@code dx =
    * (gamma/σ)·dy}.
    */
-  void batchNormBackward(
+  default void batchNormBackward(
       Tensor in,
       Tensor mean,
       Tensor variance,
@@ -436,5 +530,33 @@ public interface Backend {
       Tensor dOut,
       Tensor dIn,
       Tensor dGamma,
-      Tensor dBeta);
+      Tensor dBeta) {
+    HostRoundTrip.run(
+        this,
+        h ->
+            h.host()
+                .batchNormBackward(
+                    h.in(in),
+                    h.in(mean),
+                    h.in(variance),
+                    eps,
+                    h.in(gamma),
+                    batchStatistics,
+                    h.in(dOut),
+                    h.out(dIn),
+                    h.out(dGamma),
+                    h.out(dBeta)));
+  }
+
+  // --- optional: optimizer -------------------------------------------------------------------
+
+  /**
+   * One Adam step on a parameter: updates the moment estimates {@code m} and {@code v} and the
+   * weights {@code param} in place from {@code grad}, per {@link AdamStep}. All four tensors have
+   * the same size.
+   */
+  default void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, AdamStep step) {
+    HostRoundTrip.run(
+        this, h -> h.host().adamUpdate(h.out(param), h.in(grad), h.out(m), h.out(v), step));
+  }
 }

@@ -137,6 +137,11 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public void downloadInts(IntTensor src, int[] dst, int dstOffset, int length) {
+    System.arraycopy(ints(src), 0, dst, dstOffset, length);
+  }
+
+  @Override
   public void copy(Tensor src, Tensor dst) {
     requireSameSize("copy", src, dst);
     System.arraycopy(data(src), src.offset(), data(dst), dst.offset(), src.size());
