@@ -1,15 +1,13 @@
 package io.vigil.opencl;
 
-import static io.vigil.engine.backend.BackendChecks.requireSameSize;
-
 import io.vigil.engine.backend.ActivationKind;
-import io.vigil.engine.backend.BackendChecks;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
 
 /**
  * The elementwise ops of {@link OpenClBackend}: activations and their gradients, the softmax and
- * its gradient, products and channel copies; each checks its arguments and enqueues one kernel.
+ * its gradient, products and channel copies; each enqueues one kernel on arguments {@code Backend}
+ * has checked.
  */
 final class ClElementwise {
 
@@ -23,16 +21,12 @@ final class ClElementwise {
   }
 
   void activation(ActivationKind kind, float alpha, Tensor in, Tensor out) {
-    requireSameSize(kind + " activation", in, out);
     Launch l = ops.launch(ACTIVATION, "activation").i(kind.ordinal()).f(alpha);
     ops.tensor(ops.tensor(l, in), out).i(in.size()).run1d(in.size());
   }
 
   void activationBackward(
       ActivationKind kind, float alpha, Tensor in, Tensor out, Tensor dOut, Tensor dIn) {
-    requireSameSize(kind + " activation backward", in, out);
-    requireSameSize(kind + " activation backward", in, dOut);
-    requireSameSize(kind + " activation backward", in, dIn);
     Launch l = ops.launch(ACTIVATION, "activation_backward").i(kind.ordinal()).f(alpha);
     ops.tensor(ops.tensor(ops.tensor(ops.tensor(l, in), out), dOut), dIn)
         .i(in.size())
@@ -40,7 +34,6 @@ final class ClElementwise {
   }
 
   void softmax(Tensor logits, Tensor probs) {
-    requireSameSize("softmax", logits, probs);
     int rows = logits.shape().n();
     ops.tensor(ops.tensor(ops.launch(ACTIVATION, "softmax"), logits), probs)
         .i(rows)
@@ -49,8 +42,6 @@ final class ClElementwise {
   }
 
   void softmaxBackward(Tensor probs, Tensor dProbs, Tensor dLogits) {
-    requireSameSize("softmax backward", probs, dProbs);
-    requireSameSize("softmax backward", probs, dLogits);
     int rows = probs.shape().n();
     ops.tensor(
             ops.tensor(ops.tensor(ops.launch(ACTIVATION, "softmax_backward"), probs), dProbs),
@@ -61,8 +52,6 @@ final class ClElementwise {
   }
 
   void multiply(Tensor a, Tensor b, Tensor out) {
-    requireSameSize("multiply", a, b);
-    requireSameSize("multiply", a, out);
     ops.tensor(ops.tensor(ops.tensor(ops.launch(ELEMENTWISE, "multiply"), a), b), out)
         .i(a.size())
         .run1d(a.size());
@@ -70,7 +59,6 @@ final class ClElementwise {
   }
 
   void copyChannels(Tensor src, int srcChannel, Tensor dst, int dstChannel, int channels) {
-    BackendChecks.checkChannelCopy(src, srcChannel, dst, dstChannel, channels);
     Shape s = src.shape();
     Shape d = dst.shape();
     int total = s.n() * channels * s.plane();

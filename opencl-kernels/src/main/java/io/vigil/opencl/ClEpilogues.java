@@ -1,7 +1,5 @@
 package io.vigil.opencl;
 
-import static io.vigil.engine.backend.BackendChecks.requireChannels;
-
 import io.vigil.engine.backend.Epilogue;
 import io.vigil.engine.backend.Normalisation;
 import io.vigil.engine.tensor.Shape;
@@ -27,7 +25,6 @@ final class ClEpilogues {
 
   void addChannelBias(Tensor t, Tensor bias) {
     Shape s = t.shape();
-    requireChannels("bias", bias, s.c());
     if (s.n() == 0) {
       return;
     }
@@ -40,9 +37,6 @@ final class ClEpilogues {
   /** Bias and activation in one launch of {@code epilogue.cl} instead of one each. */
   void applyEpilogue(Tensor t, Epilogue epilogue) {
     Shape s = t.shape();
-    if (epilogue.bias() != null) {
-      requireChannels("epilogue bias", epilogue.bias(), s.c());
-    }
     Normalisation norm = epilogue.norm();
     if (norm != null) {
       // The epilogue kernel has no batch norm: the bias, the normalisation in place, then the
@@ -64,7 +58,6 @@ final class ClEpilogues {
 
   void accumulateChannelBiasGrad(Tensor dOut, Tensor dBias) {
     Shape s = dOut.shape();
-    requireChannels("bias gradient", dBias, s.c());
     int wg = ops.cl().tuning("WG");
     ops.tensor(ops.launch(NORM, "channel_sum_accumulate"), dOut)
         .i(s.n())

@@ -1,7 +1,6 @@
 package io.vigil.opencl;
 
 import static io.vigil.engine.backend.BackendChecks.checkLabel;
-import static io.vigil.engine.backend.BackendChecks.requireSameSize;
 import static org.lwjgl.opencl.CL10.clEnqueueReadBuffer;
 
 import io.vigil.engine.tensor.IntTensor;
@@ -56,7 +55,6 @@ final class ClLoss {
   }
 
   void softmaxCrossEntropyBackward(Tensor probs, IntTensor labels, float scale, Tensor dLogits) {
-    requireSameSize("softmax cross-entropy backward", probs, dLogits);
     int rows = probs.shape().n();
     int cols = probs.shape().perImage();
     checkLabels(labels, rows, cols);
@@ -71,10 +69,6 @@ final class ClLoss {
 
   private void checkLabels(IntTensor labels, int rows, int cols) {
     ClBuffer b = ops.ints(labels);
-    if (labels.length() < rows) {
-      throw new IllegalArgumentException(
-          "cross-entropy: " + rows + " rows but only " + labels.length() + " labels");
-    }
     if (b.hostInts == null) {
       throw new IllegalArgumentException(
           "cross-entropy: labels must be uploaded with uploadInts before use");

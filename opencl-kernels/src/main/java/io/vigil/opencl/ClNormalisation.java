@@ -1,15 +1,12 @@
 package io.vigil.opencl;
 
-import static io.vigil.engine.backend.BackendChecks.requireChannels;
-import static io.vigil.engine.backend.BackendChecks.requireSameSize;
-
 import io.vigil.engine.backend.Lrn;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
 
 /**
  * The normalisation ops of {@link OpenClBackend}: local response normalisation, channel statistics
- * and batch normalisation; each checks its arguments and enqueues one kernel.
+ * and batch normalisation; each enqueues one kernel on arguments {@code Backend} has checked.
  */
 final class ClNormalisation {
 
@@ -22,8 +19,6 @@ final class ClNormalisation {
   }
 
   void lrnForward(Tensor in, Lrn lrn, Tensor out, Tensor scale) {
-    requireSameSize("lrn", in, out);
-    requireSameSize("lrn scale", in, scale);
     Shape s = in.shape();
     ops.tensor(ops.tensor(ops.tensor(ops.launch(NORM, "lrn_forward"), in), out), scale)
         .i(in.size())
@@ -38,10 +33,6 @@ final class ClNormalisation {
   }
 
   void lrnBackward(Tensor in, Tensor out, Tensor scale, Tensor dOut, Lrn lrn, Tensor dIn) {
-    requireSameSize("lrn backward", in, out);
-    requireSameSize("lrn backward", in, scale);
-    requireSameSize("lrn backward", in, dOut);
-    requireSameSize("lrn backward", in, dIn);
     Shape s = in.shape();
     Launch l = ops.tensor(ops.tensor(ops.tensor(ops.launch(NORM, "lrn_backward"), in), out), scale);
     ops.tensor(ops.tensor(l, dOut), dIn)
@@ -57,11 +48,6 @@ final class ClNormalisation {
 
   void channelMeanVariance(Tensor in, Tensor mean, Tensor variance) {
     Shape s = in.shape();
-    requireChannels("channel mean", mean, s.c());
-    requireChannels("channel variance", variance, s.c());
-    if (s.n() == 0) {
-      throw new IllegalArgumentException("channel mean and variance of an empty batch " + s);
-    }
     ops.tensor(ops.launch(NORM, "mean_variance"), in)
         .i(s.n())
         .i(s.c())
@@ -74,10 +60,6 @@ final class ClNormalisation {
   void batchNormForward(
       Tensor in, Tensor mean, Tensor variance, float eps, Tensor gamma, Tensor beta, Tensor out) {
     Shape s = in.shape();
-    requireSameSize("batch norm", in, out);
-    for (Tensor t : new Tensor[] {mean, variance, gamma, beta}) {
-      requireChannels("batch norm", t, s.c());
-    }
     if (s.n() == 0) {
       return;
     }
@@ -99,13 +81,6 @@ final class ClNormalisation {
       Tensor dGamma,
       Tensor dBeta) {
     Shape s = in.shape();
-    requireSameSize("batch norm backward", in, dOut);
-    if (dIn != null) {
-      requireSameSize("batch norm backward", in, dIn);
-    }
-    for (Tensor t : new Tensor[] {mean, variance, gamma, dGamma, dBeta}) {
-      requireChannels("batch norm backward", t, s.c());
-    }
     Launch l =
         ops.tensor(ops.launch(NORM, "batch_norm_backward"), in).i(s.n()).i(s.c()).i(s.plane());
     l = ops.tensor(ops.tensor(l, mean), variance).f(eps);

@@ -1,8 +1,5 @@
 package io.vigil.opencl;
 
-import static io.vigil.engine.backend.BackendChecks.checkSpan;
-import static io.vigil.engine.backend.BackendChecks.requireImages;
-
 import io.vigil.engine.backend.PoolKind;
 import io.vigil.engine.backend.Window2d;
 import io.vigil.engine.tensor.IntTensor;
@@ -12,7 +9,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The window ops of {@link OpenClBackend}: im2col and col2im, max pooling with and without its
- * switches, average and L2 pooling; each checks its arguments and enqueues one kernel.
+ * switches, average and L2 pooling; each enqueues one kernel on arguments {@code Backend} has
+ * checked.
  */
 final class ClWindowOps {
 
@@ -27,29 +25,19 @@ final class ClWindowOps {
 
   void im2col(Tensor images, Window2d w, Tensor cols) {
     int n = images.shape().n();
-    requireImages("im2col", images, w.inPerImage());
-    checkSpan("im2col columns", cols, 0, (long) n * w.colsPerImage());
     Launch l = ops.tensor(ops.tensor(ops.launch("window", "im2col"), images), cols).i(n);
     ClLauncher.window(l, w).run1d((long) n * w.patchSize() * w.outH());
   }
 
   void col2im(Tensor cols, Window2d w, Tensor images) {
     int n = images.shape().n();
-    requireImages("col2im", images, w.inPerImage());
-    checkSpan("col2im columns", cols, 0, (long) n * w.colsPerImage());
     Launch l = ops.tensor(ops.tensor(ops.launch("window", "col2im"), cols), images).i(n);
     ClLauncher.window(l, w).run1d((long) n * w.channels() * w.height());
   }
 
   void maxPoolForward(Tensor in, Window2d w, Tensor out, IntTensor switches) {
     int n = in.shape().n();
-    requireImages("max pool input", in, w.inPerImage());
-    requireImages("max pool output", out, w.outPerImage());
     ClBuffer sw = ops.ints(switches);
-    if (switches.length() < (long) n * w.outPerImage()) {
-      throw new IllegalArgumentException(
-          "max pool: switches hold " + switches.length() + " ints, need " + n * w.outPerImage());
-    }
     // The device now owns the switches' contents; the host mirror no longer describes them.
     sw.hostInts = null;
     Launch l = ops.tensor(ops.tensor(ops.launch("pool", "max_pool_forward"), in), out).mem(sw).i(n);
@@ -58,19 +46,6 @@ final class ClWindowOps {
 
   void maxPoolBackward(Tensor dOut, IntTensor switches, Window2d w, Tensor dIn) {
     int n = dIn.shape().n();
-    requireImages("max pool gradient", dOut, w.outPerImage());
-    requireImages("max pool input gradient", dIn, w.inPerImage());
-    if (dOut.shape().n() < n || switches.length() < (long) n * w.outPerImage()) {
-      throw new IllegalArgumentException(
-          "max pool backward: "
-              + n
-              + " images need "
-              + n * w.outPerImage()
-              + " switches and gradients, got "
-              + switches.length()
-              + " and "
-              + dOut.shape());
-    }
     Launch l = ops.tensor(ops.launch("pool", "max_pool_backward"), dOut).mem(ops.ints(switches));
     ClLauncher.window(ops.tensor(l, dIn).i(n), w).run1d((long) n * w.channels() * w.height());
   }
@@ -85,8 +60,6 @@ final class ClWindowOps {
       return;
     }
     int n = in.shape().n();
-    requireImages("max pool input", in, w.inPerImage());
-    requireImages("max pool output", out, w.outPerImage());
     if (n == 0) {
       return;
     }
@@ -120,8 +93,6 @@ final class ClWindowOps {
 
   void poolForward(PoolKind kind, Tensor in, Window2d w, Tensor out) {
     int n = in.shape().n();
-    requireImages(kind + " pool input", in, w.inPerImage());
-    requireImages(kind + " pool output", out, w.outPerImage());
     Launch l =
         ops.tensor(ops.tensor(ops.launch(POOL, "pool_forward").i(kind.ordinal()), in), out).i(n);
     ClLauncher.window(l, w).run1d((long) n * w.channels() * w.outH());
@@ -129,10 +100,6 @@ final class ClWindowOps {
 
   void poolBackward(PoolKind kind, Tensor in, Tensor out, Tensor dOut, Window2d w, Tensor dIn) {
     int n = in.shape().n();
-    requireImages(kind + " pool input", in, w.inPerImage());
-    requireImages(kind + " pool output", out, w.outPerImage());
-    requireImages(kind + " pool gradient", dOut, w.outPerImage());
-    requireImages(kind + " pool input gradient", dIn, w.inPerImage());
     Launch l = ops.launch(POOL, "pool_backward").i(kind.ordinal());
     l = ops.tensor(ops.tensor(ops.tensor(ops.tensor(l, in), out), dOut), dIn).i(n);
     ClLauncher.window(l, w).run1d((long) n * w.channels() * w.height());

@@ -1,11 +1,5 @@
 package io.vigil.opencl;
 
-import static io.vigil.engine.backend.BackendChecks.checkArray;
-import static io.vigil.engine.backend.BackendChecks.checkRange;
-import static io.vigil.engine.backend.BackendChecks.checkSpan;
-import static io.vigil.engine.backend.BackendChecks.requireChannels;
-import static io.vigil.engine.backend.BackendChecks.requireImages;
-import static io.vigil.engine.backend.BackendChecks.requireSameSize;
 import static org.lwjgl.opencl.CL10.clEnqueueReadBuffer;
 import static org.lwjgl.opencl.CL10.clEnqueueWriteBuffer;
 
@@ -50,7 +44,7 @@ import org.slf4j.LoggerFactory;
  * {@link ClWindowOps}, {@link ClElementwise}, {@link ClEpilogues}, {@link ClNormalisation} and
  * {@link ClLoss}.
  */
-public final class OpenClBackend implements Backend, AutoCloseable {
+public final class OpenClBackend extends Backend implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OpenClBackend.class);
 
@@ -166,10 +160,8 @@ public final class OpenClBackend implements Backend, AutoCloseable {
   }
 
   @Override
-  public synchronized void upload(
+  protected synchronized void uploadUnchecked(
       float[] src, int srcOffset, Tensor dst, int dstOffset, int length) {
-    checkRange("upload destination", dst, dstOffset, length);
-    checkArray("upload source", src.length, srcOffset, length);
     if (length == 0) {
       return;
     }
@@ -190,10 +182,8 @@ public final class OpenClBackend implements Backend, AutoCloseable {
   }
 
   @Override
-  public synchronized void download(
+  protected synchronized void downloadUnchecked(
       Tensor src, int srcOffset, float[] dst, int dstOffset, int length) {
-    checkRange("download source", src, srcOffset, length);
-    checkArray("download destination", dst.length, dstOffset, length);
     if (length == 0) {
       return;
     }
@@ -208,13 +198,9 @@ public final class OpenClBackend implements Backend, AutoCloseable {
   }
 
   @Override
-  public synchronized void uploadInts(int[] src, int srcOffset, IntTensor dst, int length) {
+  protected synchronized void uploadIntsUnchecked(
+      int[] src, int srcOffset, IntTensor dst, int length) {
     ClBuffer b = ops.ints(dst);
-    checkArray("upload ints source", src.length, srcOffset, length);
-    if (length > dst.length()) {
-      throw new IllegalArgumentException(
-          "upload ints: " + length + " values into an int tensor of " + dst.length());
-    }
     if (length == 0) {
       return;
     }
@@ -230,13 +216,9 @@ public final class OpenClBackend implements Backend, AutoCloseable {
   }
 
   @Override
-  public synchronized void downloadInts(IntTensor src, int[] dst, int dstOffset, int length) {
+  protected synchronized void downloadIntsUnchecked(
+      IntTensor src, int[] dst, int dstOffset, int length) {
     ClBuffer b = ops.ints(src);
-    checkArray("download ints destination", dst.length, dstOffset, length);
-    if (length > src.length()) {
-      throw new IllegalArgumentException(
-          "download ints: " + length + " values from an int tensor of " + src.length());
-    }
     if (length == 0) {
       return;
     }
@@ -249,8 +231,7 @@ public final class OpenClBackend implements Backend, AutoCloseable {
   }
 
   @Override
-  public synchronized void copy(Tensor src, Tensor dst) {
-    requireSameSize("copy", src, dst);
+  protected synchronized void copyUnchecked(Tensor src, Tensor dst) {
     ops.tensor(ops.tensor(ops.launch(ELEMENTWISE, "copy"), src), dst)
         .i(src.size())
         .run1d(src.size());
@@ -297,21 +278,13 @@ public final class OpenClBackend implements Backend, AutoCloseable {
   }
 
   @Override
-  public synchronized void gemm(
+  protected synchronized void gemmUnchecked(
       GemmOp op, Tensor a, int aOffset, Tensor b, int bOffset, Tensor c, int cOffset, Tensor ws) {
-    int last = op.batch() - 1;
-    int spanA = op.transA() ? (op.k() - 1) * op.lda() + op.m() : (op.m() - 1) * op.lda() + op.k();
-    int spanB = op.transB() ? (op.n() - 1) * op.ldb() + op.k() : (op.k() - 1) * op.ldb() + op.n();
-    int spanC = (op.m() - 1) * op.ldc() + op.n();
-    checkSpan("gemm A", a, aOffset, (long) last * op.strideA() + spanA);
-    checkSpan("gemm B", b, bOffset, (long) last * op.strideB() + spanB);
-    checkSpan("gemm C", c, cOffset, (long) last * op.strideC() + spanC);
     gemm.run(op, a, aOffset, b, bOffset, c, cOffset);
   }
 
   @Override
-  public synchronized void axpy(float a, Tensor x, Tensor y) {
-    requireSameSize("axpy", x, y);
+  protected synchronized void axpyUnchecked(float a, Tensor x, Tensor y) {
     ops.tensor(ops.tensor(ops.launch(ELEMENTWISE, "axpy").f(a), x), y).i(x.size()).run1d(x.size());
     y.changed();
   }
@@ -323,10 +296,8 @@ public final class OpenClBackend implements Backend, AutoCloseable {
   }
 
   @Override
-  public synchronized void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, AdamStep s) {
-    requireSameSize("adamUpdate gradient", param, grad);
-    requireSameSize("adamUpdate first moment", param, m);
-    requireSameSize("adamUpdate second moment", param, v);
+  protected synchronized void adamUpdateUnchecked(
+      Tensor param, Tensor grad, Tensor m, Tensor v, AdamStep s) {
     ops.tensor(
             ops.tensor(ops.tensor(ops.tensor(ops.launch(ELEMENTWISE, "adam"), param), grad), m), v)
         .i(param.size())
@@ -355,22 +326,16 @@ public final class OpenClBackend implements Backend, AutoCloseable {
    * ClDirectConv#suits}; otherwise im2col, GEMM per group and one epilogue launch.
    */
   @Override
-  public synchronized void convolveInference(
+  protected synchronized void convolveInferenceUnchecked(
       Tensor images, ConvProduct p, Tensor cols, Tensor weights, Tensor out, Epilogue epilogue) {
     int n = images.shape().n();
     if (!ClDirectConv.suits(p, n, cl().tuning("CONV_VW"))) {
-      Backend.super.convolveInference(images, p, cols, weights, out, epilogue);
+      super.convolveInferenceUnchecked(images, p, cols, weights, out, epilogue);
       return;
     }
     Window2d window = p.window();
     int groups = p.groups();
     int filters = groups * p.op().m();
-    requireImages("convolution input", images, window.inPerImage());
-    requireImages("convolution output", out, filters * window.positions());
-    checkSpan("convolution weights", weights, 0, (long) groups * p.weightStride());
-    if (epilogue.bias() != null) {
-      requireChannels("convolution bias", epilogue.bias(), filters);
-    }
     if (n > 0 && epilogue.norm() == null) {
       ClDirectConv.run(ops, images, window, groups, filters, weights, out, epilogue, n);
     } else if (n > 0) {
@@ -381,40 +346,41 @@ public final class OpenClBackend implements Backend, AutoCloseable {
   }
 
   @Override
-  public synchronized void im2col(Tensor images, Window2d window, Tensor cols) {
+  protected synchronized void im2colUnchecked(Tensor images, Window2d window, Tensor cols) {
     windows.im2col(images, window, cols);
   }
 
   @Override
-  public synchronized void col2im(Tensor cols, Window2d window, Tensor images) {
+  protected synchronized void col2imUnchecked(Tensor cols, Window2d window, Tensor images) {
     windows.col2im(cols, window, images);
   }
 
   @Override
-  public synchronized void maxPoolForward(
+  protected synchronized void maxPoolForwardUnchecked(
       Tensor in, Window2d window, Tensor out, IntTensor switches) {
     windows.maxPoolForward(in, window, out, switches);
   }
 
   @Override
-  public synchronized void maxPoolValues(
+  protected synchronized void maxPoolValuesUnchecked(
       Tensor in, Window2d window, Tensor out, IntTensor switches) {
     windows.maxPoolValues(in, window, out, switches);
   }
 
   @Override
-  public synchronized void maxPoolBackward(
+  protected synchronized void maxPoolBackwardUnchecked(
       Tensor dOut, IntTensor switches, Window2d window, Tensor dIn) {
     windows.maxPoolBackward(dOut, switches, window, dIn);
   }
 
   @Override
-  public synchronized void poolForward(PoolKind kind, Tensor in, Window2d window, Tensor out) {
+  protected synchronized void poolForwardUnchecked(
+      PoolKind kind, Tensor in, Window2d window, Tensor out) {
     windows.poolForward(kind, in, window, out);
   }
 
   @Override
-  public synchronized void poolBackward(
+  protected synchronized void poolBackwardUnchecked(
       PoolKind kind, Tensor in, Tensor out, Tensor dOut, Window2d window, Tensor dIn) {
     windows.poolBackward(kind, in, out, dOut, window, dIn);
   }
@@ -422,59 +388,61 @@ public final class OpenClBackend implements Backend, AutoCloseable {
   // --- elementwise, epilogues and loss -----------------------------------------------------
 
   @Override
-  public synchronized void addChannelBias(Tensor t, Tensor bias) {
+  protected synchronized void addChannelBiasUnchecked(Tensor t, Tensor bias) {
     epilogues.addChannelBias(t, bias);
   }
 
   @Override
-  public synchronized void applyEpilogue(Tensor t, Epilogue epilogue) {
+  protected synchronized void applyEpilogueUnchecked(Tensor t, Epilogue epilogue) {
     epilogues.applyEpilogue(t, epilogue);
   }
 
   @Override
-  public synchronized void accumulateChannelBiasGrad(Tensor dOut, Tensor dBias) {
+  protected synchronized void accumulateChannelBiasGradUnchecked(Tensor dOut, Tensor dBias) {
     epilogues.accumulateChannelBiasGrad(dOut, dBias);
   }
 
   @Override
-  public synchronized void activation(ActivationKind kind, float alpha, Tensor in, Tensor out) {
+  protected synchronized void activationUnchecked(
+      ActivationKind kind, float alpha, Tensor in, Tensor out) {
     elementwise.activation(kind, alpha, in, out);
   }
 
   @Override
-  public synchronized void activationBackward(
+  protected synchronized void activationBackwardUnchecked(
       ActivationKind kind, float alpha, Tensor in, Tensor out, Tensor dOut, Tensor dIn) {
     elementwise.activationBackward(kind, alpha, in, out, dOut, dIn);
   }
 
   @Override
-  public synchronized void softmax(Tensor logits, Tensor probs) {
+  protected synchronized void softmaxUnchecked(Tensor logits, Tensor probs) {
     elementwise.softmax(logits, probs);
   }
 
   @Override
-  public synchronized void softmaxBackward(Tensor probs, Tensor dProbs, Tensor dLogits) {
+  protected synchronized void softmaxBackwardUnchecked(
+      Tensor probs, Tensor dProbs, Tensor dLogits) {
     elementwise.softmaxBackward(probs, dProbs, dLogits);
   }
 
   @Override
-  public synchronized void multiply(Tensor a, Tensor b, Tensor out) {
+  protected synchronized void multiplyUnchecked(Tensor a, Tensor b, Tensor out) {
     elementwise.multiply(a, b, out);
   }
 
   @Override
-  public synchronized void copyChannels(
+  protected synchronized void copyChannelsUnchecked(
       Tensor src, int srcChannel, Tensor dst, int dstChannel, int channels) {
     elementwise.copyChannels(src, srcChannel, dst, dstChannel, channels);
   }
 
   @Override
-  public synchronized double crossEntropySum(Tensor probs, IntTensor labels) {
+  protected synchronized double crossEntropySumUnchecked(Tensor probs, IntTensor labels) {
     return loss.crossEntropySum(probs, labels);
   }
 
   @Override
-  public synchronized void softmaxCrossEntropyBackward(
+  protected synchronized void softmaxCrossEntropyBackwardUnchecked(
       Tensor probs, IntTensor labels, float scale, Tensor dLogits) {
     loss.softmaxCrossEntropyBackward(probs, labels, scale, dLogits);
   }
@@ -482,29 +450,30 @@ public final class OpenClBackend implements Backend, AutoCloseable {
   // --- normalisation -----------------------------------------------------------------------
 
   @Override
-  public synchronized void lrnForward(Tensor in, Lrn lrn, Tensor out, Tensor scale) {
+  protected synchronized void lrnForwardUnchecked(Tensor in, Lrn lrn, Tensor out, Tensor scale) {
     normalisation.lrnForward(in, lrn, out, scale);
   }
 
   @Override
-  public synchronized void lrnBackward(
+  protected synchronized void lrnBackwardUnchecked(
       Tensor in, Tensor out, Tensor scale, Tensor dOut, Lrn lrn, Tensor dIn) {
     normalisation.lrnBackward(in, out, scale, dOut, lrn, dIn);
   }
 
   @Override
-  public synchronized void channelMeanVariance(Tensor in, Tensor mean, Tensor variance) {
+  protected synchronized void channelMeanVarianceUnchecked(
+      Tensor in, Tensor mean, Tensor variance) {
     normalisation.channelMeanVariance(in, mean, variance);
   }
 
   @Override
-  public synchronized void batchNormForward(
+  protected synchronized void batchNormForwardUnchecked(
       Tensor in, Tensor mean, Tensor variance, float eps, Tensor gamma, Tensor beta, Tensor out) {
     normalisation.batchNormForward(in, mean, variance, eps, gamma, beta, out);
   }
 
   @Override
-  public synchronized void batchNormBackward(
+  protected synchronized void batchNormBackwardUnchecked(
       Tensor in,
       Tensor mean,
       Tensor variance,

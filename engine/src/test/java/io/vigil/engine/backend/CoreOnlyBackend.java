@@ -9,9 +9,10 @@ import io.vigil.engine.tensor.Tensor;
  * A backend that implements only the core of {@link Backend}: every optional op runs its default.
  * Tensors live on the heap; each core op hands views of the same arrays to a CPU backend of its
  * own, so the core computes what the CPU backend computes, and what differs from the CPU backend is
- * only what the defaults make of the core.
+ * only what the defaults make of the core. Open, so that a test can also record what it is asked
+ * (as {@link #checkFits}).
  */
-final class CoreOnlyBackend implements Backend {
+public class CoreOnlyBackend extends Backend {
 
   private final CpuBackend cpu = new CpuBackend(2);
 
@@ -46,28 +47,30 @@ final class CoreOnlyBackend implements Backend {
   }
 
   @Override
-  public void upload(float[] src, int srcOffset, Tensor dst, int dstOffset, int length) {
+  protected void uploadUnchecked(
+      float[] src, int srcOffset, Tensor dst, int dstOffset, int length) {
     cpu.upload(src, srcOffset, cpu(dst), dstOffset, length);
     dst.changed();
   }
 
   @Override
-  public void download(Tensor src, int srcOffset, float[] dst, int dstOffset, int length) {
+  protected void downloadUnchecked(
+      Tensor src, int srcOffset, float[] dst, int dstOffset, int length) {
     cpu.download(cpu(src), srcOffset, dst, dstOffset, length);
   }
 
   @Override
-  public void uploadInts(int[] src, int srcOffset, IntTensor dst, int length) {
+  protected void uploadIntsUnchecked(int[] src, int srcOffset, IntTensor dst, int length) {
     cpu.uploadInts(src, srcOffset, cpu(dst), length);
   }
 
   @Override
-  public void downloadInts(IntTensor src, int[] dst, int dstOffset, int length) {
+  protected void downloadIntsUnchecked(IntTensor src, int[] dst, int dstOffset, int length) {
     cpu.downloadInts(cpu(src), dst, dstOffset, length);
   }
 
   @Override
-  public void copy(Tensor src, Tensor dst) {
+  protected void copyUnchecked(Tensor src, Tensor dst) {
     cpu.copy(cpu(src), cpu(dst));
     dst.changed();
   }
@@ -79,7 +82,7 @@ final class CoreOnlyBackend implements Backend {
   }
 
   @Override
-  public void gemm(
+  protected void gemmUnchecked(
       GemmOp op, Tensor a, int aOffset, Tensor b, int bOffset, Tensor c, int cOffset, Tensor ws) {
     cpu.gemm(op, cpu(a), aOffset, cpu(b), bOffset, cpu(c), cOffset, ws == null ? null : cpu(ws));
   }
@@ -90,7 +93,7 @@ final class CoreOnlyBackend implements Backend {
   }
 
   @Override
-  public void axpy(float a, Tensor x, Tensor y) {
+  protected void axpyUnchecked(float a, Tensor x, Tensor y) {
     cpu.axpy(a, cpu(x), cpu(y));
     y.changed();
   }
@@ -102,28 +105,28 @@ final class CoreOnlyBackend implements Backend {
   }
 
   @Override
-  public void im2col(Tensor images, Window2d window, Tensor cols) {
+  protected void im2colUnchecked(Tensor images, Window2d window, Tensor cols) {
     cpu.im2col(cpu(images), window, cpu(cols));
   }
 
   @Override
-  public void col2im(Tensor cols, Window2d window, Tensor images) {
+  protected void col2imUnchecked(Tensor cols, Window2d window, Tensor images) {
     cpu.col2im(cpu(cols), window, cpu(images));
   }
 
   @Override
-  public void activation(ActivationKind kind, float alpha, Tensor in, Tensor out) {
+  protected void activationUnchecked(ActivationKind kind, float alpha, Tensor in, Tensor out) {
     cpu.activation(kind, alpha, cpu(in), cpu(out));
   }
 
   @Override
-  public void activationBackward(
+  protected void activationBackwardUnchecked(
       ActivationKind kind, float alpha, Tensor in, Tensor out, Tensor dOut, Tensor dIn) {
     cpu.activationBackward(kind, alpha, cpu(in), cpu(out), cpu(dOut), cpu(dIn));
   }
 
   @Override
-  public void multiply(Tensor a, Tensor b, Tensor out) {
+  protected void multiplyUnchecked(Tensor a, Tensor b, Tensor out) {
     cpu.multiply(cpu(a), cpu(b), cpu(out));
     out.changed();
   }

@@ -1,17 +1,20 @@
 package io.vigil.engine.backend;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.layer.Parameter;
 import io.vigil.engine.network.Network;
 import io.vigil.engine.tensor.IntTensor;
+import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
 import io.vigil.engine.zoo.ModelZoo;
 import java.util.List;
 import java.util.Random;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -77,6 +80,24 @@ class CoreOnlyBackendTest {
       adam(a, step);
       assertAgrees(host(e.value()), host(a.value()), model + " Adam step of " + e);
     }
+  }
+
+  @Test
+  void theChecksOfTheContractGuardABackendThatMakesNone() {
+    CoreOnlyBackend core = new CoreOnlyBackend();
+    Tensor small = core.allocate(new Shape(1, 1, 1, 15));
+    Tensor ok = core.allocate(new Shape(1, 1, 1, 16));
+    GemmOp op = GemmOp.of(false, false, 4, 4, 4, 1f, 0f);
+    IllegalArgumentException gemm =
+        assertThrows(
+            IllegalArgumentException.class, () -> core.gemm(op, small, 0, ok, 0, ok, 0, null));
+    assertTrue(gemm.getMessage().startsWith("gemm A: needs 16 floats"), gemm.getMessage());
+    // An optional op, which this backend leaves to its default, is checked the same way.
+    Lrn lrn = new Lrn(5, 1e-4f, 0.75f, 2f);
+    IllegalArgumentException lrnError =
+        assertThrows(IllegalArgumentException.class, () -> core.lrnForward(ok, lrn, small, ok));
+    assertTrue(
+        lrnError.getMessage().startsWith("lrn: tensors differ in size"), lrnError.getMessage());
   }
 
   private static void adam(Parameter p, AdamStep step) {

@@ -1,9 +1,5 @@
 package io.vigil.engine.backend.cpu;
 
-import static io.vigil.engine.backend.BackendChecks.checkRange;
-import static io.vigil.engine.backend.BackendChecks.checkSpan;
-import static io.vigil.engine.backend.BackendChecks.requireSameSize;
-
 import io.vigil.engine.backend.ActivationKind;
 import io.vigil.engine.backend.AdamStep;
 import io.vigil.engine.backend.Backend;
@@ -28,7 +24,7 @@ import io.vigil.engine.tensor.Tensor;
  * is a final class it delegates to: {@link CpuConvolution}, {@link CpuWindowPasses}, {@link
  * CpuEpilogues}, {@link CpuElementwise}, {@link CpuSoftmaxLoss} and {@link CpuNormalisation}.
  */
-public final class CpuBackend implements Backend {
+public final class CpuBackend extends Backend {
 
   private static final class Shared {
     static final CpuBackend INSTANCE = new CpuBackend(Runtime.getRuntime().availableProcessors());
@@ -119,31 +115,30 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void upload(float[] src, int srcOffset, Tensor dst, int dstOffset, int length) {
-    checkRange("upload destination", dst, dstOffset, length);
+  protected void uploadUnchecked(
+      float[] src, int srcOffset, Tensor dst, int dstOffset, int length) {
     System.arraycopy(src, srcOffset, data(dst), dst.offset() + dstOffset, length);
     dst.changed();
   }
 
   @Override
-  public void download(Tensor src, int srcOffset, float[] dst, int dstOffset, int length) {
-    checkRange("download source", src, srcOffset, length);
+  protected void downloadUnchecked(
+      Tensor src, int srcOffset, float[] dst, int dstOffset, int length) {
     System.arraycopy(data(src), src.offset() + srcOffset, dst, dstOffset, length);
   }
 
   @Override
-  public void uploadInts(int[] src, int srcOffset, IntTensor dst, int length) {
+  protected void uploadIntsUnchecked(int[] src, int srcOffset, IntTensor dst, int length) {
     System.arraycopy(src, srcOffset, ints(dst), 0, length);
   }
 
   @Override
-  public void downloadInts(IntTensor src, int[] dst, int dstOffset, int length) {
+  protected void downloadIntsUnchecked(IntTensor src, int[] dst, int dstOffset, int length) {
     System.arraycopy(ints(src), 0, dst, dstOffset, length);
   }
 
   @Override
-  public void copy(Tensor src, Tensor dst) {
-    requireSameSize("copy", src, dst);
+  protected void copyUnchecked(Tensor src, Tensor dst) {
     System.arraycopy(data(src), src.offset(), data(dst), dst.offset(), src.size());
     dst.changed();
   }
@@ -162,11 +157,8 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void gemm(
+  protected void gemmUnchecked(
       GemmOp op, Tensor a, int aOffset, Tensor b, int bOffset, Tensor c, int cOffset, Tensor ws) {
-    checkSpan("A", a, aOffset, (op.batch() - 1) * op.strideA() + op.spanA());
-    checkSpan("B", b, bOffset, (op.batch() - 1) * op.strideB() + op.spanB());
-    checkSpan("C", c, cOffset, (op.batch() - 1) * op.strideC() + op.spanC());
     gemm.run(
         op,
         data(a),
@@ -180,8 +172,7 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void axpy(float a, Tensor x, Tensor y) {
-    requireSameSize("axpy", x, y);
+  protected void axpyUnchecked(float a, Tensor x, Tensor y) {
     float[] xv = data(x);
     float[] yv = data(y);
     int xo = x.offset();
@@ -199,10 +190,7 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
-  public void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, AdamStep step) {
-    requireSameSize("adamUpdate gradient", param, grad);
-    requireSameSize("adamUpdate first moment", param, m);
-    requireSameSize("adamUpdate second moment", param, v);
+  protected void adamUpdateUnchecked(Tensor param, Tensor grad, Tensor m, Tensor v, AdamStep step) {
     CpuOptimizerOps.adam(
         data(param),
         param.offset(),
@@ -229,54 +217,58 @@ public final class CpuBackend implements Backend {
   // --- convolution and pooling -------------------------------------------------------------
 
   @Override
-  public void convolve(Tensor images, ConvProduct p, Tensor cols, Tensor weights, Tensor out) {
+  protected void convolveUnchecked(
+      Tensor images, ConvProduct p, Tensor cols, Tensor weights, Tensor out) {
     convolution.convolve(images, p, cols, weights, out);
   }
 
   @Override
-  public void convolveInference(
+  protected void convolveInferenceUnchecked(
       Tensor images, ConvProduct p, Tensor cols, Tensor weights, Tensor out, Epilogue epilogue) {
     convolution.convolveInference(images, p, cols, weights, out, epilogue);
   }
 
   @Override
-  public void convolveBackwardInput(
+  protected void convolveBackwardInputUnchecked(
       Tensor dOut, ConvProduct p, Tensor cols, Tensor weights, Tensor dIn) {
     convolution.convolveBackwardInput(dOut, p, cols, weights, dIn);
   }
 
   @Override
-  public void im2col(Tensor images, Window2d window, Tensor cols) {
+  protected void im2colUnchecked(Tensor images, Window2d window, Tensor cols) {
     windows.im2col(images, window, cols);
   }
 
   @Override
-  public void col2im(Tensor cols, Window2d window, Tensor images) {
+  protected void col2imUnchecked(Tensor cols, Window2d window, Tensor images) {
     windows.col2im(cols, window, images);
   }
 
   @Override
-  public void maxPoolForward(Tensor in, Window2d window, Tensor out, IntTensor switches) {
+  protected void maxPoolForwardUnchecked(
+      Tensor in, Window2d window, Tensor out, IntTensor switches) {
     windows.maxPoolForward(in, window, out, switches);
   }
 
   @Override
-  public void maxPoolValues(Tensor in, Window2d window, Tensor out, IntTensor switches) {
+  protected void maxPoolValuesUnchecked(
+      Tensor in, Window2d window, Tensor out, IntTensor switches) {
     windows.maxPoolValues(in, window, out, switches);
   }
 
   @Override
-  public void maxPoolBackward(Tensor dOut, IntTensor switches, Window2d window, Tensor dIn) {
+  protected void maxPoolBackwardUnchecked(
+      Tensor dOut, IntTensor switches, Window2d window, Tensor dIn) {
     windows.maxPoolBackward(dOut, switches, window, dIn);
   }
 
   @Override
-  public void poolForward(PoolKind kind, Tensor in, Window2d window, Tensor out) {
+  protected void poolForwardUnchecked(PoolKind kind, Tensor in, Window2d window, Tensor out) {
     windows.poolForward(kind, in, window, out);
   }
 
   @Override
-  public void poolBackward(
+  protected void poolBackwardUnchecked(
       PoolKind kind, Tensor in, Tensor out, Tensor dOut, Window2d window, Tensor dIn) {
     windows.poolBackward(kind, in, out, dOut, window, dIn);
   }
@@ -284,58 +276,59 @@ public final class CpuBackend implements Backend {
   // --- elementwise and reductions ----------------------------------------------------------
 
   @Override
-  public void addChannelBias(Tensor t, Tensor bias) {
+  protected void addChannelBiasUnchecked(Tensor t, Tensor bias) {
     epilogues.apply(t, Epilogue.bias(bias));
   }
 
   @Override
-  public void applyEpilogue(Tensor t, Epilogue epilogue) {
+  protected void applyEpilogueUnchecked(Tensor t, Epilogue epilogue) {
     epilogues.apply(t, epilogue);
   }
 
   @Override
-  public void accumulateChannelBiasGrad(Tensor dOut, Tensor dBias) {
+  protected void accumulateChannelBiasGradUnchecked(Tensor dOut, Tensor dBias) {
     epilogues.accumulateBiasGrad(dOut, dBias);
   }
 
   @Override
-  public void activation(ActivationKind kind, float alpha, Tensor in, Tensor out) {
+  protected void activationUnchecked(ActivationKind kind, float alpha, Tensor in, Tensor out) {
     elementwise.activation(kind, alpha, in, out);
   }
 
   @Override
-  public void activationBackward(
+  protected void activationBackwardUnchecked(
       ActivationKind kind, float alpha, Tensor in, Tensor out, Tensor dOut, Tensor dIn) {
     elementwise.activationBackward(kind, alpha, in, out, dOut, dIn);
   }
 
   @Override
-  public void multiply(Tensor a, Tensor b, Tensor out) {
+  protected void multiplyUnchecked(Tensor a, Tensor b, Tensor out) {
     elementwise.multiply(a, b, out);
   }
 
   @Override
-  public void copyChannels(Tensor src, int srcChannel, Tensor dst, int dstChannel, int channels) {
+  protected void copyChannelsUnchecked(
+      Tensor src, int srcChannel, Tensor dst, int dstChannel, int channels) {
     elementwise.copyChannels(src, srcChannel, dst, dstChannel, channels);
   }
 
   @Override
-  public void softmax(Tensor logits, Tensor probs) {
+  protected void softmaxUnchecked(Tensor logits, Tensor probs) {
     softmaxLoss.softmax(logits, probs);
   }
 
   @Override
-  public void softmaxBackward(Tensor probs, Tensor dProbs, Tensor dLogits) {
+  protected void softmaxBackwardUnchecked(Tensor probs, Tensor dProbs, Tensor dLogits) {
     softmaxLoss.softmaxBackward(probs, dProbs, dLogits);
   }
 
   @Override
-  public double crossEntropySum(Tensor probs, IntTensor labels) {
+  protected double crossEntropySumUnchecked(Tensor probs, IntTensor labels) {
     return softmaxLoss.crossEntropySum(probs, labels);
   }
 
   @Override
-  public void softmaxCrossEntropyBackward(
+  protected void softmaxCrossEntropyBackwardUnchecked(
       Tensor probs, IntTensor labels, float scale, Tensor dLogits) {
     softmaxLoss.softmaxCrossEntropyBackward(probs, labels, scale, dLogits);
   }
@@ -343,33 +336,34 @@ public final class CpuBackend implements Backend {
   // --- normalisation -----------------------------------------------------------------------
 
   @Override
-  public void lrnForward(Tensor in, Lrn lrn, Tensor out, Tensor scale) {
+  protected void lrnForwardUnchecked(Tensor in, Lrn lrn, Tensor out, Tensor scale) {
     normalisation.lrnForward(in, lrn, out, scale);
   }
 
   @Override
-  public void lrnValues(Tensor in, Lrn lrn, Tensor out, Tensor scale) {
+  protected void lrnValuesUnchecked(Tensor in, Lrn lrn, Tensor out, Tensor scale) {
     normalisation.lrnValues(in, lrn, out, scale);
   }
 
   @Override
-  public void lrnBackward(Tensor in, Tensor out, Tensor scale, Tensor dOut, Lrn lrn, Tensor dIn) {
+  protected void lrnBackwardUnchecked(
+      Tensor in, Tensor out, Tensor scale, Tensor dOut, Lrn lrn, Tensor dIn) {
     normalisation.lrnBackward(in, out, scale, dOut, lrn, dIn);
   }
 
   @Override
-  public void channelMeanVariance(Tensor in, Tensor mean, Tensor variance) {
+  protected void channelMeanVarianceUnchecked(Tensor in, Tensor mean, Tensor variance) {
     normalisation.channelMeanVariance(in, mean, variance);
   }
 
   @Override
-  public void batchNormForward(
+  protected void batchNormForwardUnchecked(
       Tensor in, Tensor mean, Tensor variance, float eps, Tensor gamma, Tensor beta, Tensor out) {
     normalisation.batchNormForward(in, mean, variance, eps, gamma, beta, out);
   }
 
   @Override
-  public void batchNormBackward(
+  protected void batchNormBackwardUnchecked(
       Tensor in,
       Tensor mean,
       Tensor variance,

@@ -1,8 +1,5 @@
 package io.vigil.engine.backend.cpu;
 
-import static io.vigil.engine.backend.BackendChecks.checkSpan;
-import static io.vigil.engine.backend.BackendChecks.requireImages;
-
 import io.vigil.engine.backend.ConvProduct;
 import io.vigil.engine.backend.Epilogue;
 import io.vigil.engine.backend.GemmOp;
@@ -67,7 +64,6 @@ final class CpuConvolution {
       }
       return;
     }
-    checkForward(images, p, cols, weights, out);
     float[] x = backend.data(images);
     float[] cv = backend.data(cols);
     float[] wv = backend.data(weights);
@@ -102,24 +98,6 @@ final class CpuConvolution {
         });
   }
 
-  /** The spans a forward product reads and writes; {@code cols} may be null (not written). */
-  private static void checkForward(
-      Tensor images, ConvProduct p, Tensor cols, Tensor weights, Tensor out) {
-    Window2d w = p.window();
-    GemmOp op = p.op();
-    int n = images.shape().n();
-    requireImages("convolve", images, w.inPerImage());
-    if (cols != null) {
-      checkSpan("convolution columns", cols, 0, n * w.colsPerImage());
-    }
-    checkSpan("convolution weights", weights, 0, (p.groups() - 1) * p.weightStride() + op.spanA());
-    checkSpan(
-        "convolution output",
-        out,
-        0,
-        (n - 1) * op.strideC() + (p.groups() - 1) * p.outStride() + op.spanC());
-  }
-
   /**
    * The forward product by {@link CpuWinograd}, unfolding each image's columns into {@code cols}
    * for the weight gradient unless {@code cols} is null (inference). With {@code keepFilters}
@@ -129,7 +107,6 @@ final class CpuConvolution {
    */
   private void winograd(
       Tensor images, ConvProduct p, Tensor cols, Tensor weights, Tensor out, boolean keepFilters) {
-    checkForward(images, p, cols, weights, out);
     GemmOp op = p.op();
     int channels = p.window().channels() / p.groups();
     CpuWinograd.Filters u = null;
@@ -190,9 +167,6 @@ final class CpuConvolution {
     GemmOp op = p.op();
     int groups = p.groups();
     int filters = groups * op.m();
-    requireImages("convolve", images, w.inPerImage());
-    requireImages("convolution output", out, filters * w.positions());
-    checkSpan("convolution weights", weights, 0, groups * p.weightStride());
     float[] x = backend.data(images);
     float[] wv = backend.data(weights);
     float[] y = backend.data(out);
@@ -241,14 +215,6 @@ final class CpuConvolution {
       windows.col2im(cols, w, dIn);
       return;
     }
-    requireImages("convolution input gradient", dIn, w.inPerImage());
-    checkSpan("convolution columns", cols, 0, n * w.colsPerImage());
-    checkSpan("convolution weights", weights, 0, (groups - 1) * weightStride + op.spanA());
-    checkSpan(
-        "convolution output gradient",
-        dOut,
-        0,
-        (n - 1) * op.strideB() + (groups - 1) * outStride + op.spanB());
     float[] dy = backend.data(dOut);
     float[] cv = backend.data(cols);
     float[] dx = backend.data(dIn);

@@ -1,9 +1,6 @@
 package io.vigil.engine.backend.cpu;
 
-import static io.vigil.engine.backend.BackendChecks.requireSameSize;
-
 import io.vigil.engine.backend.ActivationKind;
-import io.vigil.engine.backend.BackendChecks;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
 
@@ -22,7 +19,6 @@ final class CpuElementwise {
   }
 
   void activation(ActivationKind kind, float alpha, Tensor in, Tensor out) {
-    requireSameSize(kind + " activation", in, out);
     float[] x = backend.data(in);
     float[] y = backend.data(out);
     // Split the values between threads; sigmoid and tanh cost a few multiply-adds each.
@@ -36,9 +32,6 @@ final class CpuElementwise {
 
   void activationBackward(
       ActivationKind kind, float alpha, Tensor in, Tensor out, Tensor dOut, Tensor dIn) {
-    requireSameSize(kind + " activation backward", in, out);
-    requireSameSize(kind + " activation backward", in, dOut);
-    requireSameSize(kind + " activation backward", in, dIn);
     float[] x = backend.data(in);
     float[] y = backend.data(out);
     float[] dy = backend.data(dOut);
@@ -62,8 +55,6 @@ final class CpuElementwise {
   }
 
   void multiply(Tensor a, Tensor b, Tensor out) {
-    requireSameSize("multiply", a, b);
-    requireSameSize("multiply", a, out);
     CpuActivationOps.multiply(
         backend.data(a),
         a.offset(),
@@ -76,7 +67,6 @@ final class CpuElementwise {
   }
 
   void copyChannels(Tensor src, int srcChannel, Tensor dst, int dstChannel, int channels) {
-    BackendChecks.checkChannelCopy(src, srcChannel, dst, dstChannel, channels);
     Shape s = src.shape();
     Shape d = dst.shape();
     CpuActivationOps.copyChannels(

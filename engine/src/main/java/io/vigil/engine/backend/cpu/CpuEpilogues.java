@@ -1,7 +1,5 @@
 package io.vigil.engine.backend.cpu;
 
-import static io.vigil.engine.backend.BackendChecks.requireChannels;
-
 import io.vigil.engine.backend.ActivationKind;
 import io.vigil.engine.backend.Epilogue;
 import io.vigil.engine.backend.Normalisation;
@@ -49,19 +47,13 @@ final class CpuEpilogues {
         });
   }
 
-  /** {@code epilogue} unwrapped to host arrays, checked for {@code channels}. */
+  /** {@code epilogue} unwrapped to host arrays, for an output of {@code channels} channels. */
   EpilogueValues values(Epilogue epilogue, int channels) {
     Tensor bias = epilogue.bias();
-    if (bias != null) {
-      requireChannels("bias", bias, channels);
-    }
     float[] scale = null;
     float[] shift = null;
     Normalisation norm = epilogue.norm();
     if (norm != null) {
-      for (Tensor t : new Tensor[] {norm.mean(), norm.variance(), norm.gamma(), norm.beta()}) {
-        requireChannels("batch norm", t, channels);
-      }
       // y = a·x + b per channel, a and b as batchNormForward computes them; in this thread's
       // scratch, valid until its next epilogue (no allocation per batch).
       float[][] scratch = NORM_SCRATCH.get();
@@ -126,7 +118,6 @@ final class CpuEpilogues {
 
   void accumulateBiasGrad(Tensor dOut, Tensor dBias) {
     Shape s = dOut.shape();
-    requireChannels("bias gradient", dBias, s.c());
     float[] dy = backend.data(dOut);
     float[] db = backend.data(dBias);
     int plane = s.plane();

@@ -1,8 +1,5 @@
 package io.vigil.engine.backend.cpu;
 
-import static io.vigil.engine.backend.BackendChecks.requireChannels;
-import static io.vigil.engine.backend.BackendChecks.requireSameSize;
-
 import io.vigil.engine.backend.Lrn;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
@@ -22,7 +19,6 @@ final class CpuNormalisation {
   }
 
   void lrnForward(Tensor in, Lrn lrn, Tensor out, Tensor scale) {
-    requireSameSize("lrn scale", in, scale);
     lrn(in, lrn, out, backend.data(scale), scale.offset());
   }
 
@@ -32,7 +28,6 @@ final class CpuNormalisation {
 
   /** LRN forward, writing the scale into {@code scale} (from {@code so}) only if not null. */
   private void lrn(Tensor in, Lrn lrn, Tensor out, float[] scale, int so) {
-    requireSameSize("lrn", in, out);
     Shape s = in.shape();
     // A power and a window sum per value: worth splitting by channel even for one image.
     long cost = 16L * s.n() * s.plane();
@@ -56,9 +51,6 @@ final class CpuNormalisation {
   }
 
   void lrnBackward(Tensor in, Tensor out, Tensor scale, Tensor dOut, Lrn lrn, Tensor dIn) {
-    requireSameSize("lrn backward", in, out);
-    requireSameSize("lrn backward", in, dOut);
-    requireSameSize("lrn backward", in, dIn);
     Shape s = in.shape();
     long cost = 16L * s.n() * s.plane();
     parallel.forRange(
@@ -86,8 +78,6 @@ final class CpuNormalisation {
 
   void channelMeanVariance(Tensor in, Tensor mean, Tensor variance) {
     Shape s = in.shape();
-    requireChannels("channel mean", mean, s.c());
-    requireChannels("channel variance", variance, s.c());
     parallel.forRange(
         s.c(),
         2L * s.n() * s.plane(),
@@ -109,10 +99,6 @@ final class CpuNormalisation {
   void batchNormForward(
       Tensor in, Tensor mean, Tensor variance, float eps, Tensor gamma, Tensor beta, Tensor out) {
     Shape s = in.shape();
-    requireSameSize("batch norm", in, out);
-    for (Tensor t : new Tensor[] {mean, variance, gamma, beta}) {
-      requireChannels("batch norm", t, s.c());
-    }
     parallel.forRange(
         s.c(),
         (long) s.n() * s.plane(),
@@ -150,13 +136,6 @@ final class CpuNormalisation {
       Tensor dGamma,
       Tensor dBeta) {
     Shape s = in.shape();
-    requireSameSize("batch norm backward", in, dOut);
-    if (dIn != null) {
-      requireSameSize("batch norm backward", in, dIn);
-    }
-    for (Tensor t : new Tensor[] {mean, variance, gamma, dGamma, dBeta}) {
-      requireChannels("batch norm backward", t, s.c());
-    }
     float[] dx = dIn == null ? null : backend.data(dIn);
     int dxOffset = dIn == null ? 0 : dIn.offset();
     parallel.forRange(

@@ -1,7 +1,6 @@
 package io.vigil.engine.backend.cpu;
 
 import static io.vigil.engine.backend.BackendChecks.checkLabel;
-import static io.vigil.engine.backend.BackendChecks.requireSameSize;
 
 import io.vigil.engine.tensor.IntTensor;
 import io.vigil.engine.tensor.Tensor;
@@ -16,7 +15,6 @@ final class CpuSoftmaxLoss {
   }
 
   void softmax(Tensor logits, Tensor probs) {
-    requireSameSize("softmax", logits, probs);
     int rows = logits.shape().n();
     int cols = logits.shape().perImage();
     CpuActivationOps.softmax(
@@ -24,8 +22,6 @@ final class CpuSoftmaxLoss {
   }
 
   void softmaxBackward(Tensor probs, Tensor dProbs, Tensor dLogits) {
-    requireSameSize("softmax backward", probs, dProbs);
-    requireSameSize("softmax backward", probs, dLogits);
     CpuActivationOps.softmaxBackward(
         backend.data(probs),
         probs.offset(),
@@ -52,7 +48,6 @@ final class CpuSoftmaxLoss {
   }
 
   void softmaxCrossEntropyBackward(Tensor probs, IntTensor labels, float scale, Tensor dLogits) {
-    requireSameSize("softmax cross-entropy backward", probs, dLogits);
     int rows = probs.shape().n();
     int cols = probs.shape().perImage();
     int[] y = backend.ints(labels);

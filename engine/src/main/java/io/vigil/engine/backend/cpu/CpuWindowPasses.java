@@ -1,8 +1,5 @@
 package io.vigil.engine.backend.cpu;
 
-import static io.vigil.engine.backend.BackendChecks.checkSpan;
-import static io.vigil.engine.backend.BackendChecks.requireImages;
-
 import io.vigil.engine.backend.PoolKind;
 import io.vigil.engine.backend.Window2d;
 import io.vigil.engine.tensor.IntTensor;
@@ -25,8 +22,6 @@ final class CpuWindowPasses {
 
   void im2col(Tensor images, Window2d w, Tensor cols) {
     int n = images.shape().n();
-    requireImages("im2col", images, w.inPerImage());
-    checkSpan("im2col columns", cols, 0, n * w.colsPerImage());
     float[] x = backend.data(images);
     float[] cv = backend.data(cols);
     // By rows of the column matrix rather than channels: a 3-channel first layer splits evenly.
@@ -47,8 +42,6 @@ final class CpuWindowPasses {
 
   void col2im(Tensor cols, Window2d w, Tensor images) {
     int n = images.shape().n();
-    requireImages("col2im", images, w.inPerImage());
-    checkSpan("col2im columns", cols, 0, n * w.colsPerImage());
     float[] x = backend.data(images);
     float[] cv = backend.data(cols);
     forImageChannels(
@@ -77,13 +70,7 @@ final class CpuWindowPasses {
   /** Max pooling, recording the switches only if {@code record} (training). */
   private void maxPool(Tensor in, Window2d w, Tensor out, IntTensor switches, boolean record) {
     int n = in.shape().n();
-    requireImages("max pool input", in, w.inPerImage());
-    requireImages("max pool output", out, w.outPerImage());
     int[] sw = backend.ints(switches);
-    if (sw.length < n * w.outPerImage()) {
-      throw new IllegalArgumentException(
-          "max pool: switches hold " + sw.length + " ints, need " + n * w.outPerImage());
-    }
     float[] x = backend.data(in);
     float[] y = backend.data(out);
     forImageChannels(
@@ -134,7 +121,6 @@ final class CpuWindowPasses {
 
   void maxPoolBackward(Tensor dOut, IntTensor switches, Window2d w, Tensor dIn) {
     int n = dIn.shape().n();
-    requireImages("max pool gradient", dOut, w.outPerImage());
     int[] sw = backend.ints(switches);
     float[] dy = backend.data(dOut);
     float[] dx = backend.data(dIn);
@@ -154,8 +140,6 @@ final class CpuWindowPasses {
 
   void poolForward(PoolKind kind, Tensor in, Window2d w, Tensor out) {
     int n = in.shape().n();
-    requireImages(kind + " pool input", in, w.inPerImage());
-    requireImages(kind + " pool output", out, w.outPerImage());
     float[] x = backend.data(in);
     float[] y = backend.data(out);
     parallel.forEach(
@@ -173,8 +157,6 @@ final class CpuWindowPasses {
 
   void poolBackward(PoolKind kind, Tensor in, Tensor out, Tensor dOut, Window2d w, Tensor dIn) {
     int n = in.shape().n();
-    requireImages(kind + " pool gradient", dOut, w.outPerImage());
-    requireImages(kind + " pool input gradient", dIn, w.inPerImage());
     float[] x = backend.data(in);
     float[] y = backend.data(out);
     float[] dy = backend.data(dOut);

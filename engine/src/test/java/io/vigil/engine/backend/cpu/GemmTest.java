@@ -79,7 +79,7 @@ class GemmTest {
         assertThrows(
             IllegalArgumentException.class,
             () -> TWO_THREADS.gemm(op, small, 0, ok, 0, ok, 0, null));
-    assertEquals(true, e.getMessage().startsWith("A: needs 16 floats"), e.getMessage());
+    assertEquals(true, e.getMessage().startsWith("gemm A: needs 16 floats"), e.getMessage());
   }
 
   private static void check(GemmOp op, int aOff, int bOff, int cOff) {
