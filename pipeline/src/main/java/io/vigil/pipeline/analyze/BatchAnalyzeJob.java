@@ -197,7 +197,10 @@ public final class BatchAnalyzeJob {
         listener,
         video ->
             DecoderSource.failingSoftly(
-                video.getFileName().toString(), () -> VideoDecoder.open(video), contract, options));
+                video.getFileName().toString(),
+                () -> VideoDecoder.open(video, options.pictureFormat()),
+                contract,
+                options));
   }
 
   /**

@@ -11,6 +11,7 @@ import io.vigil.pipeline.analyze.BatchSettings;
 import io.vigil.pipeline.analyze.FileOutcome;
 import io.vigil.pipeline.analyze.OutputLayout;
 import io.vigil.pipeline.video.LabelSidecar;
+import io.vigil.pipeline.video.PictureFormat;
 import io.vigil.pipeline.video.VideoDecoder;
 import io.vigil.pipeline.video.VideoInfo;
 import io.vigil.pipeline.video.VideoInputException;
@@ -145,7 +146,7 @@ final class AnalysisRunner {
    * when they say neither or the file cannot be opened (the analysis then says why in one line).
    */
   private static long claimedFrames(Path video) {
-    try (VideoDecoder decoder = VideoDecoder.open(video)) {
+    try (VideoDecoder decoder = VideoDecoder.open(video, PictureFormat.NATIVE)) {
       VideoInfo info = decoder.info();
       return info.claimedFrames() > 0
           ? info.claimedFrames()

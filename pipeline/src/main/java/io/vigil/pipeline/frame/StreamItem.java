@@ -28,6 +28,8 @@ public sealed interface StreamItem {
    * @param image a copy of the decoded picture, kept only for streams that write an annotated video
    *     (null otherwise); whoever consumes or drops the frame closes it
    * @param windows the frame prepared for sliding-window scoring, or null when not asked for
+   * @param late whether the source shed the frame because it had fallen behind real time (then it
+   *     carries no pixels; it may not even have been decoded)
    */
   record Frame(
       String stream,
@@ -37,8 +39,38 @@ public sealed interface StreamItem {
       long capturedAtMillis,
       float[] pixels,
       org.bytedeco.javacv.Frame image,
-      WindowInput windows)
+      WindowInput windows,
+      boolean late)
       implements StreamItem {
+
+    /** A frame in time, or shed for another reason than lateness. */
+    public Frame(
+        String stream,
+        long index,
+        long ptsMicros,
+        long capturedAtNanos,
+        long capturedAtMillis,
+        float[] pixels,
+        org.bytedeco.javacv.Frame image,
+        WindowInput windows) {
+      this(
+          stream,
+          index,
+          ptsMicros,
+          capturedAtNanos,
+          capturedAtMillis,
+          pixels,
+          image,
+          windows,
+          false);
+    }
+
+    /** A frame shed because its source had fallen behind real time: no pixels, counted late. */
+    public static Frame late(
+        String stream, long index, long ptsMicros, long capturedAtNanos, long capturedAtMillis) {
+      return new Frame(
+          stream, index, ptsMicros, capturedAtNanos, capturedAtMillis, null, null, null, true);
+    }
 
     /** A frame without window input. */
     public Frame(
@@ -55,7 +87,15 @@ public sealed interface StreamItem {
     /** The same frame under another index (a live source numbers frames on across reconnects). */
     public Frame withIndex(long newIndex) {
       return new Frame(
-          stream, newIndex, ptsMicros, capturedAtNanos, capturedAtMillis, pixels, image, windows);
+          stream,
+          newIndex,
+          ptsMicros,
+          capturedAtNanos,
+          capturedAtMillis,
+          pixels,
+          image,
+          windows,
+          late);
     }
 
     /** A frame without a kept picture. */

@@ -5,6 +5,7 @@ import io.vigil.pipeline.frame.StreamItem;
 import io.vigil.pipeline.result.RegionOfInterest;
 import io.vigil.pipeline.stream.DecodeOptions;
 import io.vigil.pipeline.stream.DecoderSource;
+import io.vigil.pipeline.stream.LagShedding;
 import io.vigil.pipeline.stream.MetricsRegistry;
 import io.vigil.pipeline.stream.Pacing;
 import io.vigil.pipeline.stream.ShedSignal;
@@ -60,7 +61,7 @@ final class LiveSources {
       MetricsRegistry metrics,
       ShedSignal shedding) {
     MetricsRegistry.Counters counters = metrics.stream(spec.id());
-    DecodeOptions options =
+    DecodeOptions unlagged =
         DecodeOptions.OFFLINE
             .withPreprocessing(spec.preprocessing())
             .withPacing(spec.pacing())
@@ -68,11 +69,20 @@ final class LiveSources {
             .withKeepImages(spec.annotate() != null)
             .withCorruptFrames(counters.corrupt::add)
             .withShedding(shedding);
+    // A paced file plays a camera: when decoding falls behind, it sheds as a camera's late frames
+    // would be lost, instead of falling further behind.
+    DecodeOptions options =
+        spec.pacing().paced() && !settings.maxSourceLag().isZero()
+            ? unlagged.withLag(new LagShedding(settings.maxSourceLag()))
+            : unlagged;
     Source<StreamItem, NotUsed> frames =
         switch (spec.kind()) {
           case FILE ->
               DecoderSource.failingSoftly(
-                  spec.id(), () -> VideoDecoder.open(Path.of(spec.input())), contract, options);
+                  spec.id(),
+                  () -> VideoDecoder.open(Path.of(spec.input()), options.pictureFormat()),
+                  contract,
+                  options);
           case IMAGES ->
               DecoderSource.failingSoftly(
                   spec.id(),
@@ -80,7 +90,8 @@ final class LiveSources {
                       VideoDecoder.openUrl(
                           spec.input(),
                           "image2",
-                          Map.of("framerate", Double.toString(imageRate(spec)))),
+                          Map.of("framerate", Double.toString(imageRate(spec))),
+                          options.pictureFormat()),
                   contract,
                   options);
           case URL -> reconnecting(spec, null, contract, options, settings, counters);
@@ -185,7 +196,12 @@ final class LiveSources {
                       spec.id(),
                       () ->
                           connections.open(
-                              () -> VideoDecoder.openUrl(spec.input(), format, ffmpegOptions)),
+                              () ->
+                                  VideoDecoder.openUrl(
+                                      spec.input(),
+                                      format,
+                                      ffmpegOptions,
+                                      options.pictureFormat())),
                       contract,
                       options.withPacing(Pacing.NONE).withEndMarker(true))
                   .mapConcat(

@@ -130,7 +130,7 @@ public final class RealtimePipeline implements ModelSwapTarget, AutoCloseable {
     Pair<Pair<Sink<StreamItem, NotUsed>, UniqueKillSwitch>, CompletionStage<Done>> graph =
         MergeHub.of(StreamItem.class, 16)
             .map(this::arrived)
-            .filter(this::convertedOrCountedAsDropped)
+            .filter(RealtimePipeline::converted)
             .via(
                 new DroppingBuffer(
                     settings.bufferSize(),
@@ -402,9 +402,19 @@ public final class RealtimePipeline implements ModelSwapTarget, AutoCloseable {
           }
         }
       }
+      MetricsRegistry.Counters counters = metrics.stream(f.stream());
+      if (!f.converted()) {
+        // A frame its source shed goes no further: dropped before it is counted in, so that a
+        // snapshot never sees it waiting.
+        counters.dropped.increment();
+        counters.droppedUnconverted.increment();
+        if (f.late()) {
+          counters.droppedLate.increment();
+        }
+      }
       // Counted last, just before the buffer takes it: a snapshot sees it waiting as briefly as
       // possible before it is kept or dropped.
-      metrics.stream(f.stream()).framesIn.increment();
+      counters.framesIn.increment();
     }
     return item;
   }
@@ -419,14 +429,8 @@ public final class RealtimePipeline implements ModelSwapTarget, AutoCloseable {
     }
   }
 
-  /** False for a frame its source shed (not converted), after counting it as dropped. */
-  private boolean convertedOrCountedAsDropped(StreamItem item) {
-    if (item instanceof StreamItem.Frame f && !f.converted()) {
-      MetricsRegistry.Counters counters = metrics.stream(f.stream());
-      counters.dropped.increment();
-      counters.droppedUnconverted.increment();
-      return false;
-    }
-    return true;
+  /** False for a frame its source shed (not converted; counted as dropped on arrival). */
+  private static boolean converted(StreamItem item) {
+    return !(item instanceof StreamItem.Frame f) || f.converted();
   }
 }

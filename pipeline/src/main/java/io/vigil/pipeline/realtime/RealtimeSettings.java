@@ -23,6 +23,8 @@ import java.time.Duration;
  *     its frames the buffer drops; 0 never sheds (see {@link SaturationSignal})
  * @param maxAttempts failed attempts in a row after which a network source's stream fails instead
  *     of trying again (a connection resets the count); 0 tries for ever
+ * @param maxSourceLag how far behind its frames' capture times a paced source may fall before it
+ *     sheds frames to catch up (see {@code DecoderSource}); zero never sheds for lag
  */
 public record RealtimeSettings(
     int bufferSize,
@@ -35,7 +37,11 @@ public record RealtimeSettings(
     Duration maxBackoff,
     Duration metricsInterval,
     int shedPerDrop,
-    int maxAttempts) {
+    int maxAttempts,
+    Duration maxSourceLag) {
+
+  /** The default {@link #maxSourceLag}: frames later than this are not worth converting. */
+  public static final Duration DEFAULT_MAX_SOURCE_LAG = Duration.ofMillis(100);
 
   public RealtimeSettings {
     if (bufferSize < 1) {
@@ -54,6 +60,10 @@ public record RealtimeSettings(
     if (maxAttempts < 0) {
       throw new IllegalArgumentException(
           "vigil.run.network.max-attempts must be ≥ 0 (0: for ever), got " + maxAttempts);
+    }
+    if (maxSourceLag.isNegative()) {
+      throw new IllegalArgumentException(
+          "vigil.run.max-source-lag must be ≥ 0 (0: never shed for lag), got " + maxSourceLag);
     }
   }
 
@@ -82,7 +92,8 @@ public record RealtimeSettings(
         maxBackoff,
         metricsInterval,
         1,
-        0);
+        0,
+        DEFAULT_MAX_SOURCE_LAG);
   }
 
   /**
@@ -104,7 +115,8 @@ public record RealtimeSettings(
           c.getDuration("network.max-backoff"),
           c.getDuration("metrics-interval"),
           c.getInt("buffer.shed-per-drop"),
-          c.getInt("network.max-attempts"));
+          c.getInt("network.max-attempts"),
+          c.getDuration("max-source-lag"));
     } catch (ConfigException e) {
       throw new IllegalArgumentException("bad configuration: " + e.getMessage(), e);
     }
@@ -123,7 +135,8 @@ public record RealtimeSettings(
         maxBackoff,
         metricsInterval,
         shedPerDrop,
-        maxAttempts);
+        maxAttempts,
+        maxSourceLag);
   }
 
   /** A copy with another batch size and wait. */
@@ -139,7 +152,8 @@ public record RealtimeSettings(
         maxBackoff,
         metricsInterval,
         shedPerDrop,
-        maxAttempts);
+        maxAttempts,
+        maxSourceLag);
   }
 
   /** A copy that sheds {@code frames} at the source per frame the buffer drops (0: never). */
@@ -155,7 +169,8 @@ public record RealtimeSettings(
         maxBackoff,
         metricsInterval,
         frames,
-        maxAttempts);
+        maxAttempts,
+        maxSourceLag);
   }
 
   /**
@@ -173,6 +188,24 @@ public record RealtimeSettings(
         maxBackoff,
         metricsInterval,
         shedPerDrop,
-        attempts);
+        attempts,
+        maxSourceLag);
+  }
+
+  /** A copy in which a paced source sheds frames once it is {@code lag} behind (0: never). */
+  public RealtimeSettings withMaxSourceLag(Duration lag) {
+    return new RealtimeSettings(
+        bufferSize,
+        dropPolicy,
+        maxBatch,
+        maxWait,
+        topK,
+        rwTimeout,
+        minBackoff,
+        maxBackoff,
+        metricsInterval,
+        shedPerDrop,
+        maxAttempts,
+        lag);
   }
 }

@@ -2,6 +2,7 @@ package io.vigil.pipeline.stream;
 
 import io.vigil.pipeline.frame.StreamItem;
 import io.vigil.pipeline.frame.WindowSampling;
+import io.vigil.pipeline.video.PictureFormat;
 import io.vigil.pipeline.video.Preprocessing;
 import java.util.Objects;
 import java.util.function.LongConsumer;
@@ -23,6 +24,8 @@ import java.util.function.LongConsumer;
  *     frames only
  * @param shedding asked before each frame whether to pass it on unconverted because it would be
  *     dropped anyway (see {@link StreamItem.Frame#converted()}); null: convert every frame
+ * @param lag how a paced source catches up when it falls behind its frames' capture times, or null
+ *     never to shed for lag
  */
 public record DecodeOptions(
     Preprocessing preprocessing,
@@ -31,7 +34,8 @@ public record DecodeOptions(
     boolean keepImages,
     LongConsumer corruptFrames,
     WindowSampling windows,
-    ShedSignal shedding) {
+    ShedSignal shedding,
+    LagShedding lag) {
 
   public DecodeOptions {
     Objects.requireNonNull(preprocessing, "preprocessing");
@@ -40,46 +44,62 @@ public record DecodeOptions(
 
   /** Offline reading: whole frames stretched, as fast as possible, with an end marker. */
   public static final DecodeOptions OFFLINE =
-      new DecodeOptions(Preprocessing.STRETCH, Pacing.NONE, true, false, null, null, null);
+      new DecodeOptions(Preprocessing.STRETCH, Pacing.NONE, true, false, null, null, null, null);
+
+  /**
+   * The form a decoder for these options should hand over pictures in: {@link
+   * PictureFormat#NATIVE}, scaled to the model's input in one pass, unless the stream needs each
+   * whole picture in colour as well (an annotated video, sliding windows).
+   */
+  public PictureFormat pictureFormat() {
+    return keepImages || windows != null ? PictureFormat.BGR : PictureFormat.NATIVE;
+  }
 
   /** The same, fitting frames as {@code p} says. */
   public DecodeOptions withPreprocessing(Preprocessing p) {
-    return new DecodeOptions(p, pacing, endMarker, keepImages, corruptFrames, windows, shedding);
+    return new DecodeOptions(
+        p, pacing, endMarker, keepImages, corruptFrames, windows, shedding, lag);
   }
 
   /** The same, released as {@code p} says. */
   public DecodeOptions withPacing(Pacing p) {
     return new DecodeOptions(
-        preprocessing, p, endMarker, keepImages, corruptFrames, windows, shedding);
+        preprocessing, p, endMarker, keepImages, corruptFrames, windows, shedding, lag);
   }
 
   /** The same, with or without an end marker. */
   public DecodeOptions withEndMarker(boolean marker) {
     return new DecodeOptions(
-        preprocessing, pacing, marker, keepImages, corruptFrames, windows, shedding);
+        preprocessing, pacing, marker, keepImages, corruptFrames, windows, shedding, lag);
   }
 
   /** The same, keeping a copy of each decoded picture or not. */
   public DecodeOptions withKeepImages(boolean keep) {
     return new DecodeOptions(
-        preprocessing, pacing, endMarker, keep, corruptFrames, windows, shedding);
+        preprocessing, pacing, endMarker, keep, corruptFrames, windows, shedding, lag);
   }
 
   /** The same, telling {@code counter} of corrupt frames as they are met. */
   public DecodeOptions withCorruptFrames(LongConsumer counter) {
     return new DecodeOptions(
-        preprocessing, pacing, endMarker, keepImages, counter, windows, shedding);
+        preprocessing, pacing, endMarker, keepImages, counter, windows, shedding, lag);
   }
 
   /** The same, preparing every frame for sliding-window scoring as {@code w} says (null: not). */
   public DecodeOptions withWindows(WindowSampling w) {
     return new DecodeOptions(
-        preprocessing, pacing, endMarker, keepImages, corruptFrames, w, shedding);
+        preprocessing, pacing, endMarker, keepImages, corruptFrames, w, shedding, lag);
+  }
+
+  /** The same, catching up as {@code l} says when a paced source falls behind (null: never). */
+  public DecodeOptions withLag(LagShedding l) {
+    return new DecodeOptions(
+        preprocessing, pacing, endMarker, keepImages, corruptFrames, windows, shedding, l);
   }
 
   /** The same, asking {@code signal} before each frame whether to shed it (null: never). */
   public DecodeOptions withShedding(ShedSignal signal) {
     return new DecodeOptions(
-        preprocessing, pacing, endMarker, keepImages, corruptFrames, windows, signal);
+        preprocessing, pacing, endMarker, keepImages, corruptFrames, windows, signal, lag);
   }
 }

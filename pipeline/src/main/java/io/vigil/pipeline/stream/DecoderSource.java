@@ -5,14 +5,19 @@ import io.vigil.pipeline.frame.StreamItem;
 import io.vigil.pipeline.frame.WindowInput;
 import io.vigil.pipeline.video.DecodedFrame;
 import io.vigil.pipeline.video.FramePreprocessor;
+import io.vigil.pipeline.video.FrameScaler;
+import io.vigil.pipeline.video.FrameSkipping;
+import io.vigil.pipeline.video.PictureFormat;
 import io.vigil.pipeline.video.VideoDecoder;
 import io.vigil.pipeline.video.WindowPreprocessor;
+import java.util.ArrayDeque;
 import java.util.Optional;
 import org.apache.pekko.NotUsed;
 import org.apache.pekko.japi.function.Creator;
 import org.apache.pekko.japi.pf.PFBuilder;
 import org.apache.pekko.stream.ActorAttributes;
 import org.apache.pekko.stream.javadsl.Source;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 
 /**
  * One stream's frames as {@link StreamItem}s: opens a decoder, decodes and converts one frame at a
@@ -68,13 +73,22 @@ public final class DecoderSource {
 
   /** The decoder and the converter of one stream; used from one thread at a time. */
   private static final class Session {
+
+    /** Frames skipped in one gap beyond which a timestamp jump is taken for a jump, not skips. */
+    private static final long MAX_SKIPPED_IN_ONE_GAP = 10_000;
+
     private final String stream;
     private final Creator<VideoDecoder> open;
     private final InputContract contract;
     private final DecodeOptions options;
     private final Pacing pacing;
     private final int sampleSize;
+
+    /** Items made and not yet handed out: frames the decoder skipped, then the frame after them. */
+    private final ArrayDeque<StreamItem> ready = new ArrayDeque<>();
+
     private VideoDecoder decoder;
+    private FrameScaler scaler;
     private FramePreprocessor preprocessor;
     private WindowPreprocessor windowPreprocessor;
     private boolean ended;
@@ -83,6 +97,9 @@ public final class DecoderSource {
     private long firstPtsMicros = Long.MIN_VALUE;
     private long loopIndex;
     private long corruptCounted;
+    private double nativeFps;
+    private long lastPtsMicros = Long.MIN_VALUE;
+    private FrameSkipping skipping = FrameSkipping.NONE;
 
     Session(
         String stream, Creator<VideoDecoder> open, InputContract contract, DecodeOptions options) {
@@ -95,6 +112,9 @@ public final class DecoderSource {
     }
 
     Optional<StreamItem> next() throws Exception {
+      if (!ready.isEmpty()) {
+        return Optional.of(ready.remove());
+      }
       if (ended) {
         return Optional.empty();
       }
@@ -102,8 +122,10 @@ public final class DecoderSource {
         // Opened on the first pull rather than in the resource's creation, so that a bad input
         // is an ordinary stream failure of this source (turned into a marker), not a stage that
         // failed to start.
-        decoder = open.create();
-        preprocessor = new FramePreprocessor(contract, options.preprocessing(), stream);
+        openDecoder();
+        if (options.pictureFormat() == PictureFormat.NATIVE) {
+          scaler = new FrameScaler(contract, options.preprocessing(), stream);
+        }
         if (options.windows() != null) {
           windowPreprocessor =
               new WindowPreprocessor(options.windows(), options.preprocessing().roi(), stream);
@@ -115,9 +137,10 @@ public final class DecoderSource {
       DecodedFrame frame = shed ? decoder.nextUnconverted() : decoder.next();
       if (frame == null && pacing.loop() && loopIndex > 0) {
         // Start again: a new decoder, and the clock restarts one frame interval later.
+        queueSkippedAtEnd();
         countCorrupt(true);
         decoder.close();
-        decoder = open.create();
+        openDecoder();
         corruptCounted = 0;
         loopStartNanos = 0;
         loopIndex = 0;
@@ -125,34 +148,165 @@ public final class DecoderSource {
       }
       if (frame == null) {
         ended = true;
+        queueSkippedAtEnd();
         countCorrupt(true);
-        return options.endMarker()
-            ? Optional.of(new StreamItem.End(stream, decoder.report()))
-            : Optional.empty();
+        if (options.endMarker()) {
+          ready.add(new StreamItem.End(stream, decoder.report()));
+        }
+        return Optional.ofNullable(ready.poll());
       }
       countCorrupt(false);
+      long captured = System.nanoTime();
+      boolean late = false;
+      if (pacing.paced()) {
+        queueSkipped(frame.ptsMicros());
+        // A paced source plays a camera: the frame was captured when it is due, however late
+        // decoding delivers it, so its latency counts from then.
+        captured = dueNanos(frame.ptsMicros());
+        long lag = System.nanoTime() - captured;
+        late = options.lag() != null && lag > options.lag().maxLag().toNanos();
+        catchUp(lag);
+      }
       float[] pixels = null;
       WindowInput windows = null;
-      if (!shed) {
+      if (!shed && !late) {
         pixels = new float[sampleSize];
-        preprocessor.toTensor(frame.frame(), pixels, 0);
+        toTensor(frame, pixels);
         windows = windowPreprocessor == null ? null : windowPreprocessor.toInput(frame.frame());
       }
       // A shed frame keeps its place in time: a paced file must not play faster for it.
       if (pacing.paced()) {
-        waitUntilDue(frame.ptsMicros());
+        sleepUntil(captured);
       }
       loopIndex++;
-      return Optional.of(
+      lastPtsMicros = frame.ptsMicros();
+      ready.add(
           new StreamItem.Frame(
               stream,
               index++,
               frame.ptsMicros(),
-              System.nanoTime(),
-              System.currentTimeMillis(),
+              captured,
+              millisAt(captured),
               pixels,
-              options.keepImages() && !shed ? frame.frame().clone() : null,
-              windows));
+              options.keepImages() && pixels != null ? frame.frame().clone() : null,
+              windows,
+              late));
+      return Optional.of(ready.remove());
+    }
+
+    private void openDecoder() throws Exception {
+      decoder = open.create();
+      nativeFps = decoder.info().frameRate();
+      lastPtsMicros = Long.MIN_VALUE;
+      skipping = FrameSkipping.NONE;
+    }
+
+    /**
+     * While the decoder skips frames, the frames it left out between the last one delivered and
+     * this one (known from the timestamps and the stream's typical frame step): each goes on as a
+     * frame without pixels, numbered and timed in its place, and is counted late.
+     */
+    private void queueSkipped(long ptsMicros) {
+      double step = decoder.typicalFrameStepMicros();
+      if (skipping == FrameSkipping.NONE || lastPtsMicros == Long.MIN_VALUE || !(step > 0)) {
+        return;
+      }
+      long skipped = Math.round((ptsMicros - lastPtsMicros) / step) - 1;
+      if (skipped <= 0 || skipped > MAX_SKIPPED_IN_ONE_GAP) {
+        return;
+      }
+      for (long k = 1; k <= skipped; k++) {
+        long pts = lastPtsMicros + Math.round(k * step);
+        long due = dueNanos(pts);
+        ready.add(StreamItem.Frame.late(stream, index++, pts, due, millisAt(due)));
+        loopIndex++;
+      }
+    }
+
+    /**
+     * When the input ends while the decoder skips frames, the frames it skipped after the last one
+     * delivered (the decoder estimates them from the headers), counted late like the others.
+     */
+    private void queueSkippedAtEnd() {
+      long skipped = Math.min(decoder.framesSkippedAtEnd(), MAX_SKIPPED_IN_ONE_GAP);
+      double step = decoder.typicalFrameStepMicros();
+      if (skipped > 0 && lastPtsMicros != Long.MIN_VALUE && step > 0) {
+        queueSkipped(lastPtsMicros + Math.round((skipped + 1) * step));
+      }
+    }
+
+    /**
+     * Has the decoder skip frames while the source is behind: frames nothing refers to once it is
+     * past its maximum lag, everything but key frames once ten times past it, and nothing again
+     * once it is back within a frame interval of its schedule.
+     */
+    private void catchUp(long lagNanos) {
+      if (options.lag() == null) {
+        return;
+      }
+      long maxLag = options.lag().maxLag().toNanos();
+      FrameSkipping wanted = skipping;
+      if (lagNanos > 10 * maxLag) {
+        wanted = FrameSkipping.NON_KEY;
+      } else if (lagNanos > maxLag && skipping == FrameSkipping.NONE) {
+        wanted = FrameSkipping.NON_REFERENCE;
+      } else if (lagNanos < frameIntervalNanos()) {
+        wanted = FrameSkipping.NONE;
+      }
+      if (wanted != skipping) {
+        decoder.skipFrames(wanted);
+        skipping = wanted;
+      }
+    }
+
+    private long frameIntervalNanos() {
+      double fps = pacing.fps() > 0 ? pacing.fps() : nativeFps;
+      return fps > 0 ? (long) (1e9 / fps) : options.lag().maxLag().toNanos();
+    }
+
+    /**
+     * When the frame is due: its timestamp's offset from the loop's first frame, or its position ×
+     * 1/fps with a fixed rate, from the moment the loop's first frame was read.
+     */
+    private long dueNanos(long ptsMicros) {
+      if (loopStartNanos == 0) {
+        loopStartNanos = System.nanoTime();
+        firstPtsMicros = ptsMicros;
+      }
+      long offsetNanos =
+          pacing.fps() > 0
+              ? (long) (loopIndex * 1e9 / pacing.fps())
+              : (ptsMicros - firstPtsMicros) * 1000;
+      return loopStartNanos + offsetNanos;
+    }
+
+    private static void sleepUntil(long dueNanos) throws InterruptedException {
+      long sleep = dueNanos - System.nanoTime();
+      if (sleep > 0) {
+        Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
+      }
+    }
+
+    /** The wall-clock time, in milliseconds, of the {@link System#nanoTime()} moment {@code at}. */
+    private static long millisAt(long at) {
+      return System.currentTimeMillis() - (System.nanoTime() - at) / 1_000_000;
+    }
+
+    /**
+     * The frame as model input: scaled by FFmpeg straight from the decoded picture where the stream
+     * needs no full-size picture, else (annotated videos, sliding windows, or a source that hands
+     * over images only) through OpenCV from the BGR image.
+     */
+    private void toTensor(DecodedFrame frame, float[] pixels) {
+      AVFrame picture = frame.picture();
+      if (scaler != null && picture != null) {
+        scaler.toTensor(picture, pixels, 0);
+        return;
+      }
+      if (preprocessor == null) {
+        preprocessor = new FramePreprocessor(contract, options.preprocessing(), stream);
+      }
+      preprocessor.toTensor(frame.frame(), pixels, 0);
     }
 
     /**
@@ -166,6 +320,7 @@ public final class DecoderSource {
       }
       long corrupt = decoder.damagedFrames() + decoder.decodeErrors();
       if (inputEnded) {
+        // (Frames the decoder skipped to catch up are not among them: they are counted late.)
         corrupt += decoder.report().framesLost();
       }
       if (corrupt > corruptCounted) {
@@ -174,28 +329,11 @@ public final class DecoderSource {
       }
     }
 
-    /**
-     * Sleeps until the frame's due time: its timestamp's offset from the loop's first frame, or its
-     * position × 1/fps with a fixed rate.
-     */
-    private void waitUntilDue(long ptsMicros) throws InterruptedException {
-      long now = System.nanoTime();
-      if (loopStartNanos == 0) {
-        loopStartNanos = now;
-        firstPtsMicros = ptsMicros;
-      }
-      long offsetNanos =
-          pacing.fps() > 0
-              ? (long) (loopIndex * 1e9 / pacing.fps())
-              : (ptsMicros - firstPtsMicros) * 1000;
-      long sleep = loopStartNanos + offsetNanos - now;
-      if (sleep > 0) {
-        Thread.sleep(sleep / 1_000_000, (int) (sleep % 1_000_000));
-      }
-    }
-
     void close() throws Exception {
       try {
+        if (scaler != null) {
+          scaler.close();
+        }
         if (preprocessor != null) {
           preprocessor.close();
         }

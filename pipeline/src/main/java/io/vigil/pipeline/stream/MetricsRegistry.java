@@ -80,6 +80,7 @@ public final class MetricsRegistry {
               c.framesOut.sum(),
               c.dropped.sum(),
               c.droppedUnconverted.sum(),
+              c.droppedLate.sum(),
               c.corrupt.sum(),
               new ConnectionCounts(c.attempts.sum(), c.connections.sum(), c.losses.sum()),
               c.latency.percentiles()));
@@ -106,6 +107,9 @@ public final class MetricsRegistry {
 
     /** Of those, the frames the source shed before converting them (a part of {@link #dropped}). */
     public final LongAdder droppedUnconverted = new LongAdder();
+
+    /** Of those, the frames a paced source shed because it had fallen behind real time. */
+    public final LongAdder droppedLate = new LongAdder();
 
     public final LongAdder corrupt = new LongAdder();
 

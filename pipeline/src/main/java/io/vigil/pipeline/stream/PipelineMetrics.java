@@ -50,12 +50,14 @@ public record PipelineMetrics(
     s.append(
         String.format(
             Locale.ROOT,
-            "pipeline: %d frames in, %d out, %d dropped (%d before conversion); %d batches (mean"
+            "pipeline: %d frames in, %d out, %d dropped (%d before conversion, %d of them late at"
+                + " the source); %d batches (mean"
                 + " %.1f, max %d frames); queue %d (max %d); latency %s%n",
             framesIn(),
             framesOut(),
             dropped(),
             streams.stream().mapToLong(StreamMetrics::droppedUnconverted).sum(),
+            streams.stream().mapToLong(StreamMetrics::droppedLate).sum(),
             batches,
             meanBatchSize,
             largestBatch,
@@ -68,12 +70,14 @@ public record PipelineMetrics(
       s.append(
           String.format(
               Locale.ROOT,
-              "  %s: %d in, %d out, %d dropped (%d before conversion), %d corrupt%s; latency %s%n",
+              "  %s: %d in, %d out, %d dropped (%d before conversion, %d late), %d corrupt%s;"
+                  + " latency %s%n",
               m.stream(),
               m.framesIn(),
               m.framesOut(),
               m.dropped(),
               m.droppedUnconverted(),
+              m.droppedLate(),
               m.corrupt(),
               connections,
               describe(m.latency())));

@@ -1,6 +1,7 @@
 package io.vigil.pipeline.video;
 
 import io.vigil.pipeline.result.DecodeReport;
+import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.javacv.Frame;
 
 /**
@@ -14,6 +15,18 @@ import org.bytedeco.javacv.Frame;
  * <p>{@code frame} belongs to the decoder and is <b>valid only until the next call to {@link
  * VideoDecoder#next()} or {@link VideoDecoder#close()}</b>: the grabber decodes every frame into
  * the same buffer. Copy it ({@code frame.clone()}, or {@link FramePreprocessor#toTensor}) to keep
- * anything from it. With the default grabber settings it holds 8-bit BGR pixels, three channels.
+ * anything from it. From a decoder opened for {@link PictureFormat#BGR} (the default) it holds
+ * 8-bit BGR pixels, three channels; for {@link PictureFormat#NATIVE}, read {@link #picture()}
+ * instead.
  */
-public record DecodedFrame(long index, long ptsMicros, Frame frame) {}
+public record DecodedFrame(long index, long ptsMicros, Frame frame) {
+
+  /**
+   * The decoded picture as FFmpeg holds it (its pixel format, planes and strides), valid as long as
+   * the frame; null for a frame decoded without conversion from a {@link PictureFormat#BGR}
+   * decoder.
+   */
+  public AVFrame picture() {
+    return frame.opaque instanceof AVFrame picture ? picture : null;
+  }
+}

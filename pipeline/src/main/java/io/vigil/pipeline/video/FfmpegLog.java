@@ -164,7 +164,8 @@ public final class FfmpegLog {
     }
   }
 
-  private static AVCodecContext codecContext(FFmpegFrameGrabber grabber) {
+  /** The grabber's video codec context (JavaCV keeps it private), or null if it cannot be had. */
+  static AVCodecContext codecContext(FFmpegFrameGrabber grabber) {
     if (CODEC_CONTEXT == null) {
       return null;
     }

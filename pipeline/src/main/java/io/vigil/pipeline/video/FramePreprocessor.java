@@ -235,16 +235,16 @@ public final class FramePreprocessor implements AutoCloseable {
     if (preprocessing.resize() == ResizeMode.STRETCH) {
       return resizeTo(image, width, height, targetSize);
     }
-    double s = Math.min((double) width / image.cols(), (double) height / image.rows());
-    int innerWidth = (int) Math.max(1, Math.min(width, Math.round(image.cols() * s)));
-    int innerHeight = (int) Math.max(1, Math.min(height, Math.round(image.rows() * s)));
-    scaledSize.width(innerWidth).height(innerHeight);
-    Mat inner = resizeTo(image, innerWidth, innerHeight, scaledSize);
-    if (innerWidth == width && innerHeight == height) {
+    InputFit fit = InputFit.of(preprocessing.resize(), image.cols(), image.rows(), width, height);
+    scaledSize.width(fit.innerWidth()).height(fit.innerHeight());
+    Mat inner = resizeTo(image, fit.innerWidth(), fit.innerHeight(), scaledSize);
+    if (fit.fills(width, height)) {
       return inner;
     }
-    int left = (width - innerWidth) / 2;
-    int top = (height - innerHeight) / 2;
+    int left = fit.left();
+    int top = fit.top();
+    int innerWidth = fit.innerWidth();
+    int innerHeight = fit.innerHeight();
     copyMakeBorder(
         inner,
         padded,

@@ -20,6 +20,9 @@ interface FrameSource extends AutoCloseable {
     return grabImage();
   }
 
+  /** From the next packet on, leaves the frames {@code level} names undecoded. */
+  default void skipFrames(FrameSkipping level) {}
+
   /** Whether FFmpeg marked the frame just returned as corrupt (errors concealed). */
   boolean lastFrameDamaged();
 

@@ -30,6 +30,9 @@ import java.util.TreeMap;
  * away (the AVI demuxer gives the frames after a destroyed stretch consecutive timestamps) shows up
  * as loss at the end, not as a gap.
  *
+ * <p>A step over frames the decoder was told to skip ({@link FrameSkipping}) is neither a gap nor a
+ * statistic: the caller counts those frames itself.
+ *
  * <p><b>Repair.</b> A timestamp not greater than the previous one (FFmpeg returns 0 for the last,
  * flushed frame of Megamind.avi) is replaced by the previous one plus one step, the declared
  * interval when known; repaired steps do not enter the statistics.
@@ -61,12 +64,20 @@ final class FrameTimeline {
 
   /** Records the next frame's timestamp and returns it, repaired if it does not increase. */
   long accept(long ptsMicros) {
+    return accept(ptsMicros, false);
+  }
+
+  /**
+   * Records the next frame's timestamp and returns it, repaired if it does not increase; {@code
+   * afterSkipping}: the decoder was skipping frames, so the step from the last frame is not kept.
+   */
+  long accept(long ptsMicros, boolean afterSkipping) {
     long pts = ptsMicros;
     if (frames > 0) {
       if (pts <= lastPts) {
         pts = lastPts + Math.max(1, Math.round(repairStep()));
         repaired++;
-      } else {
+      } else if (!afterSkipping) {
         stepCounts.merge(pts - lastPts, 1L, Long::sum);
         steps++;
       }

@@ -1,12 +1,15 @@
 package io.vigil.pipeline.video;
 
+import org.bytedeco.ffmpeg.avcodec.AVCodecContext;
 import org.bytedeco.ffmpeg.avformat.AVFormatContext;
 import org.bytedeco.ffmpeg.avformat.AVStream;
 import org.bytedeco.ffmpeg.avutil.AVFrame;
 import org.bytedeco.ffmpeg.avutil.AVRational;
+import org.bytedeco.ffmpeg.global.avcodec;
 import org.bytedeco.ffmpeg.global.avutil;
 import org.bytedeco.javacv.FFmpegFrameGrabber;
 import org.bytedeco.javacv.Frame;
+import org.bytedeco.javacv.FrameGrabber;
 
 /** A started {@link FFmpegFrameGrabber} as a {@link FrameSource}, and what its headers claim. */
 final class GrabberSource implements FrameSource {
@@ -17,11 +20,21 @@ final class GrabberSource implements FrameSource {
   private final FFmpegFrameGrabber grabber;
   private final AVStream video;
   private final FfmpegLog.Watch warnings;
+  private final PictureFormat format;
   private boolean lastDamaged;
 
-  /** Wraps a started grabber that has a video stream. */
-  GrabberSource(FFmpegFrameGrabber grabber) {
+  /** Sets up a grabber, before it starts, to hand over pictures in {@code format}. */
+  static void prepare(FFmpegFrameGrabber grabber, PictureFormat format) {
+    if (format == PictureFormat.NATIVE) {
+      // RAW: the grabber skips its own swscale pass and leaves the decoded AVFrame in opaque.
+      grabber.setImageMode(FrameGrabber.ImageMode.RAW);
+    }
+  }
+
+  /** Wraps a started grabber that has a video stream, prepared for {@code format}. */
+  GrabberSource(FFmpegFrameGrabber grabber, PictureFormat format) {
     this.grabber = grabber;
+    this.format = format;
     this.video = firstVideoStream(grabber.getFormatContext());
     this.warnings = FfmpegLog.watch(grabber);
   }
@@ -30,7 +43,7 @@ final class GrabberSource implements FrameSource {
   public Frame grabImage() throws Exception {
     Frame frame = grabber.grabImage();
     noteDamage(frame);
-    if (frame != null && frame.image != null) {
+    if (format == PictureFormat.BGR && frame != null && frame.image != null) {
       // The grabber converts to BGR24 (its default for colour), but it derives the channel count
       // from the row stride (stride / width): its rows are padded to 64 pixels, so frames 65–96,
       // 129–144 (or ≤ 48) pixels wide come out as "4 channels" over 3-channel rows, and every
@@ -48,9 +61,27 @@ final class GrabberSource implements FrameSource {
    */
   @Override
   public Frame grabUnconverted() throws Exception {
+    if (format == PictureFormat.NATIVE) {
+      // Nothing to skip: a native picture is handed over as decoded.
+      return grabImage();
+    }
     Frame frame = grabber.grabFrame(false, true, false, false, false);
     noteDamage(frame);
     return frame;
+  }
+
+  @Override
+  public void skipFrames(FrameSkipping level) {
+    AVCodecContext codec = FfmpegLog.codecContext(grabber);
+    if (codec == null) {
+      return; // a JavaCV that renamed its codec context: decode every frame, as before
+    }
+    codec.skip_frame(
+        switch (level) {
+          case NONE -> avcodec.AVDISCARD_DEFAULT;
+          case NON_REFERENCE -> avcodec.AVDISCARD_NONREF;
+          case NON_KEY -> avcodec.AVDISCARD_NONKEY;
+        });
   }
 
   /** The grabber leaves the decoded AVFrame in opaque; its flags carry FFmpeg's damage verdict. */

@@ -19,12 +19,12 @@ import java.util.TreeMap;
  * VIDEO.labels.csv}) turned into {@link LabeledImages} at a model's input size.
  *
  * <p>Every frame goes through what inference does to it: {@link VideoDecoder}, then {@link
- * FramePreprocessor} with the model's {@link InputContract} (resize, gray or RGB conversion,
+ * FrameScaler} with the model's {@link InputContract} (resize, gray or RGB conversion,
  * normalisation {@code v = (p / 255 − mean[c]) / std[c]} per channel {@code c}). The floats are
  * turned back into bytes, {@code p' = round((v·std[c] + mean[c])·255)} clipped to [0, 255], which
- * gives back exactly the 8-bit image the preprocessor resized, so the images hold what the engine
- * sees of each frame, and a trainer that normalises them with the same contract feeds the network
- * the same numbers inference does.
+ * gives back exactly the 8-bit image the scaler made, so the images hold what the engine sees of
+ * each frame, and a trainer that normalises them with the same contract feeds the network the same
+ * numbers inference does.
  *
  * <p>A clip is rejected ({@link ClipRejectedException}, with the reason) rather than read in part
  * when anything about it does not hold: the video is missing, unreadable, damaged, or empty; the
@@ -42,7 +42,7 @@ public final class LabeledClips {
   /**
    * Decodes a labeled clip (VIDEO + VIDEO.labels.csv sidecar) into training images at the model's
    * input size: every frame goes through the same decoding, resizing and gray/RGB conversion as
-   * inference (VideoDecoder + FramePreprocessor with the model's InputContract and default stretch
+   * inference (VideoDecoder + FrameScaler with the model's InputContract and default stretch
    * preprocessing), then is turned back into 0–255 bytes (invert the contract's normalisation: byte
    * = round((v·std[c] + mean[c])·255), clipped) so LabeledImages holds what the engine would have
    * seen.
@@ -105,7 +105,7 @@ public final class LabeledClips {
 
   private static VideoDecoder open(Path clip) throws ClipRejectedException {
     try {
-      return VideoDecoder.open(clip);
+      return VideoDecoder.open(clip, PictureFormat.NATIVE);
     } catch (VideoInputException e) {
       throw new ClipRejectedException(clip, "cannot read the video: " + e.reason(), e);
     }
@@ -223,17 +223,16 @@ public final class LabeledClips {
     byte[] pixels = new byte[expected * size];
     float[] input = new float[size];
     long decoded = 0;
-    try (FramePreprocessor preprocessor =
-        new FramePreprocessor(contract, preprocessing, clip.toString())) {
+    try (FrameScaler scaler = new FrameScaler(contract, preprocessing, clip.toString())) {
       while (true) {
         // Frames past the labelled ones are only counted, for the message.
-        DecodedFrame frame = decoded < expected ? decoder.next() : decoder.nextUnconverted();
+        DecodedFrame frame = decoder.next();
         if (frame == null) {
           break;
         }
         if (decoded < expected) {
           try {
-            preprocessor.toTensor(frame.frame(), input, 0);
+            scaler.toTensor(frame.picture(), input, 0);
           } catch (IllegalArgumentException e) {
             throw new ClipRejectedException(
                 clip,

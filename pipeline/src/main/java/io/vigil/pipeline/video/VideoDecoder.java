@@ -48,6 +48,8 @@ public final class VideoDecoder implements AutoCloseable {
   private boolean ended;
   private boolean closed;
   private String gaveUpBecause;
+  private FrameSkipping skipping = FrameSkipping.NONE;
+  private long skippedAtEnd;
 
   VideoDecoder(Path file, VideoInfo info, long claimedEndMicros, FrameSource source) {
     this(file, file.toString(), file.getFileName().toString(), info, claimedEndMicros, source);
@@ -75,9 +77,19 @@ public final class VideoDecoder implements AutoCloseable {
    *     not readable, empty file (0 bytes), not a video FFmpeg recognises, no video stream
    */
   public static VideoDecoder open(Path file) throws VideoInputException {
+    return open(file, PictureFormat.BGR);
+  }
+
+  /**
+   * Opens {@code file} as {@link #open(Path)} does, handing over pictures in {@code format}.
+   *
+   * @throws VideoInputException as {@link #open(Path)}
+   */
+  public static VideoDecoder open(Path file, PictureFormat format) throws VideoInputException {
     checkFile(file);
     FfmpegLog.install();
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(file.toFile());
+    GrabberSource.prepare(grabber, format);
     try {
       grabber.start();
     } catch (FFmpegFrameGrabber.Exception e) {
@@ -99,7 +111,7 @@ public final class VideoDecoder implements AutoCloseable {
       closeQuietly(grabber, e);
       throw e;
     }
-    GrabberSource source = new GrabberSource(grabber);
+    GrabberSource source = new GrabberSource(grabber, format);
     return new VideoDecoder(file, source.info(), source.claimedEndMicros(), source);
   }
 
@@ -115,8 +127,21 @@ public final class VideoDecoder implements AutoCloseable {
    */
   public static VideoDecoder openUrl(String url, String format, Map<String, String> options)
       throws VideoInputException {
+    return openUrl(url, format, options, PictureFormat.BGR);
+  }
+
+  /**
+   * Opens a network stream or device as {@link #openUrl(String, String, Map)} does, handing over
+   * pictures in {@code pictures}.
+   *
+   * @throws VideoInputException as {@link #openUrl(String, String, Map)}
+   */
+  public static VideoDecoder openUrl(
+      String url, String format, Map<String, String> options, PictureFormat pictures)
+      throws VideoInputException {
     FfmpegLog.install();
     FFmpegFrameGrabber grabber = new FFmpegFrameGrabber(url);
+    GrabberSource.prepare(grabber, pictures);
     if (format != null) {
       grabber.setFormat(format);
     }
@@ -138,7 +163,7 @@ public final class VideoDecoder implements AutoCloseable {
       closeQuietly(grabber, failure);
       throw failure;
     }
-    GrabberSource source = new GrabberSource(grabber);
+    GrabberSource source = new GrabberSource(grabber, pictures);
     return new VideoDecoder(null, url, url, source.info(), source.claimedEndMicros(), source);
   }
 
@@ -205,14 +230,44 @@ public final class VideoDecoder implements AutoCloseable {
       }
       if (frame == null) {
         ended = true;
+        if (skipping != FrameSkipping.NONE) {
+          // What the headers say is missing at the end was skipped on purpose, not lost.
+          skippedAtEnd = timeline.estimate().lostAtEnd();
+        }
         return null;
       }
       if (source.lastFrameDamaged()) {
         damaged++;
       }
-      long pts = timeline.accept(frame.timestamp);
+      long pts = timeline.accept(frame.timestamp, skipping != FrameSkipping.NONE);
       return new DecodedFrame(delivered++, pts, frame);
     }
+  }
+
+  /**
+   * From the next packet on, leaves the frames {@code level} names undecoded (for a live source
+   * that fell behind); they are not delivered, and the caller counts them by their timestamps.
+   */
+  public void skipFrames(FrameSkipping level) {
+    source.skipFrames(level);
+    skipping = level;
+  }
+
+  /**
+   * The typical step between frames so far, in microseconds: the median of the observed steps, the
+   * declared frame interval before there are any, NaN when neither is known. What a frame skipped
+   * while catching up is taken to span.
+   */
+  public double typicalFrameStepMicros() {
+    return timeline.estimate().typicalStepMicros();
+  }
+
+  /**
+   * Frames the decoder skipped after the last one it delivered, because it was skipping frames when
+   * the input ended (estimated from the headers, as frames lost at the end would be); 0 until then.
+   */
+  public long framesSkippedAtEnd() {
+    return skippedAtEnd;
   }
 
   /** Frames delivered so far that FFmpeg marked damaged (errors concealed). */
@@ -233,7 +288,7 @@ public final class VideoDecoder implements AutoCloseable {
         errors,
         damaged,
         estimate.lostInGaps(),
-        estimate.lostAtEnd(),
+        estimate.lostAtEnd() - skippedAtEnd,
         timeline.repaired(),
         source.ffmpegWarnings(),
         gaveUpBecause != null,
@@ -260,17 +315,18 @@ public final class VideoDecoder implements AutoCloseable {
     if (damaged > 0) {
       s.append(" (").append(damaged).append(" with concealed damage)");
     }
-    long lost = estimate.lostInGaps() + estimate.lostAtEnd();
+    long lostAtEnd = estimate.lostAtEnd() - skippedAtEnd;
+    long lost = estimate.lostInGaps() + lostAtEnd;
     s.append(", ").append(lost > 0 ? "~" + lost : "0").append(" lost");
     if (estimate.lostInGaps() > 0) {
       s.append("; ").append(estimate.lostInGaps()).append(" in timestamp gaps");
     }
-    if (estimate.lostAtEnd() > 0) {
+    if (lostAtEnd > 0) {
       s.append(
           String.format(
               Locale.ROOT,
               "; %d at the end (frames stop at %.2f s, the headers claim %.2f s)",
-              estimate.lostAtEnd(),
+              lostAtEnd,
               estimate.lastPtsMicros() / 1e6,
               timeline.claimedEndMicros() / 1e6));
     }
@@ -293,6 +349,9 @@ public final class VideoDecoder implements AutoCloseable {
     if (timeline.repaired() > 0) {
       s.append(", ").append(timeline.repaired());
       s.append(timeline.repaired() == 1 ? " timestamp repaired" : " timestamps repaired");
+    }
+    if (skippedAtEnd > 0) {
+      s.append(", ").append(skippedAtEnd).append(" skipped at the end to catch up");
     }
     if (gaveUpBecause != null) {
       s.append("; gave up: ").append(gaveUpBecause);

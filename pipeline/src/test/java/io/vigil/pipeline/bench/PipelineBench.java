@@ -378,24 +378,53 @@ public final class PipelineBench {
     }
     System.out.println("soak: 16 streams x 30 fps (2 annotated), " + seconds + " s");
     long start = System.nanoTime();
+    List<double[]> samples = new ArrayList<>();
     for (int t = 10; t <= seconds; t += 10) {
       Thread.sleep(Math.max(0, (start + t * 1_000_000_000L - System.nanoTime()) / 1_000_000));
       System.gc();
       Runtime rt = Runtime.getRuntime();
       PipelineMetrics m = pipeline.metrics();
+      double heap = (rt.totalMemory() - rt.freeMemory()) / 1048576.0;
+      double resident = residentMiB();
+      samples.add(new double[] {t, heap, resident});
       System.out.printf(
           Locale.ROOT,
           "t=%4d s  heap after GC %6.1f MiB  resident %7.1f MiB  frames out %8d  dropped %6d"
               + "  p99 %.1f ms%n",
           t,
-          (rt.totalMemory() - rt.freeMemory()) / 1048576.0,
-          residentMiB(),
+          heap,
+          resident,
           m.framesOut(),
           m.dropped(),
           m.latency().p99());
     }
+    // The first tenth is warm-up (code compiled, pools and caches filled); the rest must be flat.
+    List<double[]> steady = samples.subList(samples.size() / 10, samples.size());
+    System.out.printf(
+        Locale.ROOT,
+        "slope from t=%.0f s on (least squares): heap %+.2f MiB/h, resident %+.2f MiB/h%n",
+        steady.isEmpty() ? 0.0 : steady.get(0)[0],
+        slopePerHour(steady, 1),
+        slopePerHour(steady, 2));
     System.out.print(pipeline.stop(Duration.ofSeconds(10)).describe());
     system.terminate();
+  }
+
+  /** The least-squares slope of column {@code y} against column 0 (seconds), per hour. */
+  private static double slopePerHour(List<double[]> samples, int y) {
+    int n = samples.size();
+    if (n < 2) {
+      return Double.NaN;
+    }
+    double meanT = samples.stream().mapToDouble(r -> r[0]).average().orElse(0);
+    double meanY = samples.stream().mapToDouble(r -> r[y]).average().orElse(0);
+    double cov = 0;
+    double var = 0;
+    for (double[] r : samples) {
+      cov += (r[0] - meanT) * (r[y] - meanY);
+      var += (r[0] - meanT) * (r[0] - meanT);
+    }
+    return cov / var * 3600;
   }
 
   private static double residentMiB() throws java.io.IOException {

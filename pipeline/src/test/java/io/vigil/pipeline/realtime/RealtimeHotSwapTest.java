@@ -72,11 +72,12 @@ class RealtimeHotSwapTest {
     system.terminate();
   }
 
-  /** A buffer that holds every frame of these tests: nothing is dropped. */
+  /** A buffer that holds every frame of these tests, and no shedding for lag: nothing dropped. */
   private static RealtimeSettings settings() {
     return RealtimeSettings.from(ConfigFactory.load())
         .withBuffer(1024, DropPolicy.DROP_OLDEST)
-        .withBatch(4, Duration.ofMillis(5));
+        .withBatch(4, Duration.ofMillis(5))
+        .withMaxSourceLag(Duration.ZERO);
   }
 
   /** Adds stream {@code id} fed by the returned probe. */

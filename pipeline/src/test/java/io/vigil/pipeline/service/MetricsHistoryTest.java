@@ -32,7 +32,8 @@ class MetricsHistoryTest {
     metrics.set(
         new PipelineMetrics(
             Instant.ofEpochMilli(atMillis),
-            List.of(new StreamMetrics("cam", in, out, dropped, 0, 0, ConnectionCounts.NONE, NONE)),
+            List.of(
+                new StreamMetrics("cam", in, out, dropped, 0, 0, 0, ConnectionCounts.NONE, NONE)),
             0,
             0,
             0,

@@ -36,7 +36,8 @@ class ServiceMetricsTest {
 
   static StreamMetrics stream(
       String id, long in, long out, long dropped, long corrupt, ConnectionCounts connections) {
-    return new StreamMetrics(id, in, out, dropped, dropped / 2, corrupt, connections, NO_LATENCY);
+    return new StreamMetrics(
+        id, in, out, dropped, dropped / 2, 0, corrupt, connections, NO_LATENCY);
   }
 
   static PipelineMetrics snapshot(

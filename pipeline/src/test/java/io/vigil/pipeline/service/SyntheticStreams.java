@@ -100,7 +100,7 @@ final class SyntheticStreams {
     counters.forEach(
         (id, c) ->
             streams.add(
-                new StreamMetrics(id, c[0], c[1], c[2], 0, 0, ConnectionCounts.NONE, none)));
+                new StreamMetrics(id, c[0], c[1], c[2], 0, 0, 0, ConnectionCounts.NONE, none)));
     return new PipelineMetrics(Instant.now(), streams, 0, 0, 0, 0, 0, none);
   }
 

@@ -8,9 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.typesafe.config.ConfigFactory;
 import io.vigil.engine.model.InputContract;
 import io.vigil.pipeline.frame.StreamItem;
+import io.vigil.pipeline.video.PictureFormat;
 import io.vigil.pipeline.video.SampleVideos;
 import io.vigil.pipeline.video.VideoDecoder;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -68,6 +70,78 @@ class DecoderSourceSheddingTest {
         }
       }
       assertEquals(22, shed);
+    } finally {
+      system.terminate();
+    }
+  }
+
+  /**
+   * A source paced at a million frames a second cannot keep up, whatever the machine: from its
+   * first frame on it is more than ten times its allowed lag behind, so its decoder decodes key
+   * frames only. Every frame of the file is still accounted for, in order: the skipped ones as
+   * frames without pixels, each counted late.
+   */
+  @Test
+  void aSourceFarBehindSkipsToKeyFramesAndCountsEverySkippedFrame() throws Exception {
+    ActorSystem<Void> system =
+        ActorSystem.create(Behaviors.empty(), "late-source-test", ConfigFactory.load());
+    try {
+      List<StreamItem> items =
+          DecoderSource.create(
+                  "vtest",
+                  () -> VideoDecoder.open(SampleVideos.file("vtest.avi"), PictureFormat.NATIVE),
+                  GRAY_28,
+                  DecodeOptions.OFFLINE
+                      .withPacing(Pacing.realtime(1_000_000, false))
+                      .withLag(new LagShedding(Duration.ofNanos(1))))
+              .runWith(Sink.seq(), system)
+              .toCompletableFuture()
+              .get(60, TimeUnit.SECONDS);
+      StreamItem.End end = (StreamItem.End) items.get(items.size() - 1);
+      List<StreamItem.Frame> frames =
+          items.subList(0, items.size() - 1).stream().map(StreamItem.Frame.class::cast).toList();
+      // vtest.avi has 795 frames, 4 of them key frames.
+      assertEquals(795, frames.size(), "every frame of the file accounted for");
+      assertTrue(end.decode().framesDecoded() <= 10, "decoded: " + end.decode());
+      assertEquals(0, end.decode().framesLost(), "skipped frames are not lost: " + end.decode());
+      long withoutPixels = frames.stream().filter(f -> !f.converted()).count();
+      assertEquals(795, withoutPixels, "every frame came too late to convert");
+      assertEquals(
+          withoutPixels, frames.stream().filter(StreamItem.Frame::late).count(), "all marked late");
+      for (int i = 0; i < frames.size(); i++) {
+        assertEquals(i, frames.get(i).index(), "numbered in order, skipped frames included");
+        if (i > 0) {
+          assertTrue(frames.get(i).ptsMicros() > frames.get(i - 1).ptsMicros(), "frame " + i);
+        }
+      }
+    } finally {
+      system.terminate();
+    }
+  }
+
+  /** A paced source within its allowed lag sheds nothing and decodes everything. */
+  @Test
+  void aSourceWithinItsLagShedsNothing() throws Exception {
+    ActorSystem<Void> system =
+        ActorSystem.create(Behaviors.empty(), "on-time-source-test", ConfigFactory.load());
+    try {
+      // 68 frames at 1,000 fps: however slowly they decode, not a minute behind.
+      List<StreamItem> items =
+          DecoderSource.create(
+                  "tree",
+                  () -> VideoDecoder.open(TREE, PictureFormat.NATIVE),
+                  GRAY_28,
+                  DecodeOptions.OFFLINE
+                      .withPacing(Pacing.realtime(1000, false))
+                      .withLag(new LagShedding(Duration.ofMinutes(1))))
+              .runWith(Sink.seq(), system)
+              .toCompletableFuture()
+              .get(60, TimeUnit.SECONDS);
+      assertEquals(69, items.size());
+      for (int i = 0; i < 68; i++) {
+        StreamItem.Frame f = (StreamItem.Frame) items.get(i);
+        assertTrue(f.converted() && !f.late(), "frame " + i);
+      }
     } finally {
       system.terminate();
     }

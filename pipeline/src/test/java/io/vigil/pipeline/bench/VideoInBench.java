@@ -1,0 +1,333 @@
+package io.vigil.pipeline.bench;
+
+import com.typesafe.config.ConfigFactory;
+import io.vigil.engine.model.InputContract;
+import io.vigil.engine.model.Model;
+import io.vigil.engine.model.ModelFile;
+import io.vigil.pipeline.analyze.AnalyzeSettings;
+import io.vigil.pipeline.analyze.BatchAnalyzeJob;
+import io.vigil.pipeline.analyze.BatchListener;
+import io.vigil.pipeline.analyze.BatchRunReport;
+import io.vigil.pipeline.analyze.BatchSettings;
+import io.vigil.pipeline.realtime.DropPolicy;
+import io.vigil.pipeline.realtime.RealtimePipeline;
+import io.vigil.pipeline.realtime.RealtimeSettings;
+import io.vigil.pipeline.realtime.SourceSpec;
+import io.vigil.pipeline.stream.EngineClassifier;
+import io.vigil.pipeline.stream.PipelineMetrics;
+import io.vigil.pipeline.video.DecodedFrame;
+import io.vigil.pipeline.video.FramePreprocessor;
+import io.vigil.pipeline.video.FrameScaler;
+import io.vigil.pipeline.video.PictureFormat;
+import io.vigil.pipeline.video.Preprocessing;
+import io.vigil.pipeline.video.VideoDecoder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.bytedeco.javacpp.Loader;
+
+/**
+ * Video in at FFmpeg's speed (not a test): vigil's decoding and preprocessing against the FFmpeg
+ * command line doing the same work, side by side in one run. The command line is the {@code ffmpeg}
+ * binary of the FFmpeg build vigil decodes with (JavaCPP's, the same libraries), so the two differ
+ * only in what each does around the decoder. Prints its figures.
+ *
+ * <p>Rows: one stream decoded and scaled to LeNet-5's 28×28 gray input, vigil's path before
+ * (decoder BGR + OpenCV) and now (FFmpeg's swscale straight to the input) against {@code ffmpeg -i
+ * FILE -vf scale=28:28:flags=area,format=gray -f null -}; offline analysis of 16 files (the whole
+ * pipeline, LeNet-5 included) against the command line decoding the same 16 files with the same
+ * number of files at once; and real time: how many looping 1080p30 H.264 streams each holds.
+ *
+ * <p>Run with {@code bench/video/run.sh} (it makes the clips with Debian's {@code ffmpeg} first).
+ * Arguments: the clip folder, then optionally {@code realtime SECONDS} for the real-time rows only.
+ */
+public final class VideoInBench {
+
+  private static final Path MODEL = Path.of("models/lenet5-fashion.vgl");
+  private static final Pattern SPEED = Pattern.compile("speed=\\s*([0-9.]+)x");
+
+  private VideoInBench() {}
+
+  public static void main(String[] args) throws Exception {
+    Path clips = Path.of(args[0]);
+    Model lenet = ModelFile.load(MODEL);
+    String ffmpeg = Loader.load(org.bytedeco.ffmpeg.ffmpeg.class);
+    int cores = Runtime.getRuntime().availableProcessors();
+    System.out.printf(
+        "vigil video-in bench: %d cores, Java %s, FFmpeg command line %s%n",
+        cores, System.getProperty("java.version"), ffmpeg);
+    boolean realtimeOnly = args.length > 1 && args[1].equals("realtime");
+    int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+    if (!realtimeOnly) {
+      for (String clip : List.of("vtest-x4.avi", "h264-1080p-x4.mp4")) {
+        oneStream(clips.resolve(clip), lenet.input(), ffmpeg);
+      }
+      ActorSystem<Void> system =
+          ActorSystem.create(Behaviors.empty(), "bench", ConfigFactory.load());
+      try {
+        for (String folder : List.of("offline-vtest", "offline-1080p")) {
+          offline(system, lenet, clips.resolve(folder), ffmpeg, cores);
+        }
+      } finally {
+        system.terminate();
+      }
+    }
+    realtimeStreams(clips.resolve("h264-1080p.mp4"), lenet, ffmpeg, seconds);
+  }
+
+  /** One stream, decode + preprocess: old path, new path and the command line, two rounds. */
+  private static void oneStream(Path video, InputContract contract, String ffmpeg)
+      throws Exception {
+    double bgr = 0;
+    double scaled = 0;
+    double cli = 0;
+    long frames = 0;
+    for (int round = 0; round < 2; round++) {
+      long start = System.nanoTime();
+      frames = decode(video, contract, PictureFormat.BGR);
+      bgr = Math.max(bgr, frames / seconds(start));
+      start = System.nanoTime();
+      decode(video, contract, PictureFormat.NATIVE);
+      scaled = Math.max(scaled, frames / seconds(start));
+      start = System.nanoTime();
+      run(cliToLeNetInput(ffmpeg, video));
+      cli = Math.max(cli, frames / seconds(start));
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "one stream, %s (%d frames), decode + 28x28 gray: FFmpeg CLI %.0f frames/s; vigil"
+            + " before (BGR + OpenCV) %.0f (%.2fx), now (swscale to the input) %.0f (%.2fx)%n",
+        video.getFileName(),
+        frames,
+        cli,
+        bgr,
+        bgr / cli,
+        scaled,
+        scaled / cli);
+  }
+
+  private static long decode(Path video, InputContract contract, PictureFormat format)
+      throws Exception {
+    float[] input = new float[contract.size()];
+    long frames = 0;
+    try (VideoDecoder decoder = VideoDecoder.open(video, format);
+        FrameScaler scaler = new FrameScaler(contract, Preprocessing.STRETCH, "bench");
+        FramePreprocessor preprocessor = new FramePreprocessor(contract)) {
+      DecodedFrame frame;
+      while ((frame = decoder.next()) != null) {
+        if (format == PictureFormat.NATIVE) {
+          scaler.toTensor(frame.picture(), input, 0);
+        } else {
+          preprocessor.toTensor(frame.frame(), input, 0);
+        }
+        frames++;
+      }
+    }
+    return frames;
+  }
+
+  /** Offline analysis of every file in {@code folder} against the CLI decoding them alike. */
+  private static void offline(
+      ActorSystem<Void> system, Model model, Path folder, String ffmpeg, int cores)
+      throws Exception {
+    List<Path> videos;
+    try (var listing = Files.list(folder)) {
+      videos = listing.sorted().toList();
+    }
+    double vigil = 0;
+    double cli = 0;
+    long frames = 0;
+    for (int round = 0; round < 2; round++) {
+      Path out = Files.createTempDirectory("vigil-video-in");
+      AnalyzeSettings settings = AnalyzeSettings.from(ConfigFactory.load());
+      BatchRunReport report =
+          new BatchAnalyzeJob(system, settings, new BatchSettings(cores, 10))
+              .start(
+                  videos,
+                  new EngineClassifier(model, settings.maxBatch(), settings.topK()),
+                  model.input(),
+                  out,
+                  BatchListener.NONE)
+              .report()
+              .toCompletableFuture()
+              .get();
+      frames = report.frames();
+      vigil = Math.max(vigil, report.framesPerSecond());
+      long start = System.nanoTime();
+      ExecutorService pool = Executors.newFixedThreadPool(cores);
+      List<Future<?>> runs = new ArrayList<>();
+      for (Path video : videos) {
+        runs.add(pool.submit(() -> run(cliToLeNetInput(ffmpeg, video))));
+      }
+      for (Future<?> f : runs) {
+        f.get();
+      }
+      pool.shutdown();
+      cli = Math.max(cli, frames / seconds(start));
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "offline, %d files of %s (%d frames), %d at once: FFmpeg CLI decode + scale %.0f"
+            + " frames/s; vigil analyze (LeNet-5, results written) %.0f frames/s (%.2fx)%n",
+        videos.size(),
+        folder.getFileName(),
+        frames,
+        cores,
+        cli,
+        vigil,
+        vigil / cli);
+  }
+
+  /**
+   * Real time: the most looping 1080p30 streams each side holds. The command line holds {@code n}
+   * when every one of {@code n} processes reading at the native rate ({@code -re}) keeps a speed of
+   * at least 0.99×; vigil when its pipeline runs {@code n} paced streams with no frame dropped and
+   * p99 latency under 100 ms.
+   */
+  private static void realtimeStreams(Path video, Model model, String ffmpeg, int seconds)
+      throws Exception {
+    int cliHeld = 0;
+    for (int n = 1; n <= 16; n++) {
+      double slowest = cliSlowest(video, ffmpeg, n, seconds);
+      System.out.printf(
+          Locale.ROOT, "real time, FFmpeg CLI, %d x 1080p30: slowest speed %.3fx%n", n, slowest);
+      if (slowest < 0.99) {
+        break;
+      }
+      cliHeld = n;
+    }
+    int vigilHeld = 0;
+    ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench", ConfigFactory.load());
+    try {
+      for (int n = Math.max(1, cliHeld - 2); n <= 16; n++) {
+        PipelineMetrics m = vigilRealtime(system, video, model, n, seconds);
+        long offered = (long) n * 30 * seconds;
+        boolean held =
+            m.dropped() == 0 && m.latency().p99() < 100 && m.framesIn() >= offered * 0.98;
+        System.out.printf(
+            Locale.ROOT,
+            "real time, vigil (LeNet-5), %d x 1080p30 for %d s: offered ~%d, in %d, out %d, dropped"
+                + " %d; latency p50 %.1f p95 %.1f p99 %.1f ms: %s%n",
+            n,
+            seconds,
+            offered,
+            m.framesIn(),
+            m.framesOut(),
+            m.dropped(),
+            m.latency().p50(),
+            m.latency().p95(),
+            m.latency().p99(),
+            held ? "held" : "not held");
+        if (!held) {
+          break;
+        }
+        vigilHeld = n;
+      }
+    } finally {
+      system.terminate();
+    }
+    System.out.printf(
+        Locale.ROOT,
+        "real time, 1080p30 H.264 streams held: FFmpeg CLI %d, vigil %d (%.2fx)%n",
+        cliHeld,
+        vigilHeld,
+        cliHeld == 0 ? 0.0 : (double) vigilHeld / cliHeld);
+  }
+
+  /** The slowest speed (× real time) of {@code n} CLI processes at the native rate. */
+  private static double cliSlowest(Path video, String ffmpeg, int n, int seconds) throws Exception {
+    List<Process> processes = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      processes.add(
+          new ProcessBuilder(
+                  ffmpeg,
+                  "-nostdin",
+                  "-stats",
+                  "-v",
+                  "error",
+                  "-re",
+                  "-stream_loop",
+                  "-1",
+                  "-t",
+                  Integer.toString(seconds),
+                  "-i",
+                  video.toString(),
+                  "-vf",
+                  "scale=28:28:flags=area,format=gray",
+                  "-f",
+                  "null",
+                  "-")
+              .redirectErrorStream(true)
+              .start());
+    }
+    double slowest = Double.MAX_VALUE;
+    for (Process p : processes) {
+      String output = new String(p.getInputStream().readAllBytes());
+      p.waitFor();
+      Matcher m = SPEED.matcher(output);
+      double last = 0;
+      while (m.find()) {
+        last = Double.parseDouble(m.group(1));
+      }
+      slowest = Math.min(slowest, last);
+    }
+    return slowest;
+  }
+
+  private static PipelineMetrics vigilRealtime(
+      ActorSystem<Void> system, Path video, Model model, int streams, int seconds)
+      throws Exception {
+    RealtimeSettings settings =
+        RealtimeSettings.from(ConfigFactory.load())
+            .withBuffer(64, DropPolicy.DROP_OLDEST)
+            .withBatch(32, Duration.ofMillis(10));
+    Path out = Files.createTempDirectory("vigil-video-in-rt");
+    RealtimePipeline pipeline =
+        RealtimePipeline.start(
+            system, settings, new EngineClassifier(model, 32, 3), model.input(), out);
+    for (int s = 0; s < streams; s++) {
+      pipeline.add(SourceSpec.file("cam" + s, video, 30, true));
+    }
+    Thread.sleep(seconds * 1000L);
+    return pipeline.stop(Duration.ofSeconds(10));
+  }
+
+  /** The command line decoding {@code video} and scaling it to LeNet-5's input, as vigil does. */
+  private static List<String> cliToLeNetInput(String ffmpeg, Path video) {
+    return List.of(
+        ffmpeg,
+        "-nostdin",
+        "-v",
+        "error",
+        "-i",
+        video.toString(),
+        "-vf",
+        "scale=28:28:flags=area,format=gray",
+        "-f",
+        "null",
+        "-");
+  }
+
+  private static Void run(List<String> command) throws Exception {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    String output = new String(p.getInputStream().readAllBytes());
+    if (p.waitFor() != 0) {
+      throw new IllegalStateException(command + " failed: " + output);
+    }
+    return null;
+  }
+
+  private static double seconds(long startNanos) {
+    return (System.nanoTime() - startNanos) / 1e9;
+  }
+}
