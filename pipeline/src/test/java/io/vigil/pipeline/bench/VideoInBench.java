@@ -15,6 +15,7 @@ import io.vigil.pipeline.realtime.RealtimeSettings;
 import io.vigil.pipeline.realtime.SourceSpec;
 import io.vigil.pipeline.stream.EngineClassifier;
 import io.vigil.pipeline.stream.PipelineMetrics;
+import io.vigil.pipeline.stream.StreamMetrics;
 import io.vigil.pipeline.video.DecodedFrame;
 import io.vigil.pipeline.video.FramePreprocessor;
 import io.vigil.pipeline.video.FrameScaler;
@@ -30,6 +31,7 @@ import java.util.Locale;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.pekko.actor.typed.ActorSystem;
@@ -214,25 +216,39 @@ public final class VideoInBench {
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench", ConfigFactory.load());
     try {
       // Warm-up: the engine's and FFmpeg's code compiled and loaded before anything is counted.
-      vigilRealtime(system, video, model, 2, 5);
-      for (int n = Math.max(1, cliHeld - 3); n <= 32; n++) {
-        PipelineMetrics m = vigilRealtime(system, video, model, n, seconds);
-        boolean held = m.dropped() == 0 && m.latency().p99() < 100;
+      vigilRealtime(system, video, model, 2, 1);
+      // From a little below the command line's count: up while held, else down until held.
+      int start = Math.max(1, cliHeld - 3);
+      boolean up = true;
+      for (int n = start; n >= 1 && n <= 32; n += up ? 1 : -1) {
+        Window w = vigilRealtime(system, video, model, n, seconds);
+        boolean held = w.dropped() == 0 && w.p99() < 100;
         System.out.printf(
             Locale.ROOT,
-            "real time, vigil (LeNet-5), %d x 1080p30 for %d s: latency p50 %.1f p95 %.1f p99 %.1f"
-                + " ms: %s%n  %s",
+            "real time, vigil (LeNet-5), %d x 1080p30, %d s after %d s to settle: in %d, out %d,"
+                + " dropped %d (%d late at the source); latency p50 %.1f p95 %.1f p99 %.1f ms:"
+                + " %s%n",
             n,
             seconds,
-            m.latency().p50(),
-            m.latency().p95(),
-            m.latency().p99(),
-            held ? "held" : "not held",
-            m.describe().lines().findFirst().orElse("") + System.lineSeparator());
-        if (!held) {
+            SETTLE_SECONDS,
+            w.in(),
+            w.out(),
+            w.dropped(),
+            w.late(),
+            w.p50(),
+            w.p95(),
+            w.p99(),
+            held ? "held" : "not held");
+        if (held) {
+          vigilHeld = Math.max(vigilHeld, n);
+          if (!up) {
+            break;
+          }
+        } else if (n == start) {
+          up = false;
+        } else if (up) {
           break;
         }
-        vigilHeld = n;
       }
     } finally {
       system.terminate();
@@ -285,7 +301,16 @@ public final class VideoInBench {
     return slowest;
   }
 
-  private static PipelineMetrics vigilRealtime(
+  /**
+   * A real-time run's steady state: what happened after the first {@value #SETTLE_SECONDS} s, when
+   * every stream has opened and its decoder started (counts are differences of two snapshots;
+   * latencies are of the results that came out after that moment).
+   */
+  record Window(long in, long out, long dropped, long late, double p50, double p95, double p99) {}
+
+  private static final int SETTLE_SECONDS = 5;
+
+  private static Window vigilRealtime(
       ActorSystem<Void> system, Path video, Model model, int streams, int seconds)
       throws Exception {
     RealtimeSettings settings =
@@ -296,11 +321,46 @@ public final class VideoInBench {
     RealtimePipeline pipeline =
         RealtimePipeline.start(
             system, settings, new EngineClassifier(model, 32, 3), model.input(), out);
+    AtomicBoolean settled = new AtomicBoolean();
+    List<Double> latencies = java.util.Collections.synchronizedList(new ArrayList<>());
+    pipeline.tapResults(
+        r -> {
+          if (settled.get()) {
+            latencies.add(r.latencyMillis());
+          }
+        });
     for (int s = 0; s < streams; s++) {
       pipeline.add(SourceSpec.file("cam" + s, video, 30, true));
     }
+    Thread.sleep(SETTLE_SECONDS * 1000L);
+    PipelineMetrics start = pipeline.metrics();
+    settled.set(true);
     Thread.sleep(seconds * 1000L);
-    return pipeline.stop(Duration.ofSeconds(10));
+    PipelineMetrics end = pipeline.metrics();
+    settled.set(false);
+    pipeline.stop(Duration.ofSeconds(10));
+    double[] sorted;
+    synchronized (latencies) {
+      sorted = latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    }
+    return new Window(
+        end.framesIn() - start.framesIn(),
+        end.framesOut() - start.framesOut(),
+        end.dropped() - start.dropped(),
+        late(end) - late(start),
+        percentile(sorted, 0.50),
+        percentile(sorted, 0.95),
+        percentile(sorted, 0.99));
+  }
+
+  private static long late(PipelineMetrics m) {
+    return m.streams().stream().mapToLong(StreamMetrics::droppedLate).sum();
+  }
+
+  private static double percentile(double[] sorted, double q) {
+    return sorted.length == 0
+        ? Double.NaN
+        : sorted[(int) Math.min(sorted.length - 1, q * sorted.length)];
   }
 
   /** The command line decoding {@code video} and scaling it to LeNet-5's input, as vigil does. */
