@@ -1,6 +1,6 @@
 package io.vigil.onnx;
 
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.onnx.OnnxFixtures.Case;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -2,7 +2,7 @@ package io.vigil.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.data.FashionMnist;
 import io.vigil.engine.data.ImageTensors;
 import io.vigil.engine.data.LabeledImages;

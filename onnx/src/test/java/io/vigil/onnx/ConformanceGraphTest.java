@@ -2,7 +2,7 @@ package io.vigil.onnx;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.layer.BatchNormSpec;
 import io.vigil.engine.layer.Conv2dSpec;
 import io.vigil.engine.layer.LayerSpec;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.vigil.engine.backend.Backend;
 import io.vigil.engine.backend.Backends;
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.network.Network;
 import io.vigil.engine.zoo.ModelZoo;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.protobuf.ByteString;
 import io.vigil.engine.backend.Backend;
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.network.Network;
 import io.vigil.engine.tensor.Shape;

@@ -120,7 +120,7 @@ final class ClDirectConv {
    * Enqueues the convolution of {@code n} images, {@code filters} filters in all, and {@code e}.
    */
   static void run(
-      ClOps ops,
+      ClLauncher ops,
       Tensor images,
       Window2d g,
       int groups,

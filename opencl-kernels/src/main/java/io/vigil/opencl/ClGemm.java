@@ -42,13 +42,13 @@ final class ClGemm {
     }
   }
 
-  private final ClOps ops;
+  private final ClLauncher ops;
   private final ClMemory memory;
   private ClBuffer panelsA;
   private ClBuffer panelsB;
   private ClBuffer partials;
 
-  ClGemm(ClOps ops, ClMemory memory) {
+  ClGemm(ClLauncher ops, ClMemory memory) {
     this.ops = ops;
     this.memory = memory;
   }

@@ -1,16 +1,16 @@
 package io.vigil.opencl;
 
-import static io.vigil.engine.backend.BackendChecks.checkArray;
-import static io.vigil.engine.backend.BackendChecks.checkLabel;
-import static io.vigil.engine.backend.BackendChecks.checkRange;
-import static io.vigil.engine.backend.BackendChecks.checkSpan;
-import static io.vigil.engine.backend.BackendChecks.requireImages;
-import static io.vigil.engine.backend.BackendChecks.requireSameSize;
 import static org.lwjgl.opencl.CL10.clEnqueueReadBuffer;
 import static org.lwjgl.opencl.CL10.clEnqueueWriteBuffer;
 
+import io.vigil.engine.backend.ActivationKind;
 import io.vigil.engine.backend.AdamStep;
+import io.vigil.engine.backend.Backend;
+import io.vigil.engine.backend.ConvProduct;
+import io.vigil.engine.backend.Epilogue;
 import io.vigil.engine.backend.GemmOp;
+import io.vigil.engine.backend.Lrn;
+import io.vigil.engine.backend.PoolKind;
 import io.vigil.engine.backend.Window2d;
 import io.vigil.engine.tensor.IntTensor;
 import io.vigil.engine.tensor.Shape;
@@ -38,8 +38,13 @@ import org.slf4j.LoggerFactory;
  * buffer still alive; buffers dropped earlier are freed when the garbage collector finds them.
  *
  * <p>GEMM needs no workspace from the caller: {@link ClGemm} keeps its own scratch buffers.
+ *
+ * <p>This class holds the memory, the transfers and the lock; each family of ops is a final class
+ * it delegates to under that lock, all launching through one {@link ClLauncher}: {@link ClGemm},
+ * {@link ClWindowOps}, {@link ClElementwise}, {@link ClEpilogues}, {@link ClNormalisation} and
+ * {@link ClLoss}.
  */
-public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
+public final class OpenClBackend extends Backend implements AutoCloseable {
 
   private static final Logger LOG = LoggerFactory.getLogger(OpenClBackend.class);
 
@@ -47,10 +52,15 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
 
   private final ClContext cl;
   private final ClMemory memory;
+  private final ClLauncher ops;
   private final ClGemm gemm;
+  private final ClWindowOps windows;
+  private final ClElementwise elementwise;
+  private final ClNormalisation normalisation;
+  private final ClEpilogues epilogues;
+  private final ClLoss loss;
   private final String name;
   private final ClStaging staging = new ClStaging();
-  private ClBuffer lossRows;
 
   /** Transfer slots not yet closed: the backend closes them first. */
   private final ClTransferSlots slots = new ClTransferSlots();
@@ -60,7 +70,13 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
   private OpenClBackend(OpenClDevice device, ProgramBinaryCache binaries, TuningTable tuning) {
     this.cl = new ClContext(device, tuning, binaries);
     this.memory = new ClMemory(cl);
-    this.gemm = new ClGemm(this, memory);
+    this.ops = new ClLauncher(this);
+    this.gemm = new ClGemm(ops, memory);
+    this.windows = new ClWindowOps(ops);
+    this.elementwise = new ClElementwise(ops);
+    this.normalisation = new ClNormalisation(ops);
+    this.epilogues = new ClEpilogues(ops, normalisation);
+    this.loss = new ClLoss(ops, memory, staging);
     this.name = "opencl(" + device.name() + ")";
     LOG.info("OpenCL backend on device {}; tuning {}", device.describe(), cl.tuning());
   }
@@ -90,7 +106,7 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
     return new OpenClBackend(device, ProgramBinaryCache.standard(), tuning);
   }
 
-  @Override
+  /** The device context; refused once the backend is closed. */
   ClContext cl() {
     if (closed) {
       throw new IllegalStateException(name + " is closed");
@@ -135,7 +151,7 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
   }
 
   private void fillBuffer(ClBuffer b, int count, float value) {
-    launch(ELEMENTWISE, "fill").mem(b).i(0).i(count).f(value).run1d(count);
+    ops.launch(ELEMENTWISE, "fill").mem(b).i(0).i(count).f(value).run1d(count);
   }
 
   /** The staging area with room for {@code bytes}, once no upload reads it any more. */
@@ -144,15 +160,13 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
   }
 
   @Override
-  public synchronized void upload(
+  protected synchronized void uploadUnchecked(
       float[] src, int srcOffset, Tensor dst, int dstOffset, int length) {
-    checkRange("upload destination", dst, dstOffset, length);
-    checkArray("upload source", src.length, srcOffset, length);
     if (length == 0) {
       return;
     }
     dst.changed();
-    ClBuffer b = buffer(dst);
+    ClBuffer b = ops.buffer(dst);
     FloatBuffer data = staging(4L * length).asFloatBuffer();
     data.put(src, srcOffset, length).flip();
     // Not blocking: src is already copied, and the in-order queue orders the write before every
@@ -168,14 +182,12 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
   }
 
   @Override
-  public synchronized void download(
+  protected synchronized void downloadUnchecked(
       Tensor src, int srcOffset, float[] dst, int dstOffset, int length) {
-    checkRange("download source", src, srcOffset, length);
-    checkArray("download destination", dst.length, dstOffset, length);
     if (length == 0) {
       return;
     }
-    ClBuffer b = buffer(src);
+    ClBuffer b = ops.buffer(src);
     FloatBuffer data = staging(4L * length).asFloatBuffer();
     data.limit(length);
     ClErrors.check(
@@ -186,13 +198,9 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
   }
 
   @Override
-  public synchronized void uploadInts(int[] src, int srcOffset, IntTensor dst, int length) {
-    ClBuffer b = ints(dst);
-    checkArray("upload ints source", src.length, srcOffset, length);
-    if (length > dst.length()) {
-      throw new IllegalArgumentException(
-          "upload ints: " + length + " values into an int tensor of " + dst.length());
-    }
+  protected synchronized void uploadIntsUnchecked(
+      int[] src, int srcOffset, IntTensor dst, int length) {
+    ClBuffer b = ops.ints(dst);
     if (length == 0) {
       return;
     }
@@ -208,15 +216,31 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
   }
 
   @Override
-  public synchronized void copy(Tensor src, Tensor dst) {
-    requireSameSize("copy", src, dst);
-    tensor(tensor(launch(ELEMENTWISE, "copy"), src), dst).i(src.size()).run1d(src.size());
+  protected synchronized void downloadIntsUnchecked(
+      IntTensor src, int[] dst, int dstOffset, int length) {
+    ClBuffer b = ops.ints(src);
+    if (length == 0) {
+      return;
+    }
+    IntBuffer data = staging(4L * length).asIntBuffer();
+    data.limit(length);
+    ClErrors.check(
+        clEnqueueReadBuffer(cl().queue(), b.mem(), true, 0, data, null, null),
+        "clEnqueueReadBuffer");
+    data.get(dst, dstOffset, length);
+  }
+
+  @Override
+  protected synchronized void copyUnchecked(Tensor src, Tensor dst) {
+    ops.tensor(ops.tensor(ops.launch(ELEMENTWISE, "copy"), src), dst)
+        .i(src.size())
+        .run1d(src.size());
     dst.changed();
   }
 
   @Override
   public synchronized void fill(Tensor t, float value) {
-    tensor(launch(ELEMENTWISE, "fill"), t).i(t.size()).f(value).run1d(t.size());
+    ops.tensor(ops.launch(ELEMENTWISE, "fill"), t).i(t.size()).f(value).run1d(t.size());
     t.changed();
   }
 
@@ -254,37 +278,28 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
   }
 
   @Override
-  public synchronized void gemm(
+  protected synchronized void gemmUnchecked(
       GemmOp op, Tensor a, int aOffset, Tensor b, int bOffset, Tensor c, int cOffset, Tensor ws) {
-    int last = op.batch() - 1;
-    int spanA = op.transA() ? (op.k() - 1) * op.lda() + op.m() : (op.m() - 1) * op.lda() + op.k();
-    int spanB = op.transB() ? (op.n() - 1) * op.ldb() + op.k() : (op.k() - 1) * op.ldb() + op.n();
-    int spanC = (op.m() - 1) * op.ldc() + op.n();
-    checkSpan("gemm A", a, aOffset, (long) last * op.strideA() + spanA);
-    checkSpan("gemm B", b, bOffset, (long) last * op.strideB() + spanB);
-    checkSpan("gemm C", c, cOffset, (long) last * op.strideC() + spanC);
     gemm.run(op, a, aOffset, b, bOffset, c, cOffset);
   }
 
   @Override
-  public synchronized void axpy(float a, Tensor x, Tensor y) {
-    requireSameSize("axpy", x, y);
-    tensor(tensor(launch(ELEMENTWISE, "axpy").f(a), x), y).i(x.size()).run1d(x.size());
+  protected synchronized void axpyUnchecked(float a, Tensor x, Tensor y) {
+    ops.tensor(ops.tensor(ops.launch(ELEMENTWISE, "axpy").f(a), x), y).i(x.size()).run1d(x.size());
     y.changed();
   }
 
   @Override
   public synchronized void scale(Tensor x, float a) {
-    tensor(launch(ELEMENTWISE, "scale"), x).i(x.size()).f(a).run1d(x.size());
+    ops.tensor(ops.launch(ELEMENTWISE, "scale"), x).i(x.size()).f(a).run1d(x.size());
     x.changed();
   }
 
   @Override
-  public synchronized void adamUpdate(Tensor param, Tensor grad, Tensor m, Tensor v, AdamStep s) {
-    requireSameSize("adamUpdate gradient", param, grad);
-    requireSameSize("adamUpdate first moment", param, m);
-    requireSameSize("adamUpdate second moment", param, v);
-    tensor(tensor(tensor(tensor(launch(ELEMENTWISE, "adam"), param), grad), m), v)
+  protected synchronized void adamUpdateUnchecked(
+      Tensor param, Tensor grad, Tensor m, Tensor v, AdamStep s) {
+    ops.tensor(
+            ops.tensor(ops.tensor(ops.tensor(ops.launch(ELEMENTWISE, "adam"), param), grad), m), v)
         .i(param.size())
         .f(s.learningRate())
         .f(s.beta1())
@@ -299,122 +314,178 @@ public final class OpenClBackend extends ClLayerOps implements AutoCloseable {
 
   // --- convolution and pooling -------------------------------------------------------------
 
+  /** The device buffer behind a tensor of this backend (for the transfer slots). */
+  ClBuffer buffer(Tensor t) {
+    return ops.buffer(t);
+  }
+
+  // --- convolution and pooling -------------------------------------------------------------
+
+  /**
+   * One launch of {@code conv_direct.cl} (product, bias and activation) where {@link
+   * ClDirectConv#suits}; otherwise im2col, GEMM per group and one epilogue launch.
+   */
   @Override
-  public synchronized void im2col(Tensor images, Window2d w, Tensor cols) {
+  protected synchronized void convolveInferenceUnchecked(
+      Tensor images, ConvProduct p, Tensor cols, Tensor weights, Tensor out, Epilogue epilogue) {
     int n = images.shape().n();
-    requireImages("im2col", images, w.inPerImage());
-    checkSpan("im2col columns", cols, 0, (long) n * w.colsPerImage());
-    Launch l = tensor(tensor(launch("window", "im2col"), images), cols).i(n);
-    window(l, w).run1d((long) n * w.patchSize() * w.outH());
+    if (!ClDirectConv.suits(p, n, cl().tuning("CONV_VW"))) {
+      super.convolveInferenceUnchecked(images, p, cols, weights, out, epilogue);
+      return;
+    }
+    Window2d window = p.window();
+    int groups = p.groups();
+    int filters = groups * p.op().m();
+    if (n > 0 && epilogue.norm() == null) {
+      ClDirectConv.run(ops, images, window, groups, filters, weights, out, epilogue, n);
+    } else if (n > 0) {
+      ClDirectConv.run(
+          ops, images, window, groups, filters, weights, out, Epilogue.bias(epilogue.bias()), n);
+      applyEpilogue(out, epilogue.withoutBias());
+    }
   }
 
   @Override
-  public synchronized void col2im(Tensor cols, Window2d w, Tensor images) {
-    int n = images.shape().n();
-    requireImages("col2im", images, w.inPerImage());
-    checkSpan("col2im columns", cols, 0, (long) n * w.colsPerImage());
-    Launch l = tensor(tensor(launch("window", "col2im"), cols), images).i(n);
-    window(l, w).run1d((long) n * w.channels() * w.height());
+  protected synchronized void im2colUnchecked(Tensor images, Window2d window, Tensor cols) {
+    windows.im2col(images, window, cols);
   }
 
   @Override
-  public synchronized void maxPoolForward(Tensor in, Window2d w, Tensor out, IntTensor switches) {
-    int n = in.shape().n();
-    requireImages("max pool input", in, w.inPerImage());
-    requireImages("max pool output", out, w.outPerImage());
-    ClBuffer sw = ints(switches);
-    if (switches.length() < (long) n * w.outPerImage()) {
-      throw new IllegalArgumentException(
-          "max pool: switches hold " + switches.length() + " ints, need " + n * w.outPerImage());
-    }
-    // The device now owns the switches' contents; the host mirror no longer describes them.
-    sw.hostInts = null;
-    Launch l = tensor(tensor(launch("pool", "max_pool_forward"), in), out).mem(sw).i(n);
-    window(l, w).run1d((long) n * w.channels() * w.outH());
+  protected synchronized void col2imUnchecked(Tensor cols, Window2d window, Tensor images) {
+    windows.col2im(cols, window, images);
   }
 
   @Override
-  public synchronized void maxPoolBackward(
-      Tensor dOut, IntTensor switches, Window2d w, Tensor dIn) {
-    int n = dIn.shape().n();
-    requireImages("max pool gradient", dOut, w.outPerImage());
-    requireImages("max pool input gradient", dIn, w.inPerImage());
-    if (dOut.shape().n() < n || switches.length() < (long) n * w.outPerImage()) {
-      throw new IllegalArgumentException(
-          "max pool backward: "
-              + n
-              + " images need "
-              + n * w.outPerImage()
-              + " switches and gradients, got "
-              + switches.length()
-              + " and "
-              + dOut.shape());
-    }
-    Launch l = tensor(launch("pool", "max_pool_backward"), dOut).mem(ints(switches));
-    window(tensor(l, dIn).i(n), w).run1d((long) n * w.channels() * w.height());
-  }
-
-  // --- loss --------------------------------------------------------------------------------
-
-  @Override
-  public synchronized double crossEntropySum(Tensor probs, IntTensor labels) {
-    int rows = probs.shape().n();
-    int cols = probs.shape().perImage();
-    checkLabels(labels, rows, cols);
-    if (rows == 0) {
-      return 0;
-    }
-    if (lossRows == null || lossRows.capacity() < rows) {
-      lossRows = memory.allocate(rows);
-    }
-    tensor(launch("activation", "cross_entropy_rows"), probs)
-        .mem(ints(labels))
-        .mem(lossRows)
-        .i(rows)
-        .i(cols)
-        .run1d(rows);
-    FloatBuffer data = staging(4L * rows).asFloatBuffer();
-    data.limit(rows);
-    ClErrors.check(
-        clEnqueueReadBuffer(cl().queue(), lossRows.mem(), true, 0, data, null, null),
-        "clEnqueueReadBuffer");
-    // Summed in double on the host, as the CPU backend does.
-    double sum = 0;
-    for (int r = 0; r < rows; r++) {
-      sum += data.get(r);
-    }
-    return sum;
+  protected synchronized void maxPoolForwardUnchecked(
+      Tensor in, Window2d window, Tensor out, IntTensor switches) {
+    windows.maxPoolForward(in, window, out, switches);
   }
 
   @Override
-  public synchronized void softmaxCrossEntropyBackward(
+  protected synchronized void maxPoolValuesUnchecked(
+      Tensor in, Window2d window, Tensor out, IntTensor switches) {
+    windows.maxPoolValues(in, window, out, switches);
+  }
+
+  @Override
+  protected synchronized void maxPoolBackwardUnchecked(
+      Tensor dOut, IntTensor switches, Window2d window, Tensor dIn) {
+    windows.maxPoolBackward(dOut, switches, window, dIn);
+  }
+
+  @Override
+  protected synchronized void poolForwardUnchecked(
+      PoolKind kind, Tensor in, Window2d window, Tensor out) {
+    windows.poolForward(kind, in, window, out);
+  }
+
+  @Override
+  protected synchronized void poolBackwardUnchecked(
+      PoolKind kind, Tensor in, Tensor out, Tensor dOut, Window2d window, Tensor dIn) {
+    windows.poolBackward(kind, in, out, dOut, window, dIn);
+  }
+
+  // --- elementwise, epilogues and loss -----------------------------------------------------
+
+  @Override
+  protected synchronized void addChannelBiasUnchecked(Tensor t, Tensor bias) {
+    epilogues.addChannelBias(t, bias);
+  }
+
+  @Override
+  protected synchronized void applyEpilogueUnchecked(Tensor t, Epilogue epilogue) {
+    epilogues.applyEpilogue(t, epilogue);
+  }
+
+  @Override
+  protected synchronized void accumulateChannelBiasGradUnchecked(Tensor dOut, Tensor dBias) {
+    epilogues.accumulateChannelBiasGrad(dOut, dBias);
+  }
+
+  @Override
+  protected synchronized void activationUnchecked(
+      ActivationKind kind, float alpha, Tensor in, Tensor out) {
+    elementwise.activation(kind, alpha, in, out);
+  }
+
+  @Override
+  protected synchronized void activationBackwardUnchecked(
+      ActivationKind kind, float alpha, Tensor in, Tensor out, Tensor dOut, Tensor dIn) {
+    elementwise.activationBackward(kind, alpha, in, out, dOut, dIn);
+  }
+
+  @Override
+  protected synchronized void softmaxUnchecked(Tensor logits, Tensor probs) {
+    elementwise.softmax(logits, probs);
+  }
+
+  @Override
+  protected synchronized void softmaxBackwardUnchecked(
+      Tensor probs, Tensor dProbs, Tensor dLogits) {
+    elementwise.softmaxBackward(probs, dProbs, dLogits);
+  }
+
+  @Override
+  protected synchronized void multiplyUnchecked(Tensor a, Tensor b, Tensor out) {
+    elementwise.multiply(a, b, out);
+  }
+
+  @Override
+  protected synchronized void copyChannelsUnchecked(
+      Tensor src, int srcChannel, Tensor dst, int dstChannel, int channels) {
+    elementwise.copyChannels(src, srcChannel, dst, dstChannel, channels);
+  }
+
+  @Override
+  protected synchronized double crossEntropySumUnchecked(Tensor probs, IntTensor labels) {
+    return loss.crossEntropySum(probs, labels);
+  }
+
+  @Override
+  protected synchronized void softmaxCrossEntropyBackwardUnchecked(
       Tensor probs, IntTensor labels, float scale, Tensor dLogits) {
-    requireSameSize("softmax cross-entropy backward", probs, dLogits);
-    int rows = probs.shape().n();
-    int cols = probs.shape().perImage();
-    checkLabels(labels, rows, cols);
-    tensor(launch("activation", "softmax_ce_backward"), probs)
-        .mem(ints(labels))
-        .f(scale)
-        .tensor(dLogits)
-        .i(rows)
-        .i(cols)
-        .run1d((long) rows * cols);
+    loss.softmaxCrossEntropyBackward(probs, labels, scale, dLogits);
   }
 
-  private void checkLabels(IntTensor labels, int rows, int cols) {
-    ClBuffer b = ints(labels);
-    if (labels.length() < rows) {
-      throw new IllegalArgumentException(
-          "cross-entropy: " + rows + " rows but only " + labels.length() + " labels");
-    }
-    if (b.hostInts == null) {
-      throw new IllegalArgumentException(
-          "cross-entropy: labels must be uploaded with uploadInts before use");
-    }
-    for (int r = 0; r < rows; r++) {
-      checkLabel(b.hostInts[r], cols, r);
-    }
+  // --- normalisation -----------------------------------------------------------------------
+
+  @Override
+  protected synchronized void lrnForwardUnchecked(Tensor in, Lrn lrn, Tensor out, Tensor scale) {
+    normalisation.lrnForward(in, lrn, out, scale);
+  }
+
+  @Override
+  protected synchronized void lrnBackwardUnchecked(
+      Tensor in, Tensor out, Tensor scale, Tensor dOut, Lrn lrn, Tensor dIn) {
+    normalisation.lrnBackward(in, out, scale, dOut, lrn, dIn);
+  }
+
+  @Override
+  protected synchronized void channelMeanVarianceUnchecked(
+      Tensor in, Tensor mean, Tensor variance) {
+    normalisation.channelMeanVariance(in, mean, variance);
+  }
+
+  @Override
+  protected synchronized void batchNormForwardUnchecked(
+      Tensor in, Tensor mean, Tensor variance, float eps, Tensor gamma, Tensor beta, Tensor out) {
+    normalisation.batchNormForward(in, mean, variance, eps, gamma, beta, out);
+  }
+
+  @Override
+  protected synchronized void batchNormBackwardUnchecked(
+      Tensor in,
+      Tensor mean,
+      Tensor variance,
+      float eps,
+      Tensor gamma,
+      boolean batchStatistics,
+      Tensor dOut,
+      Tensor dIn,
+      Tensor dGamma,
+      Tensor dBeta) {
+    normalisation.batchNormBackward(
+        in, mean, variance, eps, gamma, batchStatistics, dOut, dIn, dGamma, dBeta);
   }
 
   // --- lifecycle ---------------------------------------------------------------------------

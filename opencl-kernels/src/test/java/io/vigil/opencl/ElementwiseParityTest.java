@@ -50,6 +50,20 @@ class ElementwiseParityTest {
     assertEquals(0f, zeros[1], "allocate zero-fills");
   }
 
+  @Test
+  void intsDownloadAsUploaded() {
+    int[] values = {7, -3, 0, 41, 5};
+    IntTensor t = Twin.CL.allocateInts(6);
+    Twin.CL.uploadInts(values, 0, t, values.length);
+    int[] back = new int[7];
+    Twin.CL.downloadInts(t, back, 1, 6);
+    for (int i = 0; i < values.length; i++) {
+      assertEquals(values[i], back[1 + i]);
+    }
+    assertEquals(0, back[6], "allocateInts zero-fills");
+    assertThrows(IllegalArgumentException.class, () -> Twin.CL.downloadInts(t, back, 0, 7));
+  }
+
   /**
    * Uploads return before the device has the values (ClStaging): back-to-back uploads, the last one
    * larger than the staging area so that it is reallocated, must each land intact, and a kernel

@@ -1,5 +1,6 @@
 package io.vigil.engine.backend;
 
+import io.vigil.engine.backend.cpu.CpuBackend;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

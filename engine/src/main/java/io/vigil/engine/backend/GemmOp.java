@@ -86,15 +86,17 @@ public record GemmOp(
   }
 
   /** Floats spanned by one stored A (rows × lda, last row only up to its used length). */
-  int spanA() {
+  public int spanA() {
     return transA ? (k - 1) * lda + m : (m - 1) * lda + k;
   }
 
-  int spanB() {
+  /** Floats spanned by one stored B. */
+  public int spanB() {
     return transB ? (n - 1) * ldb + k : (k - 1) * ldb + n;
   }
 
-  int spanC() {
+  /** Floats spanned by one C. */
+  public int spanC() {
     return (m - 1) * ldc + n;
   }
 }

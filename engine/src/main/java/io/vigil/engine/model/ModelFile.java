@@ -3,7 +3,7 @@ package io.vigil.engine.model;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.vigil.engine.backend.Backend;
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.io.AtomicFiles;
 import io.vigil.engine.layer.StateTensor;
 import io.vigil.engine.network.Network;

@@ -1,7 +1,7 @@
 package io.vigil.engine.network;
 
 import io.vigil.engine.backend.Backend;
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.layer.Layer;
 import io.vigil.engine.layer.LayerSpec;
 import io.vigil.engine.layer.Parameter;

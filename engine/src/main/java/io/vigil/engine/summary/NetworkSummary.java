@@ -1,6 +1,6 @@
 package io.vigil.engine.summary;
 
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.layer.BatchNormSpec;
 import io.vigil.engine.layer.ConnectionTableConv2dSpec;
 import io.vigil.engine.layer.Conv2dSpec;

@@ -1,7 +1,7 @@
 package io.vigil.engine.train;
 
 import io.vigil.engine.backend.Backend;
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.data.LabeledImages;
 import io.vigil.engine.layer.StateTensor;
 import io.vigil.engine.model.InputContract;

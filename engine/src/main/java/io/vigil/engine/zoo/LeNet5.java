@@ -1,6 +1,6 @@
 package io.vigil.engine.zoo;
 
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.layer.Conv2dSpec;
 import io.vigil.engine.layer.FlattenSpec;
 import io.vigil.engine.layer.LinearSpec;

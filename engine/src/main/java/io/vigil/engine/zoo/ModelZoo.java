@@ -1,7 +1,7 @@
 package io.vigil.engine.zoo;
 
 import io.vigil.engine.backend.Backend;
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.model.InputContract;
 import io.vigil.engine.network.Network;
 import io.vigil.engine.network.NetworkSpec;

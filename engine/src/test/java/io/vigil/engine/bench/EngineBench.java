@@ -1,7 +1,7 @@
 package io.vigil.engine.bench;
 
-import io.vigil.engine.backend.CpuBackend;
 import io.vigil.engine.backend.GemmOp;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.data.FashionMnist;
 import io.vigil.engine.data.LabeledImages;
 import io.vigil.engine.model.InputContract;

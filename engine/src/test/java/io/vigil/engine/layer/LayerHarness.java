@@ -1,6 +1,6 @@
 package io.vigil.engine.layer;
 
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
 

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.layer.AddSpec;
 import io.vigil.engine.layer.BatchNormSpec;
 import io.vigil.engine.layer.Conv2dSpec;

@@ -2,7 +2,7 @@ package io.vigil.engine.model;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.data.FashionMnist;
 import io.vigil.engine.network.Network;
 import io.vigil.engine.zoo.LeNet5;

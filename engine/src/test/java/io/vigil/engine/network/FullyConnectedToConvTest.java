@@ -3,7 +3,7 @@ package io.vigil.engine.network;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.layer.Conv2dSpec;
 import io.vigil.engine.layer.DropoutSpec;
 import io.vigil.engine.layer.FlattenSpec;

@@ -4,7 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.vigil.engine.backend.Backend;
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.CoreOnlyBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.layer.AddSpec;
 import io.vigil.engine.layer.BatchNormSpec;
 import io.vigil.engine.layer.Conv2dSpec;
@@ -23,9 +24,9 @@ import io.vigil.engine.summary.NetworkSummary;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
 import io.vigil.engine.zoo.LeNet5;
-import java.lang.reflect.Proxy;
 import java.util.Arrays;
 import java.util.Random;
+import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -142,16 +143,12 @@ class InferenceFusionTest {
     long[] asked = new long[1];
     // A backend that only records what it is asked to fit.
     Backend recording =
-        (Backend)
-            Proxy.newProxyInstance(
-                Backend.class.getClassLoader(),
-                new Class<?>[] {Backend.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("checkFits")) {
-                    asked[0] = (Long) args[1];
-                  }
-                  return null;
-                });
+        new CoreOnlyBackend() {
+          @Override
+          public void checkFits(Supplier<String> what, long bytes, long largestBuffer) {
+            asked[0] = bytes;
+          }
+        };
     MemoryFootprint footprint = MemoryFootprint.of(spec);
     footprint.checkExecutor(recording, 10, false);
     long inference = asked[0];

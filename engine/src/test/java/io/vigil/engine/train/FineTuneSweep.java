@@ -1,6 +1,6 @@
 package io.vigil.engine.train;
 
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.bench.ChangedScene;
 import io.vigil.engine.data.Appearance;
 import io.vigil.engine.data.FashionMnist;

@@ -1,6 +1,6 @@
 package io.vigil.onnx.bench;
 
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.Predictor;
 import io.vigil.engine.model.Provenance;

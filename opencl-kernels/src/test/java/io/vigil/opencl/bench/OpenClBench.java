@@ -1,8 +1,8 @@
 package io.vigil.opencl.bench;
 
 import io.vigil.engine.backend.Backend;
-import io.vigil.engine.backend.CpuBackend;
 import io.vigil.engine.backend.GemmOp;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.data.FashionMnist;
 import io.vigil.engine.data.LabeledImages;
 import io.vigil.engine.network.Network;

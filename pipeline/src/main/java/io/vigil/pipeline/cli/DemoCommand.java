@@ -1,7 +1,7 @@
 package io.vigil.pipeline.cli;
 
 import com.typesafe.config.Config;
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.data.FashionMnist;
 import io.vigil.pipeline.analyze.AnalyzeSettings;
 import io.vigil.pipeline.demo.DemoReport;

@@ -2,7 +2,7 @@ package io.vigil.pipeline.cli;
 
 import io.vigil.engine.backend.BackendProvider;
 import io.vigil.engine.backend.Backends;
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;

@@ -1,6 +1,6 @@
 package io.vigil.pipeline.cli;
 
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.network.NetworkSpec;
 import io.vigil.engine.summary.ContractSummary;
 import io.vigil.engine.summary.NetworkSummary;

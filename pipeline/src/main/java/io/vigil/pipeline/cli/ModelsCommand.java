@@ -1,6 +1,6 @@
 package io.vigil.pipeline.cli;
 
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.model.Model;
 import io.vigil.pipeline.registry.ModelRegistry;
 import io.vigil.pipeline.registry.VersionRecord;

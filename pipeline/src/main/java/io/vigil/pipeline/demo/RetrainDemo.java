@@ -3,7 +3,7 @@ package io.vigil.pipeline.demo;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
 import com.typesafe.config.ConfigValueFactory;
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.train.TrainingListener;
 import io.vigil.pipeline.control.ClipRetraining;

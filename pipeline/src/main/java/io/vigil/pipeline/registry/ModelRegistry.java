@@ -1,7 +1,7 @@
 package io.vigil.pipeline.registry;
 
 import io.vigil.engine.backend.Backend;
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.ModelFile;
 import io.vigil.engine.model.ModelFileException;

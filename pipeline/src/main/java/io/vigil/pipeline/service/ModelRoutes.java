@@ -1,6 +1,6 @@
 package io.vigil.pipeline.service;
 
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.ModelFile;
 import io.vigil.engine.model.ModelFileException;

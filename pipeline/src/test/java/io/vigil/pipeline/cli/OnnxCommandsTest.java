@@ -237,6 +237,8 @@ class OnnxCommandsTest {
         List.of(imported.version()), models.list().stream().map(r -> r.version()).toList());
     assertEquals(
         FashionMnist.CLASS_NAMES,
-        models.load(imported.version(), io.vigil.engine.backend.CpuBackend.shared()).classNames());
+        models
+            .load(imported.version(), io.vigil.engine.backend.cpu.CpuBackend.shared())
+            .classNames());
   }
 }

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigFactory;
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.pipeline.analyze.TestModels;
 import io.vigil.pipeline.service.ApiToken;
 import io.vigil.pipeline.service.HttpService;

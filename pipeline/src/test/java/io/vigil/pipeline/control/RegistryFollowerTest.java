@@ -3,7 +3,7 @@ package io.vigil.pipeline.control;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vigil.engine.backend.CpuBackend;
+import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.model.Model;
 import io.vigil.pipeline.analyze.TestModels;
 import io.vigil.pipeline.registry.ModelRegistry;
