@@ -207,8 +207,11 @@ public final class DecoderSource {
      * frame without pixels, numbered and timed in its place, and is counted late.
      */
     private void queueSkipped(long ptsMicros) {
+      if (skipping == FrameSkipping.NONE || lastPtsMicros == Long.MIN_VALUE) {
+        return;
+      }
       double step = decoder.typicalFrameStepMicros();
-      if (skipping == FrameSkipping.NONE || lastPtsMicros == Long.MIN_VALUE || !(step > 0)) {
+      if (!(step > 0)) {
         return;
       }
       long skipped = Math.round((ptsMicros - lastPtsMicros) / step) - 1;
