@@ -161,12 +161,9 @@ public final class CpuBackend extends Backend {
       GemmOp op, Tensor a, int aOffset, Tensor b, int bOffset, Tensor c, int cOffset, Tensor ws) {
     gemm.run(
         op,
-        data(a),
-        a.offset() + aOffset,
-        data(b),
-        b.offset() + bOffset,
-        data(c),
-        c.offset() + cOffset,
+        MatrixView.a(op, data(a), a.offset() + aOffset),
+        MatrixView.b(op, data(b), b.offset() + bOffset),
+        MatrixView.c(op, data(c), c.offset() + cOffset),
         ws == null ? null : data(ws),
         ws == null ? 0 : ws.offset());
   }

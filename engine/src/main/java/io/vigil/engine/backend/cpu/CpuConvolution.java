@@ -77,23 +77,15 @@ final class CpuConvolution {
           CpuWindowOps.im2col(x, images.offset() + i * w.inPerImage(), w, cv, colBase);
           for (int j = 0; j < groups; j++) {
             kernel.gemm(
-                op.transA(),
-                op.transB(),
                 0,
                 op.m(),
                 op.n(),
                 op.k(),
                 op.alpha(),
-                wv,
-                weights.offset() + j * weightStride,
-                op.lda(),
-                cv,
-                colBase + j * colStride,
-                op.ldb(),
+                MatrixView.a(op, wv, weights.offset() + j * weightStride),
+                MatrixView.b(op, cv, colBase + j * colStride),
                 op.beta(),
-                y,
-                out.offset() + i * op.strideC() + j * outStride,
-                op.ldc());
+                MatrixView.c(op, y, out.offset() + i * op.strideC() + j * outStride));
           }
         });
   }
@@ -220,23 +212,18 @@ final class CpuConvolution {
     float[] dx = backend.data(dIn);
     // Every image multiplies by the same Wᵀ: transposed once here, the kernel reads it in place
     // instead of repacking it per image (the same values in the same order: the same sums).
-    float[] wv;
-    int wOff;
+    MatrixView wt;
     int wGroupStride;
-    int lda;
     if (op.transA()) {
-      wv =
+      float[] transposed =
           TRANSPOSED_WEIGHTS
               .get()
               .transpose(backend.data(weights), weights.offset(), op, groups, weightStride);
-      wOff = 0;
+      wt = MatrixView.of(transposed, 0, op.k());
       wGroupStride = op.m() * op.k();
-      lda = op.k();
     } else {
-      wv = backend.data(weights);
-      wOff = weights.offset();
+      wt = MatrixView.a(op, backend.data(weights), weights.offset());
       wGroupStride = weightStride;
-      lda = op.lda();
     }
     long cost = (long) groups * op.m() * op.n() * op.k() + w.colsPerImage();
     // Each share writes its images' column gradients over one image's slice of cols, its own
@@ -253,58 +240,46 @@ final class CpuConvolution {
                 i,
                 kernel,
                 p,
-                wv,
-                wOff,
+                wt,
                 wGroupStride,
-                lda,
-                dy,
-                dOut.offset(),
-                cv,
-                colBase,
+                MatrixView.b(op, dy, dOut.offset() + i * op.strideB()),
+                MatrixView.c(op, cv, colBase),
                 dx,
                 dIn.offset());
           }
         });
   }
 
-  /** One image of {@link #convolveBackwardInput}'s per-image path, its columns at colBase. */
+  /**
+   * One image of {@link #convolveBackwardInput}'s per-image path: its column gradients {@code cols
+   * = Wᵀ·dY} (group j's weights {@code wGroupStride} floats after the last), folded into image
+   * {@code i} of dx.
+   */
   private static void backwardInputImage(
       int i,
       GemmKernel kernel,
       ConvProduct p,
-      float[] wv,
-      int wOff,
+      MatrixView wt,
       int wGroupStride,
-      int lda,
-      float[] dy,
-      int dyOff,
-      float[] cv,
-      int colBase,
+      MatrixView dy,
+      MatrixView cols,
       float[] dx,
       int dxOff) {
     Window2d w = p.window();
     GemmOp op = p.op();
     for (int j = 0; j < p.groups(); j++) {
       kernel.gemm(
-          false,
-          op.transB(),
           0,
           op.m(),
           op.n(),
           op.k(),
           op.alpha(),
-          wv,
-          wOff + j * wGroupStride,
-          lda,
-          dy,
-          dyOff + i * op.strideB() + j * p.outStride(),
-          op.ldb(),
+          wt.shift(j * wGroupStride),
+          dy.shift(j * p.outStride()),
           op.beta(),
-          cv,
-          colBase + j * p.colStride(),
-          op.ldc());
+          cols.shift(j * p.colStride()));
     }
-    CpuWindowOps.col2im(cv, colBase, w, dx, dxOff + i * w.inPerImage());
+    CpuWindowOps.col2im(cols.data(), cols.offset(), w, dx, dxOff + i * w.inPerImage());
   }
 
   /** A thread's copy of a convolution's transposed weights, grown as needed. */

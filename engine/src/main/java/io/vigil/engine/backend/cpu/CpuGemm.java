@@ -81,27 +81,4 @@ final class CpuGemm {
     }
     return kernel;
   }
-
-  /** Runs the chosen kernel; see {@link GemmKernel#gemm}. */
-  static void gemm(
-      boolean transA,
-      boolean transB,
-      int r0,
-      int r1,
-      int n,
-      int k,
-      float alpha,
-      float[] a,
-      int aOff,
-      int lda,
-      float[] b,
-      int bOff,
-      int ldb,
-      float beta,
-      float[] c,
-      int cOff,
-      int ldc) {
-    Chosen.KERNEL.gemm(
-        transA, transB, r0, r1, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-  }
 }

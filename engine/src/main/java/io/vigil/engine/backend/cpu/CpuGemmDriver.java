@@ -38,19 +38,15 @@ final class CpuGemmDriver {
     return op.sumsOverBatch() ? (parallel.threads() - 1) * op.spanC() : 0;
   }
 
-  void run(
-      GemmOp op,
-      float[] a,
-      int aBase,
-      float[] b,
-      int bBase,
-      float[] c,
-      int cBase,
-      float[] workspace,
-      int wsBase) {
+  /**
+   * Every product of {@code op}, operands from where the views start ({@code op}'s strides apart);
+   * a sum over the batch on several threads keeps its partial sums in {@code workspace} from {@code
+   * wsBase}.
+   */
+  void run(GemmOp op, MatrixView a, MatrixView b, MatrixView c, float[] workspace, int wsBase) {
     long cost = kernel.parallelCost((long) op.m() * op.n() * op.k());
     if (op.sumsOverBatch()) {
-      sumOverBatch(op, a, aBase, b, bBase, c, cBase, workspace, wsBase, cost);
+      sumOverBatch(op, a, b, c, workspace, wsBase, cost);
       return;
     }
     int threads = parallel.threads();
@@ -68,19 +64,19 @@ final class CpuGemmDriver {
           for (int u = from; u < to; u++) {
             int i = u / split;
             int piece = u % split;
-            int ai = aBase + i * op.strideA();
-            int bi = bBase + i * op.strideB();
-            int ci = cBase + i * op.strideC();
+            MatrixView ai = a.shift(i * op.strideA());
+            MatrixView bi = b.shift(i * op.strideB());
+            MatrixView ci = c.shift(i * op.strideC());
             if (split == 1) {
-              product(op, 0, op.m(), 0, op.n(), a, ai, b, bi, op.beta(), c, ci);
+              product(op, 0, op.m(), 0, op.n(), ai, bi, ci);
             } else if (byColumns) {
               int j0 = Math.min(op.n(), (int) ((long) grains * piece / split) * COL_GRAIN);
               int j1 = Math.min(op.n(), (int) ((long) grains * (piece + 1) / split) * COL_GRAIN);
-              product(op, 0, op.m(), j0, j1, a, ai, b, bi, op.beta(), c, ci);
+              product(op, 0, op.m(), j0, j1, ai, bi, ci);
             } else {
               int r0 = Math.min(op.m(), (int) ((long) grains * piece / split) * ROW_GRAIN);
               int r1 = Math.min(op.m(), (int) ((long) grains * (piece + 1) / split) * ROW_GRAIN);
-              product(op, r0, r1, 0, op.n(), a, ai, b, bi, op.beta(), c, ci);
+              product(op, r0, r1, 0, op.n(), ai, bi, ci);
             }
           }
         });
@@ -88,12 +84,9 @@ final class CpuGemmDriver {
 
   private void sumOverBatch(
       GemmOp op,
-      float[] a,
-      int aBase,
-      float[] b,
-      int bBase,
-      float[] c,
-      int cBase,
+      MatrixView a,
+      MatrixView b,
+      MatrixView c,
       float[] workspace,
       int wsBase,
       long cost) {
@@ -114,36 +107,29 @@ final class CpuGemmDriver {
         cost,
         (from, to, part) -> {
           // Share 0 accumulates into C itself; the others into their own slice of the workspace.
-          float[] target = part == 0 ? c : workspace;
-          int base = part == 0 ? cBase : wsBase + (part - 1) * span;
+          MatrixView target =
+              part == 0 ? c : MatrixView.c(op, workspace, wsBase + (part - 1) * span);
           kernel.gemmSum(
-              op.transA(),
-              op.transB(),
               op.m(),
               op.n(),
               op.k(),
               op.alpha(),
-              a,
-              aBase + from * op.strideA(),
-              op.lda(),
+              a.shift(from * op.strideA()),
               op.strideA(),
-              b,
-              bBase + from * op.strideB(),
-              op.ldb(),
+              b.shift(from * op.strideB()),
               op.strideB(),
               to - from,
               part == 0 ? op.beta() : 0f,
-              target,
-              base,
-              op.ldc());
+              target);
         });
+    float[] cv = c.data();
     for (int part = 1; part < parts; part++) {
       int base = wsBase + (part - 1) * span;
       for (int i = 0; i < op.m(); i++) {
-        int crow = cBase + i * op.ldc();
+        int crow = c.offset() + i * op.ldc();
         int wrow = base + i * op.ldc();
         for (int j = 0; j < op.n(); j++) {
-          c[crow + j] += workspace[wrow + j];
+          cv[crow + j] += workspace[wrow + j];
         }
       }
     }
@@ -151,40 +137,11 @@ final class CpuGemmDriver {
 
   /** Rows {@code [r0, r1)}, columns {@code [j0, j1)} of one product. */
   private void product(
-      GemmOp op,
-      int r0,
-      int r1,
-      int j0,
-      int j1,
-      float[] a,
-      int aOff,
-      float[] b,
-      int bOff,
-      float beta,
-      float[] c,
-      int cOff) {
+      GemmOp op, int r0, int r1, int j0, int j1, MatrixView a, MatrixView b, MatrixView c) {
     if (r0 >= r1 || j0 >= j1) {
       return;
     }
-    // Column j of op(B) starts at B's column j (row j when B is stored transposed).
-    int bShift = op.transB() ? j0 * op.ldb() : j0;
     kernel.gemm(
-        op.transA(),
-        op.transB(),
-        r0,
-        r1,
-        j1 - j0,
-        op.k(),
-        op.alpha(),
-        a,
-        aOff,
-        op.lda(),
-        b,
-        bOff + bShift,
-        op.ldb(),
-        beta,
-        c,
-        cOff + j0,
-        op.ldc());
+        r0, r1, j1 - j0, op.k(), op.alpha(), a, b.fromColumn(j0), op.beta(), c.fromColumn(j0));
   }
 }

@@ -424,23 +424,15 @@ final class CpuWinograd {
           s.zeros);
       for (int xi = 0; xi < POINTS; xi++) {
         kernel.gemm(
-            false,
-            false,
             0,
             filters,
             b1 - b0,
             channels,
             1f,
-            job.u(),
-            uOff + xi * job.uPlane(),
-            channels,
-            v,
-            xi * vPlane,
-            ld,
+            MatrixView.of(job.u(), uOff + xi * job.uPlane(), channels),
+            MatrixView.of(v, xi * vPlane, ld),
             0f,
-            m,
-            xi * mPlane,
-            ld);
+            MatrixView.of(m, xi * mPlane, ld));
       }
       transforms.transformOutput(
           m,

@@ -31,24 +31,20 @@ interface GemmKernel {
     return multiplyAdds;
   }
 
+  /**
+   * Rows {@code [r0, r1)} of {@code C = alpha·op(A)·op(B) + beta·C}: {@code op(A)} is {@code r1 ×
+   * k}, {@code op(B)} is {@code k × n}, C (not transposed) has {@code n} columns.
+   */
   void gemm(
-      boolean transA,
-      boolean transB,
       int r0,
       int r1,
       int n,
       int k,
       float alpha,
-      float[] a,
-      int aOff,
-      int lda,
-      float[] b,
-      int bOff,
-      int ldb,
+      MatrixView a,
+      MatrixView b,
       float beta,
-      float[] c,
-      int cOff,
-      int ldc);
+      MatrixView c);
 
   /**
    * {@code C = alpha · Σ_img op(A_img)·op(B_img) + beta · C} over {@code count} products, all rows
@@ -56,44 +52,19 @@ interface GemmKernel {
    * the images of a batch). By default one {@link #gemm} per image; a kernel may fuse them.
    */
   default void gemmSum(
-      boolean transA,
-      boolean transB,
       int m,
       int n,
       int k,
       float alpha,
-      float[] a,
-      int aOff,
-      int lda,
+      MatrixView a,
       int strideA,
-      float[] b,
-      int bOff,
-      int ldb,
+      MatrixView b,
       int strideB,
       int count,
       float beta,
-      float[] c,
-      int cOff,
-      int ldc) {
+      MatrixView c) {
     for (int i = 0; i < count; i++) {
-      gemm(
-          transA,
-          transB,
-          0,
-          m,
-          n,
-          k,
-          alpha,
-          a,
-          aOff + i * strideA,
-          lda,
-          b,
-          bOff + i * strideB,
-          ldb,
-          i == 0 ? beta : 1f,
-          c,
-          cOff,
-          ldc);
+      gemm(0, m, n, k, alpha, a.shift(i * strideA), b.shift(i * strideB), i == 0 ? beta : 1f, c);
     }
   }
 }

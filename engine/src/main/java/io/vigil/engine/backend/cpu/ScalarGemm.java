@@ -58,40 +58,39 @@ final class ScalarGemm implements GemmKernel {
 
   @Override
   public void gemm(
-      boolean transA,
-      boolean transB,
       int r0,
       int r1,
       int n,
       int k,
       float alpha,
-      float[] a,
-      int aOff,
-      int lda,
-      float[] b,
-      int bOff,
-      int ldb,
+      MatrixView aView,
+      MatrixView bView,
       float beta,
-      float[] c,
-      int cOff,
-      int ldc) {
-    scaleRows(c, cOff, ldc, r0, r1, n, beta);
+      MatrixView cView) {
+    cView.scaleRows(r0, r1, n, beta);
     if (alpha == 0 || r0 >= r1) {
       return;
     }
-    if (transB && !transA && n < SHORT_ROWS) {
-      CpuDotGemm.accumulate(r0, r1, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
+    boolean transA = aView.transposed();
+    if (bView.transposed() && !transA && n < SHORT_ROWS) {
+      CpuDotGemm.accumulate(r0, r1, n, k, alpha, aView, bView, cView);
       return;
     }
+    // Unpacked once: the loops below index plain arrays.
+    float[] a = aView.data();
+    int aOff = aView.offset();
+    float[] c = cView.data();
+    int cOff = cView.offset();
+    int ldc = cView.ld();
     Scratch scratch = SCRATCH.get();
     float[][] panel = scratch.panel(k);
     float[][] acc = scratch.acc;
     // A(i,p) is a[i·lda + p] when stored m × k, a[p·lda + i] when stored k × m.
-    int rowStep = transA ? 1 : lda;
-    int colStep = transA ? lda : 1;
+    int rowStep = aView.rowStride();
+    int colStep = aView.columnStride();
     for (int j0 = 0; j0 < n; j0 += TILE) {
       int len = Math.min(TILE, n - j0);
-      pack(transB, b, bOff, ldb, k, j0, len, panel);
+      pack(bView, k, j0, len, panel);
       int i = r0;
       for (; i + 4 <= r1; i += 4) {
         float[] t0 = acc[0];
@@ -141,9 +140,11 @@ final class ScalarGemm implements GemmKernel {
   }
 
   /** Rows 0..k of op(B), columns j0..j0+len, into {@code panel[p][0..len)}. */
-  private static void pack(
-      boolean transB, float[] b, int bOff, int ldb, int k, int j0, int len, float[][] panel) {
-    if (!transB) {
+  private static void pack(MatrixView view, int k, int j0, int len, float[][] panel) {
+    float[] b = view.data();
+    int bOff = view.offset();
+    int ldb = view.ld();
+    if (!view.transposed()) {
       for (int p = 0; p < k; p++) {
         System.arraycopy(b, bOff + p * ldb + j0, panel[p], 0, len);
       }
@@ -161,22 +162,6 @@ final class ScalarGemm implements GemmKernel {
   private static void addScaled(float alpha, float[] t, float[] c, int cOff, int len) {
     for (int j = 0; j < len; j++) {
       c[cOff + j] += alpha * t[j];
-    }
-  }
-
-  private static void scaleRows(float[] c, int cOff, int ldc, int r0, int r1, int n, float beta) {
-    if (beta == 1f) {
-      return;
-    }
-    for (int i = r0; i < r1; i++) {
-      int row = cOff + i * ldc;
-      if (beta == 0f) {
-        Arrays.fill(c, row, row + n, 0f);
-      } else {
-        for (int j = 0; j < n; j++) {
-          c[row + j] *= beta;
-        }
-      }
     }
   }
 }

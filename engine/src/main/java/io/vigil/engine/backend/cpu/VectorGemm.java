@@ -133,39 +133,27 @@ final class VectorGemm implements GemmKernel {
   /** {@code A·Bᵀ} sums with few rows run as one long dot product per element across the batch. */
   @Override
   public void gemmSum(
-      boolean transA,
-      boolean transB,
       int m,
       int n,
       int k,
       float alpha,
-      float[] a,
-      int aOff,
-      int lda,
+      MatrixView a,
       int strideA,
-      float[] b,
-      int bOff,
-      int ldb,
+      MatrixView b,
       int strideB,
       int count,
       float beta,
-      float[] c,
-      int cOff,
-      int ldc) {
-    if (transB && !transA && m <= DOT_MAX_ROWS && k >= LANES && alpha != 0f) {
-      VectorDotGemm.gemmSum(
-          0, m, n, k, alpha, a, aOff, lda, strideA, b, bOff, ldb, strideB, count, beta, c, cOff,
-          ldc);
+      MatrixView c) {
+    boolean timesBt = b.transposed() && !a.transposed() && alpha != 0f;
+    if (timesBt && m <= DOT_MAX_ROWS && k >= LANES) {
+      VectorDotGemm.gemmSum(0, m, n, k, alpha, a, strideA, b, strideB, count, beta, c);
       return;
     }
-    if (transB && !transA && n >= SUM_SWAP_MIN_RATIO * m && alpha != 0f) {
-      sumSwapped(
-          m, n, k, alpha, a, aOff, lda, strideA, b, bOff, ldb, strideB, count, beta, c, cOff, ldc);
+    if (timesBt && n >= SUM_SWAP_MIN_RATIO * m) {
+      sumSwapped(m, n, k, alpha, a, strideA, b, strideB, count, beta, c);
       return;
     }
-    GemmKernel.super.gemmSum(
-        transA, transB, m, n, k, alpha, a, aOff, lda, strideA, b, bOff, ldb, strideB, count, beta,
-        c, cOff, ldc);
+    GemmKernel.super.gemmSum(m, n, k, alpha, a, strideA, b, strideB, count, beta, c);
   }
 
   /**
@@ -180,27 +168,32 @@ final class VectorGemm implements GemmKernel {
       int n,
       int k,
       float alpha,
-      float[] a,
-      int aOff,
-      int lda,
+      MatrixView a,
       int strideA,
-      float[] b,
-      int bOff,
-      int ldb,
+      MatrixView b,
       int strideB,
       int count,
       float beta,
-      float[] c,
-      int cOff,
-      int ldc) {
+      MatrixView c) {
     float[] t = SCRATCH.get().sum(n * m);
     GemmKernel.super.gemmSum(
-        false, true, n, m, k, 1f, b, bOff, ldb, strideB, a, aOff, lda, strideA, count, 0f, t, 0, m);
+        n,
+        m,
+        k,
+        1f,
+        b.transpose(),
+        strideB,
+        a.transpose(),
+        strideA,
+        count,
+        0f,
+        MatrixView.of(t, 0, m));
+    float[] cv = c.data();
     for (int i = 0; i < m; i++) {
-      int row = cOff + i * ldc;
+      int row = c.offset() + i * c.ld();
       for (int j = 0; j < n; j++) {
-        float old = beta == 0f ? 0f : beta * c[row + j];
-        c[row + j] = alpha * t[j * m + i] + old;
+        float old = beta == 0f ? 0f : beta * cv[row + j];
+        cv[row + j] = alpha * t[j * m + i] + old;
       }
     }
   }
@@ -224,34 +217,38 @@ final class VectorGemm implements GemmKernel {
 
   @Override
   public void gemm(
-      boolean transA,
-      boolean transB,
       int r0,
       int r1,
       int n,
       int k,
       float alpha,
-      float[] a,
-      int aOff,
-      int lda,
-      float[] b,
-      int bOff,
-      int ldb,
+      MatrixView aView,
+      MatrixView bView,
       float beta,
-      float[] c,
-      int cOff,
-      int ldc) {
+      MatrixView cView) {
     if (r0 >= r1) {
       return;
     }
     if (alpha == 0f) {
-      scaleRows(c, cOff, ldc, r0, r1, n, beta);
+      cView.scaleRows(r0, r1, n, beta);
       return;
     }
+    boolean transA = aView.transposed();
+    boolean transB = bView.transposed();
     if (transB && !transA && r1 - r0 <= DOT_MAX_ROWS && k >= 2 * LANES) {
-      VectorDotGemm.gemm(r0, r1, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+      VectorDotGemm.gemm(r0, r1, n, k, alpha, aView, bView, beta, cView);
       return;
     }
+    // Unpacked once: the loops below index plain arrays.
+    float[] a = aView.data();
+    int aOff = aView.offset();
+    int lda = aView.ld();
+    float[] b = bView.data();
+    int bOff = bView.offset();
+    int ldb = bView.ld();
+    float[] c = cView.data();
+    int cOff = cView.offset();
+    int ldc = cView.ld();
     Scratch s = SCRATCH.get();
     // With few row tiles to reuse each panel of B, packing whole blocks of it costs more than it
     // saves: B is read in place, or, where its rows would alias in L1 (a stride of a multiple of
@@ -279,19 +276,19 @@ final class VectorGemm implements GemmKernel {
         float[] bp = null;
         if (!direct) {
           bp = s.b(kc * roundUp(nc, NR));
-          packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+          packB(bView, pc, kc, jc, nc, bp);
         }
         for (int ic = r0; ic < r1; ic += MC) {
           int mc = Math.min(MC, r1 - ic);
           float[] ap = null;
           if (!directA) {
             ap = s.a(kc * roundUp(mc, MR));
-            packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
+            packA(aView, ic, mc, pc, kc, ap);
           } else if (mc % MR != 0 && !(overlap && mc >= MR)) {
             // The last rows of A, read in place otherwise: packed once here with zero rows, so
             // that no read runs past A, and reused by every column tile.
             int edge = mc - mc % MR;
-            packA(false, a, aOff, lda, ic + edge, mc - edge, pc, kc, s.edgeA);
+            packA(aView, ic + edge, mc - edge, pc, kc, s.edgeA);
           }
           for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
@@ -622,12 +619,14 @@ final class VectorGemm implements GemmKernel {
    * {@code q} at {@code q · MR · kc}, value {@code (r, p)} at {@code + p · MR + r}; rows past the
    * end are zero.
    */
-  private static void packA(
-      boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst) {
+  private static void packA(MatrixView view, int i0, int mc, int p0, int kc, float[] dst) {
+    float[] a = view.data();
+    int aOff = view.offset();
+    int lda = view.ld();
     for (int ir = 0; ir < mc; ir += MR) {
       int rows = Math.min(MR, mc - ir);
       int base = ir * kc;
-      if (!transA) {
+      if (!view.transposed()) {
         // A(i, p) = a[i·lda + p]: read each row sequentially.
         for (int r = 0; r < rows; r++) {
           int src = aOff + (i0 + ir + r) * lda + p0;
@@ -683,26 +682,19 @@ final class VectorGemm implements GemmKernel {
   }
 
   /** Columns {@code [j0, j0 + nc)}, depth {@code [p0, p0 + kc)} of op(B) into NR-wide panels. */
-  private static void packB(
-      boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
+  private static void packB(MatrixView b, int p0, int kc, int j0, int nc, float[] dst) {
     for (int jr = 0; jr < nc; jr += NR) {
-      packBPanel(transB, b, bOff, ldb, p0, kc, j0 + jr, Math.min(NR, nc - jr), dst, jr * kc);
+      packBPanel(b, p0, kc, j0 + jr, Math.min(NR, nc - jr), dst, jr * kc);
     }
   }
 
   /** One {@code kc × NR} panel, value {@code (p, j)} at {@code at + p · NR + j}, zero-padded. */
   private static void packBPanel(
-      boolean transB,
-      float[] b,
-      int bOff,
-      int ldb,
-      int p0,
-      int kc,
-      int j0,
-      int cols,
-      float[] dst,
-      int at) {
-    if (!transB) {
+      MatrixView view, int p0, int kc, int j0, int cols, float[] dst, int at) {
+    float[] b = view.data();
+    int bOff = view.offset();
+    int ldb = view.ld();
+    if (!view.transposed()) {
       for (int p = 0; p < kc; p++) {
         int d = at + p * NR;
         System.arraycopy(b, bOff + (p0 + p) * ldb + j0, dst, d, cols);
@@ -722,22 +714,6 @@ final class VectorGemm implements GemmKernel {
     if (cols < NR) {
       for (int p = 0; p < kc; p++) {
         Arrays.fill(dst, at + p * NR + cols, at + (p + 1) * NR, 0f);
-      }
-    }
-  }
-
-  private static void scaleRows(float[] c, int cOff, int ldc, int r0, int r1, int n, float beta) {
-    if (beta == 1f) {
-      return;
-    }
-    for (int i = r0; i < r1; i++) {
-      int row = cOff + i * ldc;
-      if (beta == 0f) {
-        Arrays.fill(c, row, row + n, 0f);
-      } else {
-        for (int j = 0; j < n; j++) {
-          c[row + j] *= beta;
-        }
       }
     }
   }

@@ -78,7 +78,16 @@ class GemmDriverTest {
     float[] a = new float[64 * 1600];
     float[] b = new float[64 * 15000];
     float[] c = new float[16 * 150];
-    assertThrows(IllegalArgumentException.class, () -> driver.run(op, a, 0, b, 0, c, 0, null, 0));
+    assertThrows(
+        IllegalArgumentException.class,
+        () ->
+            driver.run(
+                op,
+                MatrixView.a(op, a, 0),
+                MatrixView.b(op, b, 0),
+                MatrixView.c(op, c, 0),
+                null,
+                0));
   }
 
   private static void check(GemmOp op, int aOff, int bOff, int cOff) {
@@ -96,7 +105,13 @@ class GemmDriverTest {
         CpuGemmDriver driver = new CpuGemmDriver(kernel, parallel);
         float[] actual = c.clone();
         float[] ws = new float[driver.workspaceSize(op) + 1];
-        driver.run(op, a, aOff, b, bOff, actual, cOff, ws, 1);
+        driver.run(
+            op,
+            MatrixView.a(op, a, aOff),
+            MatrixView.b(op, b, bOff),
+            MatrixView.c(op, actual, cOff),
+            ws,
+            1);
         for (int i = 0; i < cSize; i++) {
           float tolerance = 1e-4f * (op.k() * op.batch() + 1) + 1e-5f * Math.abs(expected[i]);
           if (!(Math.abs(actual[i] - expected[i]) <= tolerance)) {

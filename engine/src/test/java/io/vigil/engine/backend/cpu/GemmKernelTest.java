@@ -197,23 +197,15 @@ class GemmKernelTest {
     NaiveGemm.gemm(op, a, aOff, b, bOff, reference, cOff);
     float[] actual = c.clone();
     kernel.gemm(
-        op.transA(),
-        op.transB(),
         r0,
         r1,
         op.n(),
         op.k(),
         op.alpha(),
-        a,
-        aOff,
-        op.lda(),
-        b,
-        bOff,
-        op.ldb(),
+        MatrixView.a(op, a, aOff),
+        MatrixView.b(op, b, bOff),
         op.beta(),
-        actual,
-        cOff,
-        op.ldc());
+        MatrixView.c(op, actual, cOff));
     for (int idx = 0; idx < c.length; idx++) {
       int rel = idx - cOff;
       int row = rel >= 0 ? rel / op.ldc() : -1;

@@ -1,0 +1,102 @@
+package io.vigil.engine.backend.cpu;
+
+import io.vigil.engine.backend.GemmOp;
+
+/**
+ * A GEMM operand as it lies in a float array: the matrix {@code X} a product reads, row-major with
+ * rows {@code ld} floats apart from {@code offset}, and whether the product uses it as {@code X} or
+ * {@code Xᵀ}:
+ *
+ * <pre>
+ * op(X)(i, j) = data[offset + i·ld + j]   not transposed
+ * op(X)(i, j) = data[offset + j·ld + i]   transposed (X stored as the transpose of op(X))
+ * </pre>
+ *
+ * The kernels unpack a view into local primitives once per call (or per panel), never per element:
+ * their inner loops index arrays with plain {@code int}s. A view of C is never transposed for the
+ * kernels of {@link GemmKernel}; {@link VectorDotGemm} also writes through transposed views of C.
+ */
+record MatrixView(float[] data, int offset, int ld, boolean transposed) {
+
+  /** X itself, row-major from {@code offset}, rows {@code ld} floats apart. */
+  static MatrixView of(float[] data, int offset, int ld) {
+    return new MatrixView(data, offset, ld, false);
+  }
+
+  /** {@code op(A)} of {@code op}, stored from {@code offset}. */
+  static MatrixView a(GemmOp op, float[] data, int offset) {
+    return new MatrixView(data, offset, op.lda(), op.transA());
+  }
+
+  /** {@code op(B)} of {@code op}, stored from {@code offset}. */
+  static MatrixView b(GemmOp op, float[] data, int offset) {
+    return new MatrixView(data, offset, op.ldb(), op.transB());
+  }
+
+  /** C of {@code op}, stored from {@code offset}. */
+  static MatrixView c(GemmOp op, float[] data, int offset) {
+    return new MatrixView(data, offset, op.ldc(), false);
+  }
+
+  /** The same matrix {@code floats} further on (the next image of a batch). */
+  MatrixView shift(int floats) {
+    return floats == 0 ? this : new MatrixView(data, offset + floats, ld, transposed);
+  }
+
+  /** {@code op(X)} from its row {@code i}. */
+  MatrixView fromRow(int i) {
+    return shift(transposed ? i : i * ld);
+  }
+
+  /** {@code op(X)} from its column {@code j}. */
+  MatrixView fromColumn(int j) {
+    return shift(transposed ? j * ld : j);
+  }
+
+  /** The same floats read as {@code op(X)ᵀ}: {@code C = A·B} is {@code Cᵀ = Bᵀ·Aᵀ}. */
+  MatrixView transpose() {
+    return new MatrixView(data, offset, ld, !transposed);
+  }
+
+  /** Floats from one row of {@code op(X)} to the next. */
+  int rowStride() {
+    return transposed ? 1 : ld;
+  }
+
+  /** Floats from one column of {@code op(X)} to the next. */
+  int columnStride() {
+    return transposed ? ld : 1;
+  }
+
+  /**
+   * {@code C[i][0..n) *= beta} for rows {@code [r0, r1)} of this C: zeroed without being read when
+   * beta is 0 (C may hold NaN), untouched when beta is 1.
+   */
+  void scaleRows(int r0, int r1, int n, float beta) {
+    if (beta == 1f) {
+      return;
+    }
+    for (int i = r0; i < r1; i++) {
+      int row = offset + i * ld;
+      if (beta == 0f) {
+        java.util.Arrays.fill(data, row, row + n, 0f);
+      } else {
+        for (int j = 0; j < n; j++) {
+          data[row + j] *= beta;
+        }
+      }
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "MatrixView[offset="
+        + offset
+        + ", ld="
+        + ld
+        + (transposed ? ", transposed" : "")
+        + ", "
+        + data.length
+        + " floats]";
+  }
+}
