@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The engine benchmark: builds the engine's test classes, then prints, in one run on this machine,
-#   - the FP32 peak (Vector API FMA loop) on 1 and 2 threads,
-#   - GEMM GFLOP/s of the engine (1 and 2 threads; the Vector API kernel, and the plain-Java
-#     fallback on the 1024 square for scale) on M=N=K=1024 and the convolution shapes,
+#   - gemm: the FP32 peak and GEMM GFLOP/s with % of peak on 1 and 2 threads, on M=N=K=1024 and
+#     the convolution shapes, then the plain-Java fallback on the 1024 square for scale: JMH
+#     benchmarks of the bench module, through bench/engine/jmh.sh (which runs the other kernel
+#     benchmarks too: convolution paths, pooling),
 #   - LeNet-5 inference images/s at batch 1, 32, 256: engine, PyTorch, OpenCV DNN,
 #   - AlexNet (3x227x227) and ResNet-18 (3x224x224) inference images/s at batch 1 and 16: the same,
 #   - LeNet-5 training s/epoch on Fashion-MNIST, batch 64: engine and PyTorch.
@@ -42,10 +43,14 @@ peers_ok=1
 }
 
 if [[ $what == all || $what == gemm ]]; then
-  bench peak "$threads"
-  bench gemm 1
-  bench gemm "$threads"
-  bench -Dvigil.gemm=scalar gemm "$threads" "square 1024" # the plain-Java fallback, for scale
+  shapes=square-1024,lenet-conv1-b256,lenet-conv2-b256,alexnet-conv1,alexnet-conv2,alexnet-conv3
+  shapes+=,alexnet-conv4,alexnet-conv5,resnet18-conv1,resnet18-layer1,resnet18-layer2,resnet18-layer3
+  shapes+=,resnet18-layer4,resnet18-layer2-s2,resnet18-layer3-s2,resnet18-layer4-s2
+  shapes+=,resnet18-layer2-1x1s2,resnet18-layer3-1x1s2,resnet18-layer4-1x1s2,resnet18-layer1-b16
+  bench/engine/jmh.sh 'Fp32Peak|GemmBench' -p shape="$shapes" -wi 3 -w 1s -i 3 -r 500ms
+  # The plain-Java fallback, for scale.
+  bench/engine/jmh.sh GemmBench -p shape=square-1024 -p threads="$threads" \
+    -jvmArgsPrepend -Dvigil.gemm=scalar | tail -n +3
 fi
 if [[ $what == all || $what == lenet ]]; then
   bench lenet
