@@ -385,14 +385,16 @@ public final class PipelineBench {
       Runtime rt = Runtime.getRuntime();
       PipelineMetrics m = pipeline.metrics();
       double heap = (rt.totalMemory() - rt.freeMemory()) / 1048576.0;
+      double committed = rt.totalMemory() / 1048576.0;
       double resident = residentMiB();
-      samples.add(new double[] {t, heap, resident});
+      samples.add(new double[] {t, heap, resident, committed});
       System.out.printf(
           Locale.ROOT,
-          "t=%4d s  heap after GC %6.1f MiB  resident %7.1f MiB  frames out %8d  dropped %6d"
-              + "  p99 %.1f ms%n",
+          "t=%4d s  heap after GC %6.1f MiB (committed %6.1f)  resident %7.1f MiB  frames out %8d"
+              + "  dropped %6d  p99 %.1f ms%n",
           t,
           heap,
+          committed,
           resident,
           m.framesOut(),
           m.dropped(),
@@ -402,10 +404,12 @@ public final class PipelineBench {
     List<double[]> steady = samples.subList(samples.size() / 10, samples.size());
     System.out.printf(
         Locale.ROOT,
-        "slope from t=%.0f s on (least squares): heap %+.2f MiB/h, resident %+.2f MiB/h%n",
+        "slope from t=%.0f s on (least squares): heap %+.2f MiB/h, resident %+.2f MiB/h"
+            + " (committed heap %+.2f MiB/h)%n",
         steady.isEmpty() ? 0.0 : steady.get(0)[0],
         slopePerHour(steady, 1),
-        slopePerHour(steady, 2));
+        slopePerHour(steady, 2),
+        slopePerHour(steady, 3));
     System.out.print(pipeline.stop(Duration.ofSeconds(10)).describe());
     system.terminate();
   }
