@@ -103,7 +103,7 @@ final class LiveSources {
           frames.filter(
               i -> {
                 if (i instanceof StreamItem.Frame f && f.index() % n != 0) {
-                  f.releaseImage();
+                  f.release();
                   return false;
                 }
                 return true;
@@ -144,7 +144,7 @@ final class LiveSources {
         return true;
       }
       if (lastKept != Long.MIN_VALUE && f.capturedAtNanos() - lastKept < intervalNanos) {
-        f.releaseImage();
+        f.release();
         return false;
       }
       lastKept = f.capturedAtNanos();

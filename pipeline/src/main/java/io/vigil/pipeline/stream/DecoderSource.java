@@ -1,6 +1,8 @@
 package io.vigil.pipeline.stream;
 
 import io.vigil.engine.model.InputContract;
+import io.vigil.pipeline.frame.PixelLease;
+import io.vigil.pipeline.frame.PixelPool;
 import io.vigil.pipeline.frame.StreamItem;
 import io.vigil.pipeline.frame.WindowInput;
 import io.vigil.pipeline.video.DecodedFrame;
@@ -30,6 +32,10 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
  * (numbered, timed and paced as usual) but not converted, and travel on as frames without pixels
  * for the pipeline to count as dropped.
  *
+ * <p>A converted frame's pixels come from the stream's {@link PixelPool}: whoever copies them into
+ * a batch or drops the frame releases them ({@link StreamItem.Frame#releasePixels}), and the next
+ * frames reuse the buffer, so a steady stream allocates no pixel buffer per frame.
+ *
  * <p>Opening and decoding block, so the stage runs on {@code vigil.blocking-dispatcher}; the
  * decoder and converter are closed when the source ends for whatever reason.
  */
@@ -37,6 +43,9 @@ public final class DecoderSource {
 
   /** The dispatcher for decoding and file writes. */
   public static final String BLOCKING_DISPATCHER = "vigil.blocking-dispatcher";
+
+  /** Free pixel buffers a stream keeps at most (see {@link PixelPool}). */
+  static final int POOLED_FRAMES = 16;
 
   private DecoderSource() {}
 
@@ -84,6 +93,13 @@ public final class DecoderSource {
     private final Pacing pacing;
     private final int sampleSize;
 
+    /**
+     * This stream's pixel buffers. A frame's buffer comes back once it is copied into a batch or
+     * dropped, so a stream keeps only as many as it has frames in flight; 16 covers a full
+     * real-time buffer's share and the batches in flight.
+     */
+    private final PixelPool pixelPool;
+
     /** Items made and not yet handed out: frames the decoder skipped, then the frame after them. */
     private final ArrayDeque<StreamItem> ready = new ArrayDeque<>();
 
@@ -109,6 +125,7 @@ public final class DecoderSource {
       this.options = options;
       this.pacing = options.pacing();
       this.sampleSize = contract.size();
+      this.pixelPool = new PixelPool(sampleSize, POOLED_FRAMES);
     }
 
     Optional<StreamItem> next() throws Exception {
@@ -167,11 +184,11 @@ public final class DecoderSource {
         late = options.lag() != null && lag > options.lag().maxLag().toNanos();
         catchUp(lag);
       }
-      float[] pixels = null;
+      PixelLease lease = null;
       WindowInput windows = null;
       if (!shed && !late) {
-        pixels = new float[sampleSize];
-        toTensor(frame, pixels);
+        lease = pixelPool.take();
+        toTensor(frame, lease.pixels());
         windows = windowPreprocessor == null ? null : windowPreprocessor.toInput(frame.frame());
       }
       // A shed frame keeps its place in time: a paced file must not play faster for it.
@@ -187,10 +204,11 @@ public final class DecoderSource {
               frame.ptsMicros(),
               captured,
               millisAt(captured),
-              pixels,
-              options.keepImages() && pixels != null ? frame.frame().clone() : null,
+              lease == null ? null : lease.pixels(),
+              options.keepImages() && lease != null ? frame.frame().clone() : null,
               windows,
-              late));
+              late,
+              lease));
       return Optional.of(ready.remove());
     }
 
