@@ -284,7 +284,7 @@ public final class VideoInBench {
                     Locale.ROOT,
                     "real time, vigil (%s), %d x 1080p30, %d s after %d s to settle: in %d, out"
                         + " %d, dropped %d (%d late at the source); latency p50 %.1f p95 %.1f"
-                        + " p99 %.1f ms: %s%n",
+                        + " p99 %.1f ms; %d collections, %d ms: %s%n",
                     modelName,
                     n,
                     seconds,
@@ -296,6 +296,8 @@ public final class VideoInBench {
                     w.p50(),
                     w.p95(),
                     w.p99(),
+                    w.collections(),
+                    w.collectionMillis(),
                     held ? "held" : "not held");
                 return held;
               });
@@ -386,7 +388,27 @@ public final class VideoInBench {
    * every stream has opened and its decoder started (counts are differences of two snapshots;
    * latencies are of the results that came out after that moment).
    */
-  record Window(long in, long out, long dropped, long late, double p50, double p95, double p99) {}
+  record Window(
+      long in,
+      long out,
+      long dropped,
+      long late,
+      double p50,
+      double p95,
+      double p99,
+      long collections,
+      long collectionMillis) {}
+
+  /** Garbage collections so far and their time in ms, over every collector. */
+  private static long[] collections() {
+    long count = 0;
+    long millis = 0;
+    for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      count += Math.max(0, gc.getCollectionCount());
+      millis += Math.max(0, gc.getCollectionTime());
+    }
+    return new long[] {count, millis};
+  }
 
   private static final int SETTLE_SECONDS = 5;
 
@@ -414,9 +436,11 @@ public final class VideoInBench {
     }
     Thread.sleep(SETTLE_SECONDS * 1000L);
     PipelineMetrics start = pipeline.metrics();
+    long[] gcStart = collections();
     settled.set(true);
     Thread.sleep(seconds * 1000L);
     PipelineMetrics end = pipeline.metrics();
+    long[] gcEnd = collections();
     settled.set(false);
     pipeline.stop(Duration.ofSeconds(10));
     double[] sorted;
@@ -430,7 +454,9 @@ public final class VideoInBench {
         late(end) - late(start),
         percentile(sorted, 0.50),
         percentile(sorted, 0.95),
-        percentile(sorted, 0.99));
+        percentile(sorted, 0.99),
+        gcEnd[0] - gcStart[0],
+        gcEnd[1] - gcStart[1]);
   }
 
   private static long late(PipelineMetrics m) {
