@@ -5,6 +5,7 @@
 # network (then where the time goes). Prints its figures.
 # Usage: bench/video/run.sh [realtime [SECONDS [lenet|alexnet]]]   (from the repository root;
 #        default: every row, 20 s per real-time trial)
+#        bench/video/run.sh one                     (the one-stream rows only)
 #        bench/video/run.sh clips                   (only make the clips)
 #        bench/video/run.sh streams [N [FPS [SECONDS [FILE]]]]  (N paced streams, more than the
 #        cores decode: default 40 x vtest.avi at 30 fps for 20 s)

@@ -55,8 +55,8 @@ import org.bytedeco.javacpp.Loader;
  * 1080p.
  *
  * <p>Run with {@code bench/video/run.sh} (it makes the clips with Debian's {@code ffmpeg} first).
- * Arguments: the clip folder, then optionally {@code realtime SECONDS [lenet|alexnet]} for the
- * real-time rows only (both models unless one is named).
+ * Arguments: the clip folder, then optionally {@code one} for the one-stream rows only, or {@code
+ * realtime SECONDS [lenet|alexnet]} for the real-time rows only (both models unless one is named).
  */
 public final class VideoInBench {
 
@@ -76,10 +76,14 @@ public final class VideoInBench {
     boolean realtimeOnly = args.length > 1 && args[1].equals("realtime");
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
     String models = args.length > 3 ? args[3] : "both";
+    boolean oneStreamOnly = args.length > 1 && args[1].equals("one");
     if (!realtimeOnly) {
       for (String clip :
           List.of("vtest-x4.avi", "h264-720p-x4.mp4", "h264-1080p-x4.mp4", "h265-1080p.mp4")) {
         oneStream(clips.resolve(clip), lenet.input(), ffmpeg);
+      }
+      if (oneStreamOnly) {
+        return;
       }
       ActorSystem<Void> system =
           ActorSystem.create(Behaviors.empty(), "bench", ConfigFactory.load());
