@@ -100,6 +100,9 @@ public final class DecoderSource {
      */
     private final PixelPool pixelPool;
 
+    /** A live source's schedule, read from its timestamps (for lag shedding). */
+    private final LiveSchedule live = new LiveSchedule();
+
     /** Items made and not yet handed out: frames the decoder skipped, then the frame after them. */
     private final ArrayDeque<StreamItem> ready = new ArrayDeque<>();
 
@@ -183,6 +186,13 @@ public final class DecoderSource {
         long lag = System.nanoTime() - captured;
         late = options.lag() != null && lag > options.lag().maxLag().toNanos();
         catchUp(lag);
+      } else if (options.lag() != null) {
+        // A live source: its frames left the camera on the schedule their timestamps keep, so
+        // one that arrives later than that has waited behind decoding (or a stalled network).
+        queueSkipped(frame.ptsMicros());
+        long lag = live.lagNanos(captured, frame.ptsMicros());
+        late = lag > options.lag().maxLag().toNanos();
+        catchUp(lag);
       }
       PixelLease lease = null;
       WindowInput windows = null;
@@ -238,7 +248,7 @@ public final class DecoderSource {
       }
       for (long k = 1; k <= skipped; k++) {
         long pts = lastPtsMicros + Math.round(k * step);
-        long due = dueNanos(pts);
+        long due = pacing.paced() ? dueNanos(pts) : live.onScheduleNanos(pts);
         ready.add(StreamItem.Frame.late(stream, index++, pts, due, millisAt(due)));
         loopIndex++;
       }
