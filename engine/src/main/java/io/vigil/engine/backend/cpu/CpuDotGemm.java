@@ -10,25 +10,21 @@ final class CpuDotGemm {
 
   private CpuDotGemm() {}
 
-  /** Rows {@code [r0, r1)}: {@code a} is A's rows (not transposed), {@code b} B's (transposed). */
   static void accumulate(
       int r0,
       int r1,
       int n,
       int k,
       float alpha,
-      MatrixView aView,
-      MatrixView bView,
-      MatrixView cView) {
-    float[] a = aView.data();
-    int aOff = aView.offset();
-    int lda = aView.ld();
-    float[] b = bView.data();
-    int bOff = bView.offset();
-    int ldb = bView.ld();
-    float[] c = cView.data();
-    int cOff = cView.offset();
-    int ldc = cView.ld();
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float[] c,
+      int cOff,
+      int ldc) {
     int i = r0;
     for (; i + 4 <= r1; i += 4) {
       int a0 = aOff + i * lda;

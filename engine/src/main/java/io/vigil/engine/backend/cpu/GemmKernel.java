@@ -67,4 +67,24 @@ interface GemmKernel {
       gemm(0, m, n, k, alpha, a.shift(i * strideA), b.shift(i * strideB), i == 0 ? beta : 1f, c);
     }
   }
+
+  /**
+   * {@code C[i][0..n) *= beta} for rows {@code [r0, r1)}: zeroed without being read when beta is 0
+   * (C may hold NaN), untouched when beta is 1.
+   */
+  static void scaleRows(float[] c, int cOff, int ldc, int r0, int r1, int n, float beta) {
+    if (beta == 1f) {
+      return;
+    }
+    for (int i = r0; i < r1; i++) {
+      int row = cOff + i * ldc;
+      if (beta == 0f) {
+        java.util.Arrays.fill(c, row, row + n, 0f);
+      } else {
+        for (int j = 0; j < n; j++) {
+          c[row + j] *= beta;
+        }
+      }
+    }
+  }
 }

@@ -12,9 +12,9 @@ import io.vigil.engine.backend.GemmOp;
  * op(X)(i, j) = data[offset + j·ld + i]   transposed (X stored as the transpose of op(X))
  * </pre>
  *
- * The kernels unpack a view into local primitives once per call (or per panel), never per element:
- * their inner loops index arrays with plain {@code int}s. A view of C is never transposed for the
- * kernels of {@link GemmKernel}; {@link VectorDotGemm} also writes through transposed views of C.
+ * The kernels unpack the views into local primitives once per call, in a method small enough to be
+ * inlined where the views are made, so that the JIT's escape analysis removes them: their inner
+ * loops index plain arrays, and a product allocates nothing. A view of C is never transposed.
  */
 record MatrixView(float[] data, int offset, int ld, boolean transposed) {
 
@@ -40,7 +40,8 @@ record MatrixView(float[] data, int offset, int ld, boolean transposed) {
 
   /** The same matrix {@code floats} further on (the next image of a batch). */
   MatrixView shift(int floats) {
-    return floats == 0 ? this : new MatrixView(data, offset + floats, ld, transposed);
+    // Always a new view: one that may be this one would keep escape analysis from removing it.
+    return new MatrixView(data, offset + floats, ld, transposed);
   }
 
   /** {@code op(X)} from its row {@code i}. */
@@ -66,26 +67,6 @@ record MatrixView(float[] data, int offset, int ld, boolean transposed) {
   /** Floats from one column of {@code op(X)} to the next. */
   int columnStride() {
     return transposed ? ld : 1;
-  }
-
-  /**
-   * {@code C[i][0..n) *= beta} for rows {@code [r0, r1)} of this C: zeroed without being read when
-   * beta is 0 (C may hold NaN), untouched when beta is 1.
-   */
-  void scaleRows(int r0, int r1, int n, float beta) {
-    if (beta == 1f) {
-      return;
-    }
-    for (int i = r0; i < r1; i++) {
-      int row = offset + i * ld;
-      if (beta == 0f) {
-        java.util.Arrays.fill(data, row, row + n, 0f);
-      } else {
-        for (int j = 0; j < n; j++) {
-          data[row + j] *= beta;
-        }
-      }
-    }
   }
 
   @Override

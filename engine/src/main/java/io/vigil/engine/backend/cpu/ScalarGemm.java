@@ -56,6 +56,7 @@ final class ScalarGemm implements GemmKernel {
     return "scalar";
   }
 
+  /** Unpacks the views and runs {@link #product}, as {@link VectorGemm#gemm} does. */
   @Override
   public void gemm(
       int r0,
@@ -63,34 +64,65 @@ final class ScalarGemm implements GemmKernel {
       int n,
       int k,
       float alpha,
-      MatrixView aView,
-      MatrixView bView,
+      MatrixView a,
+      MatrixView b,
       float beta,
-      MatrixView cView) {
-    cView.scaleRows(r0, r1, n, beta);
+      MatrixView c) {
+    product(
+        a.transposed(),
+        b.transposed(),
+        r0,
+        r1,
+        n,
+        k,
+        alpha,
+        a.data(),
+        a.offset(),
+        a.ld(),
+        b.data(),
+        b.offset(),
+        b.ld(),
+        beta,
+        c.data(),
+        c.offset(),
+        c.ld());
+  }
+
+  private void product(
+      boolean transA,
+      boolean transB,
+      int r0,
+      int r1,
+      int n,
+      int k,
+      float alpha,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float beta,
+      float[] c,
+      int cOff,
+      int ldc) {
+    GemmKernel.scaleRows(c, cOff, ldc, r0, r1, n, beta);
     if (alpha == 0 || r0 >= r1) {
       return;
     }
-    boolean transA = aView.transposed();
-    if (bView.transposed() && !transA && n < SHORT_ROWS) {
-      CpuDotGemm.accumulate(r0, r1, n, k, alpha, aView, bView, cView);
+    if (transB && !transA && n < SHORT_ROWS) {
+      CpuDotGemm.accumulate(r0, r1, n, k, alpha, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
       return;
     }
-    // Unpacked once: the loops below index plain arrays.
-    float[] a = aView.data();
-    int aOff = aView.offset();
-    float[] c = cView.data();
-    int cOff = cView.offset();
-    int ldc = cView.ld();
     Scratch scratch = SCRATCH.get();
     float[][] panel = scratch.panel(k);
     float[][] acc = scratch.acc;
     // A(i,p) is a[i·lda + p] when stored m × k, a[p·lda + i] when stored k × m.
-    int rowStep = aView.rowStride();
-    int colStep = aView.columnStride();
+    int rowStep = transA ? 1 : lda;
+    int colStep = transA ? lda : 1;
     for (int j0 = 0; j0 < n; j0 += TILE) {
       int len = Math.min(TILE, n - j0);
-      pack(bView, k, j0, len, panel);
+      pack(transB, b, bOff, ldb, k, j0, len, panel);
       int i = r0;
       for (; i + 4 <= r1; i += 4) {
         float[] t0 = acc[0];
@@ -140,11 +172,9 @@ final class ScalarGemm implements GemmKernel {
   }
 
   /** Rows 0..k of op(B), columns j0..j0+len, into {@code panel[p][0..len)}. */
-  private static void pack(MatrixView view, int k, int j0, int len, float[][] panel) {
-    float[] b = view.data();
-    int bOff = view.offset();
-    int ldb = view.ld();
-    if (!view.transposed()) {
+  private static void pack(
+      boolean transB, float[] b, int bOff, int ldb, int k, int j0, int len, float[][] panel) {
+    if (!transB) {
       for (int p = 0; p < k; p++) {
         System.arraycopy(b, bOff + p * ldb + j0, panel[p], 0, len);
       }

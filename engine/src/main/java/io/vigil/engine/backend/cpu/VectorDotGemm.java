@@ -43,11 +43,17 @@ final class VectorDotGemm {
       int n,
       int k,
       float alpha,
-      MatrixView a,
-      MatrixView b,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
       float beta,
-      MatrixView c) {
-    gemmSum(r0, r1, n, k, alpha, a, 0, b, 0, 1, beta, c);
+      float[] c,
+      int cOff,
+      int ldc) {
+    gemmSum(r0, r1, n, k, alpha, a, aOff, lda, 0, b, bOff, ldb, 0, 1, beta, c, cOff, ldc);
   }
 
   /**
@@ -57,7 +63,7 @@ final class VectorDotGemm {
    *
    * <p>Rows {@code [r0, r1)} of C in 4 × 3 blocks; when their shape leaves more of them in whole
    * blocks the other way round ({@code 6 × 25}: 96 of 150 elements, but 144 of 150 as {@code Cᵀ =
-   * B·Aᵀ}), it computes {@code Cᵀ} instead, writing C through a transposed view.
+   * B·Aᵀ}), it computes {@code Cᵀ} instead, writing C through swapped strides.
    */
   static void gemmSum(
       int r0,
@@ -65,31 +71,31 @@ final class VectorDotGemm {
       int n,
       int k,
       float alpha,
-      MatrixView a,
+      float[] a,
+      int aOff,
+      int lda,
       int strideA,
-      MatrixView b,
+      float[] b,
+      int bOff,
+      int ldb,
       int strideB,
       int count,
       float beta,
-      MatrixView c) {
+      float[] c,
+      int cOff,
+      int ldc) {
     int rows = r1 - r0;
     if (inBlocks(n, rows) > inBlocks(rows, n)) {
       // Rows [r0, r1) of C are columns [r0, r1) of Cᵀ = B·Aᵀ.
+      int a0 = aOff + r0 * lda;
+      int c0 = cOff + r0 * ldc;
       blocks(
-          0,
-          n,
-          rows,
-          k,
-          alpha,
-          b.transpose(),
-          strideB,
-          a.fromRow(r0).transpose(),
-          strideA,
-          count,
-          beta,
-          c.fromRow(r0).transpose());
+          0, n, rows, k, alpha, b, bOff, ldb, strideB, a, a0, lda, strideA, count, beta, c, c0, 1,
+          ldc);
     } else {
-      blocks(r0, r1, n, k, alpha, a, strideA, b, strideB, count, beta, c);
+      blocks(
+          r0, r1, n, k, alpha, a, aOff, lda, strideA, b, bOff, ldb, strideB, count, beta, c, cOff,
+          ldc, 1);
     }
   }
 
@@ -99,8 +105,7 @@ final class VectorDotGemm {
   }
 
   /**
-   * {@link #gemmSum} on A's rows ({@code a} not transposed) and B's rows ({@code b} transposed: the
-   * rows of the stored {@code n × k} matrix), into C through any view of it.
+   * {@link #gemmSum} with C's element {@code (i, j)} at {@code cOff + i·rowStride + j·colStride}.
    */
   private static void blocks(
       int r0,
@@ -108,23 +113,20 @@ final class VectorDotGemm {
       int n,
       int k,
       float alpha,
-      MatrixView aView,
+      float[] a,
+      int aOff,
+      int lda,
       int strideA,
-      MatrixView bView,
+      float[] b,
+      int bOff,
+      int ldb,
       int strideB,
       int count,
       float beta,
-      MatrixView cView) {
-    float[] a = aView.data();
-    int aOff = aView.offset();
-    int lda = aView.ld();
-    float[] b = bView.data();
-    int bOff = bView.offset();
-    int ldb = bView.ld();
-    float[] c = cView.data();
-    int cOff = cView.offset();
-    int rowStride = cView.rowStride();
-    int colStride = cView.columnStride();
+      float[] c,
+      int cOff,
+      int rowStride,
+      int colStride) {
     int kv = k - k % LANES;
     int i = r0;
     for (; i + 4 <= r1; i += 4) {

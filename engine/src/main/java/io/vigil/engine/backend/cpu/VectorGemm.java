@@ -146,7 +146,25 @@ final class VectorGemm implements GemmKernel {
       MatrixView c) {
     boolean timesBt = b.transposed() && !a.transposed() && alpha != 0f;
     if (timesBt && m <= DOT_MAX_ROWS && k >= LANES) {
-      VectorDotGemm.gemmSum(0, m, n, k, alpha, a, strideA, b, strideB, count, beta, c);
+      VectorDotGemm.gemmSum(
+          0,
+          m,
+          n,
+          k,
+          alpha,
+          a.data(),
+          a.offset(),
+          a.ld(),
+          strideA,
+          b.data(),
+          b.offset(),
+          b.ld(),
+          strideB,
+          count,
+          beta,
+          c.data(),
+          c.offset(),
+          c.ld());
       return;
     }
     if (timesBt && n >= SUM_SWAP_MIN_RATIO * m) {
@@ -215,6 +233,11 @@ final class VectorGemm implements GemmKernel {
         + ")";
   }
 
+  /**
+   * Unpacks the views and runs {@link #blocked}: small enough for the JIT to inline where the views
+   * are made, so that escape analysis removes them and a product allocates nothing (inference is
+   * checked for that).
+   */
   @Override
   public void gemm(
       int r0,
@@ -222,33 +245,60 @@ final class VectorGemm implements GemmKernel {
       int n,
       int k,
       float alpha,
-      MatrixView aView,
-      MatrixView bView,
+      MatrixView a,
+      MatrixView b,
       float beta,
-      MatrixView cView) {
+      MatrixView c) {
+    blocked(
+        a.transposed(),
+        b.transposed(),
+        r0,
+        r1,
+        n,
+        k,
+        alpha,
+        a.data(),
+        a.offset(),
+        a.ld(),
+        b.data(),
+        b.offset(),
+        b.ld(),
+        beta,
+        c.data(),
+        c.offset(),
+        c.ld());
+  }
+
+  /** {@link #gemm} on the unpacked views. */
+  private void blocked(
+      boolean transA,
+      boolean transB,
+      int r0,
+      int r1,
+      int n,
+      int k,
+      float alpha,
+      float[] a,
+      int aOff,
+      int lda,
+      float[] b,
+      int bOff,
+      int ldb,
+      float beta,
+      float[] c,
+      int cOff,
+      int ldc) {
     if (r0 >= r1) {
       return;
     }
     if (alpha == 0f) {
-      cView.scaleRows(r0, r1, n, beta);
+      GemmKernel.scaleRows(c, cOff, ldc, r0, r1, n, beta);
       return;
     }
-    boolean transA = aView.transposed();
-    boolean transB = bView.transposed();
     if (transB && !transA && r1 - r0 <= DOT_MAX_ROWS && k >= 2 * LANES) {
-      VectorDotGemm.gemm(r0, r1, n, k, alpha, aView, bView, beta, cView);
+      VectorDotGemm.gemm(r0, r1, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
       return;
     }
-    // Unpacked once: the loops below index plain arrays.
-    float[] a = aView.data();
-    int aOff = aView.offset();
-    int lda = aView.ld();
-    float[] b = bView.data();
-    int bOff = bView.offset();
-    int ldb = bView.ld();
-    float[] c = cView.data();
-    int cOff = cView.offset();
-    int ldc = cView.ld();
     Scratch s = SCRATCH.get();
     // With few row tiles to reuse each panel of B, packing whole blocks of it costs more than it
     // saves: B is read in place, or, where its rows would alias in L1 (a stride of a multiple of
@@ -276,19 +326,19 @@ final class VectorGemm implements GemmKernel {
         float[] bp = null;
         if (!direct) {
           bp = s.b(kc * roundUp(nc, NR));
-          packB(bView, pc, kc, jc, nc, bp);
+          packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
         }
         for (int ic = r0; ic < r1; ic += MC) {
           int mc = Math.min(MC, r1 - ic);
           float[] ap = null;
           if (!directA) {
             ap = s.a(kc * roundUp(mc, MR));
-            packA(aView, ic, mc, pc, kc, ap);
+            packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
           } else if (mc % MR != 0 && !(overlap && mc >= MR)) {
             // The last rows of A, read in place otherwise: packed once here with zero rows, so
             // that no read runs past A, and reused by every column tile.
             int edge = mc - mc % MR;
-            packA(aView, ic + edge, mc - edge, pc, kc, s.edgeA);
+            packA(false, a, aOff, lda, ic + edge, mc - edge, pc, kc, s.edgeA);
           }
           for (int jr = 0; jr < nc; jr += NR) {
             int cols = Math.min(NR, nc - jr);
@@ -619,14 +669,12 @@ final class VectorGemm implements GemmKernel {
    * {@code q} at {@code q · MR · kc}, value {@code (r, p)} at {@code + p · MR + r}; rows past the
    * end are zero.
    */
-  private static void packA(MatrixView view, int i0, int mc, int p0, int kc, float[] dst) {
-    float[] a = view.data();
-    int aOff = view.offset();
-    int lda = view.ld();
+  private static void packA(
+      boolean transA, float[] a, int aOff, int lda, int i0, int mc, int p0, int kc, float[] dst) {
     for (int ir = 0; ir < mc; ir += MR) {
       int rows = Math.min(MR, mc - ir);
       int base = ir * kc;
-      if (!view.transposed()) {
+      if (!transA) {
         // A(i, p) = a[i·lda + p]: read each row sequentially.
         for (int r = 0; r < rows; r++) {
           int src = aOff + (i0 + ir + r) * lda + p0;
@@ -682,19 +730,26 @@ final class VectorGemm implements GemmKernel {
   }
 
   /** Columns {@code [j0, j0 + nc)}, depth {@code [p0, p0 + kc)} of op(B) into NR-wide panels. */
-  private static void packB(MatrixView b, int p0, int kc, int j0, int nc, float[] dst) {
+  private static void packB(
+      boolean transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int nc, float[] dst) {
     for (int jr = 0; jr < nc; jr += NR) {
-      packBPanel(b, p0, kc, j0 + jr, Math.min(NR, nc - jr), dst, jr * kc);
+      packBPanel(transB, b, bOff, ldb, p0, kc, j0 + jr, Math.min(NR, nc - jr), dst, jr * kc);
     }
   }
 
   /** One {@code kc × NR} panel, value {@code (p, j)} at {@code at + p · NR + j}, zero-padded. */
   private static void packBPanel(
-      MatrixView view, int p0, int kc, int j0, int cols, float[] dst, int at) {
-    float[] b = view.data();
-    int bOff = view.offset();
-    int ldb = view.ld();
-    if (!view.transposed()) {
+      boolean transB,
+      float[] b,
+      int bOff,
+      int ldb,
+      int p0,
+      int kc,
+      int j0,
+      int cols,
+      float[] dst,
+      int at) {
+    if (!transB) {
       for (int p = 0; p < kc; p++) {
         int d = at + p * NR;
         System.arraycopy(b, bOff + (p0 + p) * ldb + j0, dst, d, cols);

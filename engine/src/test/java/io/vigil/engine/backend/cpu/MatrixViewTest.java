@@ -1,7 +1,6 @@
 package io.vigil.engine.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertSame;
 
 import io.vigil.engine.backend.GemmOp;
 import org.junit.jupiter.api.Test;
@@ -46,7 +45,7 @@ class MatrixViewTest {
     // op(X) = Xᵀ: its (1, 2) is X's (2, 1).
     assertEquals(21, at(t.fromRow(1).fromColumn(2), 0, 0));
     assertEquals(12, at(t.fromColumn(1), 2, 0));
-    assertSame(x, x.shift(0));
+    assertEquals(x, x.shift(0));
   }
 
   @Test
@@ -59,17 +58,5 @@ class MatrixViewTest {
     assertEquals(new MatrixView(data, 3, op.lda(), true), a);
     assertEquals(new MatrixView(data, 7, op.ldb(), false), b);
     assertEquals(new MatrixView(data, 11, op.ldc(), false), c);
-  }
-
-  @Test
-  void scaleRowsZeroesWithoutReadingAndScalesOnlyItsRows() {
-    float[] data = {Float.NaN, Float.NaN, 9, 2, 4, 9, 7, 7, 7};
-    MatrixView c = MatrixView.of(data, 0, 3);
-    c.scaleRows(0, 1, 2, 0f);
-    c.scaleRows(1, 2, 2, 0.5f);
-    c.scaleRows(2, 3, 2, 1f);
-    assertEquals(
-        java.util.Arrays.toString(new float[] {0, 0, 9, 1, 2, 9, 7, 7, 7}),
-        java.util.Arrays.toString(data));
   }
 }
