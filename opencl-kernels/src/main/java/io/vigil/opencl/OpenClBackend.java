@@ -54,6 +54,7 @@ public final class OpenClBackend extends Backend implements AutoCloseable {
   private final ClMemory memory;
   private final ClLauncher ops;
   private final ClGemm gemm;
+  private final ClWinograd winograd;
   private final ClWindowOps windows;
   private final ClElementwise elementwise;
   private final ClNormalisation normalisation;
@@ -72,6 +73,7 @@ public final class OpenClBackend extends Backend implements AutoCloseable {
     this.memory = new ClMemory(cl);
     this.ops = new ClLauncher(this);
     this.gemm = new ClGemm(ops, memory);
+    this.winograd = new ClWinograd(this, ops, gemm);
     this.windows = new ClWindowOps(ops);
     this.elementwise = new ClElementwise(ops);
     this.normalisation = new ClNormalisation(ops);
@@ -322,13 +324,23 @@ public final class OpenClBackend extends Backend implements AutoCloseable {
   // --- convolution and pooling -------------------------------------------------------------
 
   /**
-   * One launch of {@code conv_direct.cl} (product, bias and activation) where {@link
+   * By Winograd's F(2×2, 3×3) with the filters kept on the device where {@link ClWinograd#suits};
+   * else one launch of {@code conv_direct.cl} (product, bias and activation) where {@link
    * ClDirectConv#suits}; otherwise im2col, GEMM per group and one epilogue launch.
    */
   @Override
   protected synchronized void convolveInferenceUnchecked(
       Tensor images, ConvProduct p, Tensor cols, Tensor weights, Tensor out, Epilogue epilogue) {
     int n = images.shape().n();
+    if (n > 0 && winograd.suits(p, n)) {
+      if (epilogue.norm() == null) {
+        winograd.run(images, p, weights, out, epilogue, n);
+      } else {
+        winograd.run(images, p, weights, out, Epilogue.bias(epilogue.bias()), n);
+        applyEpilogue(out, epilogue.withoutBias());
+      }
+      return;
+    }
     if (!ClDirectConv.suits(p, n, cl().tuning("CONV_VW"))) {
       super.convolveInferenceUnchecked(images, p, cols, weights, out, epilogue);
       return;
@@ -343,6 +355,19 @@ public final class OpenClBackend extends Backend implements AutoCloseable {
           ops, images, window, groups, filters, weights, out, Epilogue.bias(epilogue.bias()), n);
       applyEpilogue(out, epilogue.withoutBias());
     }
+  }
+
+  /**
+   * The Winograd path as the backend's own but taken under {@code use}, in ranges of {@code
+   * rangeFloats}: for tests of windows and ranges that {@code auto} leaves to other paths.
+   */
+  ClWinograd winograd(ClWinograd.Use use, int rangeFloats) {
+    return new ClWinograd(this, ops, gemm, use, rangeFloats);
+  }
+
+  /** Whether the inference convolution takes the Winograd path for this product. */
+  synchronized boolean takesWinograd(ConvProduct p, int n) {
+    return winograd.suits(p, n);
   }
 
   @Override
