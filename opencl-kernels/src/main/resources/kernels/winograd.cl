@@ -15,8 +15,9 @@
 //                     (numbered image by image, row by row), t in [0, ldv): launch (ldv, channels).
 //                     Tiles past the range (t >= tiles, the GEMM's padding to whole vectors) are 0.
 //   winograd_output   the 2x2 outputs of the tiles of the range from M[xi][k][t], clipped at an odd
-//                     last row or column, with the epilogue (bias, activation) applied: launch
-//                     (tiles, filters).
+//                     last row or column, with the epilogue (bias, batch norm, activation) applied:
+//                     launch (tiles, filters). Variant NORM=1 takes the batch norm's five
+//                     arguments (as norm.cl's batch_norm_forward) after the epilogue's.
 // Shape options (-D, one program per input plane): H, W the input plane, PH, PW the padding, OH, OW
 // the output plane, TH, TW its tiles (ceil(OH / 2), ceil(OW / 2)).
 // Epilogue arguments as in epilogue.cl: has_bias (0: the bias argument is not read), kind -1 none,
@@ -129,7 +130,14 @@ __kernel void winograd_input(__global const float* x, const int xo, const int im
 __kernel void winograd_output(__global const float* m, const int mo, const int ldm, const int t0,
                               __global float* y, const int yo, const int image_stride,
                               const int k0, __global const float* bias, const int bo, const int has_bias,
-                              const int kind, const float alpha) {
+                              const int kind, const float alpha
+#if NORM
+                              , __global const float* mean, const int mo2,
+                              __global const float* variance, const int vo, const float eps,
+                              __global const float* gamma, const int go,
+                              __global const float* beta, const int beo
+#endif
+                              ) {
   const int t = get_global_id(0);
   const int k = get_global_id(1);
   const int filters = get_global_size(1);
@@ -144,11 +152,19 @@ __kernel void winograd_output(__global const float* m, const int mo, const int l
   // A^T p: rows p0 + p1 + p2 and p1 - p2 - p3; then each row times A.
   const float4 r0 = p[0] + p[1] + p[2];
   const float4 r1 = p[1] - p[2] - p[3];
-  const float b = has_bias ? bias[bo + k0 + k] : 0.0f;
-  const float y00 = activate(r0.x + r0.y + r0.z + b, kind, alpha);
-  const float y01 = activate(r0.y - r0.z - r0.w + b, kind, alpha);
-  const float y10 = activate(r1.x + r1.y + r1.z + b, kind, alpha);
-  const float y11 = activate(r1.y - r1.z - r1.w + b, kind, alpha);
+  float4 v = (float4)(r0.x + r0.y + r0.z, r0.y - r0.z - r0.w, r1.x + r1.y + r1.z,
+                      r1.y - r1.z - r1.w);
+  if (has_bias) v += (float4)(bias[bo + k0 + k]);
+#if NORM
+  // The values of batch_norm_forward: a (x - mean) + beta with a = gamma / sqrt(var + eps).
+  const int f = k0 + k;
+  const float a = gamma[go + f] / sqrt(variance[vo + f] + eps);
+  v = a * (v - (float4)(mean[mo2 + f])) + (float4)(beta[beo + f]);
+#endif
+  const float y00 = activate(v.x, kind, alpha);
+  const float y01 = activate(v.y, kind, alpha);
+  const float y10 = activate(v.z, kind, alpha);
+  const float y11 = activate(v.w, kind, alpha);
   const int tile = t0 + t;
   const int img = tile / (TH * TW);
   const int r = tile - img * (TH * TW);

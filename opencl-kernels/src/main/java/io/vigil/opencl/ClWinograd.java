@@ -3,6 +3,7 @@ package io.vigil.opencl;
 import io.vigil.engine.backend.ConvProduct;
 import io.vigil.engine.backend.Epilogue;
 import io.vigil.engine.backend.GemmOp;
+import io.vigil.engine.backend.Normalisation;
 import io.vigil.engine.backend.Window2d;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
@@ -14,8 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * The inference convolution by Winograd's F(2×2, 3×3) ({@code kernels/winograd.cl}) for 3×3,
  * stride-1, undilated windows with any zero padding, per group: the input transform of a range of
  * the batch's 2×2 output tiles, the 16 products {@code M[ξ] = U[ξ]·V[ξ]} as one batched GEMM on
- * {@link ClGemm}, and the output transform with the bias and activation applied. Each product does
- * 16 multiply-adds per channel for four outputs where im2col and GEMM do 36.
+ * {@link ClGemm}, and the output transform with the epilogue (bias, batch norm, activation)
+ * applied. Each product does 16 multiply-adds per channel for four outputs where im2col and GEMM do
+ * 36.
  *
  * <p>The filters {@code U} are transformed once per weight version and kept on the device as a
  * tensor {@link Tensor#derived} from the weights, so they belong to the weights and go with them:
@@ -59,6 +61,9 @@ final class ClWinograd {
   private static final int POINTS = 16;
 
   private static final String FILE = "winograd";
+
+  /** The output transform's variant that applies a batch norm too. */
+  private static final String NORM = " -DNORM=1";
 
   /** Floats of one range's transformed input and products together. */
   static final int RANGE_FLOATS = 2 * 1024 * 1024;
@@ -124,8 +129,7 @@ final class ClWinograd {
   }
 
   /**
-   * {@code out = act(conv(images, weights) + bias)} for a product {@link #suits} accepted and an
-   * epilogue without normalisation, enqueued.
+   * {@code out = epilogue(conv(images, weights))} for a product {@link #suits} accepted, enqueued.
    */
   void run(Tensor images, ConvProduct p, Tensor weights, Tensor out, Epilogue e, int n) {
     Window2d w = p.window();
@@ -144,6 +148,7 @@ final class ClWinograd {
     transformedInput = grow(transformedInput, POINTS * channels * range);
     products = grow(products, POINTS * filters * range);
     String options = options(w);
+    String outputOptions = e.norm() == null ? options : options + NORM;
     for (int t0 = 0; t0 < tiles; t0 += range) {
       int count = Math.min(range, tiles - t0);
       int ld = (count + vw - 1) / vw * vw;
@@ -173,13 +178,19 @@ final class ClWinograd {
                 filters * ld);
         gemm.run(product, u, j * POINTS * filters * channels, transformedInput, 0, products, 0);
         Launch l =
-            ops.tensor(ops.launch(FILE, "winograd_output", options), products)
+            ops.tensor(ops.launch(FILE, "winograd_output", outputOptions), products)
                 .i(ld)
                 .i(t0)
                 .tensor(out, j * p.outStride())
                 .i(op.strideC())
                 .i(j * filters);
-        ops.epilogue(l, e, out).run(new long[] {count, filters}, null);
+        ops.epilogue(l, e, out);
+        Normalisation norm = e.norm();
+        if (norm != null) {
+          ops.tensor(ops.tensor(l, norm.mean()), norm.variance()).f(norm.eps());
+          ops.tensor(ops.tensor(l, norm.gamma()), norm.beta());
+        }
+        l.run(new long[] {count, filters}, null);
       }
     }
   }

@@ -333,12 +333,7 @@ public final class OpenClBackend extends Backend implements AutoCloseable {
       Tensor images, ConvProduct p, Tensor cols, Tensor weights, Tensor out, Epilogue epilogue) {
     int n = images.shape().n();
     if (n > 0 && winograd.suits(p, n)) {
-      if (epilogue.norm() == null) {
-        winograd.run(images, p, weights, out, epilogue, n);
-      } else {
-        winograd.run(images, p, weights, out, Epilogue.bias(epilogue.bias()), n);
-        applyEpilogue(out, epilogue.withoutBias());
-      }
+      winograd.run(images, p, weights, out, epilogue, n);
       return;
     }
     if (!ClDirectConv.suits(p, n, cl().tuning("CONV_VW"))) {
