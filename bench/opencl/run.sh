@@ -12,7 +12,8 @@
 # bench/opencl/run.sh [gemm|lenet|resnet|nets|resnet18|alexnet|vgg11|pipelined|train|all] [DEVICE]
 # (default all; default device: a GPU if any, else the first OpenCL device; DEVICE is an index or
 # part of a device name). JAVA_OPTS adds JVM options, e.g. -Dvigil.opencl.winograd=false for the
-# OpenCL backend without its Winograd path (an A/B run).
+# OpenCL backend without its Winograd path (an A/B run). `winograd` (not part of all) times the 3x3
+# layers of ResNet-18, VGG-11 and AlexNet by Winograd against im2col + GEMM on the OpenCL device.
 # Needs an OpenCL driver (on Debian: pocl-opencl-icd for the CPU).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."

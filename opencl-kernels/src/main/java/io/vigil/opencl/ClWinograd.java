@@ -26,8 +26,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>The tiles are taken in ranges whose transformed input and products fit {@link #RANGE_FLOATS},
  * in two scratch tensors kept and grown like {@link ClGemm}'s panels: the whole batch at once would
- * need more memory than im2col's columns for a layer that widens (VGG's 64 → 128 at 112 × 112), and
- * a range that stays in the CPU's caches is faster on a CPU device.
+ * need more memory than im2col's columns for a layer that widens (VGG's 64 → 128 at 112 × 112).
  *
  * <p>The system property {@value #PROPERTY} chooses: {@code auto} (the default) where {@link
  * #suits} measured it faster, {@code false} never, {@code always} for every window it can compute
@@ -65,14 +64,22 @@ final class ClWinograd {
   /** The output transform's variant that applies a batch norm too. */
   private static final String NORM = " -DNORM=1";
 
-  /** Floats of one range's transformed input and products together. */
+  /**
+   * Floats of one range's transformed input and products together (8 MiB). Ranges of a quarter of
+   * that, nearer the CPU's caches, measured no faster on PoCL (0.7–1.0× as fast: narrower
+   * products).
+   */
   static final int RANGE_FLOATS = 2 * 1024 * 1024;
 
   /**
-   * With {@code auto}, at least this many channels and filters per group: the transforms cost about
-   * as much per channel as a product with few filters saves.
+   * With {@code auto}, at least this many channels and filters per group. Measured on PoCL on two
+   * cores ({@code bench/opencl/run.sh winograd}, batch 1 to 32, filters kept): with 64 channels the
+   * products are too short to repay the transforms, which go through memory (ResNet-18's 56 × 56
+   * layers ran at 0.5–0.9× of im2col and GEMM, VGG-11's 64 → 128 at 112 × 112 at 0.8–1.1×); from
+   * 128 Winograd was as fast or faster (ResNet-18's 28 × 28 layers 1.0–1.2×, its 256- and
+   * 512-channel layers 1.4–2.1×, AlexNet's 13 × 13 layers 1.0–1.5×).
    */
-  static final int MIN_WIDTH = 32;
+  static final int MIN_WIDTH = 128;
 
   private final OpenClBackend backend;
   private final ClLauncher ops;

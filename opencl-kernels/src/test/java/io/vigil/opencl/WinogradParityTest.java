@@ -160,7 +160,8 @@ class WinogradParityTest {
 
   @Test
   void theBackendTakesItForResNetLayersWithBatchNorm() {
-    for (Case k : new Case[] {new Case(1, 64, 7, 7, 1, 64, 1), new Case(2, 64, 14, 14, 1, 64, 1)}) {
+    for (Case k :
+        new Case[] {new Case(1, 128, 7, 7, 1, 130, 1), new Case(2, 256, 9, 9, 1, 128, 1)}) {
       assertTrue(Twin.CL.takesWinograd(k.product(), k.n()), "auto takes " + k);
       int filters = k.filters();
       Twin x = Twin.random(new Shape(k.n(), k.c(), k.h(), k.w()), 3);
@@ -191,7 +192,7 @@ class WinogradParityTest {
 
   @Test
   void keptFiltersAreReusedUntilTheWeightsChange() {
-    Case k = new Case(2, 40, 9, 11, 1, 36, 1);
+    Case k = new Case(2, 130, 9, 11, 1, 128, 1);
     ConvProduct p = k.product();
     assertTrue(Twin.CL.takesWinograd(p, k.n()), "auto takes " + k);
     Twin x = Twin.random(new Shape(k.n(), k.c(), k.h(), k.w()), 21);
@@ -225,12 +226,12 @@ class WinogradParityTest {
    */
   private static Network network(Backend backend) {
     return Network.builder(3, 11, 9)
-        .add("c1", Conv2dSpec.of(40, 3, 1, 1))
+        .add("c1", Conv2dSpec.of(130, 3, 1, 1))
         .add("r1", new ReluSpec())
-        .add("c2", Conv2dSpec.of(36, 3, 1, 1))
+        .add("c2", Conv2dSpec.of(128, 3, 1, 1))
         .add("bn2", BatchNormSpec.defaults())
         .add("r2", new ReluSpec())
-        .add("c3", Conv2dSpec.of(33, 3, 1, 0))
+        .add("c3", Conv2dSpec.of(129, 3, 1, 0))
         .add("gap", new GlobalAvgPoolSpec())
         .add("fc", new LinearSpec(4))
         .optBackend(backend)

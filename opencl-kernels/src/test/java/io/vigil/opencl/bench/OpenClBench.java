@@ -19,6 +19,7 @@ import io.vigil.engine.zoo.LeNet5;
 import io.vigil.engine.zoo.ResNet;
 import io.vigil.engine.zoo.Vgg;
 import io.vigil.opencl.OpenClBackend;
+import io.vigil.opencl.WinogradLayers;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -32,7 +33,8 @@ import java.util.SplittableRandom;
  * and AlexNet at batch 1, 8 and 32 and VGG-11 at 1 and 8 (its batch 32 needs more memory than the
  * benchmark's heap). Not a test: run by {@code bench/opencl/run.sh
  * [gemm|lenet|resnet|nets|resnet18|alexnet|vgg11|pipelined|train|all] [device]}; {@code profile}
- * (not part of {@code all}) prints {@link LeNetProfile}.
+ * (not part of {@code all}) prints {@link LeNetProfile}, {@code winograd} (nor that) {@link
+ * WinogradLayers}.
  */
 public final class OpenClBench {
 
@@ -103,6 +105,9 @@ public final class OpenClBench {
       }
       if (nets || what.equals("vgg11")) {
         netRows("VGG-11, 3×224×224", Vgg.vgg11(1000), new int[] {1, 8}, cpu, cl);
+      }
+      if (what.equals("winograd")) {
+        WinogradLayers.print(cl);
       }
       if (what.equals("profile")) {
         LeNetProfile.print(cl);
