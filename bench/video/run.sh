@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Video in at FFmpeg's speed: vigil's decoding + preprocessing against the FFmpeg command line (the
 # binary of the FFmpeg build vigil decodes with), side by side: one stream, 16 files offline, and
-# the number of real-time 1080p30 H.264 streams each holds. Prints its figures.
-# Usage: bench/video/run.sh [realtime [SECONDS]]   (from the repository root; default: every row,
-#        20 s per real-time trial)
+# the number of real-time 1080p30 H.264 streams each holds, with LeNet-5 and with an AlexNet-class
+# network (then where the time goes). Prints its figures.
+# Usage: bench/video/run.sh [realtime [SECONDS [lenet|alexnet]]]   (from the repository root;
+#        default: every row, 20 s per real-time trial)
+#        bench/video/run.sh one                     (the one-stream rows only)
 #        bench/video/run.sh clips                   (only make the clips)
 #        bench/video/run.sh streams [N [FPS [SECONDS [FILE]]]]  (N paced streams, more than the
 #        cores decode: default 40 x vtest.avi at 30 fps for 20 s)
-# Needs opencv-doc (vtest.avi) and Debian's ffmpeg (libx264) to make the clips, once, under
+# Needs opencv-doc (vtest.avi) and Debian's ffmpeg (libx264, libx265) to make the clips, once, under
 # target/bench-clips.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -23,6 +25,9 @@ make_clip() { # make NAME FFMPEG-ARGS...: one clip, unless it is there
 h264=(-c:v libx264 -preset veryfast -pix_fmt yuv420p -an)
 make_clip vtest-x4.avi -stream_loop 3 -i "$vtest" -c copy
 make_clip h264-1080p-x4.mp4 -stream_loop 3 -i "$vtest" -vf scale=1920:1080 "${h264[@]}"
+make_clip h264-720p-x4.mp4 -stream_loop 3 -i "$vtest" -vf scale=1280:720 "${h264[@]}"
+make_clip h265-1080p.mp4 -i "$vtest" -vf scale=1920:1080 -c:v libx265 -preset veryfast \
+  -x265-params log-level=error -pix_fmt yuv420p -tag:v hvc1 -an
 make_clip h264-1080p.mp4 -i "$vtest" -vf scale=1920:1080,setpts=N/30/TB -r 30 "${h264[@]}"
 make_clip h264-1080p-240.mp4 -i "$vtest" -frames:v 240 -vf scale=1920:1080 "${h264[@]}"
 for kind in vtest 1080p; do

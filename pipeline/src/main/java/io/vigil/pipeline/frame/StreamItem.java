@@ -30,6 +30,10 @@ public sealed interface StreamItem {
    * @param windows the frame prepared for sliding-window scoring, or null when not asked for
    * @param late whether the source shed the frame because it had fallen behind real time (then it
    *     carries no pixels; it may not even have been decoded)
+   * @param lease the holders of {@code pixels} when they came from a {@link PixelPool}, else null.
+   *     The pipeline holds it once: the stage that copies the pixels into a batch, or drops the
+   *     frame, {@link #releasePixels releases} it; a tap that keeps the pixels past its call {@link
+   *     #retainPixels retains} them
    */
   record Frame(
       String stream,
@@ -40,8 +44,40 @@ public sealed interface StreamItem {
       float[] pixels,
       org.bytedeco.javacv.Frame image,
       WindowInput windows,
-      boolean late)
+      boolean late,
+      PixelLease lease)
       implements StreamItem {
+
+    public Frame {
+      if (lease != null && lease.pixels() != pixels) {
+        throw new IllegalArgumentException(
+            "frame " + index + " of " + stream + ": the lease holds other pixels than the frame's");
+      }
+    }
+
+    /** A frame whose pixels are its own (not pooled). */
+    public Frame(
+        String stream,
+        long index,
+        long ptsMicros,
+        long capturedAtNanos,
+        long capturedAtMillis,
+        float[] pixels,
+        org.bytedeco.javacv.Frame image,
+        WindowInput windows,
+        boolean late) {
+      this(
+          stream,
+          index,
+          ptsMicros,
+          capturedAtNanos,
+          capturedAtMillis,
+          pixels,
+          image,
+          windows,
+          late,
+          null);
+    }
 
     /** A frame in time, or shed for another reason than lateness. */
     public Frame(
@@ -95,7 +131,8 @@ public sealed interface StreamItem {
           pixels,
           image,
           windows,
-          late);
+          late,
+          lease);
     }
 
     /** A frame without a kept picture. */
@@ -123,6 +160,33 @@ public sealed interface StreamItem {
       if (image != null) {
         image.close();
       }
+    }
+
+    /**
+     * The pipeline's hold on the pixels ends: called once, by the stage that copied them into a
+     * batch or dropped the frame. Pooled pixels may be overwritten by a later frame afterwards.
+     */
+    public void releasePixels() {
+      if (lease != null) {
+        lease.release();
+      }
+    }
+
+    /** Releases what the frame holds: its kept picture and its pixels. */
+    public void release() {
+      releaseImage();
+      releasePixels();
+    }
+
+    /**
+     * A hold of its own on the pixels, for a tap that keeps them past its call: read them through
+     * the lease and release it when done. Null for a frame without pixels.
+     */
+    public PixelLease retainPixels() {
+      if (pixels == null) {
+        return null;
+      }
+      return lease != null ? lease.retain() : PixelLease.unpooled(pixels);
     }
   }
 

@@ -69,10 +69,12 @@ final class LiveSources {
             .withKeepImages(spec.annotate() != null)
             .withCorruptFrames(counters.corrupt::add)
             .withShedding(shedding);
-    // A paced file plays a camera: when decoding falls behind, it sheds as a camera's late frames
-    // would be lost, instead of falling further behind.
+    // A camera, or a paced file playing one: when decoding falls behind, it sheds as a camera's
+    // late frames would be lost, instead of falling further behind. A file read as fast as it
+    // goes has no real time to keep.
+    boolean live = spec.kind() == SourceSpec.Kind.URL || spec.kind() == SourceSpec.Kind.CAMERA;
     DecodeOptions options =
-        spec.pacing().paced() && !settings.maxSourceLag().isZero()
+        (spec.pacing().paced() || live) && !settings.maxSourceLag().isZero()
             ? unlagged.withLag(new LagShedding(settings.maxSourceLag()))
             : unlagged;
     Source<StreamItem, NotUsed> frames =
@@ -103,7 +105,7 @@ final class LiveSources {
           frames.filter(
               i -> {
                 if (i instanceof StreamItem.Frame f && f.index() % n != 0) {
-                  f.releaseImage();
+                  f.release();
                   return false;
                 }
                 return true;
@@ -144,7 +146,7 @@ final class LiveSources {
         return true;
       }
       if (lastKept != Long.MIN_VALUE && f.capturedAtNanos() - lastKept < intervalNanos) {
-        f.releaseImage();
+        f.release();
         return false;
       }
       lastKept = f.capturedAtNanos();

@@ -143,7 +143,7 @@ public final class RealtimePipeline implements ModelSwapTarget, AutoCloseable {
                       if (signal != null) {
                         signal.bufferDropped();
                       }
-                      f.releaseImage();
+                      f.release();
                     },
                     metrics::queueDepth))
             .mapAsync(

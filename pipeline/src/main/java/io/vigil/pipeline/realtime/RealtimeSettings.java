@@ -23,8 +23,9 @@ import java.time.Duration;
  *     its frames the buffer drops; 0 never sheds (see {@link SaturationSignal})
  * @param maxAttempts failed attempts in a row after which a network source's stream fails instead
  *     of trying again (a connection resets the count); 0 tries for ever
- * @param maxSourceLag how far behind its frames' capture times a paced source may fall before it
- *     sheds frames to catch up (see {@code DecoderSource}); zero never sheds for lag
+ * @param maxSourceLag how far behind its frames' capture times a paced source, or behind the
+ *     schedule of its timestamps a network source or camera, may fall before it sheds frames to
+ *     catch up (see {@code DecoderSource}); zero never sheds for lag
  */
 public record RealtimeSettings(
     int bufferSize,

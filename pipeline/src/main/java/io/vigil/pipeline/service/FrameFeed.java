@@ -101,7 +101,8 @@ public final class FrameFeed {
       }
       s.takenAny = true;
       s.lastTakenNanos = now;
-      s.pending.addLast(new Pending(f.index(), now, f.pixels()));
+      // A copy: the frame's pooled buffer goes back once the batch has read it, before the result.
+      s.pending.addLast(new Pending(f.index(), now, f.pixels().clone()));
       while (s.pending.size() > maxPending || now - s.pending.peekFirst().atNanos() > windowNanos) {
         s.pending.removeFirst();
       }

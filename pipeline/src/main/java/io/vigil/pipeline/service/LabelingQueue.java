@@ -2,6 +2,7 @@ package io.vigil.pipeline.service;
 
 import io.vigil.engine.model.InputContract;
 import io.vigil.pipeline.control.LabeledStreamRecorder;
+import io.vigil.pipeline.frame.PixelLease;
 import io.vigil.pipeline.frame.StreamItem;
 import io.vigil.pipeline.result.FrameResult;
 import java.io.IOException;
@@ -150,7 +151,8 @@ public final class LabelingQueue {
       StreamQueue s = stream(frame.stream());
       early = s.takeEarlyResult(frame.index());
       if (early == null) {
-        s.waitForResult(frame.index(), pixels);
+        // Kept past this call: the queue holds the pixels until the result comes.
+        s.waitForResult(frame.index(), frame.retainPixels());
         return;
       }
     }
@@ -164,7 +166,7 @@ public final class LabelingQueue {
   public void result(FrameResult result) {
     Doubt doubt = Doubt.of(result);
     boolean doubtful = doubt.doubtful(settings);
-    float[] pixels;
+    PixelLease pixels;
     synchronized (lock) {
       StreamQueue s = stream(result.stream());
       pixels = s.takeFrame(result.frame());
@@ -174,8 +176,12 @@ public final class LabelingQueue {
         return;
       }
     }
-    if (doubtful) {
-      keep(result, doubt, pixels);
+    try {
+      if (doubtful) {
+        keep(result, doubt, pixels.pixels());
+      }
+    } finally {
+      pixels.release();
     }
   }
 

@@ -1,5 +1,6 @@
 package io.vigil.pipeline.service;
 
+import io.vigil.pipeline.frame.PixelLease;
 import io.vigil.pipeline.result.FrameResult;
 import java.util.ArrayList;
 import java.util.List;
@@ -19,8 +20,8 @@ final class StreamQueue {
   private final int minGap;
   private final int maxPending;
 
-  /** Model input of frames without a result yet, by frame index. */
-  private final TreeMap<Long, float[]> pending = new TreeMap<>();
+  /** Model input of frames without a result yet, by frame index; each held here until removed. */
+  private final TreeMap<Long, PixelLease> pending = new TreeMap<>();
 
   /** Results whose frame has not come (yet), by frame index. */
   private final TreeMap<Long, FrameResult> early = new TreeMap<>();
@@ -38,16 +39,22 @@ final class StreamQueue {
   }
 
   /** Keeps a frame until its result comes, forgetting the oldest beyond the bound. */
-  void waitForResult(long frame, float[] pixels) {
-    pending.put(frame, pixels);
+  void waitForResult(long frame, PixelLease pixels) {
+    PixelLease replaced = pending.put(frame, pixels);
+    if (replaced != null) {
+      replaced.release();
+    }
     while (pending.size() > maxPending) {
-      pending.pollFirstEntry();
+      pending.pollFirstEntry().getValue().release();
       unmatched++;
     }
   }
 
-  /** The frame's model input, removed, or null when it is not (or no longer) waiting. */
-  float[] takeFrame(long frame) {
+  /**
+   * The frame's model input, removed, or null when it is not (or no longer) waiting; the caller
+   * holds it now and releases it when done.
+   */
+  PixelLease takeFrame(long frame) {
     return pending.remove(frame);
   }
 
@@ -132,6 +139,7 @@ final class StreamQueue {
   /** Forgets the frames and results still waiting for each other (the stream stopped). */
   void clearWaiting() {
     unmatched += pending.size();
+    pending.values().forEach(PixelLease::release);
     pending.clear();
     early.clear();
   }

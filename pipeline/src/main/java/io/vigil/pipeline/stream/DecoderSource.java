@@ -1,6 +1,8 @@
 package io.vigil.pipeline.stream;
 
 import io.vigil.engine.model.InputContract;
+import io.vigil.pipeline.frame.PixelLease;
+import io.vigil.pipeline.frame.PixelPool;
 import io.vigil.pipeline.frame.StreamItem;
 import io.vigil.pipeline.frame.WindowInput;
 import io.vigil.pipeline.video.DecodedFrame;
@@ -30,6 +32,10 @@ import org.bytedeco.ffmpeg.avutil.AVFrame;
  * (numbered, timed and paced as usual) but not converted, and travel on as frames without pixels
  * for the pipeline to count as dropped.
  *
+ * <p>A converted frame's pixels come from the stream's {@link PixelPool}: whoever copies them into
+ * a batch or drops the frame releases them ({@link StreamItem.Frame#releasePixels}), and the next
+ * frames reuse the buffer, so a steady stream allocates no pixel buffer per frame.
+ *
  * <p>Opening and decoding block, so the stage runs on {@code vigil.blocking-dispatcher}; the
  * decoder and converter are closed when the source ends for whatever reason.
  */
@@ -37,6 +43,9 @@ public final class DecoderSource {
 
   /** The dispatcher for decoding and file writes. */
   public static final String BLOCKING_DISPATCHER = "vigil.blocking-dispatcher";
+
+  /** Free pixel buffers a stream keeps at most (see {@link PixelPool}). */
+  static final int POOLED_FRAMES = 16;
 
   private DecoderSource() {}
 
@@ -84,6 +93,16 @@ public final class DecoderSource {
     private final Pacing pacing;
     private final int sampleSize;
 
+    /**
+     * This stream's pixel buffers. A frame's buffer comes back once it is copied into a batch or
+     * dropped, so a stream keeps only as many as it has frames in flight; 16 covers a full
+     * real-time buffer's share and the batches in flight.
+     */
+    private final PixelPool pixelPool;
+
+    /** A live source's schedule, read from its timestamps (for lag shedding). */
+    private final LiveSchedule live = new LiveSchedule();
+
     /** Items made and not yet handed out: frames the decoder skipped, then the frame after them. */
     private final ArrayDeque<StreamItem> ready = new ArrayDeque<>();
 
@@ -109,6 +128,7 @@ public final class DecoderSource {
       this.options = options;
       this.pacing = options.pacing();
       this.sampleSize = contract.size();
+      this.pixelPool = new PixelPool(sampleSize, POOLED_FRAMES);
     }
 
     Optional<StreamItem> next() throws Exception {
@@ -166,12 +186,19 @@ public final class DecoderSource {
         long lag = System.nanoTime() - captured;
         late = options.lag() != null && lag > options.lag().maxLag().toNanos();
         catchUp(lag);
+      } else if (options.lag() != null) {
+        // A live source: its frames left the camera on the schedule their timestamps keep, so
+        // one that arrives later than that has waited behind decoding (or a stalled network).
+        queueSkipped(frame.ptsMicros());
+        long lag = live.lagNanos(captured, frame.ptsMicros());
+        late = lag > options.lag().maxLag().toNanos();
+        catchUp(lag);
       }
-      float[] pixels = null;
+      PixelLease lease = null;
       WindowInput windows = null;
       if (!shed && !late) {
-        pixels = new float[sampleSize];
-        toTensor(frame, pixels);
+        lease = pixelPool.take();
+        toTensor(frame, lease.pixels());
         windows = windowPreprocessor == null ? null : windowPreprocessor.toInput(frame.frame());
       }
       // A shed frame keeps its place in time: a paced file must not play faster for it.
@@ -187,10 +214,11 @@ public final class DecoderSource {
               frame.ptsMicros(),
               captured,
               millisAt(captured),
-              pixels,
-              options.keepImages() && pixels != null ? frame.frame().clone() : null,
+              lease == null ? null : lease.pixels(),
+              options.keepImages() && lease != null ? frame.frame().clone() : null,
               windows,
-              late));
+              late,
+              lease));
       return Optional.of(ready.remove());
     }
 
@@ -220,7 +248,7 @@ public final class DecoderSource {
       }
       for (long k = 1; k <= skipped; k++) {
         long pts = lastPtsMicros + Math.round(k * step);
-        long due = dueNanos(pts);
+        long due = pacing.paced() ? dueNanos(pts) : live.onScheduleNanos(pts);
         ready.add(StreamItem.Frame.late(stream, index++, pts, due, millisAt(due)));
         loopIndex++;
       }

@@ -126,8 +126,9 @@ public final class EngineClassifier implements FrameClassifier {
 
   /**
    * Starts classifying {@code frames} (at most the batch size); their results come from a later
-   * {@link #collect}, in the order of the submits. The pixels are copied before this returns; the
-   * list itself must stay as it is until then.
+   * {@link #collect}, in the order of the submits. The pixels are copied before this returns, and
+   * the frames' hold on them released ({@link StreamItem.Frame#releasePixels}): nothing may read a
+   * submitted frame's pixels afterwards. The list itself must stay as it is until the collect.
    *
    * @throws IllegalStateException when {@link Predictor#MAX_IN_FLIGHT} batches are in flight
    */
@@ -135,6 +136,10 @@ public final class EngineClassifier implements FrameClassifier {
     int n = frames.size();
     for (int i = 0; i < n; i++) {
       System.arraycopy(frames.get(i).pixels(), 0, input, i * inputSize, inputSize);
+    }
+    // The batch has its copy: the frames' pooled buffers can take the next frames' pixels.
+    for (int i = 0; i < n; i++) {
+      frames.get(i).releasePixels();
     }
     predictor.submit(input, n);
     inFlight.add(frames);

@@ -1,16 +1,9 @@
 package io.vigil.pipeline.bench;
 
 import com.typesafe.config.ConfigFactory;
-import io.vigil.engine.layer.Conv2dSpec;
-import io.vigil.engine.layer.FlattenSpec;
-import io.vigil.engine.layer.LinearSpec;
-import io.vigil.engine.layer.MaxPool2dSpec;
-import io.vigil.engine.layer.ReluSpec;
 import io.vigil.engine.model.InputContract;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.model.ModelFile;
-import io.vigil.engine.model.Provenance;
-import io.vigil.engine.network.Network;
 import io.vigil.pipeline.analyze.AnalyzeSettings;
 import io.vigil.pipeline.analyze.BatchAnalyzeJob;
 import io.vigil.pipeline.analyze.BatchListener;
@@ -120,7 +113,7 @@ public final class PipelineBench {
             100 * fps / slower);
       }
       realtime(system, lenet, 16, 30, realtimeSeconds, 64, 32, "LeNet-5");
-      Model alexnet = alexNetClass();
+      Model alexnet = BenchModels.alexNetClass();
       System.out.printf(
           Locale.ROOT,
           "inference-only, AlexNet-class (3x227x227), batch 8: %.1f frames/s%n",
@@ -385,14 +378,16 @@ public final class PipelineBench {
       Runtime rt = Runtime.getRuntime();
       PipelineMetrics m = pipeline.metrics();
       double heap = (rt.totalMemory() - rt.freeMemory()) / 1048576.0;
+      double committed = rt.totalMemory() / 1048576.0;
       double resident = residentMiB();
-      samples.add(new double[] {t, heap, resident});
+      samples.add(new double[] {t, heap, resident, committed});
       System.out.printf(
           Locale.ROOT,
-          "t=%4d s  heap after GC %6.1f MiB  resident %7.1f MiB  frames out %8d  dropped %6d"
-              + "  p99 %.1f ms%n",
+          "t=%4d s  heap after GC %6.1f MiB (committed %6.1f)  resident %7.1f MiB  frames out %8d"
+              + "  dropped %6d  p99 %.1f ms%n",
           t,
           heap,
+          committed,
           resident,
           m.framesOut(),
           m.dropped(),
@@ -402,10 +397,12 @@ public final class PipelineBench {
     List<double[]> steady = samples.subList(samples.size() / 10, samples.size());
     System.out.printf(
         Locale.ROOT,
-        "slope from t=%.0f s on (least squares): heap %+.2f MiB/h, resident %+.2f MiB/h%n",
+        "slope from t=%.0f s on (least squares): heap %+.2f MiB/h, resident %+.2f MiB/h"
+            + " (committed heap %+.2f MiB/h)%n",
         steady.isEmpty() ? 0.0 : steady.get(0)[0],
         slopePerHour(steady, 1),
-        slopePerHour(steady, 2));
+        slopePerHour(steady, 2),
+        slopePerHour(steady, 3));
     System.out.print(pipeline.stop(Duration.ofSeconds(10)).describe());
     system.terminate();
   }
@@ -434,42 +431,5 @@ public final class PipelineBench {
       }
     }
     return Double.NaN;
-  }
-
-  /** An AlexNet-shaped network (5 conv, 3 fc) on 3×227×227, untrained: for its cost only. */
-  private static Model alexNetClass() {
-    Network net =
-        Network.builder(3, 227, 227)
-            .add("conv1", Conv2dSpec.of(64, 11, 4, 0))
-            .add("relu1", new ReluSpec())
-            .add("pool1", MaxPool2dSpec.of(3, 2))
-            .add("conv2", Conv2dSpec.of(192, 5, 1, 2))
-            .add("relu2", new ReluSpec())
-            .add("pool2", MaxPool2dSpec.of(3, 2))
-            .add("conv3", Conv2dSpec.of(384, 3, 1, 1))
-            .add("relu3", new ReluSpec())
-            .add("conv4", Conv2dSpec.of(256, 3, 1, 1))
-            .add("relu4", new ReluSpec())
-            .add("conv5", Conv2dSpec.of(256, 3, 1, 1))
-            .add("relu5", new ReluSpec())
-            .add("pool5", MaxPool2dSpec.of(3, 2))
-            .add("flatten", new FlattenSpec())
-            .add("fc6", new LinearSpec(4096))
-            .add("relu6", new ReluSpec())
-            .add("fc7", new LinearSpec(4096))
-            .add("relu7", new ReluSpec())
-            .add("fc8", new LinearSpec(10))
-            .optSeed(1)
-            .build();
-    List<String> classes = new ArrayList<>();
-    for (int i = 0; i < 10; i++) {
-      classes.add("class" + i);
-    }
-    return Model.create(
-        "alexnet-class",
-        net,
-        new InputContract(3, 227, 227, 0.45f, 0.25f),
-        classes,
-        new Provenance("none", 0, 0, null, "2026-01-01T00:00:00Z", "pipeline bench"));
   }
 }

@@ -9,6 +9,7 @@ import io.vigil.pipeline.analyze.BatchAnalyzeJob;
 import io.vigil.pipeline.analyze.BatchListener;
 import io.vigil.pipeline.analyze.BatchRunReport;
 import io.vigil.pipeline.analyze.BatchSettings;
+import io.vigil.pipeline.frame.StreamItem;
 import io.vigil.pipeline.realtime.DropPolicy;
 import io.vigil.pipeline.realtime.RealtimePipeline;
 import io.vigil.pipeline.realtime.RealtimeSettings;
@@ -48,10 +49,14 @@ import org.bytedeco.javacpp.Loader;
  * (decoder BGR + OpenCV) and now (FFmpeg's swscale straight to the input) against {@code ffmpeg -i
  * FILE -vf scale=28:28:flags=area,format=gray -f null -}; offline analysis of 16 files (the whole
  * pipeline, LeNet-5 included) against the command line decoding the same 16 files with the same
- * number of files at once; and real time: how many looping 1080p30 H.264 streams each holds.
+ * number of files at once; and real time: how many looping 1080p30 H.264 streams each holds, with
+ * LeNet-5 (decoding is the limit) and with an AlexNet-class network on 3×227×227 (the engine is the
+ * limit; then where the time goes). One-stream clips: MPEG-4 768×576, H.264 720p and 1080p, H.265
+ * 1080p.
  *
  * <p>Run with {@code bench/video/run.sh} (it makes the clips with Debian's {@code ffmpeg} first).
- * Arguments: the clip folder, then optionally {@code realtime SECONDS} for the real-time rows only.
+ * Arguments: the clip folder, then optionally {@code one} for the one-stream rows only, or {@code
+ * realtime SECONDS [lenet|alexnet]} for the real-time rows only (both models unless one is named).
  */
 public final class VideoInBench {
 
@@ -70,9 +75,15 @@ public final class VideoInBench {
         cores, System.getProperty("java.version"), ffmpeg);
     boolean realtimeOnly = args.length > 1 && args[1].equals("realtime");
     int seconds = args.length > 2 ? Integer.parseInt(args[2]) : 20;
+    String models = args.length > 3 ? args[3] : "both";
+    boolean oneStreamOnly = args.length > 1 && args[1].equals("one");
     if (!realtimeOnly) {
-      for (String clip : List.of("vtest-x4.avi", "h264-1080p-x4.mp4")) {
+      for (String clip :
+          List.of("vtest-x4.avi", "h264-720p-x4.mp4", "h264-1080p-x4.mp4", "h265-1080p.mp4")) {
         oneStream(clips.resolve(clip), lenet.input(), ffmpeg);
+      }
+      if (oneStreamOnly) {
+        return;
       }
       ActorSystem<Void> system =
           ActorSystem.create(Behaviors.empty(), "bench", ConfigFactory.load());
@@ -84,7 +95,59 @@ public final class VideoInBench {
         system.terminate();
       }
     }
-    realtimeStreams(clips.resolve("h264-1080p.mp4"), lenet, ffmpeg, seconds);
+    Path realtimeClip = clips.resolve("h264-1080p.mp4");
+    if (!models.equals("alexnet")) {
+      realtimeStreams(realtimeClip, lenet, "LeNet-5", ffmpeg, seconds);
+    }
+    if (!models.equals("lenet")) {
+      Model alexnet = BenchModels.alexNetClass();
+      int held = realtimeStreams(realtimeClip, alexnet, "AlexNet-class", ffmpeg, seconds);
+      whereTheTimeGoes(realtimeClip, alexnet, Math.max(1, held));
+    }
+  }
+
+  /**
+   * Where a real-time AlexNet-class stream's CPU goes: decoding plus scaling to 3×227×227 per frame
+   * (one stream alone, as fast as it goes), and the engine per image at the small batches real time
+   * forms; then what {@code streams} streams at 30 fps ask of the machine's cores.
+   */
+  private static void whereTheTimeGoes(Path video, Model model, int streams) throws Exception {
+    long start = System.nanoTime();
+    long frames = decode(video, model.input(), PictureFormat.NATIVE);
+    double decodeMs = seconds(start) * 1000 / frames;
+    int batch = streams;
+    List<StreamItem.Frame> frameBatch = new ArrayList<>();
+    for (int i = 0; i < batch; i++) {
+      frameBatch.add(new StreamItem.Frame("s", i, 0, 0, 0, new float[model.input().size()]));
+    }
+    double engineMs;
+    try (EngineClassifier classifier = new EngineClassifier(model, 32, 3)) {
+      for (int i = 0; i < 5; i++) {
+        classifier.classify(frameBatch); // warm-up
+      }
+      int rounds = 0;
+      start = System.nanoTime();
+      while (seconds(start) < 5) {
+        classifier.classify(frameBatch);
+        rounds++;
+      }
+      engineMs = seconds(start) * 1000 / (rounds * (double) batch);
+    }
+    int cores = Runtime.getRuntime().availableProcessors();
+    double decodeShare = streams * 30 * decodeMs / (10.0 * cores);
+    double engineShare = streams * 30 * engineMs / (10.0 * cores);
+    System.out.printf(
+        Locale.ROOT,
+        "where the time goes, AlexNet-class, %d x 1080p30: decode + scale to 3x227x227 %.2f ms a"
+            + " frame (one stream alone), engine %.1f ms an image at batch %d (both cores); at 30"
+            + " fps that is %.0f%% + %.0f%% of the machine's %d cores%n",
+        streams,
+        decodeMs,
+        engineMs,
+        batch,
+        decodeShare,
+        engineShare,
+        cores);
   }
 
   /** One stream, decode + preprocess: old path, new path and the command line, two rounds. */
@@ -196,73 +259,96 @@ public final class VideoInBench {
    * at least 0.99×; vigil when its pipeline runs {@code n} paced streams with no frame dropped and
    * p99 latency under 100 ms.
    */
-  private static void realtimeStreams(Path video, Model model, String ffmpeg, int seconds)
-      throws Exception {
-    // Doubling until a count is not held, then one by one up from the last that was.
-    int cliHeld = 0;
-    int cliFailed = Integer.MAX_VALUE;
-    for (int n = 1; n < cliFailed; n = cliFailed == Integer.MAX_VALUE ? n * 2 : n + 1) {
-      double slowest = cliSlowest(video, ffmpeg, n, seconds);
-      System.out.printf(
-          Locale.ROOT, "real time, FFmpeg CLI, %d x 1080p30: slowest speed %.3fx%n", n, slowest);
-      if (slowest < 0.99) {
-        cliFailed = n;
-        n = cliHeld;
-      } else {
-        cliHeld = n;
-      }
-    }
-    int vigilHeld = 0;
+  private static int realtimeStreams(
+      Path video, Model model, String modelName, String ffmpeg, int seconds) throws Exception {
+    InputContract input = model.input();
+    int cliHeld =
+        mostHeld(
+            n -> {
+              double slowest = cliSlowest(video, ffmpeg, input, n, seconds);
+              System.out.printf(
+                  Locale.ROOT,
+                  "real time, FFmpeg CLI to %s, %d x 1080p30: slowest speed %.3fx%n",
+                  shape(input),
+                  n,
+                  slowest);
+              return slowest >= 0.99;
+            });
+    int vigilHeld;
     ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "bench", ConfigFactory.load());
     try {
       // Warm-up: the engine's and FFmpeg's code compiled and loaded before anything is counted.
       vigilRealtime(system, video, model, 2, 1);
-      // From a little below the command line's count: up while held, else down until held.
-      int start = Math.max(1, cliHeld - 3);
-      boolean up = true;
-      for (int n = start; n >= 1 && n <= 32; n += up ? 1 : -1) {
-        Window w = vigilRealtime(system, video, model, n, seconds);
-        boolean held = w.dropped() == 0 && w.p99() < 100;
-        System.out.printf(
-            Locale.ROOT,
-            "real time, vigil (LeNet-5), %d x 1080p30, %d s after %d s to settle: in %d, out %d,"
-                + " dropped %d (%d late at the source); latency p50 %.1f p95 %.1f p99 %.1f ms:"
-                + " %s%n",
-            n,
-            seconds,
-            SETTLE_SECONDS,
-            w.in(),
-            w.out(),
-            w.dropped(),
-            w.late(),
-            w.p50(),
-            w.p95(),
-            w.p99(),
-            held ? "held" : "not held");
-        if (held) {
-          vigilHeld = Math.max(vigilHeld, n);
-          if (!up) {
-            break;
-          }
-        } else if (n == start) {
-          up = false;
-        } else if (up) {
-          break;
-        }
-      }
+      vigilHeld =
+          mostHeld(
+              n -> {
+                Window w = vigilRealtime(system, video, model, n, seconds);
+                boolean held = w.dropped() == 0 && w.p99() < 100;
+                System.out.printf(
+                    Locale.ROOT,
+                    "real time, vigil (%s), %d x 1080p30, %d s after %d s to settle: in %d, out"
+                        + " %d, dropped %d (%d late at the source); latency p50 %.1f p95 %.1f"
+                        + " p99 %.1f ms; %d collections, %d ms: %s%n",
+                    modelName,
+                    n,
+                    seconds,
+                    SETTLE_SECONDS,
+                    w.in(),
+                    w.out(),
+                    w.dropped(),
+                    w.late(),
+                    w.p50(),
+                    w.p95(),
+                    w.p99(),
+                    w.collections(),
+                    w.collectionMillis(),
+                    held ? "held" : "not held");
+                return held;
+              });
     } finally {
       system.terminate();
     }
     System.out.printf(
         Locale.ROOT,
-        "real time, 1080p30 H.264 streams held: FFmpeg CLI %d, vigil %d (%.2fx)%n",
+        "real time, 1080p30 H.264 streams held to %s: FFmpeg CLI %d, vigil with %s %d (%.2fx)%n",
+        shape(input),
         cliHeld,
+        modelName,
         vigilHeld,
         cliHeld == 0 ? 0.0 : (double) vigilHeld / cliHeld);
+    return vigilHeld;
+  }
+
+  /** A count of streams that either holds or not. */
+  private interface Trial {
+    boolean holds(int streams) throws Exception;
+  }
+
+  /**
+   * The most streams {@code trial} holds, up to 32: doubling from 1 until a count fails, then one
+   * by one up from the last count held.
+   */
+  private static int mostHeld(Trial trial) throws Exception {
+    int held = 0;
+    int failed = 33;
+    for (int n = 1; n < failed; n = failed == 33 ? n * 2 : n + 1) {
+      if (trial.holds(Math.min(n, 32))) {
+        held = Math.min(n, 32);
+      } else {
+        failed = n;
+        n = held;
+      }
+    }
+    return held;
+  }
+
+  private static String shape(InputContract input) {
+    return input.channels() + "x" + input.height() + "x" + input.width();
   }
 
   /** The slowest speed (× real time) of {@code n} CLI processes at the native rate. */
-  private static double cliSlowest(Path video, String ffmpeg, int n, int seconds) throws Exception {
+  private static double cliSlowest(
+      Path video, String ffmpeg, InputContract input, int n, int seconds) throws Exception {
     List<Process> processes = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       processes.add(
@@ -280,7 +366,7 @@ public final class VideoInBench {
                   "-i",
                   video.toString(),
                   "-vf",
-                  "scale=28:28:flags=area,format=gray",
+                  cliFilter(input),
                   "-f",
                   "null",
                   "-")
@@ -306,7 +392,27 @@ public final class VideoInBench {
    * every stream has opened and its decoder started (counts are differences of two snapshots;
    * latencies are of the results that came out after that moment).
    */
-  record Window(long in, long out, long dropped, long late, double p50, double p95, double p99) {}
+  record Window(
+      long in,
+      long out,
+      long dropped,
+      long late,
+      double p50,
+      double p95,
+      double p99,
+      long collections,
+      long collectionMillis) {}
+
+  /** Garbage collections so far and their time in ms, over every collector. */
+  private static long[] collections() {
+    long count = 0;
+    long millis = 0;
+    for (var gc : java.lang.management.ManagementFactory.getGarbageCollectorMXBeans()) {
+      count += Math.max(0, gc.getCollectionCount());
+      millis += Math.max(0, gc.getCollectionTime());
+    }
+    return new long[] {count, millis};
+  }
 
   private static final int SETTLE_SECONDS = 5;
 
@@ -334,9 +440,11 @@ public final class VideoInBench {
     }
     Thread.sleep(SETTLE_SECONDS * 1000L);
     PipelineMetrics start = pipeline.metrics();
+    long[] gcStart = collections();
     settled.set(true);
     Thread.sleep(seconds * 1000L);
     PipelineMetrics end = pipeline.metrics();
+    long[] gcEnd = collections();
     settled.set(false);
     pipeline.stop(Duration.ofSeconds(10));
     double[] sorted;
@@ -350,7 +458,9 @@ public final class VideoInBench {
         late(end) - late(start),
         percentile(sorted, 0.50),
         percentile(sorted, 0.95),
-        percentile(sorted, 0.99));
+        percentile(sorted, 0.99),
+        gcEnd[0] - gcStart[0],
+        gcEnd[1] - gcStart[1]);
   }
 
   private static long late(PipelineMetrics m) {
@@ -361,6 +471,16 @@ public final class VideoInBench {
     return sorted.length == 0
         ? Double.NaN
         : sorted[(int) Math.min(sorted.length - 1, q * sorted.length)];
+  }
+
+  /** The filter that makes what vigil makes for {@code input}: area scaling, gray or planar RGB. */
+  private static String cliFilter(InputContract input) {
+    return "scale="
+        + input.width()
+        + ":"
+        + input.height()
+        + ":flags=area,format="
+        + (input.channels() == 1 ? "gray" : "gbrp");
   }
 
   /** The command line decoding {@code video} and scaling it to LeNet-5's input, as vigil does. */

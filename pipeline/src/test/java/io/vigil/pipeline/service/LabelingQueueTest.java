@@ -5,6 +5,7 @@ import static io.vigil.pipeline.service.LabelingFixtures.INPUT;
 import static io.vigil.pipeline.service.LabelingFixtures.doubtful;
 import static io.vigil.pipeline.service.LabelingFixtures.frame;
 import static io.vigil.pipeline.service.LabelingFixtures.frameShowing;
+import static io.vigil.pipeline.service.LabelingFixtures.normalised;
 import static io.vigil.pipeline.service.LabelingFixtures.picture;
 import static io.vigil.pipeline.service.LabelingFixtures.pictureOf;
 import static io.vigil.pipeline.service.LabelingFixtures.result;
@@ -14,8 +15,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vigil.pipeline.frame.PixelLease;
+import io.vigil.pipeline.frame.PixelPool;
+import io.vigil.pipeline.frame.StreamItem;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -87,6 +92,39 @@ class LabelingQueueTest {
     assertEquals(0.02, item.margin(), 1e-6);
     assertEquals(0, q.earlyResults("cam"));
     assertEquals(1, q.pendingFrames("cam"), "frame 4 still waits for its result");
+  }
+
+  @Test
+  void aPooledFrameWaitingForItsResultKeepsItsPixelsAndGivesThemBackAfter() {
+    LabelingQueue q = queue(settings(10, 2, 50, 20));
+    PixelPool pool = new PixelPool(INPUT.size(), 8);
+    PixelLease lease = pool.take();
+    float[] shown = normalised(pictureOf("cam", 7));
+    System.arraycopy(shown, 0, lease.pixels(), 0, shown.length);
+    StreamItem.Frame f =
+        new StreamItem.Frame("cam", 7, 0, 0, 0, lease.pixels(), null, null, false, lease);
+    q.frame(f);
+    // The batch copied the frame and let go; the next frame must not get the waiting one's buffer.
+    f.releasePixels();
+    PixelLease next = pool.take();
+    Arrays.fill(next.pixels(), -1f);
+    assertEquals(1, lease.holders(), "held by the queue until the result");
+    q.result(doubtful("cam", 7, 0.02f));
+    assertArrayEquals(pictureOf("cam", 7), q.item("cam-000007").orElseThrow().pixels());
+    assertEquals(0, lease.holders(), "given back once the item has its own copy");
+    // Frames forgotten without a result, and those waiting when the stream stops, go back too.
+    List<PixelLease> waiting = new ArrayList<>();
+    for (int i = 10; i < 14; i++) {
+      PixelLease l = pool.take();
+      waiting.add(l);
+      StreamItem.Frame w =
+          new StreamItem.Frame("cam", i, 0, 0, 0, l.pixels(), null, null, false, l);
+      q.frame(w);
+      w.releasePixels();
+    }
+    assertEquals(List.of(0, 0, 1, 1), waiting.stream().map(PixelLease::holders).toList());
+    q.streamStopped("cam");
+    assertEquals(List.of(0, 0, 0, 0), waiting.stream().map(PixelLease::holders).toList());
   }
 
   @Test
