@@ -57,7 +57,14 @@ public final class Network implements AutoCloseable {
     Shape last = null;
     for (NodeSpec node : spec.nodes()) {
       List<Shape> in = node.inputs().stream().map(shapes::get).toList();
-      Layer layer = node.layer().create(node.name(), in, backend);
+      Layer layer;
+      try {
+        layer = node.layer().create(node.name(), in, backend);
+      } catch (RuntimeException | Error e) {
+        // A network refused part-way (a bad shape, no memory left) leaves nothing allocated.
+        built.forEach(Layer::close);
+        throw e;
+      }
       last = layer.outputShape();
       shapes.put(node.name(), last);
       index.put(node.name(), built.size());

@@ -35,8 +35,14 @@ class OwnershipTest {
     private final List<Tensor> tensors = new ArrayList<>();
     private final List<IntTensor> ints = new ArrayList<>();
 
+    /** Allocations left before one is refused, as a device out of memory would. */
+    int allocationsLeft = Integer.MAX_VALUE;
+
     @Override
     public synchronized Tensor allocate(Shape shape) {
+      if (allocationsLeft-- == 0) {
+        throw new IllegalStateException("out of memory for " + shape);
+      }
       Tensor t = super.allocate(shape);
       tensors.add(t);
       return t;
@@ -98,6 +104,16 @@ class OwnershipTest {
     IllegalStateException e =
         assertThrows(IllegalStateException.class, () -> network.initialise(1));
     assertTrue(e.getMessage().contains(weight.shape().toString()), e.getMessage());
+  }
+
+  @Test
+  void aNetworkRefusedPartWayFreesTheLayersItHadBuilt() {
+    // The first layer's weight and bias (value and gradient each), then the second layer's
+    // weight value; its gradient is refused.
+    backend.allocationsLeft = 5;
+    assertThrows(IllegalStateException.class, this::lenet);
+    assertEquals(5, backend.tensors.size(), "it had allocated before the refusal");
+    assertEquals(0, backend.live(), "and freed it all");
   }
 
   @Test
