@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * ClTransferSlot}), so that the upload of one batch in flight runs while another computes.
  *
  * <p>Ops are serialised by the backend's lock (kernel arguments are per-kernel state in OpenCL), so
- * several threads may share one backend. {@link #close()} frees the context, the programs and every
- * buffer still alive; buffers dropped earlier are freed when the garbage collector finds them.
+ * several threads may share one backend. A tensor's {@code close} frees its device buffer at once;
+ * {@link #close()} frees the context, the programs and every buffer still alive. A buffer dropped
+ * without being closed is freed when the garbage collector finds it, and logged as a leak.
  *
  * <p>GEMM needs no workspace from the caller: {@link ClGemm} keeps its own scratch buffers.
  *
@@ -137,7 +138,7 @@ public final class OpenClBackend extends Backend implements AutoCloseable {
   @Override
   public synchronized Tensor allocate(Shape shape) {
     cl();
-    ClBuffer b = memory.allocate(shape.size());
+    ClBuffer b = memory.allocateTensor(shape.size(), "tensor " + shape);
     Tensor t = new Tensor(this, shape, b, 0);
     fillBuffer(b, Math.max(1, shape.size()), 0f);
     return t;
@@ -146,7 +147,7 @@ public final class OpenClBackend extends Backend implements AutoCloseable {
   @Override
   public synchronized IntTensor allocateInts(int length) {
     cl();
-    ClBuffer b = memory.allocate(length);
+    ClBuffer b = memory.allocateTensor(length, "int tensor of " + length);
     // 0.0f is all zero bits, so the float fill zeroes ints too.
     fillBuffer(b, Math.max(1, length), 0f);
     return new IntTensor(this, length, b);
@@ -510,9 +511,26 @@ public final class OpenClBackend extends Backend implements AutoCloseable {
 
   // --- lifecycle ---------------------------------------------------------------------------
 
-  /** Bytes of device memory held by this backend's live buffers. */
+  /** Bytes of device memory held by this backend's live buffers, its own scratch included. */
   public long liveBytes() {
     return memory.liveBytes();
+  }
+
+  /**
+   * Bytes of device memory held by tensors ({@link #allocate}, {@link #allocateInts}) not yet
+   * closed: what their owners have to give back. {@link #liveBytes} less the scratch the backend
+   * keeps for itself (GEMM panels, loss rows).
+   */
+  public long tensorBytes() {
+    return memory.tensorBytes();
+  }
+
+  /**
+   * Device buffers the garbage collector found before their owner closed them (each one logged by
+   * the leak net); zero when every owner closes what it owns.
+   */
+  public long leakedBuffers() {
+    return memory.leakedBuffers();
   }
 
   /**
