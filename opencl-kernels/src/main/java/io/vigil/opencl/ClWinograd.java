@@ -25,8 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * Tensor#changed}, which drops them, and the next inference transforms them again.
  *
  * <p>The tiles are taken in ranges whose transformed input and products fit {@link #RANGE_FLOATS},
- * in two scratch tensors kept and grown like {@link ClGemm}'s panels: the whole batch at once would
- * need more memory than im2col's columns for a layer that widens (VGG's 64 → 128 at 112 × 112).
+ * in two scratch buffers of the backend's own, kept and grown like {@link ClGemm}'s panels: the
+ * whole batch at once would need more memory than im2col's columns for a layer that widens (VGG's
+ * 64 → 128 at 112 × 112).
  *
  * <p>The system property {@value #PROPERTY} chooses: {@code auto} (the default) where {@link
  * #suits} measured it faster, {@code false} never, {@code always} for every window it can compute
@@ -83,6 +84,7 @@ final class ClWinograd {
 
   private final OpenClBackend backend;
   private final ClLauncher ops;
+  private final ClMemory memory;
   private final ClGemm gemm;
   private final Use use;
   private final int rangeFloats;
@@ -90,17 +92,24 @@ final class ClWinograd {
   private Tensor products;
 
   /** {@code rangeFloats}: the floats of a range, {@link #RANGE_FLOATS} but in tests. */
-  ClWinograd(OpenClBackend backend, ClLauncher ops, ClGemm gemm, Use use, int rangeFloats) {
+  ClWinograd(
+      OpenClBackend backend,
+      ClLauncher ops,
+      ClMemory memory,
+      ClGemm gemm,
+      Use use,
+      int rangeFloats) {
     this.backend = backend;
     this.ops = ops;
+    this.memory = memory;
     this.gemm = gemm;
     this.use = use;
     this.rangeFloats = rangeFloats;
   }
 
   /** Uses {@value #PROPERTY} as it is set now. */
-  ClWinograd(OpenClBackend backend, ClLauncher ops, ClGemm gemm) {
-    this(backend, ops, gemm, Use.parse(System.getProperty(PROPERTY, "auto")), RANGE_FLOATS);
+  ClWinograd(OpenClBackend backend, ClLauncher ops, ClMemory memory, ClGemm gemm) {
+    this(backend, ops, memory, gemm, Use.parse(System.getProperty(PROPERTY, "auto")), RANGE_FLOATS);
   }
 
   /**
@@ -226,10 +235,19 @@ final class ClWinograd {
     return u;
   }
 
+  /**
+   * {@code scratch}, or a bigger one: the backend's own memory ({@link ClMemory#allocateScratch}),
+   * seen as a tensor for {@link ClGemm}; an outgrown one is freed now.
+   */
   private Tensor grow(Tensor scratch, int floats) {
-    return scratch != null && scratch.size() >= floats
-        ? scratch
-        : backend.allocate(new Shape(1, floats, 1, 1));
+    if (scratch != null && scratch.size() >= floats) {
+      return scratch;
+    }
+    if (scratch != null) {
+      memory.free((ClBuffer) scratch.storage());
+    }
+    ClBuffer buffer = memory.allocateScratch(floats, "Winograd scratch");
+    return new Tensor(backend, new Shape(1, floats, 1, 1), buffer, 0);
   }
 
   /** A program per input plane, padding and tiles: the kernels divide by constants. */

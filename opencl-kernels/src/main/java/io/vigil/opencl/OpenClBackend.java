@@ -74,7 +74,7 @@ public final class OpenClBackend extends Backend implements AutoCloseable {
     this.memory = new ClMemory(cl);
     this.ops = new ClLauncher(this);
     this.gemm = new ClGemm(ops, memory);
-    this.winograd = new ClWinograd(this, ops, gemm);
+    this.winograd = new ClWinograd(this, ops, memory, gemm);
     this.windows = new ClWindowOps(ops);
     this.elementwise = new ClElementwise(ops);
     this.normalisation = new ClNormalisation(ops);
@@ -358,7 +358,7 @@ public final class OpenClBackend extends Backend implements AutoCloseable {
    * rangeFloats}: for tests of windows and ranges that {@code auto} leaves to other paths.
    */
   ClWinograd winograd(ClWinograd.Use use, int rangeFloats) {
-    return new ClWinograd(this, ops, gemm, use, rangeFloats);
+    return new ClWinograd(this, ops, memory, gemm, use, rangeFloats);
   }
 
   /** Whether the inference convolution takes the Winograd path for this product. */
