@@ -3,12 +3,17 @@
 # figure of the OpenCL backend next to the CPU backend's: GEMM GFLOP/s, LeNet-5 inference
 # images/s (batch 1, 32, 256), ResNet-18 inference images/s (batch 1, 8) and one short LeNet-5
 # training epoch; and, on OpenCL alone, predict against submit/collect with two batches in flight
-# (LeNet-5 batch 32, 256; ResNet-18 batch 1, 8). For LeNet-5 and ResNet-18 it then times the peer,
+# (LeNet-5 batch 32, 256; ResNet-18 batch 1, 8); and `nets` (or one of resnet18, alexnet, vgg11):
+# ResNet-18 and AlexNet inference at batch 1, 8, 32 and VGG-11 at 1, 8, both backends. For LeNet-5
+# and ResNet-18 it then times the peer,
 # OpenCV DNN's own OpenCL target (and its CPU target) on the same device with the same networks and
 # batches (opencv_dnn.py, Debian's python3-opencv and python3-torch), and prints vigil's OpenCL
 # figure from this same run next to it. Usage:
-# bench/opencl/run.sh [gemm|lenet|resnet|pipelined|train|all] [DEVICE] (default all; default
-# device: a GPU if any, else the first OpenCL device; DEVICE is an index or part of a device name).
+# bench/opencl/run.sh [gemm|lenet|resnet|nets|resnet18|alexnet|vgg11|pipelined|train|all] [DEVICE]
+# (default all; default device: a GPU if any, else the first OpenCL device; DEVICE is an index or
+# part of a device name). JAVA_OPTS adds JVM options, e.g. -Dvigil.opencl.winograd=false for the
+# OpenCL backend without its Winograd path (an A/B run). `winograd` (not part of all) times the 3x3
+# layers of ResNet-18, VGG-11 and AlexNet by Winograd against im2col + GEMM on the OpenCL device.
 # Needs an OpenCL driver (on Debian: pocl-opencl-icd for the CPU).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
@@ -31,7 +36,7 @@ cp="engine/target/classes:opencl-kernels/target/classes:opencl-kernels/target/te
 # that has used OpenCL can die with exit 139, as the tests' surefire configuration explains.
 java_home="$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")"
 LD_PRELOAD="$java_home/lib/libjsig.so" POCL_SIGFPE_HANDLER=0 \
-  java -Xmx2g --add-modules jdk.incubator.vector -Dorg.lwjgl.opencl.libname=libOpenCL.so.1 \
+  java -Xmx6g ${JAVA_OPTS:-} --add-modules jdk.incubator.vector -Dorg.lwjgl.opencl.libname=libOpenCL.so.1 \
   -cp "$cp" io.vigil.opencl.bench.OpenClBench "$what" "$device" 2>&1 \
   | grep -v -e '^WARNING: Using incubator modules' -e '^SLF4J' | tee "$out"
 

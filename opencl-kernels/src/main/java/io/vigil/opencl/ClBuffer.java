@@ -13,14 +13,26 @@ final class ClBuffer implements Tensor.Storage {
 
   private final long mem;
   private final int capacity;
+  private final ClMemory memory;
   int[] hostInts;
 
-  /** Releases the {@code cl_mem} once, now ({@link ClMemory#free}) or when this is collected. */
-  Cleaner.Cleanable release;
+  /** What frees the {@code cl_mem}, and whether its owner asked. */
+  final ClMemory.Release release;
 
-  ClBuffer(long mem, int capacity) {
+  /** Runs {@link #release} once: now ({@link ClMemory#free}) or when this is collected. */
+  Cleaner.Cleanable cleanable;
+
+  ClBuffer(long mem, int capacity, ClMemory memory, ClMemory.Release release) {
     this.mem = mem;
     this.capacity = capacity;
+    this.memory = memory;
+    this.release = release;
+  }
+
+  /** The owning tensor's close: the device memory goes now. */
+  @Override
+  public void free() {
+    memory.free(this);
   }
 
   /** The {@code cl_mem} handle. */

@@ -143,6 +143,13 @@ final class ClGemm {
     if (values > Integer.MAX_VALUE) {
       throw new IllegalArgumentException("gemm: scratch of " + values + " floats is too large");
     }
-    return buffer != null && buffer.capacity() >= values ? buffer : memory.allocate((int) values);
+    if (buffer != null && buffer.capacity() >= values) {
+      return buffer;
+    }
+    if (buffer != null) {
+      // Outgrown: freed now rather than left to the leak net.
+      memory.free(buffer);
+    }
+    return memory.allocateScratch((int) values, "GEMM scratch");
   }
 }

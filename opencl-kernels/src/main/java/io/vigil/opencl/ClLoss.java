@@ -33,7 +33,10 @@ final class ClLoss {
       return 0;
     }
     if (lossRows == null || lossRows.capacity() < rows) {
-      lossRows = memory.allocate(rows);
+      if (lossRows != null) {
+        memory.free(lossRows);
+      }
+      lossRows = memory.allocateScratch(rows, "loss rows");
     }
     ops.tensor(ops.launch("activation", "cross_entropy_rows"), probs)
         .mem(ops.ints(labels))

@@ -11,11 +11,16 @@ import java.util.function.Supplier;
 import org.lwjgl.system.MemoryStack;
 
 /**
- * Allocates device buffers and frees them: when their {@link ClBuffer} becomes unreachable (the
- * engine's {@code Backend} has no explicit free; a {@link Cleaner} releases the {@code cl_mem}),
- * when their owner frees them ({@link #free}: the host staging of a batch in flight) or, for those
- * still alive, when the backend closes. Refuses an allocation that cannot fit with a message saying
- * how much was asked and how much the device has.
+ * Allocates device buffers and frees them: when their owner frees them ({@link #free}: a tensor's
+ * {@code close}, the host staging of a batch in flight, scratch the backend outgrew) or, for those
+ * still alive, when the backend closes. A {@link Cleaner} stays as a leak net: a buffer whose
+ * {@link ClBuffer} becomes unreachable without being freed is released then, and reported ({@link
+ * ClLeakNet}). Refuses an allocation that cannot fit with a message saying how much was asked and
+ * how much the device has.
+ *
+ * <p>Device memory is counted twice: {@link #liveBytes} is every device buffer alive, {@link
+ * #tensorBytes} only the tensors' (not the scratch the backend keeps for itself), which is what the
+ * owners of tensors must give back.
  */
 final class ClMemory implements AutoCloseable {
 
@@ -24,21 +29,39 @@ final class ClMemory implements AutoCloseable {
   private final ClContext cl;
   private final Set<Long> live = ConcurrentHashMap.newKeySet();
   private final AtomicLong liveBytes = new AtomicLong();
+  private final AtomicLong tensorBytes = new AtomicLong();
+  private final ClLeakNet leaks;
   private volatile boolean closed;
 
   ClMemory(ClContext cl) {
     this.cl = cl;
+    this.leaks = new ClLeakNet("OpenCL device " + cl.device().name());
   }
 
-  /** A buffer of {@code values} 4-byte values; its contents are undefined until written. */
-  ClBuffer allocate(int values) {
+  /**
+   * The buffer of a tensor, {@code values} 4-byte values, contents undefined until written; {@code
+   * what} names it if it leaks.
+   */
+  ClBuffer allocateTensor(int values, String what) {
+    return allocateDevice(values, what, true);
+  }
+
+  /**
+   * A buffer the backend keeps for itself (GEMM panels, loss rows), freed by its holder when it
+   * outgrows it and by {@link #close}; not counted in {@link #tensorBytes}.
+   */
+  ClBuffer allocateScratch(int values, String what) {
+    return allocateDevice(values, what, false);
+  }
+
+  private ClBuffer allocateDevice(int values, String what, boolean tensor) {
     // OpenCL rejects zero-sized buffers; an empty tensor still gets a valid handle.
     long bytes = 4L * Math.max(1, values);
     OpenClDevice d = cl.device();
     if (bytes > d.maxAllocationBytes() || liveBytes.get() + bytes > d.globalMemoryBytes()) {
       throw outOfMemory(bytes, null);
     }
-    return create(values, CL_MEM_READ_WRITE, bytes, bytes);
+    return create(values, CL_MEM_READ_WRITE, bytes, bytes, tensor, what);
   }
 
   /**
@@ -49,11 +72,16 @@ final class ClMemory implements AutoCloseable {
    */
   ClBuffer allocateHostStaging(int values) {
     long bytes = 4L * Math.max(1, values);
-    return create(values, CL_MEM_READ_WRITE | CL_MEM_ALLOC_HOST_PTR, bytes, 0);
+    return create(
+        values, CL_MEM_READ_WRITE | CL_MEM_ALLOC_HOST_PTR, bytes, 0, false, "host staging");
   }
 
-  /** A new buffer of {@code bytes}, of which {@code counted} count against the device's memory. */
-  private ClBuffer create(int values, long flags, long bytes, long counted) {
+  /**
+   * A new buffer of {@code bytes}, of which {@code counted} count against the device's memory (and
+   * against the tensors' when {@code tensor}).
+   */
+  private ClBuffer create(
+      int values, long flags, long bytes, long counted, boolean tensor, String what) {
     if (closed) {
       throw new IllegalStateException("OpenCL backend on " + cl.device().name() + " is closed");
     }
@@ -69,19 +97,56 @@ final class ClMemory implements AutoCloseable {
       }
       ClErrors.check(mem, status, "clCreateBuffer(" + bytes + " bytes)");
     }
-    ClBuffer buffer = new ClBuffer(mem, values);
+    Release release = new Release(this, mem, counted, tensor, what, bytes);
+    ClBuffer buffer = new ClBuffer(mem, values, this, release);
     live.add(mem);
     liveBytes.addAndGet(counted);
-    buffer.release = CLEANER.register(buffer, () -> release(mem, counted));
+    if (tensor) {
+      tensorBytes.addAndGet(counted);
+    }
+    buffer.cleanable = CLEANER.register(buffer, release);
     return buffer;
   }
 
   /**
-   * Frees {@code buffer} now instead of when it becomes unreachable; its handle must not be used
-   * again. Freeing twice, or after the backend closed, does nothing.
+   * Frees {@code buffer} now; its handle must not be used again. Freeing twice, or after the
+   * backend closed, does nothing. (OpenCL keeps the memory until the kernels already enqueued on it
+   * have run.)
    */
   void free(ClBuffer buffer) {
-    buffer.release.clean();
+    buffer.release.byOwner = true;
+    buffer.cleanable.clean();
+  }
+
+  /**
+   * Releases one buffer, once: run by {@link #free} or, if its owner never freed it, by the
+   * cleaner, which then reports the leak. Holds no reference to the {@link ClBuffer}.
+   */
+  static final class Release implements Runnable {
+    private final ClMemory memory;
+    private final long mem;
+    private final long counted;
+    private final boolean tensor;
+    private final String what;
+    private final long bytes;
+    volatile boolean byOwner;
+
+    Release(ClMemory memory, long mem, long counted, boolean tensor, String what, long bytes) {
+      this.memory = memory;
+      this.mem = mem;
+      this.counted = counted;
+      this.tensor = tensor;
+      this.what = what;
+      this.bytes = bytes;
+    }
+
+    @Override
+    public void run() {
+      boolean released = memory.release(mem, counted, tensor);
+      if (released && !byOwner) {
+        memory.leaks.report(what, bytes);
+      }
+    }
   }
 
   /**
@@ -131,17 +196,32 @@ final class ClMemory implements AutoCloseable {
         CL_MEM_OBJECT_ALLOCATION_FAILURE);
   }
 
-  private void release(long mem, long bytes) {
-    // After close() the context's buffers were already released together.
-    if (live.remove(mem)) {
-      liveBytes.addAndGet(-bytes);
-      ClErrors.check(clReleaseMemObject(mem), "clReleaseMemObject");
+  /** Whether this released {@code mem}: after close() the context's buffers went together. */
+  private boolean release(long mem, long bytes, boolean tensor) {
+    if (!live.remove(mem)) {
+      return false;
     }
+    liveBytes.addAndGet(-bytes);
+    if (tensor) {
+      tensorBytes.addAndGet(-bytes);
+    }
+    ClErrors.check(clReleaseMemObject(mem), "clReleaseMemObject");
+    return true;
   }
 
-  /** Bytes held by buffers still alive. */
+  /** Bytes of device memory held by buffers still alive. */
   long liveBytes() {
     return liveBytes.get();
+  }
+
+  /** Bytes of device memory held by tensors not yet closed (nor collected). */
+  long tensorBytes() {
+    return tensorBytes.get();
+  }
+
+  /** Buffers the leak net freed because their owner never did. */
+  long leakedBuffers() {
+    return leaks.count();
   }
 
   @Override
@@ -155,6 +235,7 @@ final class ClMemory implements AutoCloseable {
       }
     }
     liveBytes.set(0);
+    tensorBytes.set(0);
     ClErrors.check(first, "clReleaseMemObject");
   }
 }

@@ -34,8 +34,9 @@ import org.slf4j.LoggerFactory;
  * ClTransferSlot}), so that the upload of one batch in flight runs while another computes.
  *
  * <p>Ops are serialised by the backend's lock (kernel arguments are per-kernel state in OpenCL), so
- * several threads may share one backend. {@link #close()} frees the context, the programs and every
- * buffer still alive; buffers dropped earlier are freed when the garbage collector finds them.
+ * several threads may share one backend. A tensor's {@code close} frees its device buffer at once;
+ * {@link #close()} frees the context, the programs and every buffer still alive. A buffer dropped
+ * without being closed is freed when the garbage collector finds it, and logged as a leak.
  *
  * <p>GEMM needs no workspace from the caller: {@link ClGemm} keeps its own scratch buffers.
  *
@@ -54,6 +55,7 @@ public final class OpenClBackend extends Backend implements AutoCloseable {
   private final ClMemory memory;
   private final ClLauncher ops;
   private final ClGemm gemm;
+  private final ClWinograd winograd;
   private final ClWindowOps windows;
   private final ClElementwise elementwise;
   private final ClNormalisation normalisation;
@@ -72,6 +74,7 @@ public final class OpenClBackend extends Backend implements AutoCloseable {
     this.memory = new ClMemory(cl);
     this.ops = new ClLauncher(this);
     this.gemm = new ClGemm(ops, memory);
+    this.winograd = new ClWinograd(this, ops, memory, gemm);
     this.windows = new ClWindowOps(ops);
     this.elementwise = new ClElementwise(ops);
     this.normalisation = new ClNormalisation(ops);
@@ -135,7 +138,7 @@ public final class OpenClBackend extends Backend implements AutoCloseable {
   @Override
   public synchronized Tensor allocate(Shape shape) {
     cl();
-    ClBuffer b = memory.allocate(shape.size());
+    ClBuffer b = memory.allocateTensor(shape.size(), "tensor " + shape);
     Tensor t = new Tensor(this, shape, b, 0);
     fillBuffer(b, Math.max(1, shape.size()), 0f);
     return t;
@@ -144,7 +147,7 @@ public final class OpenClBackend extends Backend implements AutoCloseable {
   @Override
   public synchronized IntTensor allocateInts(int length) {
     cl();
-    ClBuffer b = memory.allocate(length);
+    ClBuffer b = memory.allocateTensor(length, "int tensor of " + length);
     // 0.0f is all zero bits, so the float fill zeroes ints too.
     fillBuffer(b, Math.max(1, length), 0f);
     return new IntTensor(this, length, b);
@@ -322,13 +325,18 @@ public final class OpenClBackend extends Backend implements AutoCloseable {
   // --- convolution and pooling -------------------------------------------------------------
 
   /**
-   * One launch of {@code conv_direct.cl} (product, bias and activation) where {@link
+   * By Winograd's F(2×2, 3×3) with the filters kept on the device where {@link ClWinograd#suits};
+   * else one launch of {@code conv_direct.cl} (product, bias and activation) where {@link
    * ClDirectConv#suits}; otherwise im2col, GEMM per group and one epilogue launch.
    */
   @Override
   protected synchronized void convolveInferenceUnchecked(
       Tensor images, ConvProduct p, Tensor cols, Tensor weights, Tensor out, Epilogue epilogue) {
     int n = images.shape().n();
+    if (n > 0 && winograd.suits(p, n)) {
+      winograd.run(images, p, weights, out, epilogue, n);
+      return;
+    }
     if (!ClDirectConv.suits(p, n, cl().tuning("CONV_VW"))) {
       super.convolveInferenceUnchecked(images, p, cols, weights, out, epilogue);
       return;
@@ -343,6 +351,19 @@ public final class OpenClBackend extends Backend implements AutoCloseable {
           ops, images, window, groups, filters, weights, out, Epilogue.bias(epilogue.bias()), n);
       applyEpilogue(out, epilogue.withoutBias());
     }
+  }
+
+  /**
+   * The Winograd path as the backend's own but taken under {@code use}, in ranges of {@code
+   * rangeFloats}: for tests of windows and ranges that {@code auto} leaves to other paths.
+   */
+  ClWinograd winograd(ClWinograd.Use use, int rangeFloats) {
+    return new ClWinograd(this, ops, memory, gemm, use, rangeFloats);
+  }
+
+  /** Whether the inference convolution takes the Winograd path for this product. */
+  synchronized boolean takesWinograd(ConvProduct p, int n) {
+    return winograd.suits(p, n);
   }
 
   @Override
@@ -490,9 +511,26 @@ public final class OpenClBackend extends Backend implements AutoCloseable {
 
   // --- lifecycle ---------------------------------------------------------------------------
 
-  /** Bytes of device memory held by this backend's live buffers. */
+  /** Bytes of device memory held by this backend's live buffers, its own scratch included. */
   public long liveBytes() {
     return memory.liveBytes();
+  }
+
+  /**
+   * Bytes of device memory held by tensors ({@link #allocate}, {@link #allocateInts}) not yet
+   * closed: what their owners have to give back. {@link #liveBytes} less the scratch the backend
+   * keeps for itself (GEMM panels, loss rows).
+   */
+  public long tensorBytes() {
+    return memory.tensorBytes();
+  }
+
+  /**
+   * Device buffers the garbage collector found before their owner closed them (each one logged by
+   * the leak net); zero when every owner closes what it owns.
+   */
+  public long leakedBuffers() {
+    return memory.leakedBuffers();
   }
 
   /**

@@ -98,20 +98,21 @@ public final class OpenClTuner {
   }
 
   private double gflops(OpenClBackend b, GemmOp op) {
-    Tensor a = random(b, (op.batch() - 1) * op.strideA() + op.m() * op.k(), 1);
-    Tensor bb = random(b, (op.batch() - 1) * op.strideB() + op.k() * op.n(), 2);
-    Tensor c = random(b, (op.batch() - 1) * op.strideC() + op.m() * op.n(), 3);
-    b.gemm(op, a, 0, bb, 0, c, 0, null);
-    b.finish();
-    long start = System.nanoTime();
-    int runs = 0;
-    do {
+    try (Tensor a = random(b, (op.batch() - 1) * op.strideA() + op.m() * op.k(), 1);
+        Tensor bb = random(b, (op.batch() - 1) * op.strideB() + op.k() * op.n(), 2);
+        Tensor c = random(b, (op.batch() - 1) * op.strideC() + op.m() * op.n(), 3)) {
       b.gemm(op, a, 0, bb, 0, c, 0, null);
       b.finish();
-      runs++;
-    } while (System.nanoTime() - start < secondsPerShape * 1e9);
-    double flops = 2.0 * op.m() * op.n() * op.k() * op.batch() * runs;
-    return flops / ((System.nanoTime() - start) / 1e9) / 1e9;
+      long start = System.nanoTime();
+      int runs = 0;
+      do {
+        b.gemm(op, a, 0, bb, 0, c, 0, null);
+        b.finish();
+        runs++;
+      } while (System.nanoTime() - start < secondsPerShape * 1e9);
+      double flops = 2.0 * op.m() * op.n() * op.k() * op.batch() * runs;
+      return flops / ((System.nanoTime() - start) / 1e9) / 1e9;
+    }
   }
 
   private static Tensor random(OpenClBackend b, int size, long seed) {

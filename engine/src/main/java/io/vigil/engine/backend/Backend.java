@@ -533,11 +533,12 @@ public abstract class Backend {
       return;
     }
     // t[i] (C × HW) += bias (C × 1) · ones (1 × HW), for every image i.
-    Tensor ones = allocate(Shape.image(1, 1, s.plane()));
-    fill(ones, 1f);
-    GemmOp op =
-        GemmOp.of(false, false, s.c(), s.plane(), 1, 1f, 1f).batched(s.n(), 0, 0, s.perImage());
-    gemm(op, bias, 0, ones, 0, t, 0, null);
+    try (Tensor ones = allocate(Shape.image(1, 1, s.plane()))) {
+      fill(ones, 1f);
+      GemmOp op =
+          GemmOp.of(false, false, s.c(), s.plane(), 1, 1f, 1f).batched(s.n(), 0, 0, s.perImage());
+      gemm(op, bias, 0, ones, 0, t, 0, null);
+    }
   }
 
   /**
@@ -580,11 +581,12 @@ public abstract class Backend {
       return;
     }
     // dBias (C × 1) += dOut[i] (C × HW) · ones (HW × 1), image by image.
-    Tensor ones = allocate(Shape.image(1, 1, s.plane()));
-    fill(ones, 1f);
-    GemmOp op = GemmOp.of(false, false, s.c(), 1, s.plane(), 1f, 1f);
-    for (int i = 0; i < s.n(); i++) {
-      gemm(op, dOut, i * s.perImage(), ones, 0, dBias, 0, null);
+    try (Tensor ones = allocate(Shape.image(1, 1, s.plane()))) {
+      fill(ones, 1f);
+      GemmOp op = GemmOp.of(false, false, s.c(), 1, s.plane(), 1f, 1f);
+      for (int i = 0; i < s.n(); i++) {
+        gemm(op, dOut, i * s.perImage(), ones, 0, dBias, 0, null);
+      }
     }
   }
 

@@ -3,6 +3,7 @@ package io.vigil.engine.backend;
 import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.tensor.IntTensor;
 import io.vigil.engine.tensor.Tensor;
+import io.vigil.engine.tensor.TensorScope;
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -27,6 +28,9 @@ final class HostRoundTrip {
   private final Map<Object, Object> copies = new IdentityHashMap<>();
   private final List<Runnable> writeBacks = new ArrayList<>();
 
+  /** The host copies: temporaries of one op, freed when it is done. */
+  private final TensorScope temporaries = new TensorScope();
+
   private HostRoundTrip(Backend device) {
     this.device = device;
   }
@@ -34,8 +38,10 @@ final class HostRoundTrip {
   /** Runs {@code op} on the host over the copies it asks for, then uploads what it wrote. */
   static void run(Backend device, Consumer<HostRoundTrip> op) {
     HostRoundTrip trip = new HostRoundTrip(device);
-    op.accept(trip);
-    trip.writeBacks.forEach(Runnable::run);
+    try (trip.temporaries) {
+      op.accept(trip);
+      trip.writeBacks.forEach(Runnable::run);
+    }
   }
 
   /** The backend that runs the op. */
@@ -52,7 +58,7 @@ final class HostRoundTrip {
     if (copy == null) {
       float[] values = new float[t.size()];
       device.download(t, 0, values, 0, values.length);
-      copy = host.allocate(t.shape());
+      copy = temporaries.add(host.allocate(t.shape()));
       host.upload(values, 0, copy, 0, values.length);
       copies.put(t, copy);
     }
@@ -79,7 +85,7 @@ final class HostRoundTrip {
     if (copy == null) {
       int[] values = new int[t.length()];
       device.downloadInts(t, values, 0, values.length);
-      copy = host.allocateInts(t.length());
+      copy = temporaries.add(host.allocateInts(t.length()));
       host.uploadInts(values, 0, copy, values.length);
       copies.put(t, copy);
     }

@@ -57,7 +57,13 @@ abstract class AbstractLayer<S extends LayerSpec> implements Layer {
   }
 
   protected Parameter newParameter(String suffix, Shape shape) {
-    return new Parameter(name + "." + suffix, backend.allocate(shape), backend.allocate(shape));
+    Tensor value = backend.allocate(shape);
+    try {
+      return new Parameter(name + "." + suffix, value, backend.allocate(shape));
+    } catch (RuntimeException | Error e) {
+      value.close();
+      throw e;
+    }
   }
 
   /** He (Kaiming) normal: N(0, 2/fanIn), which keeps activation variance stable under ReLU. */

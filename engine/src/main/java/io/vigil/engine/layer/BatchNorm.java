@@ -89,6 +89,12 @@ public final class BatchNorm extends AbstractLayer<BatchNormSpec> {
       this.mean = mean;
       this.variance = variance;
     }
+
+    @Override
+    public void close() {
+      mean.close();
+      variance.close();
+    }
   }
 
   @Override

@@ -45,6 +45,13 @@ final class ConnectionTableConv2d extends AbstractLayer<ConnectionTableConv2dSpe
     backend.multiply(dense.weight().value(), mask, dense.weight().value());
   }
 
+  /** The parameters, and the connection mask this layer keeps. */
+  @Override
+  public void close() {
+    super.close();
+    mask.close();
+  }
+
   @Override
   public Scratch newScratch(int maxBatch) {
     return dense.newScratch(maxBatch);

@@ -84,6 +84,12 @@ public final class Conv2d extends AbstractLayer<Conv2dSpec> implements FusesEpil
       workspace = backend.allocate(new Shape(1, Math.max(1, ws), 1, 1));
     }
 
+    @Override
+    public void close() {
+      cols.close();
+      workspace.close();
+    }
+
     void prepare(int n) {
       if (n == batch) {
         return;

@@ -72,6 +72,12 @@ public final class ConvTranspose2d extends AbstractLayer<ConvTranspose2dSpec> {
       workspace = backend.allocate(new Shape(1, Math.max(1, ws), 1, 1));
     }
 
+    @Override
+    public void close() {
+      cols.close();
+      workspace.close();
+    }
+
     void prepare(int n) {
       if (n != batch) {
         int c = inputShape.c();

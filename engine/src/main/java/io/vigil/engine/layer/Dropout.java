@@ -27,6 +27,11 @@ public final class Dropout extends AbstractLayer<DropoutSpec> {
       host = new float[maxBatch * inputShape.perImage()];
       mask = backend.allocate(inputShape.withBatch(maxBatch));
     }
+
+    @Override
+    public void close() {
+      mask.close();
+    }
   }
 
   @Override

@@ -18,8 +18,15 @@ import java.util.Random;
  */
 public interface Layer {
 
-  /** Per-executor buffers of a layer; see {@link #newScratch(int)}. */
-  interface Scratch {}
+  /**
+   * Per-executor buffers of a layer; see {@link #newScratch(int)}. The executor that asked for them
+   * owns them and closes them with itself.
+   */
+  interface Scratch extends AutoCloseable {
+    /** Frees the buffers; the default holds none. */
+    @Override
+    default void close() {}
+  }
 
   /** A layer that needs no buffers returns this. */
   Scratch NO_SCRATCH = new Scratch() {};
@@ -66,6 +73,20 @@ public interface Layer {
    */
   default boolean mixesImagesInTraining() {
     return false;
+  }
+
+  /**
+   * Frees what the layer owns: its parameters (values and gradients), its {@link #state} and, in
+   * layers that override this, fixed buffers of their own. The network that built the layer calls
+   * it from {@code Network.close}; executors' {@link Scratch} is theirs to close.
+   */
+  default void close() {
+    for (Parameter p : parameters()) {
+      p.close();
+    }
+    for (StateTensor s : state()) {
+      s.value().close();
+    }
   }
 
   /** Draws initial parameter values; weights He-normal, biases zero. */

@@ -18,7 +18,12 @@ public final class LocalResponseNorm extends AbstractLayer<LrnSpec> {
     this.lrn = spec.lrn();
   }
 
-  private record ScaleBuffer(Tensor scale) implements Scratch {}
+  private record ScaleBuffer(Tensor scale) implements Scratch {
+    @Override
+    public void close() {
+      scale.close();
+    }
+  }
 
   @Override
   public Scratch newScratch(int maxBatch) {

@@ -64,7 +64,12 @@ public final class LocallyConnected2d extends AbstractLayer<LocallyConnected2dSp
     backend.fill(bias.value(), 0f);
   }
 
-  private record Cols(Tensor cols) implements Scratch {}
+  private record Cols(Tensor cols) implements Scratch {
+    @Override
+    public void close() {
+      cols.close();
+    }
+  }
 
   @Override
   public Scratch newScratch(int maxBatch) {

@@ -20,7 +20,12 @@ public final class MaxPool2d extends AbstractLayer<MaxPool2dSpec> {
     this.window = spec.window(name, inputShape);
   }
 
-  private record Switches(IntTensor indices) implements Scratch {}
+  private record Switches(IntTensor indices) implements Scratch {
+    @Override
+    public void close() {
+      indices.close();
+    }
+  }
 
   @Override
   public Scratch newScratch(int maxBatch) {

@@ -8,7 +8,7 @@ import java.util.Objects;
  * conv1.weight}) keys it in model files. Backward passes add into {@code grad}; the optimizer step
  * consumes and zeroes it.
  */
-public record Parameter(String name, Tensor value, Tensor grad) {
+public record Parameter(String name, Tensor value, Tensor grad) implements AutoCloseable {
 
   public Parameter {
     Objects.requireNonNull(name, "name");
@@ -22,5 +22,12 @@ public record Parameter(String name, Tensor value, Tensor grad) {
               + grad.shape()
               + " differ");
     }
+  }
+
+  /** Frees the value and the gradient. */
+  @Override
+  public void close() {
+    value.close();
+    grad.close();
   }
 }

@@ -56,6 +56,15 @@ final class Subsampling extends AbstractLayer<SubsamplingSpec> {
     backend.fill(depthwise.bias().value(), 0f);
   }
 
+  /** The parameters, and the buffers that tie each window's coefficients. */
+  @Override
+  public void close() {
+    super.close();
+    ones.close();
+    before.close();
+    tied.close();
+  }
+
   @Override
   public Scratch newScratch(int maxBatch) {
     return depthwise.newScratch(maxBatch);

@@ -18,7 +18,7 @@ import io.vigil.engine.tensor.Tensor;
  * Holds the probabilities and labels of the last {@link #forward} for {@link #backward}; one
  * instance per training loop.
  */
-public final class SoftmaxCrossEntropy {
+public final class SoftmaxCrossEntropy implements AutoCloseable {
 
   private final Backend backend;
   private final int classes;
@@ -72,5 +72,12 @@ public final class SoftmaxCrossEntropy {
   /** The probabilities of the last forward ({@code n × classes}). */
   public Tensor probabilities() {
     return probs.firstImages(batch);
+  }
+
+  /** Frees the probabilities and labels this loss keeps. */
+  @Override
+  public void close() {
+    probs.close();
+    labels.close();
   }
 }

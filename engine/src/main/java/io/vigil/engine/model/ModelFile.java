@@ -203,6 +203,19 @@ public final class ModelFile {
       throw new ModelFileException(
           file + ": model " + header.name() + " cannot be placed: " + e.getMessage(), e);
     }
+    try {
+      return withWeights(file, header, weights, network);
+    } catch (ModelFileException | RuntimeException e) {
+      // A file refused after its network was placed leaves nothing on the backend.
+      network.close();
+      throw e;
+    }
+  }
+
+  /** Fills {@code network} from the file and makes it the model the header describes. */
+  private static Model withWeights(
+      Path file, ModelFileHeader header, ByteBuffer weights, Network network)
+      throws ModelFileException {
     List<StateTensor> params = network.savedTensors();
     List<ModelFileHeader.TensorEntry> table = header.tensors();
     if (params.size() != table.size()) {

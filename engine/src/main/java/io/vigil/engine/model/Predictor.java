@@ -4,6 +4,7 @@ import io.vigil.engine.backend.Backend;
 import io.vigil.engine.network.NetworkExecutor;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
+import io.vigil.engine.tensor.TensorScope;
 import java.util.Arrays;
 
 /**
@@ -30,6 +31,10 @@ import java.util.Arrays;
  * its own executor: an image's activations stay in its worker's cache, and the workers meet once
  * per batch instead of once per op. Smaller batches run as one, each op split between the workers.
  * The results are the same either way.
+ *
+ * <p>The predictor owns its executors, tensors and staging, and {@link #close} frees them; it holds
+ * its model ({@link Model#hold}) while open, so the model's weights outlive it even if the model is
+ * closed first.
  */
 public final class Predictor implements AutoCloseable {
 
@@ -55,12 +60,18 @@ public final class Predictor implements AutoCloseable {
   private int inFlight;
   private boolean closed;
 
+  /** Everything this predictor allocated: executors and each slot's tensors. */
+  private final TensorScope owned = new TensorScope();
+
+  private final Model.Hold modelHold;
+
   Predictor(Model model, int maxBatch) {
     if (maxBatch < 1) {
       throw new IllegalArgumentException(
           "predictor for " + model.version() + ": maxBatch must be ≥ 1, got " + maxBatch);
     }
     this.model = model;
+    this.modelHold = model.hold();
     this.maxBatch = maxBatch;
     this.backend = model.network().backend();
     int workers = backend.shareWorkers();
@@ -68,12 +79,18 @@ public final class Predictor implements AutoCloseable {
     // Shares are contiguous and differ by at most one image: none holds more than this.
     int perShare = (maxBatch + shares - 1) / shares;
     this.executors = new NetworkExecutor[shares];
-    for (int i = 0; i < shares; i++) {
-      executors[i] = model.network().newExecutor(perShare, false);
-    }
     this.imageSize = model.input().size();
     this.classes = model.classNames().size();
-    slots[0] = new Slot();
+    try {
+      for (int i = 0; i < shares; i++) {
+        executors[i] = owned.add(model.network().newExecutor(perShare, false));
+      }
+      slots[0] = new Slot();
+    } catch (RuntimeException | Error e) {
+      owned.close();
+      modelHold.close();
+      throw e;
+    }
   }
 
   public int numClasses() {
@@ -208,9 +225,8 @@ public final class Predictor implements AutoCloseable {
   }
 
   /**
-   * Discards the batches still in flight (after the backend has finished with them) and frees the
-   * host staging; on the CPU backend the garbage collector does the rest, on a device the tensors
-   * are freed when collected or when the backend closes.
+   * Discards the batches still in flight (after the backend has finished with them), frees the host
+   * staging, the tensors and the executors, and lets go of the model. Idempotent.
    */
   @Override
   public void close() {
@@ -226,16 +242,26 @@ public final class Predictor implements AutoCloseable {
           slot.close();
         }
       } catch (RuntimeException e) {
-        if (first == null) {
-          first = e;
-        } else {
-          first.addSuppressed(e);
-        }
+        first = add(first, e);
       }
     }
+    try {
+      owned.close();
+    } catch (RuntimeException e) {
+      first = add(first, e);
+    }
+    modelHold.close();
     if (first != null) {
       throw first;
     }
+  }
+
+  private static RuntimeException add(RuntimeException first, RuntimeException e) {
+    if (first == null) {
+      return e;
+    }
+    first.addSuppressed(e);
+    return first;
   }
 
   /**
@@ -262,8 +288,8 @@ public final class Predictor implements AutoCloseable {
     private boolean inShares;
 
     Slot() {
-      this.inputs = backend.allocate(model.network().inputShape().withBatch(maxBatch));
-      this.probabilities = backend.allocate(new Shape(maxBatch, classes, 1, 1));
+      this.inputs = owned.add(backend.allocate(model.network().inputShape().withBatch(maxBatch)));
+      this.probabilities = owned.add(backend.allocate(new Shape(maxBatch, classes, 1, 1)));
     }
 
     void start(float[] input, int batch) {

@@ -9,6 +9,7 @@ import io.vigil.engine.layer.StateTensor;
 import io.vigil.engine.summary.MemoryFootprint;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
+import io.vigil.engine.tensor.TensorScope;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -24,8 +25,12 @@ import java.util.Random;
  * <p>{@link #forward}/{@link #backward} use one built-in {@link NetworkExecutor} (for training; not
  * thread-safe). Inference on several threads uses one {@link #newExecutor} per thread; they share
  * the parameters, which must then not be trained at the same time.
+ *
+ * <p>The network owns its layers' parameters, gradients and state, and its built-in executor;
+ * {@link #close} frees them. Executors from {@link #newExecutor} belong to whoever asked for them,
+ * and must be closed before (or with) the network: they read its parameters.
  */
-public final class Network {
+public final class Network implements AutoCloseable {
 
   private final NetworkSpec spec;
   private final Backend backend;
@@ -52,7 +57,14 @@ public final class Network {
     Shape last = null;
     for (NodeSpec node : spec.nodes()) {
       List<Shape> in = node.inputs().stream().map(shapes::get).toList();
-      Layer layer = node.layer().create(node.name(), in, backend);
+      Layer layer;
+      try {
+        layer = node.layer().create(node.name(), in, backend);
+      } catch (RuntimeException | Error e) {
+        // A network refused part-way (a bad shape, no memory left) leaves nothing allocated.
+        built.forEach(Layer::close);
+        throw e;
+      }
       last = layer.outputShape();
       shapes.put(node.name(), last);
       index.put(node.name(), built.size());
@@ -183,6 +195,9 @@ public final class Network {
   public Tensor forward(Tensor input, boolean training) {
     int n = input.shape().n();
     if (trainingExecutor == null || trainingExecutor.maxBatch() < n) {
+      if (trainingExecutor != null) {
+        trainingExecutor.close();
+      }
       trainingExecutor = newExecutor(n, true);
     }
     return trainingExecutor.forward(input, training);
@@ -194,6 +209,22 @@ public final class Network {
       throw new IllegalStateException("backward called before forward");
     }
     trainingExecutor.backward(dOutput);
+  }
+
+  /**
+   * Frees the parameters, gradients and state of every layer, and the built-in executor.
+   * Idempotent; a pass afterwards fails naming a closed tensor.
+   */
+  @Override
+  public void close() {
+    try (TensorScope all = new TensorScope()) {
+      if (trainingExecutor != null) {
+        all.add(trainingExecutor);
+      }
+      for (Layer layer : layers) {
+        all.add(layer::close);
+      }
+    }
   }
 
   /**

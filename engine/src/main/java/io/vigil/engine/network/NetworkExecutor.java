@@ -8,6 +8,7 @@ import io.vigil.engine.layer.FusesEpilogue;
 import io.vigil.engine.layer.Layer;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
+import io.vigil.engine.tensor.TensorScope;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -27,8 +28,11 @@ import java.util.List;
  * which share the producer's buffer, are not run; a flatten (or an unshared dropout) is not run
  * either, its output a view of its input. A training-mode forward on such an executor runs those
  * nodes in place instead; the values are the same either way.
+ *
+ * <p>The executor owns its activations, gradients, spare buffers and the layers' scratch, and
+ * {@link #close} frees them; the network's parameters stay the network's.
  */
-public final class NetworkExecutor {
+public final class NetworkExecutor implements AutoCloseable {
 
   private final Network network;
   private final int maxBatch;
@@ -55,6 +59,9 @@ public final class NetworkExecutor {
 
   /** The activation that node i applies for a later node at inference, or null. */
   private final ElementwiseActivation[] appliedActivation;
+
+  /** Every buffer this executor allocated. */
+  private final TensorScope owned = new TensorScope();
 
   private final List<List<Tensor>> inputLists = new ArrayList<>();
   private final List<List<Tensor>> inputGradLists = new ArrayList<>();
@@ -85,6 +92,17 @@ public final class NetworkExecutor {
     viewOf = withGradients ? none : InferenceFusion.views(network.spec());
     appliedNorm = new Normalisation[count];
     appliedActivation = new ElementwiseActivation[count];
+    try {
+      allocate(backend, layers, withGradients, seed);
+    } catch (RuntimeException | Error e) {
+      // A refused allocation leaves nothing behind.
+      owned.close();
+      throw e;
+    }
+  }
+
+  private void allocate(Backend backend, List<Layer> layers, boolean withGradients, long seed) {
+    int count = layers.size();
     for (int i = 0; i < count; i++) {
       Layer layer = layers.get(i);
       Shape out = layer.outputShape().withBatch(maxBatch);
@@ -100,12 +118,12 @@ public final class NetworkExecutor {
       } else if (viewOf[i] >= 0) {
         activations[i] = activations[viewOf[i]].view(out);
       } else {
-        activations[i] = backend.allocate(out);
+        activations[i] = owned.add(backend.allocate(out));
       }
       if (withGradients) {
-        gradients[i] = backend.allocate(out);
+        gradients[i] = owned.add(backend.allocate(out));
       }
-      scratch[i] = layer.newScratch(maxBatch, seed * 1_000_003L + i);
+      scratch[i] = owned.add(layer.newScratch(maxBatch, seed * 1_000_003L + i));
     }
     // Which gradient writes must accumulate, found by walking backward as backward() will.
     boolean[] written = new boolean[count];
@@ -124,7 +142,7 @@ public final class NetworkExecutor {
         }
         reachesOutput[j] = true;
         if (written[j] && withGradients) {
-          spare[i][k] = backend.allocate(activations[j].shape());
+          spare[i][k] = owned.add(backend.allocate(activations[j].shape()));
         }
         written[j] = true;
       }
@@ -133,6 +151,12 @@ public final class NetworkExecutor {
 
   public int maxBatch() {
     return maxBatch;
+  }
+
+  /** Frees every buffer the executor allocated; later passes fail naming a closed tensor. */
+  @Override
+  public void close() {
+    owned.close();
   }
 
   public Network network() {

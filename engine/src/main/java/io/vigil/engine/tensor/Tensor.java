@@ -10,13 +10,27 @@ import java.util.Objects;
  * {@code offset}), which is how a network reuses buffers sized for its largest batch.
  *
  * <p>Data moves between backends only through the backend's explicit upload/download ops.
+ *
+ * <p><b>Ownership.</b> A tensor made by {@link Backend#allocate} (or this class's constructor) owns
+ * its buffer and has one owner (a network's layers, an executor, a predictor, a trainer's pass or
+ * optimizer, a {@link TensorScope}), which calls {@link #close} when done: the buffer is freed then
+ * ({@link Storage#free}), not when the garbage collector finds it. Views ({@link #view}, {@link
+ * #firstImages}, {@link #images}) borrow their tensor's buffer: closing a view does nothing, and a
+ * view of a closed tensor is closed too. Close is idempotent; a closed tensor refuses {@link
+ * #storage}, so every op on it fails with an {@link IllegalStateException} naming it.
  */
-public final class Tensor {
+public final class Tensor implements AutoCloseable {
 
   /** What holds the values. Backends define their own; {@link HostStorage} is the CPU one. */
   public interface Storage {
     /** Number of floats the buffer holds. */
     int capacity();
+
+    /**
+     * Frees what the buffer holds outside the Java heap (device memory); called once, by the owning
+     * tensor's {@link Tensor#close}. Heap arrays need nothing: the default does nothing.
+     */
+    default void free() {}
   }
 
   /** A heap {@code float[]}, the storage of host tensors. */
@@ -32,6 +46,12 @@ public final class Tensor {
   private final Storage storage;
   private final int offset;
 
+  /** The tensor that owns the buffer: this one, or the one this is a view of. */
+  private final Tensor root;
+
+  /** Set once by {@link #close} on the root; views read the root's. */
+  private volatile boolean closed;
+
   /** Bumped by {@link #changed}: which values {@link #derived} was computed from. */
   private volatile long version;
 
@@ -40,7 +60,13 @@ public final class Tensor {
   /** A value computed from this tensor's values at {@code version}. */
   private record Derived(long version, Object value) {}
 
+  /** A tensor that owns {@code storage}: its {@link #close} frees it. */
   public Tensor(Backend owner, Shape shape, Storage storage, int offset) {
+    this(owner, shape, storage, offset, null);
+  }
+
+  private Tensor(Backend owner, Shape shape, Storage storage, int offset, Tensor root) {
+    this.root = root == null ? this : root;
     this.owner = Objects.requireNonNull(owner, "owner");
     this.shape = Objects.requireNonNull(shape, "shape");
     this.storage = Objects.requireNonNull(storage, "storage");
@@ -65,8 +91,40 @@ public final class Tensor {
     return shape;
   }
 
+  /**
+   * The buffer the backend's ops read and write.
+   *
+   * @throws IllegalStateException when the tensor (or the tensor this is a view of) is closed
+   */
   public Storage storage() {
+    if (root.closed) {
+      throw new IllegalStateException(this + " is closed: its buffer was freed by its owner");
+    }
     return storage;
+  }
+
+  /** Whether {@link #close} freed the buffer (of this tensor, or of the one this is a view of). */
+  public boolean isClosed() {
+    return root.closed;
+  }
+
+  /**
+   * Frees the buffer now (and anything {@link #derived} from the values); later ops on this tensor
+   * or its views fail. Does nothing on a view (it owns no buffer) or a second time.
+   */
+  @Override
+  public void close() {
+    dropDerived();
+    if (root != this) {
+      return;
+    }
+    synchronized (this) {
+      if (closed) {
+        return;
+      }
+      closed = true;
+    }
+    storage.free();
   }
 
   /** Index of this tensor's first value in its storage. */
@@ -81,7 +139,7 @@ public final class Tensor {
 
   /** A view of the same buffer with another shape that fits from the same offset. */
   public Tensor view(Shape newShape) {
-    return newShape.equals(shape) ? this : new Tensor(owner, newShape, storage, offset);
+    return newShape.equals(shape) ? this : new Tensor(owner, newShape, storage, offset, root);
   }
 
   /** A view of the first {@code batch} images. */
@@ -95,7 +153,8 @@ public final class Tensor {
       throw new IllegalArgumentException(
           "images " + first + " to " + (first + count) + " outside a batch of " + shape.n());
     }
-    return new Tensor(owner, shape.withBatch(count), storage, offset + first * shape.perImage());
+    return new Tensor(
+        owner, shape.withBatch(count), storage, offset + first * shape.perImage(), root);
   }
 
   /**
@@ -107,17 +166,20 @@ public final class Tensor {
     return version;
   }
 
-  /** Marks the values changed: anything {@link #derived} from them is dropped. */
+  /** Marks the values changed: anything {@link #derived} from them is dropped (and closed). */
   public void changed() {
     version++;
-    derived = null;
+    dropDerived();
   }
 
   /**
    * A value a backend computed from this tensor's values and kept with it (a convolution's
    * transformed filters, which only change when the weights do), if it was computed from the values
    * as they are now ({@link #version} unchanged since); else null. The tensor holds it, so it lives
-   * no longer than the weights it came from.
+   * no longer than the weights it came from: a value that is {@link AutoCloseable} (device tensors
+   * of transformed filters) is closed when it is dropped, replaced or its tensor closed. A backend
+   * whose kept values hold its memory must read and replace them under its own lock, so that none
+   * is closed while an op uses it.
    */
   public Object derived() {
     Derived d = derived;
@@ -129,7 +191,27 @@ public final class Tensor {
    * computation began: a change during it leaves the value stale, and so never returned).
    */
   public void keepDerived(long version, Object value) {
+    Derived old = derived;
     derived = new Derived(version, value);
+    if (old != null && old.value() != value) {
+      closeDerived(old);
+    }
+  }
+
+  private void dropDerived() {
+    Derived old = derived;
+    derived = null;
+    closeDerived(old);
+  }
+
+  private static void closeDerived(Derived d) {
+    if (d != null && d.value() instanceof AutoCloseable c) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        throw new IllegalStateException("cannot free a value kept with a tensor: " + e, e);
+      }
+    }
   }
 
   @Override

@@ -61,4 +61,10 @@ final class Adam implements Optimizer {
   public void restoreSteps(long steps) {
     this.steps = steps;
   }
+
+  @Override
+  public void close() {
+    firstMoments.forEach(Tensor::close);
+    secondMoments.forEach(Tensor::close);
+  }
 }

@@ -92,43 +92,54 @@ public final class FineTuner {
     ReplayMix mix =
         new ReplayMix(newTrain, replayPool, replayCount, config.epochs(), config.seed());
 
-    Network network = copy(base.network(), backend(config.threads()));
-    // The same name, graph and weights: the same version as the base, evaluated on our threads.
-    Model before =
-        Model.create(base.name(), network, contract, base.classNames(), base.provenance());
-    double newBefore = Evaluation.evaluate(before, newHoldout).accuracy();
-    double originalBefore = Evaluation.evaluate(before, originalTest).accuracy();
-
-    TrainingResult training;
-    try {
-      training =
-          new Trainer(network, contract, config.trainingConfig())
-              .optPacer(pacer)
-              .fit(mix.count(), mix, newHoldout, listener);
-    } catch (IllegalStateException e) {
-      throw new IllegalStateException("fine-tune of " + base.version() + ": " + e.getMessage(), e);
+    Network network;
+    // Held while its weights are read, so that a swap closing it meanwhile cannot free them.
+    try (Model.Hold held = base.hold()) {
+      network = copy(base.network(), backend(config.threads()));
     }
-    Model trained =
-        Model.create(base.name(), network, contract, base.classNames(), base.provenance());
-    double newAfter = training.testAccuracy();
-    double originalAfter = Evaluation.evaluate(trained, originalTest).accuracy();
-    GateVerdict verdict = gate.judge(newBefore, newAfter, originalBefore, originalAfter);
+    try {
+      // The same name, graph and weights: the same version as the base, evaluated on our threads.
+      Model before =
+          Model.create(base.name(), network, contract, base.classNames(), base.provenance());
+      double newBefore = Evaluation.evaluate(before, newHoldout).accuracy();
+      double originalBefore = Evaluation.evaluate(before, originalTest).accuracy();
 
-    Provenance provenance =
-        new Provenance(
-            String.format(
-                Locale.ROOT,
-                "fine-tune: %d new images + %d replayed per epoch (%d distinct)",
-                newTrain.count(),
-                replayCount,
-                mix.distinctReplayed()),
-            config.epochs(),
-            originalAfter,
-            base.version(),
-            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-            verdict.reason() + "; " + config);
-    Model candidate = Model.create(base.name(), network, contract, base.classNames(), provenance);
-    return new FineTuneResult(candidate, verdict, training, newTrain.count(), replayCount);
+      TrainingResult training;
+      try {
+        training =
+            new Trainer(network, contract, config.trainingConfig())
+                .optPacer(pacer)
+                .fit(mix.count(), mix, newHoldout, listener);
+      } catch (IllegalStateException e) {
+        throw new IllegalStateException(
+            "fine-tune of " + base.version() + ": " + e.getMessage(), e);
+      }
+      Model trained =
+          Model.create(base.name(), network, contract, base.classNames(), base.provenance());
+      double newAfter = training.testAccuracy();
+      double originalAfter = Evaluation.evaluate(trained, originalTest).accuracy();
+      GateVerdict verdict = gate.judge(newBefore, newAfter, originalBefore, originalAfter);
+
+      Provenance provenance =
+          new Provenance(
+              String.format(
+                  Locale.ROOT,
+                  "fine-tune: %d new images + %d replayed per epoch (%d distinct)",
+                  newTrain.count(),
+                  replayCount,
+                  mix.distinctReplayed()),
+              config.epochs(),
+              originalAfter,
+              base.version(),
+              Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+              verdict.reason() + "; " + config);
+      Model candidate = Model.create(base.name(), network, contract, base.classNames(), provenance);
+      return new FineTuneResult(candidate, verdict, training, newTrain.count(), replayCount);
+    } catch (RuntimeException | Error e) {
+      // The candidate model owns the copy once made; a run that fails before frees it here.
+      network.close();
+      throw e;
+    }
   }
 
   /**

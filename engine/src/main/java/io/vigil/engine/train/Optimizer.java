@@ -7,7 +7,7 @@ import java.util.List;
  * Updates a network's parameters from their accumulated gradients, then zeroes the gradients
  * (layers add into them during backward).
  */
-interface Optimizer {
+interface Optimizer extends AutoCloseable {
 
   /** One update at {@code learningRate} (the schedule's rate for this step). */
   void step(float learningRate);
@@ -20,4 +20,8 @@ interface Optimizer {
 
   /** Sets the update count when resuming from a checkpoint. */
   void restoreSteps(long steps);
+
+  /** Frees the optimizer's state (velocities, moments). */
+  @Override
+  void close();
 }

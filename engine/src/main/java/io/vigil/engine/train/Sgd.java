@@ -62,4 +62,9 @@ final class Sgd implements Optimizer {
   public void restoreSteps(long steps) {
     this.steps = steps;
   }
+
+  @Override
+  public void close() {
+    velocities.forEach(Tensor::close);
+  }
 }

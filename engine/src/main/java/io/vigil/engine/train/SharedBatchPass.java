@@ -8,6 +8,7 @@ import io.vigil.engine.network.Network;
 import io.vigil.engine.network.NetworkExecutor;
 import io.vigil.engine.summary.NetworkSummary;
 import io.vigil.engine.tensor.Tensor;
+import io.vigil.engine.tensor.TensorScope;
 import java.util.Arrays;
 import java.util.List;
 
@@ -122,5 +123,25 @@ final class SharedBatchPass implements BatchPass {
     losses[s].backward(grad, n);
     executors[s].backward(grad);
     ran[s] = true;
+  }
+
+  /**
+   * Frees the executors, losses and buffers, and the replicas (share 0 runs the network itself).
+   */
+  @Override
+  public void close() {
+    try (TensorScope all = new TensorScope()) {
+      for (int s = 0; s < networks.length; s++) {
+        if (s > 0 && networks[s] != null) {
+          all.add(networks[s]);
+        }
+        for (AutoCloseable owned :
+            new AutoCloseable[] {executors[s], losses[s], inputs[s], dLogits[s]}) {
+          if (owned != null) {
+            all.add(owned);
+          }
+        }
+      }
+    }
   }
 }

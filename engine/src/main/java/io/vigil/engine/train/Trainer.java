@@ -1,6 +1,5 @@
 package io.vigil.engine.train;
 
-import io.vigil.engine.backend.Backend;
 import io.vigil.engine.data.LabeledImages;
 import io.vigil.engine.model.InputContract;
 import io.vigil.engine.model.Model;
@@ -101,13 +100,29 @@ public final class Trainer {
     if (count == 0) {
       throw new IllegalArgumentException("trainer: the training set is empty");
     }
-    Backend backend = network.backend();
+    // The pass and the optimizer state belong to this run: freed when it ends, however it ends.
+    try (BatchPass pass = newPass();
+        Optimizer optimizer =
+            config.optimizer().create(network.backend(), network.parameters(), config)) {
+      return fit(count, epochSets, test, listener, pass, optimizer);
+    }
+  }
+
+  private BatchPass newPass() {
     int batchSize = config.batchSize();
-    BatchPass pass =
-        SharedBatchPass.suits(network, batchSize)
-            ? new SharedBatchPass(network, batchSize)
-            : new WholeBatchPass(network, batchSize);
-    Optimizer optimizer = config.optimizer().create(backend, network.parameters(), config);
+    return SharedBatchPass.suits(network, batchSize)
+        ? new SharedBatchPass(network, batchSize)
+        : new WholeBatchPass(network, batchSize);
+  }
+
+  private TrainingResult fit(
+      int count,
+      IntFunction<LabeledImages> epochSets,
+      LabeledImages test,
+      TrainingListener listener,
+      BatchPass pass,
+      Optimizer optimizer) {
+    int batchSize = config.batchSize();
     float[] hostInputs = new float[batchSize * input.size()];
     int[] hostLabels = new int[batchSize];
     int[] order = new int[count];

@@ -5,6 +5,7 @@ import io.vigil.engine.loss.SoftmaxCrossEntropy;
 import io.vigil.engine.network.Network;
 import io.vigil.engine.network.NetworkExecutor;
 import io.vigil.engine.tensor.Tensor;
+import io.vigil.engine.tensor.TensorScope;
 
 /** The whole batch through one executor; the backend splits each op between its threads. */
 final class WholeBatchPass implements BatchPass {
@@ -34,5 +35,15 @@ final class WholeBatchPass implements BatchPass {
     loss.backward(batchGrad);
     executor.backward(batchGrad);
     return mean * n;
+  }
+
+  @Override
+  public void close() {
+    try (TensorScope all = new TensorScope()) {
+      all.add(executor);
+      all.add(loss);
+      all.add(inputs);
+      all.add(dLogits);
+    }
   }
 }

@@ -14,9 +14,12 @@ import io.vigil.engine.train.Trainer;
 import io.vigil.engine.train.TrainingConfig;
 import io.vigil.engine.train.TrainingListener;
 import io.vigil.engine.train.TrainingResult;
+import io.vigil.engine.zoo.AlexNet;
 import io.vigil.engine.zoo.LeNet5;
 import io.vigil.engine.zoo.ResNet;
+import io.vigil.engine.zoo.Vgg;
 import io.vigil.opencl.OpenClBackend;
+import io.vigil.opencl.WinogradLayers;
 import java.util.Locale;
 import java.util.SplittableRandom;
 
@@ -26,8 +29,12 @@ import java.util.SplittableRandom;
  * download of the logits) and LeNet-5 training time for one short epoch. GEMM and inference figures
  * are the best of a few short timings taken alternately on the two backends (see {@link
  * #bestOfRounds}), and {@link PipelinedRows}: predict against submit/collect with two batches in
- * flight. Not a test: run by {@code bench/opencl/run.sh [gemm|lenet|resnet|pipelined|train|all]
- * [device]}; {@code profile} (not part of {@code all}) prints {@link LeNetProfile}.
+ * flight. {@code nets} (or one of {@code resnet18}, {@code alexnet}, {@code vgg11}) times ResNet-18
+ * and AlexNet at batch 1, 8 and 32 and VGG-11 at 1 and 8 (its batch 32 needs more memory than the
+ * benchmark's heap). Not a test: run by {@code bench/opencl/run.sh
+ * [gemm|lenet|resnet|nets|resnet18|alexnet|vgg11|pipelined|train|all] [device]}; {@code profile}
+ * (not part of {@code all}) prints {@link LeNetProfile}, {@code winograd} (nor that) {@link
+ * WinogradLayers}.
  */
 public final class OpenClBench {
 
@@ -89,6 +96,19 @@ public final class OpenClBench {
               Locale.ROOT, "| batch %d | %,.1f | %,.1f | %.2f |%n", batch, r[0], r[1], r[1] / r[0]);
         }
       }
+      boolean nets = what.equals("nets") || what.equals("all");
+      if (nets || what.equals("resnet18")) {
+        netRows("ResNet-18, 3×224×224", ResNet.resnet18(1000), new int[] {1, 8, 32}, cpu, cl);
+      }
+      if (nets || what.equals("alexnet")) {
+        netRows("AlexNet, 3×227×227", AlexNet.spec(1000), new int[] {1, 8, 32}, cpu, cl);
+      }
+      if (nets || what.equals("vgg11")) {
+        netRows("VGG-11, 3×224×224", Vgg.vgg11(1000), new int[] {1, 8}, cpu, cl);
+      }
+      if (what.equals("winograd")) {
+        WinogradLayers.print(cl);
+      }
       if (what.equals("profile")) {
         LeNetProfile.print(cl);
       }
@@ -116,6 +136,19 @@ public final class OpenClBench {
             100 * c.testAccuracy(),
             100 * o.testAccuracy());
       }
+    }
+  }
+
+  /** One network's inference rows, a row per batch size. */
+  private static void netRows(
+      String label, NetworkSpec spec, int[] batches, Backend cpu, OpenClBackend cl) {
+    System.out.println(
+        "| " + label + " inference | CPU images/s | OpenCL images/s | OpenCL / CPU |");
+    System.out.println("|---|---|---|---|");
+    for (int batch : batches) {
+      double[] r = images(cpu, cl, spec, batch);
+      System.out.printf(
+          Locale.ROOT, "| batch %d | %,.1f | %,.1f | %.2f |%n", batch, r[0], r[1], r[1] / r[0]);
     }
   }
 

@@ -28,6 +28,12 @@ import org.apache.pekko.actor.typed.javadsl.StashBuffer;
  * serving and the reply says why. One activation runs at a time; commands that arrive meanwhile
  * wait their turn. Spawn it on the blocking dispatcher: loading and publishing read and write
  * files.
+ *
+ * <p>The actor owns the models it loads and the one it was given to serve: a version swapped out,
+ * or a candidate refused, is closed here. Closing only lets go of the owner's hold ({@link
+ * Model#close}): a classifier built for the model holds it through its predictor until the pipeline
+ * retires it after its last batch, and a fine-tune holds its base while copying it, so the weights
+ * go when the last of them is done, never under a batch in flight.
  */
 public final class RegistryActor {
 
@@ -301,13 +307,15 @@ public final class RegistryActor {
     Model candidate;
     try {
       candidate = registry.load(version, backend);
+    } catch (Exception e) {
+      return refused(version, e, replyTo);
+    }
+    try {
       ModelRegistry.checkFits(candidate, serving, acceptedClassLists);
       ModelRegistry.verifyRuns(candidate);
     } catch (Exception e) {
-      String why = Trainer.describe(e);
-      events.tell(new ControlEvent.SwapRefused(Instant.now(), version, why));
-      replyTo.tell(Outcome.failed(version, "not activated " + version + ": " + why));
-      return Behaviors.same();
+      candidate.close();
+      return refused(version, e, replyTo);
     }
     context.ask(
         StreamManager.SwapResult.class,
@@ -326,10 +334,20 @@ public final class RegistryActor {
     return swapping();
   }
 
+  private Behavior<Command> refused(String version, Exception e, ActorRef<Outcome> replyTo) {
+    String why = Trainer.describe(e);
+    events.tell(new ControlEvent.SwapRefused(Instant.now(), version, why));
+    replyTo.tell(Outcome.failed(version, "not activated " + version + ": " + why));
+    return Behaviors.same();
+  }
+
   private Behavior<Command> onSwapReplied(SwapReplied replied) {
     Model candidate = replied.candidate();
     StreamManager.SwapResult result = replied.result();
     if (result.error() != null) {
+      // Not serving: the registry lets go. A classifier the streams built for it before the
+      // failure holds it until it is closed.
+      candidate.close();
       events.tell(new ControlEvent.SwapRefused(Instant.now(), candidate.version(), result.error()));
       replied
           .replyTo()
@@ -354,8 +372,11 @@ public final class RegistryActor {
               candidate.version(),
               Trainer.describe(e));
     }
-    String from = serving.version();
+    Model old = serving;
+    String from = old.version();
     serving = candidate;
+    // Swapped out: its classifiers' predictors hold it until their last batch is done.
+    old.close();
     SwapReport report =
         result.report() != null
             ? result.report()

@@ -25,7 +25,7 @@ public final class WindowMapClassifier implements FrameClassifier {
 
   /**
    * @param wholeFrames classifies whole frames; closed with this one
-   * @param scorer scores the windows of the same model
+   * @param scorer scores the windows of the same model; closed with this one
    */
   public WindowMapClassifier(
       FrameClassifier wholeFrames, WindowScorer scorer, Model model, WindowSize window) {
@@ -79,6 +79,10 @@ public final class WindowMapClassifier implements FrameClassifier {
 
   @Override
   public void close() {
-    wholeFrames.close();
+    try {
+      wholeFrames.close();
+    } finally {
+      scorer.close();
+    }
   }
 }

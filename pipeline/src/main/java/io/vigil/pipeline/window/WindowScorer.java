@@ -7,6 +7,7 @@ import io.vigil.engine.network.Network;
 import io.vigil.engine.network.NetworkExecutor;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
+import io.vigil.engine.tensor.TensorScope;
 import io.vigil.pipeline.frame.WindowGeometry;
 import io.vigil.pipeline.frame.WindowInput;
 import io.vigil.pipeline.result.LabelMap;
@@ -28,8 +29,11 @@ import java.util.Map;
  * <p>A converted network is built per input size (per frame size, since the grid follows it) and
  * kept for the {@value #NETWORKS_KEPT} sizes used last. Not thread-safe: used from the engine
  * thread.
+ *
+ * <p>The scorer owns its converted networks, their executors and inputs: one dropped from the kept
+ * sizes is freed then, the rest by {@link #close}.
  */
-public final class WindowScorer {
+public final class WindowScorer implements AutoCloseable {
 
   /** Converted networks kept at once (a run over files of a few frame sizes reuses them). */
   static final int NETWORKS_KEPT = 4;
@@ -44,7 +48,11 @@ public final class WindowScorer {
       new LinkedHashMap<>(NETWORKS_KEPT * 2, 0.75f, true) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<String, Converted> eldest) {
-          return size() > NETWORKS_KEPT;
+          if (size() <= NETWORKS_KEPT) {
+            return false;
+          }
+          eldest.getValue().close();
+          return true;
         }
       };
 
@@ -87,8 +95,18 @@ public final class WindowScorer {
     return networks.computeIfAbsent(key, k -> new Converted(grid.inputHeight(), grid.inputWidth()));
   }
 
+  /** Frees every converted network kept. */
+  @Override
+  public void close() {
+    try (TensorScope all = new TensorScope()) {
+      networks.values().forEach(all::add);
+      networks.clear();
+    }
+  }
+
   /** The converted network for one input size, its executor and buffers. */
-  private final class Converted {
+  private final class Converted implements AutoCloseable {
+    private final Network network;
     private final NetworkExecutor executor;
     private final Tensor input;
     private final int imageSize;
@@ -98,12 +116,13 @@ public final class WindowScorer {
     private float[] logits = new float[0];
 
     Converted(int height, int width) {
-      Network network = FullyConnectedToConv.convert(model.network(), height, width);
+      this.network = FullyConnectedToConv.convert(model.network(), height, width);
       Shape out = network.outputShape();
       this.classes = out.c();
       this.rows = out.h();
       this.cols = out.w();
       if (classes != model.classNames().size()) {
+        network.close();
         throw new IllegalStateException(
             "model "
                 + model.version()
@@ -116,6 +135,15 @@ public final class WindowScorer {
       this.executor = network.newExecutor(FRAMES_PER_PASS, false);
       this.input = backend.allocate(network.inputShape().withBatch(FRAMES_PER_PASS));
       this.imageSize = network.inputShape().perImage();
+    }
+
+    @Override
+    public void close() {
+      try (TensorScope all = new TensorScope()) {
+        all.add(network);
+        all.add(executor);
+        all.add(input);
+      }
     }
 
     List<LabelMap> score(List<WindowInput> batch) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.model.Model;
+import io.vigil.engine.model.Predictor;
 import io.vigil.engine.model.Provenance;
 import io.vigil.engine.zoo.LeNet5;
 import io.vigil.pipeline.analyze.TestModels;
@@ -42,6 +43,9 @@ class RegistryActorTest {
   private final TestProbe<RegistryActor.Outcome> reply = kit.createTestProbe();
   private ActorRef<RegistryActor.Command> actor;
 
+  /** The version serving when the actor starts: loaded for it, so the actor owns it. */
+  private Model servedFirst;
+
   @BeforeAll
   static void start() throws Exception {
     kit = ActorTestKit.create();
@@ -59,11 +63,12 @@ class RegistryActorTest {
     registry = ModelRegistry.open(dir);
     registry.importFile(TestModels.SHIPPED);
     registry.setActive(shipped.version());
+    servedFirst = TestModels.shipped();
     actor =
         kit.spawn(
             RegistryActor.create(
                 registry,
-                shipped,
+                servedFirst,
                 CpuBackend.shared(),
                 streams.ref(),
                 events.ref(),
@@ -198,5 +203,28 @@ class RegistryActorTest {
     assertTrue(reply.receiveMessage().ok());
     assertEquals(shipped.version(), answerSwap(null).model().version());
     assertTrue(reply.receiveMessage().ok());
+  }
+
+  @Test
+  void theVersionSwappedOutIsFreedOnceItsLastBatchIsDone() throws Exception {
+    // The old classifier's predictor, with a batch still to finish when the swap completes.
+    Predictor lastBatch = servedFirst.newPredictor(1);
+    actor.tell(new RegistryActor.Publish(other, meta(), true, reply.ref()));
+    StreamManager.Swap swap = answerSwap(null);
+    assertTrue(reply.receiveMessage().ok());
+    assertFalse(servedFirst.isClosed(), "a predictor still holds the old version");
+    lastBatch.predict(new float[LeNet5.INPUT.size()], 1, new float[10]);
+    lastBatch.close();
+    assertTrue(servedFirst.isClosed(), "freed once its last holder is done");
+    assertFalse(swap.model().isClosed(), "the version swapped in serves on");
+  }
+
+  @Test
+  void aCandidateTheStreamsRefusedIsFreed() throws Exception {
+    actor.tell(new RegistryActor.Publish(other, meta(), true, reply.ref()));
+    StreamManager.Swap swap = answerSwap("trial batch failed");
+    assertFalse(reply.receiveMessage().ok());
+    assertTrue(swap.model().isClosed(), "the registry let go of the version it loaded");
+    assertFalse(servedFirst.isClosed(), "the old version serves on");
   }
 }
