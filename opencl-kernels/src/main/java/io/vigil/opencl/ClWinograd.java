@@ -5,9 +5,9 @@ import io.vigil.engine.backend.Epilogue;
 import io.vigil.engine.backend.GemmOp;
 import io.vigil.engine.backend.Normalisation;
 import io.vigil.engine.backend.Window2d;
+import io.vigil.engine.backend.WinogradUse;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -37,27 +37,6 @@ final class ClWinograd {
 
   static final String PROPERTY = "vigil.opencl.winograd";
 
-  /** When the backend takes this path. */
-  enum Use {
-    AUTO,
-    NEVER,
-    ALWAYS;
-
-    static Use parse(String setting) {
-      switch (setting.trim().toLowerCase(Locale.ROOT)) {
-        case "auto":
-          return AUTO;
-        case "false":
-          return NEVER;
-        case "always":
-          return ALWAYS;
-        default:
-          throw new IllegalArgumentException(
-              "unknown " + PROPERTY + " '" + setting + "'; known: auto, false, always");
-      }
-    }
-  }
-
   private static final int POINTS = 16;
 
   private static final String FILE = "winograd";
@@ -86,7 +65,7 @@ final class ClWinograd {
   private final ClLauncher ops;
   private final ClMemory memory;
   private final ClGemm gemm;
-  private final Use use;
+  private final WinogradUse use;
   private final int rangeFloats;
   private Tensor transformedInput;
   private Tensor products;
@@ -97,7 +76,7 @@ final class ClWinograd {
       ClLauncher ops,
       ClMemory memory,
       ClGemm gemm,
-      Use use,
+      WinogradUse use,
       int rangeFloats) {
     this.backend = backend;
     this.ops = ops;
@@ -109,7 +88,7 @@ final class ClWinograd {
 
   /** Uses {@value #PROPERTY} as it is set now. */
   ClWinograd(OpenClBackend backend, ClLauncher ops, ClMemory memory, ClGemm gemm) {
-    this(backend, ops, memory, gemm, Use.parse(System.getProperty(PROPERTY, "auto")), RANGE_FLOATS);
+    this(backend, ops, memory, gemm, WinogradUse.fromProperty(PROPERTY), RANGE_FLOATS);
   }
 
   /**
@@ -122,7 +101,7 @@ final class ClWinograd {
     Window2d w = p.window();
     GemmOp op = p.op();
     int groups = p.groups();
-    if (use == Use.NEVER
+    if (use == WinogradUse.NEVER
         || w.kernelH() != 3
         || w.kernelW() != 3
         || w.strideH() != 1
@@ -141,7 +120,7 @@ final class ClWinograd {
         || op.ldc() != op.n()) {
       return false;
     }
-    return use == Use.ALWAYS || Math.min(w.channels() / groups, op.m()) >= MIN_WIDTH;
+    return use == WinogradUse.ALWAYS || Math.min(w.channels() / groups, op.m()) >= MIN_WIDTH;
   }
 
   /**

@@ -12,6 +12,7 @@ import io.vigil.engine.backend.GemmOp;
 import io.vigil.engine.backend.Lrn;
 import io.vigil.engine.backend.PoolKind;
 import io.vigil.engine.backend.Window2d;
+import io.vigil.engine.backend.WinogradUse;
 import io.vigil.engine.tensor.IntTensor;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
@@ -357,7 +358,7 @@ public final class OpenClBackend extends Backend implements AutoCloseable {
    * The Winograd path as the backend's own but taken under {@code use}, in ranges of {@code
    * rangeFloats}: for tests of windows and ranges that {@code auto} leaves to other paths.
    */
-  ClWinograd winograd(ClWinograd.Use use, int rangeFloats) {
+  ClWinograd winograd(WinogradUse use, int rangeFloats) {
     return new ClWinograd(this, ops, memory, gemm, use, rangeFloats);
   }
 

@@ -5,6 +5,7 @@ import io.vigil.engine.backend.ConvProduct;
 import io.vigil.engine.backend.Epilogue;
 import io.vigil.engine.backend.GemmOp;
 import io.vigil.engine.backend.Window2d;
+import io.vigil.engine.backend.WinogradUse;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
 import java.util.Locale;
@@ -42,8 +43,8 @@ public final class WinogradLayers {
     System.out.println(
         "| 3×3 layer, batch | im2col + GEMM ms | Winograd ms | Winograd speed-up | ranges of ¼ |");
     System.out.println("|---|---|---|---|---|");
-    ClWinograd winograd = cl.winograd(ClWinograd.Use.ALWAYS, ClWinograd.RANGE_FLOATS);
-    ClWinograd quarter = cl.winograd(ClWinograd.Use.ALWAYS, ClWinograd.RANGE_FLOATS / 4);
+    ClWinograd winograd = cl.winograd(WinogradUse.ALWAYS, ClWinograd.RANGE_FLOATS);
+    ClWinograd quarter = cl.winograd(WinogradUse.ALWAYS, ClWinograd.RANGE_FLOATS / 4);
     for (Layer layer : LAYERS) {
       for (int n : new int[] {1, 8, 32}) {
         if ((long) n * layer.c() * 9 * layer.hw() * layer.hw() > 100_000_000L) {

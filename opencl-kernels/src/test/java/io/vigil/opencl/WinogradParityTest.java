@@ -15,6 +15,7 @@ import io.vigil.engine.backend.Epilogue;
 import io.vigil.engine.backend.GemmOp;
 import io.vigil.engine.backend.Normalisation;
 import io.vigil.engine.backend.Window2d;
+import io.vigil.engine.backend.WinogradUse;
 import io.vigil.engine.layer.BatchNormSpec;
 import io.vigil.engine.layer.Conv2dSpec;
 import io.vigil.engine.layer.GlobalAvgPoolSpec;
@@ -140,7 +141,7 @@ class WinogradParityTest {
         rangeTiles == 0
             ? ClWinograd.RANGE_FLOATS
             : 16 * (c / groups + filters / groups) * rangeTiles;
-    ClWinograd winograd = Twin.CL.winograd(ClWinograd.Use.ALWAYS, rangeFloats);
+    ClWinograd winograd = Twin.CL.winograd(WinogradUse.ALWAYS, rangeFloats);
     ConvProduct p = k.product();
     assertTrue(winograd.suits(p, n), "Winograd computes " + k);
     Twin x = Twin.random(new Shape(n, c, h, w), 7L * c + h);

@@ -134,20 +134,23 @@ public final class VideoInBench {
       engineMs = seconds(start) * 1000 / (rounds * (double) batch);
     }
     int cores = Runtime.getRuntime().availableProcessors();
+    // Decoding runs on one thread per stream; the engine is one thread whose work spreads over
+    // every core, so it is busy for its time per image whatever the cores.
     double decodeShare = streams * 30 * decodeMs / (10.0 * cores);
-    double engineShare = streams * 30 * engineMs / (10.0 * cores);
+    double engineBusy = streams * 30 * engineMs / 10.0;
     System.out.printf(
         Locale.ROOT,
         "where the time goes, AlexNet-class, %d x 1080p30: decode + scale to 3x227x227 %.2f ms a"
-            + " frame (one stream alone), engine %.1f ms an image at batch %d (both cores); at 30"
-            + " fps that is %.0f%% + %.0f%% of the machine's %d cores%n",
+            + " frame on one thread (%.0f%% of the %d cores at 30 fps); engine %.1f ms an image at"
+            + " batch %d on all cores (busy %.0f%% of the time at 30 fps, at most %.0f images/s)%n",
         streams,
         decodeMs,
+        decodeShare,
+        cores,
         engineMs,
         batch,
-        decodeShare,
-        engineShare,
-        cores);
+        engineBusy,
+        1000 / engineMs);
   }
 
   /** One stream, decode + preprocess: old path, new path and the command line, two rounds. */

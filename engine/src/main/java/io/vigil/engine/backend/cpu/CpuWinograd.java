@@ -3,7 +3,7 @@ package io.vigil.engine.backend.cpu;
 import io.vigil.engine.backend.Backend;
 import io.vigil.engine.backend.GemmOp;
 import io.vigil.engine.backend.Window2d;
-import java.util.Locale;
+import io.vigil.engine.backend.WinogradUse;
 
 /**
  * Convolution forward by Winograd's F(2×2, 3×3) ({@link WinogradF23}) for the CPU backend: for 3×3,
@@ -27,28 +27,6 @@ import java.util.Locale;
 final class CpuWinograd {
 
   static final String PROPERTY = "vigil.winograd";
-
-  /** When the backend takes this path. */
-  enum Use {
-    AUTO,
-    NEVER,
-    ALWAYS;
-
-    static Use parse(String setting) {
-      switch (setting.trim().toLowerCase(Locale.ROOT)) {
-        case "auto":
-        case "true":
-          return AUTO;
-        case "false":
-          return NEVER;
-        case "always":
-          return ALWAYS;
-        default:
-          throw new IllegalArgumentException(
-              "unknown " + PROPERTY + " '" + setting + "'; known: auto, true, false, always");
-      }
-    }
-  }
 
   private static final int POINTS = WinogradF23.POINTS;
 
@@ -80,9 +58,9 @@ final class CpuWinograd {
   private final GemmKernel kernel;
   private final WinogradF23 transforms;
   private final Parallel parallel;
-  private final Use use;
+  private final WinogradUse use;
 
-  CpuWinograd(GemmKernel kernel, Parallel parallel, Use use) {
+  CpuWinograd(GemmKernel kernel, Parallel parallel, WinogradUse use) {
     this.kernel = kernel;
     this.transforms = transformsFor(kernel);
     this.parallel = parallel;
@@ -91,7 +69,7 @@ final class CpuWinograd {
 
   /** Uses {@value #PROPERTY} as it is set now. */
   CpuWinograd(GemmKernel kernel, Parallel parallel) {
-    this(kernel, parallel, Use.parse(System.getProperty(PROPERTY, "auto")));
+    this(kernel, parallel, WinogradUse.fromProperty(PROPERTY));
   }
 
   /**
@@ -113,7 +91,7 @@ final class CpuWinograd {
    * kept at inference), so the call itself does not pay for them.
    */
   boolean suits(Window2d w, GemmOp op, int groups, int images, boolean keptFilters) {
-    if (use == Use.NEVER
+    if (use == WinogradUse.NEVER
         || !WinogradTiles.fits(w)
         || op.transA()
         || op.transB()
@@ -127,7 +105,7 @@ final class CpuWinograd {
         || op.ldc() != op.n()) {
       return false;
     }
-    if (use == Use.ALWAYS) {
+    if (use == WinogradUse.ALWAYS) {
       return true;
     }
     int tiles = images * WinogradTiles.of(w).perImage();
@@ -185,10 +163,10 @@ final class CpuWinograd {
       return 0;
     }
     int channels = w.channels() / groups;
-    Use use = Use.parse(System.getProperty(PROPERTY, "auto"));
+    WinogradUse use = WinogradUse.fromProperty(PROPERTY);
     boolean taken =
-        use == Use.ALWAYS
-            || (use == Use.AUTO
+        use == WinogradUse.ALWAYS
+            || (use == WinogradUse.AUTO
                 && transformsFor(CpuGemm.kernel()) != WinogradF23.PLAIN
                 && Math.min(channels, filters / groups) >= KEPT_MIN_WIDTH);
     return taken ? (long) POINTS * filters * channels : 0;

@@ -14,6 +14,7 @@ import io.vigil.engine.backend.ConvProduct;
 import io.vigil.engine.backend.Epilogue;
 import io.vigil.engine.backend.GemmOp;
 import io.vigil.engine.backend.Window2d;
+import io.vigil.engine.backend.WinogradUse;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
 import java.util.ArrayList;
@@ -88,7 +89,7 @@ class WinogradConvolveTest {
     for (GemmKernel kernel : kernels) {
       for (int threads = 1; threads <= 3; threads++) {
         Parallel parallel = new Parallel(threads);
-        CpuWinograd winograd = new CpuWinograd(kernel, parallel, CpuWinograd.Use.ALWAYS);
+        CpuWinograd winograd = new CpuWinograd(kernel, parallel, WinogradUse.ALWAYS);
         long seed = 0;
         for (Case k : awkwardCases()) {
           String what = k + " with " + kernel.name() + " on " + threads + " threads";
@@ -160,8 +161,8 @@ class WinogradConvolveTest {
 
   @Test
   void autoKeepsIm2colForWindowsAndLayersItDoesNotSuit() {
-    CpuWinograd auto = new CpuWinograd(CpuGemm.kernel(), new Parallel(2), CpuWinograd.Use.AUTO);
-    CpuWinograd never = new CpuWinograd(CpuGemm.kernel(), new Parallel(2), CpuWinograd.Use.NEVER);
+    CpuWinograd auto = new CpuWinograd(CpuGemm.kernel(), new Parallel(2), WinogradUse.AUTO);
+    CpuWinograd never = new CpuWinograd(CpuGemm.kernel(), new Parallel(2), WinogradUse.NEVER);
     Case wide = new Case(1, 64, 56, 56, 1, 64, 1);
     if (CpuGemm.vectorApiPresent()) {
       assertTrue(auto.suits(wide.window(), wide.op(), 1, 1, false));
@@ -246,9 +247,10 @@ class WinogradConvolveTest {
   @Test
   void unknownSettingNamesTheKnownOnes() {
     IllegalArgumentException e =
-        assertThrows(IllegalArgumentException.class, () -> CpuWinograd.Use.parse("maybe"));
+        assertThrows(
+            IllegalArgumentException.class, () -> WinogradUse.parse("maybe", CpuWinograd.PROPERTY));
     assertTrue(e.getMessage().contains("auto, true, false, always"), e.getMessage());
-    assertEquals(CpuWinograd.Use.NEVER, CpuWinograd.Use.parse(" FALSE "));
+    assertEquals(WinogradUse.NEVER, WinogradUse.parse(" FALSE ", CpuWinograd.PROPERTY));
   }
 
   /** im2col of every image. */
