@@ -8,6 +8,7 @@
 # Needs opencv-doc (vtest.avi).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+export MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" # as the launcher runs vigil
 # Built with the modules it depends on, whose classes come first on the class path: a stale
 # engine in the local Maven repository must not be what is measured.
 mvn -B -q -o -pl pipeline -am test-compile -Dspotless.check.skip=true
