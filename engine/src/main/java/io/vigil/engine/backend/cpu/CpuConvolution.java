@@ -149,7 +149,7 @@ final class CpuConvolution {
     if (direct == null || !DirectConvolution.suits(p, n)) {
       if (winograd.suits(p.window(), p.op(), p.groups(), n, true)) {
         winograd(images, p, null, weights, out, true);
-      } else if (inBlocks(p, n)) {
+      } else if (inBlocks(p, n, parallel.threads())) {
         convolveInBlocks(images, p, weights, out);
       } else {
         convolve(images, p, cols, weights, out);
@@ -197,9 +197,11 @@ final class CpuConvolution {
    * Whether inference unfolds this convolution a block of output rows at a time: an image's columns
    * larger than two blocks (ResNet-18's first layer: 147 × 12,544 floats, 7.4 MB), laid out as
    * {@link #convolve} lays them out (each image's columns one matrix, group j's rows after group
-   * j-1's).
+   * j-1's), with at least three blocks per thread: with fewer, the threads' shares are too uneven
+   * (ResNet-18's first stride-2 layer, 576 × 784 columns, made 3 blocks and ran 18 % slower on 2
+   * threads than unfolded whole).
    */
-  static boolean inBlocks(ConvProduct p, int n) {
+  static boolean inBlocks(ConvProduct p, int n, int threads) {
     Window2d w = p.window();
     GemmOp op = p.op();
     return BLOCK_FLOATS > 0
@@ -212,7 +214,17 @@ final class CpuConvolution {
         && op.ldb() == w.positions()
         && op.ldc() == w.positions()
         && p.colStride() == op.k() * w.positions()
-        && op.beta() == 0f;
+        && op.beta() == 0f
+        && (long) n * blocksPerImage(w) >= 3L * threads;
+  }
+
+  /** Output rows per block: as many as {@link #BLOCK_FLOATS} of columns hold, at least one. */
+  private static int rowsPerBlock(Window2d w) {
+    return Math.max(1, BLOCK_FLOATS / (w.patchSize() * w.outW()));
+  }
+
+  private static int blocksPerImage(Window2d w) {
+    return (w.outH() + rowsPerBlock(w) - 1) / rowsPerBlock(w);
   }
 
   /**
@@ -228,12 +240,24 @@ final class CpuConvolution {
     Window2d w = p.window();
     GemmOp op = p.op();
     int outW = w.outW();
-    int rowsPerBlock = Math.max(1, BLOCK_FLOATS / (w.patchSize() * outW));
-    int blocksPerImage = (w.outH() + rowsPerBlock - 1) / rowsPerBlock;
+    int rowsPerBlock = rowsPerBlock(w);
+    int blocksPerImage = blocksPerImage(w);
     int n = images.shape().n();
     float[] x = backend.data(images);
     float[] wv = backend.data(weights);
     float[] y = backend.data(out);
+    // A strided window reads its images split into phases, a run of contiguous values per tap
+    // and output row (StridePhases); the split is made once per image, before the blocks.
+    boolean strided = w.strideH() > 1 || w.strideW() > 1;
+    float[] phases = strided ? PHASES.get().of(n * StridePhases.floats(w)) : null;
+    if (strided) {
+      parallel.forEach(
+          n,
+          w.inPerImage(),
+          i ->
+              StridePhases.split(
+                  x, images.offset() + i * w.inPerImage(), w, phases, i * StridePhases.floats(w)));
+    }
     long cost = (long) p.groups() * op.m() * op.k() * rowsPerBlock * outW;
     parallel.forEach(
         n * blocksPerImage,
@@ -244,8 +268,13 @@ final class CpuConvolution {
           int oy1 = Math.min(w.outH(), oy0 + rowsPerBlock);
           int columns = (oy1 - oy0) * outW;
           float[] block = COLUMN_BLOCKS.get().of(w.patchSize() * columns);
-          CpuWindowOps.im2colBlock(
-              x, images.offset() + i * w.inPerImage(), w, block, 0, 0, w.patchSize(), oy0, oy1);
+          if (strided) {
+            StridePhases.im2colBlock(
+                phases, i * StridePhases.floats(w), w, block, 0, 0, w.patchSize(), oy0, oy1);
+          } else {
+            CpuWindowOps.im2colBlock(
+                x, images.offset() + i * w.inPerImage(), w, block, 0, 0, w.patchSize(), oy0, oy1);
+          }
           int yBase = out.offset() + i * op.strideC() + oy0 * outW;
           for (int j = 0; j < p.groups(); j++) {
             kernel.gemm(
@@ -276,6 +305,9 @@ final class CpuConvolution {
 
   private static final ThreadLocal<ColumnBlock> COLUMN_BLOCKS =
       ThreadLocal.withInitial(ColumnBlock::new);
+
+  /** The calling thread's buffer for a batch's phases, read by every worker of the call. */
+  private static final ThreadLocal<ColumnBlock> PHASES = ThreadLocal.withInitial(ColumnBlock::new);
 
   /**
    * As {@link #convolve}, the other way: with at least two images per thread, each thread computes

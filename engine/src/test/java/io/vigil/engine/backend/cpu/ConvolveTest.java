@@ -163,13 +163,17 @@ class ConvolveTest {
 
   @Test
   void inferenceInColumnBlocksEqualsTheWholeUnfold() {
-    CpuBackend backend = new CpuBackend(2);
-    // ResNet's first layer's form on an odd size: 7×7 stride 2 pad 3 over 3 channels, 34×31 out.
-    assertBlocksMatch(backend, 1, 3, 67, 61, 10, 7, 7, 2, 2, 3, 3, 1, 1);
-    // Two groups, dilation 2, three images.
-    assertBlocksMatch(backend, 3, 4, 75, 53, 6, 3, 3, 1, 1, 2, 2, 2, 2);
+    // One thread: three blocks are enough to take the path.
+    CpuBackend backend = new CpuBackend(1);
+    // Shapes whose columns exceed two blocks, so that inference takes them a block at a time.
+    // ResNet's first layer's form on an odd size: 7×7 stride 2 pad 3 over 3 channels, 59×51 out.
+    assertBlocksMatch(backend, 1, 3, 117, 101, 10, 7, 7, 2, 2, 3, 3, 1, 1);
+    // AlexNet's: 11×11 stride 4, padding 2.
+    assertBlocksMatch(backend, 2, 3, 147, 141, 5, 11, 11, 4, 4, 2, 2, 1, 1);
+    // Two groups, dilation 2, three images (stride 1: no phases).
+    assertBlocksMatch(backend, 3, 4, 119, 97, 6, 3, 3, 1, 1, 2, 2, 2, 2);
     // Unequal strides, kernel sides and padding, and a block size that does not divide the rows.
-    assertBlocksMatch(backend, 2, 5, 120, 70, 9, 5, 4, 3, 2, 1, 2, 1, 1);
+    assertBlocksMatch(backend, 2, 5, 190, 130, 9, 5, 4, 3, 2, 1, 2, 1, 1);
   }
 
   /**
@@ -204,7 +208,7 @@ class ConvolveTest {
     int pg = p / groups;
     GemmOp op = GemmOp.of(false, false, kg, q, pg, 1f, 0f).batched(n, 0, p * q, filters * q);
     ConvProduct product = new ConvProduct(g, op, groups, kg * pg, pg * q, kg * q);
-    assertTrue(CpuConvolution.inBlocks(product, n), g + " is unfolded in blocks at inference");
+    assertTrue(CpuConvolution.inBlocks(product, n, 1), g + " is unfolded in blocks at inference");
     Tensor images = random(backend, new Shape(n, channels, h, w), 11);
     Tensor weights = random(backend, new Shape(1, 1, 1, filters * pg), 12);
     Tensor cols = backend.allocate(new Shape(n, p, outH, outW));
