@@ -37,6 +37,7 @@ final class ClNormalisation {
     }
     String variant = VARIANTS[(writeScale ? 2 : 0) | (lrn.beta() == 0.75f ? 1 : 0)];
     ops.tensor(ops.tensor(ops.tensor(ops.launch(NORM, "lrn_forward", variant), in), out), scale)
+        .i(s.n() * s.plane())
         .i(s.c())
         .i(s.plane())
         .i(lrn.before())
@@ -44,7 +45,7 @@ final class ClNormalisation {
         .f(lrn.alpha())
         .f(lrn.beta())
         .f(lrn.k())
-        .run(new long[] {s.plane(), (long) s.n() * s.c()}, null);
+        .run1d((long) s.n() * s.plane());
   }
 
   void lrnBackward(Tensor in, Tensor out, Tensor scale, Tensor dOut, Lrn lrn, Tensor dIn) {
