@@ -9,11 +9,12 @@
 # OpenCV DNN's own OpenCL target (and its CPU target) on the same device with the same networks and
 # batches (opencv_dnn.py, Debian's python3-opencv and python3-torch), and prints vigil's OpenCL
 # figure from this same run next to it. Usage:
-# bench/opencl/run.sh [gemm|lenet|resnet|nets|resnet18|alexnet|vgg11|pipelined|train|all] [DEVICE]
+# bench/opencl/run.sh [gemm|lenet|resnet|nets|resnet18|alexnet|vgg11|pipelined|train|all|profile|winograd|layers] [DEVICE]
 # (default all; default device: a GPU if any, else the first OpenCL device; DEVICE is an index or
 # part of a device name). JAVA_OPTS adds JVM options, e.g. -Dvigil.opencl.winograd=false for the
 # OpenCL backend without its Winograd path (an A/B run). `winograd` (not part of all) times the 3x3
-# layers of ResNet-18, VGG-11 and AlexNet by Winograd against im2col + GEMM on the OpenCL device.
+# layers of ResNet-18, VGG-11 and AlexNet by Winograd against im2col + GEMM on the OpenCL device;
+# `layers` (nor that) prints AlexNet's time per layer at batch 1 and 32, CPU and OpenCL side by side.
 # Needs an OpenCL driver (on Debian: pocl-opencl-icd for the CPU).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."

@@ -12,16 +12,32 @@ final class ClNormalisation {
 
   private static final String NORM = "norm";
 
+  /**
+   * Build options of lrn_forward per (WRITE_S, BETA_34) as bits 2, 1, made once: an inference is
+   * bound by the host's cost per launch at batch 1.
+   */
+  private static final String[] VARIANTS = {
+    "-DWRITE_S=0 -DBETA_34=0",
+    "-DWRITE_S=0 -DBETA_34=1",
+    "-DWRITE_S=1 -DBETA_34=0",
+    "-DWRITE_S=1 -DBETA_34=1"
+  };
+
   private final ClLauncher ops;
 
   ClNormalisation(ClLauncher ops) {
     this.ops = ops;
   }
 
-  void lrnForward(Tensor in, Lrn lrn, Tensor out, Tensor scale) {
+  /** {@code lrn_forward}; {@code writeScale} false for inference, where nothing reads {@code s}. */
+  void lrnForward(Tensor in, Lrn lrn, Tensor out, Tensor scale, boolean writeScale) {
     Shape s = in.shape();
-    ops.tensor(ops.tensor(ops.tensor(ops.launch(NORM, "lrn_forward"), in), out), scale)
-        .i(in.size())
+    if (in.size() == 0) {
+      return;
+    }
+    String variant = VARIANTS[(writeScale ? 2 : 0) | (lrn.beta() == 0.75f ? 1 : 0)];
+    ops.tensor(ops.tensor(ops.tensor(ops.launch(NORM, "lrn_forward", variant), in), out), scale)
+        .i(s.n() * s.plane())
         .i(s.c())
         .i(s.plane())
         .i(lrn.before())
@@ -29,7 +45,7 @@ final class ClNormalisation {
         .f(lrn.alpha())
         .f(lrn.beta())
         .f(lrn.k())
-        .run1d(in.size());
+        .run1d((long) s.n() * s.plane());
   }
 
   void lrnBackward(Tensor in, Tensor out, Tensor scale, Tensor dOut, Lrn lrn, Tensor dIn) {

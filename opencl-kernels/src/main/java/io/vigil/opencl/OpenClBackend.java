@@ -473,7 +473,12 @@ public final class OpenClBackend extends Backend implements AutoCloseable {
 
   @Override
   protected synchronized void lrnForwardUnchecked(Tensor in, Lrn lrn, Tensor out, Tensor scale) {
-    normalisation.lrnForward(in, lrn, out, scale);
+    normalisation.lrnForward(in, lrn, out, scale, true);
+  }
+
+  @Override
+  protected synchronized void lrnValuesUnchecked(Tensor in, Lrn lrn, Tensor out, Tensor scale) {
+    normalisation.lrnForward(in, lrn, out, scale, false);
   }
 
   @Override

@@ -30,6 +30,22 @@ class NormParityTest {
     }
   }
 
+  /** The inference variant (scale left unwritten), AlexNet's β and another, odd sizes. */
+  @Test
+  void lrnValuesMatch() {
+    for (Lrn lrn : new Lrn[] {new Lrn(5, 1e-4f, 0.75f, 2f), new Lrn(3, 0.2f, 0.5f, 1.5f)}) {
+      for (Shape s : new Shape[] {new Shape(3, 13, 5, 7), new Shape(2, 2, 1, 3)}) {
+        Twin x = Twin.of(s, scaled(Twin.values(s.size(), 4), 3f));
+        Twin y = Twin.zeros(s);
+        Twin scale = Twin.zeros(s);
+        for (Backend b : BOTH) {
+          b.lrnValues(x.on(b), lrn, y.on(b), scale.on(b));
+        }
+        y.assertClose("lrn values " + lrn + " " + s);
+      }
+    }
+  }
+
   @Test
   void batchStatisticsNormalisationAndGradientsMatch() {
     for (Shape s :

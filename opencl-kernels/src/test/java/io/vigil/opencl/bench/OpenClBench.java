@@ -34,7 +34,7 @@ import java.util.SplittableRandom;
  * benchmark's heap). Not a test: run by {@code bench/opencl/run.sh
  * [gemm|lenet|resnet|nets|resnet18|alexnet|vgg11|pipelined|train|all] [device]}; {@code profile}
  * (not part of {@code all}) prints {@link LeNetProfile}, {@code winograd} (nor that) {@link
- * WinogradLayers}.
+ * WinogradLayers}, {@code layers} (nor that) {@link LayerTimes} of AlexNet at batch 1 and 32.
  */
 public final class OpenClBench {
 
@@ -105,6 +105,9 @@ public final class OpenClBench {
       }
       if (nets || what.equals("vgg11")) {
         netRows("VGG-11, 3×224×224", Vgg.vgg11(1000), new int[] {1, 8}, cpu, cl);
+      }
+      if (what.equals("layers")) {
+        LayerTimes.print("AlexNet", AlexNet.spec(1000), new int[] {1, 32}, cpu, cl);
       }
       if (what.equals("winograd")) {
         WinogradLayers.print(cl);
