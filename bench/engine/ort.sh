@@ -25,8 +25,8 @@ mvn -B -q -pl bench -am compile dependency:build-classpath -Dmdep.outputFile=tar
   -Dspotless.check.skip=true >"$log" 2>&1 || { cat "$log"; exit 1; }
 cp="bench/target/classes:$(cat bench/target/classpath.txt)"
 ort() {
-  java -Xmx8g --add-modules jdk.incubator.vector -cp "$cp" io.vigil.bench.ort.OrtBench "$@" 2>&1 \
-    | grep -v -e '^WARNING: Using incubator modules' -e '^SLF4J'
+  java -Xmx12g --add-modules jdk.incubator.vector -cp "$cp" io.vigil.bench.ort.OrtBench "$@" 2>&1 \
+    | grep --line-buffered -v -e '^WARNING: Using incubator modules' -e '^SLF4J'
 }
 
 if [[ $what == all || $what == zoo ]]; then
