@@ -220,7 +220,13 @@ public final class OnnxImport {
       // The backend refused the network (Backend.checkFits): too big for its device.
       throw new OnnxFormatException(source + ": the model cannot be placed: " + e.getMessage(), e);
     }
-    Weights.load(source, draft, network);
+    try {
+      Weights.load(source, draft, network);
+    } catch (OnnxFormatException | RuntimeException e) {
+      // Refused: nobody else will ever hold this network, so its tensors go now.
+      network.close();
+      throw e;
+    }
     return network;
   }
 

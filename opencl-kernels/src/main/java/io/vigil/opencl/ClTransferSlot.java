@@ -22,6 +22,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
+import java.util.List;
 import org.lwjgl.PointerBuffer;
 import org.lwjgl.system.MemoryStack;
 
@@ -146,63 +147,94 @@ final class ClTransferSlot implements Backend.TransferSlot {
   @Override
   public void upload(float[] src, int srcOffset, Tensor dst, int length) {
     synchronized (backend) {
-      ClContext cl = open();
-      checkRange("transfer slot upload destination", dst, 0, length);
       checkArray("transfer slot upload source", src.length, srcOffset, length);
-      if (length > inputCapacity) {
-        throw new IllegalArgumentException(
-            what() + ": upload of " + length + " floats, the slot holds " + inputCapacity);
-      }
-      if (downloadLength >= 0) {
-        throw new IllegalStateException(
-            what() + ": upload while the slot's last batch waits to be collected");
-      }
-      settleUpload();
+      ClContext cl = beginUpload(dst, length);
       if (length == 0) {
         return;
       }
-      dst.changed();
-      ClBuffer input = backend.buffer(dst);
       // The copy that frees the caller's array: from here on the batch lives in the slot.
       inputFloats.clear();
       inputFloats.put(src, srcOffset, length).flip();
-      try (MemoryStack stack = MemoryStack.stackPush()) {
-        PointerBuffer computed = null;
-        if (input != lastTarget) {
-          // The first write into this buffer waits for what the compute queue was asked to do
-          // with it before (a new tensor's zero fill). Later batches need no wait: the slot's
-          // previous batch, the last to read it, was collected first.
-          computed = stack.mallocPointer(1);
-          check(
-              clEnqueueMarkerWithWaitList(cl.queue(), null, computed),
-              "clEnqueueMarkerWithWaitList");
-        }
-        PointerBuffer event = stack.mallocPointer(1);
-        int flushed = computed == null ? CL_SUCCESS : clFlush(cl.queue());
-        int written =
-            flushed != CL_SUCCESS
-                ? flushed
-                : clEnqueueWriteBuffer(
-                    cl.transferQueue(),
-                    input.mem(),
-                    false,
-                    4L * dst.offset(),
-                    inputFloats,
-                    computed,
-                    event);
-        // The write holds the marker's event for as long as it waits on it.
-        int released = computed == null ? CL_SUCCESS : clReleaseEvent(computed.get(0));
-        check(flushed, "clFlush");
-        check(written, "clEnqueueWriteBuffer (transfer queue)");
-        uploaded = event.get(0);
-        lastTarget = input;
-        check(released, "clReleaseEvent (marker)");
-        // Submitted before anything waits on it: a wait on an event of a queue not yet flushed
-        // may never end.
-        check(clFlush(cl.transferQueue()), "clFlush (transfer queue)");
-        check(
-            clEnqueueBarrierWithWaitList(cl.queue(), event, null), "clEnqueueBarrierWithWaitList");
+      enqueueUpload(cl, dst);
+    }
+  }
+
+  @Override
+  public void uploadImages(List<float[]> images, int imageFloats, Tensor dst) {
+    synchronized (backend) {
+      int count = images.size();
+      for (int i = 0; i < count; i++) {
+        checkArray("transfer slot upload image " + i, images.get(i).length, 0, imageFloats);
       }
+      int length = Math.multiplyExact(count, imageFloats);
+      ClContext cl = beginUpload(dst, length);
+      if (length == 0) {
+        return;
+      }
+      // Each image straight from its own array into the staging, where the batch lives from here.
+      inputFloats.clear();
+      for (int i = 0; i < count; i++) {
+        inputFloats.put(images.get(i), 0, imageFloats);
+      }
+      inputFloats.flip();
+      enqueueUpload(cl, dst);
+    }
+  }
+
+  /** Checks an upload of {@code length} floats into {@code dst} and waits out the last one. */
+  private ClContext beginUpload(Tensor dst, int length) {
+    ClContext cl = open();
+    checkRange("transfer slot upload destination", dst, 0, length);
+    if (length > inputCapacity) {
+      throw new IllegalArgumentException(
+          what() + ": upload of " + length + " floats, the slot holds " + inputCapacity);
+    }
+    if (downloadLength >= 0) {
+      throw new IllegalStateException(
+          what() + ": upload while the slot's last batch waits to be collected");
+    }
+    settleUpload();
+    return cl;
+  }
+
+  /** Enqueues the copy of the staged input into {@code dst} on the transfer queue. */
+  private void enqueueUpload(ClContext cl, Tensor dst) {
+    dst.changed();
+    ClBuffer input = backend.buffer(dst);
+    try (MemoryStack stack = MemoryStack.stackPush()) {
+      PointerBuffer computed = null;
+      if (input != lastTarget) {
+        // The first write into this buffer waits for what the compute queue was asked to do
+        // with it before (a new tensor's zero fill). Later batches need no wait: the slot's
+        // previous batch, the last to read it, was collected first.
+        computed = stack.mallocPointer(1);
+        check(
+            clEnqueueMarkerWithWaitList(cl.queue(), null, computed), "clEnqueueMarkerWithWaitList");
+      }
+      PointerBuffer event = stack.mallocPointer(1);
+      int flushed = computed == null ? CL_SUCCESS : clFlush(cl.queue());
+      int written =
+          flushed != CL_SUCCESS
+              ? flushed
+              : clEnqueueWriteBuffer(
+                  cl.transferQueue(),
+                  input.mem(),
+                  false,
+                  4L * dst.offset(),
+                  inputFloats,
+                  computed,
+                  event);
+      // The write holds the marker's event for as long as it waits on it.
+      int released = computed == null ? CL_SUCCESS : clReleaseEvent(computed.get(0));
+      check(flushed, "clFlush");
+      check(written, "clEnqueueWriteBuffer (transfer queue)");
+      uploaded = event.get(0);
+      lastTarget = input;
+      check(released, "clReleaseEvent (marker)");
+      // Submitted before anything waits on it: a wait on an event of a queue not yet flushed
+      // may never end.
+      check(clFlush(cl.transferQueue()), "clFlush (transfer queue)");
+      check(clEnqueueBarrierWithWaitList(cl.queue(), event, null), "clEnqueueBarrierWithWaitList");
     }
   }
 

@@ -101,23 +101,7 @@ final class ClWinograd {
     Window2d w = p.window();
     GemmOp op = p.op();
     int groups = p.groups();
-    if (use == WinogradUse.NEVER
-        || w.kernelH() != 3
-        || w.kernelW() != 3
-        || w.strideH() != 1
-        || w.strideW() != 1
-        || w.dilationH() != 1
-        || w.dilationW() != 1
-        || op.transA()
-        || op.transB()
-        || op.alpha() != 1f
-        || op.beta() != 0f
-        || op.batch() != n
-        || op.strideA() != 0
-        || w.channels() % groups != 0
-        || op.k() != w.channels() / groups * 9
-        || op.n() != w.positions()
-        || op.ldc() != op.n()) {
+    if (use == WinogradUse.NEVER || !WinogradUse.computes(w, op, groups, n)) {
       return false;
     }
     return use == WinogradUse.ALWAYS || Math.min(w.channels() / groups, op.m()) >= MIN_WIDTH;

@@ -17,7 +17,9 @@ import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
 import io.vigil.engine.zoo.LeNet5;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -85,6 +87,51 @@ class PipelinedPredictionTest {
       while (collected < BATCHES.length) {
         assertCollects(predictor, out, expected[collected], collected++);
       }
+    }
+  }
+
+  @Test
+  void imagesInArraysOfTheirOwnGiveWhatAFlatBatchGives() {
+    Model model = lenet(Twin.CL);
+    float[][] inputs = new float[BATCHES.length][];
+    float[][] expected = new float[BATCHES.length][];
+    try (Predictor reference = model.newPredictor(MAX_BATCH)) {
+      for (int k = 0; k < BATCHES.length; k++) {
+        inputs[k] = images(BATCHES[k], 60 + k);
+        expected[k] = new float[BATCHES[k] * CLASSES];
+        reference.predict(inputs[k], BATCHES[k], expected[k]);
+      }
+    }
+    try (Predictor predictor = model.newPredictor(MAX_BATCH)) {
+      float[] out = new float[MAX_BATCH * CLASSES];
+      int collected = 0;
+      for (int k = 0; k < BATCHES.length; k++) {
+        if (predictor.inFlight() == Predictor.MAX_IN_FLIGHT) {
+          assertCollects(predictor, out, expected[collected], collected++);
+        }
+        List<float[]> arrays = new ArrayList<>();
+        for (int i = 0; i < BATCHES[k]; i++) {
+          arrays.add(Arrays.copyOfRange(inputs[k], i * IMAGE, (i + 1) * IMAGE + (i % 3)));
+        }
+        predictor.submit(arrays);
+        // Overwritten while the device may still be reading the batch: it must read the staging.
+        arrays.forEach(image -> Arrays.fill(image, Float.NaN));
+      }
+      while (collected < BATCHES.length) {
+        assertCollects(predictor, out, expected[collected], collected++);
+      }
+    }
+  }
+
+  @Test
+  void aSlotRefusesAnImageTooShortNamingIt() {
+    try (Backend.TransferSlot transfer = Twin.CL.newTransferSlot(3 * IMAGE, 30);
+        Tensor dst = Twin.CL.allocate(new Shape(3, 1, 28, 28))) {
+      List<float[]> images = List.of(new float[IMAGE], new float[IMAGE - 1]);
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class, () -> transfer.uploadImages(images, IMAGE, dst));
+      assertTrue(e.getMessage().contains("transfer slot upload image 1"), e.getMessage());
     }
   }
 

@@ -18,6 +18,7 @@ import static io.vigil.engine.backend.BackendChecks.requireSameSize;
 import io.vigil.engine.tensor.IntTensor;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -129,6 +130,14 @@ public abstract class Backend {
     void upload(float[] src, int srcOffset, Tensor dst, int length);
 
     /**
+     * As {@link #upload(float[], int, Tensor, int)} for a batch held one image to an array: the
+     * first {@code imageFloats} floats of each of {@code images}, in order, into {@code dst} from
+     * its first value, each copied once, straight from its own array. The caller may overwrite the
+     * arrays as soon as this returns.
+     */
+    void uploadImages(List<float[]> images, int imageFloats, Tensor dst);
+
+    /**
      * Starts copying the first {@code length} floats of {@code src} into this slot once every op
      * called before has finished; returns without waiting for them.
      */
@@ -172,6 +181,25 @@ public abstract class Backend {
                   + inputFloats);
         }
         backend.upload(src, srcOffset, dst, 0, length);
+      }
+
+      @Override
+      public void uploadImages(List<float[]> images, int imageFloats, Tensor dst) {
+        int count = images.size();
+        if ((long) count * imageFloats > inputFloats) {
+          throw new IllegalArgumentException(
+              "transfer slot of "
+                  + backend.name()
+                  + ": upload of "
+                  + count
+                  + " images of "
+                  + imageFloats
+                  + " floats, the slot holds "
+                  + inputFloats);
+        }
+        for (int i = 0; i < count; i++) {
+          backend.upload(images.get(i), 0, dst, i * imageFloats, imageFloats);
+        }
       }
 
       @Override

@@ -6,13 +6,16 @@ import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
 import io.vigil.engine.tensor.TensorScope;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Runs a {@link Model} on batches: {@code input} holds {@code batch × input().size()} normalised
  * floats, image after image in CHW order; {@code probabilitiesOut} receives {@code batch ×
- * numClasses()} softmax probabilities. Owns all its buffers, so predicting allocates nothing after
- * the first batch. Not thread-safe: one per worker. The backend may use its own threads inside one
- * call.
+ * numClasses()} softmax probabilities; a caller that holds each image in an array of its own (a
+ * video frame's pixels) passes the arrays instead ({@link #submit(List)}), and each image is copied
+ * once, straight into the batch the backend reads. Owns all its buffers, so predicting allocates
+ * nothing after the first batch. Not thread-safe: one per worker. The backend may use its own
+ * threads inside one call.
  *
  * <p>Two ways to run a batch. {@link #predict} returns with its probabilities. {@link #submit}
  * starts a batch and returns; {@link #collect} waits for the oldest batch submitted and copies its
@@ -158,6 +161,45 @@ public final class Predictor implements AutoCloseable {
               + imageSize
               + " per image)");
     }
+    nextSlot().start(input, null, batch);
+    inFlight++;
+  }
+
+  /**
+   * Starts a batch of {@code images.size()} images, image {@code i} the first {@code
+   * input().size()} floats of {@code images.get(i)}: as {@link #submit(float[], int)}, for a caller
+   * that holds each image in an array of its own (a video frame's pixels). Each image is copied
+   * once, straight from its array into the batch the backend reads (on the CPU backend, the
+   * network's input tensor); the arrays may be overwritten as soon as this returns.
+   *
+   * @throws IllegalArgumentException when an image holds fewer floats than the model's input, or
+   *     the batch is empty or larger than {@link #maxBatch()}
+   * @throws IllegalStateException when {@link #MAX_IN_FLIGHT} batches are already in flight, or the
+   *     predictor is closed
+   */
+  public void submit(List<float[]> images) {
+    checkOpen();
+    int batch = images.size();
+    checkBatch(batch);
+    for (int i = 0; i < batch; i++) {
+      int length = images.get(i).length;
+      if (length < imageSize) {
+        throw new IllegalArgumentException(
+            name()
+                + ": image "
+                + i
+                + " of the batch holds "
+                + length
+                + " floats, the model's input needs "
+                + imageSize);
+      }
+    }
+    nextSlot().start(null, images, batch);
+    inFlight++;
+  }
+
+  /** The slot the next batch goes into. */
+  private Slot nextSlot() {
     if (inFlight == MAX_IN_FLIGHT) {
       throw new IllegalStateException(
           name()
@@ -170,8 +212,7 @@ public final class Predictor implements AutoCloseable {
     if (slots[next] == null) {
       slots[next] = new Slot();
     }
-    slots[next].start(input, batch);
-    inFlight++;
+    return slots[next];
   }
 
   /**
@@ -287,12 +328,24 @@ public final class Predictor implements AutoCloseable {
     private int batch;
     private boolean inShares;
 
+    /** The input of the batch being run in shares: one of the two is set while it runs. */
+    private float[] flatInput;
+
+    private List<float[]> imageInputs;
+
+    private final Backend.ShareTask shareTask = this::runShare;
+
     Slot() {
       this.inputs = owned.add(backend.allocate(model.network().inputShape().withBatch(maxBatch)));
       this.probabilities = owned.add(backend.allocate(new Shape(maxBatch, classes, 1, 1)));
     }
 
-    void start(float[] input, int batch) {
+    /**
+     * Runs or enqueues the batch: from {@code flat} (images one after another) or, when that is
+     * null, from {@code images} (one array each). Kept in fields until the batch is started, so
+     * that the shares' task, made once, reads them without a capture per batch.
+     */
+    void start(float[] flat, List<float[]> images, int batch) {
       if (batch != viewBatch) {
         inputView = inputs.firstImages(batch);
         probabilityView = probabilities.firstImages(batch);
@@ -309,7 +362,11 @@ public final class Predictor implements AutoCloseable {
         if (transfer == null) {
           transfer = backend.newTransferSlot(maxBatch * imageSize, maxBatch * classes);
         }
-        transfer.upload(input, 0, inputView, batch * imageSize);
+        if (flat != null) {
+          transfer.upload(flat, 0, inputView, batch * imageSize);
+        } else {
+          transfer.uploadImages(images, imageSize, inputView);
+        }
         backend.softmax(executors[0].forward(inputView, false), probabilityView);
         transfer.startDownload(probabilityView, batch * classes);
         return;
@@ -317,18 +374,31 @@ public final class Predictor implements AutoCloseable {
       if (shareResults == null) {
         shareResults = new float[maxBatch * classes];
       }
-      backend.forShares(batch, (from, to, share) -> runShare(input, from, to, share));
+      flatInput = flat;
+      imageInputs = images;
+      try {
+        backend.forShares(batch, shareTask);
+      } finally {
+        flatInput = null;
+        imageInputs = null;
+      }
     }
 
     /** Images {@code [from, to)} through executor {@code share}, on the worker that runs it. */
-    private void runShare(float[] input, int from, int to, int share) {
+    private void runShare(int from, int to, int share) {
       if (shareInputs[share] == null) {
         shareInputs[share] = inputs.images(from, to - from);
         shareProbabilities[share] = probabilities.images(from, to - from);
       }
       Tensor in = shareInputs[share];
       Tensor out = shareProbabilities[share];
-      backend.upload(input, from * imageSize, in, 0, (to - from) * imageSize);
+      if (flatInput != null) {
+        backend.upload(flatInput, from * imageSize, in, 0, (to - from) * imageSize);
+      } else {
+        for (int i = from; i < to; i++) {
+          backend.upload(imageInputs.get(i), 0, in, (i - from) * imageSize, imageSize);
+        }
+      }
       backend.softmax(executors[share].forward(in, false), out);
       backend.download(out, 0, shareResults, from * classes, (to - from) * classes);
     }

@@ -8,7 +8,9 @@ import io.vigil.engine.network.Network;
 import io.vigil.engine.zoo.LeNet5;
 import io.vigil.engine.zoo.SmallVgg;
 import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -24,17 +26,28 @@ class PredictorAllocationTest {
 
   @Test
   void lenet5BatchesAllocateNoBuffersAfterWarmUp() {
-    assertFewBytesPerBatch(LeNet5.create(3), LeNet5.INPUT);
+    assertFewBytesPerBatch(LeNet5.create(3), LeNet5.INPUT, false);
+  }
+
+  @Test
+  void lenet5BatchesOfImageArraysAllocateNoBuffersAfterWarmUp() {
+    assertFewBytesPerBatch(LeNet5.create(3), LeNet5.INPUT, true);
   }
 
   @Test
   void smallVggBatchesAllocateNoBuffersAfterWarmUp() {
     Network network = Network.fromSpec(SmallVgg.spec(10), CpuBackend.shared());
     network.initialise(3);
-    assertFewBytesPerBatch(network, SmallVgg.INPUT);
+    assertFewBytesPerBatch(network, SmallVgg.INPUT, false);
   }
 
-  private static void assertFewBytesPerBatch(Network network, InputContract input) {
+  /**
+   * {@code perImage}: each batch submitted as one array per image ({@link Predictor#submit(List)},
+   * as the pipeline hands over video frames) and collected, instead of {@code predict} on one flat
+   * array.
+   */
+  private static void assertFewBytesPerBatch(
+      Network network, InputContract input, boolean perImage) {
     Model model =
         Model.create(
             "alloc",
@@ -47,17 +60,28 @@ class PredictorAllocationTest {
     for (int i = 0; i < in.length; i++) {
       in[i] = (float) random.nextGaussian();
     }
+    List<float[]> images = new ArrayList<>();
+    for (int i = 0; i < BATCH; i++) {
+      images.add(Arrays.copyOfRange(in, i * input.size(), (i + 1) * input.size()));
+    }
     try (Predictor predictor = model.newPredictor(BATCH)) {
       float[] out = new float[BATCH * predictor.numClasses()];
+      Runnable batch =
+          perImage
+              ? () -> {
+                predictor.submit(images);
+                predictor.collect(out);
+              }
+              : () -> predictor.predict(in, BATCH, out);
       // A hand-off to the thread pool costs a few small objects per layer (a lambda, a latch);
       // the smallest activation of a batch is far bigger, so a buffer allocated per batch shows.
       long bound = 512L * network.layers().size();
       long smallestActivation = 4L * BATCH * input.size();
       assertTrue(bound < smallestActivation / 4, "the bound must be able to see a buffer");
-      warmUp(predictor, in, out, bound);
+      warmUp(batch, bound);
       long before = allocatedByAllThreads();
       for (int i = 0; i < ROUNDS; i++) {
-        predictor.predict(in, BATCH, out);
+        batch.run();
       }
       long perBatch = (allocatedByAllThreads() - before) / ROUNDS;
       assertTrue(
@@ -72,13 +96,13 @@ class PredictorAllocationTest {
    * a row allocated under {@code bound} bytes per batch, or after 30 s (then the assertion reports
    * what is left).
    */
-  private static void warmUp(Predictor predictor, float[] in, float[] out, long bound) {
+  private static void warmUp(Runnable batch, long bound) {
     long deadline = System.nanoTime() + 30_000_000_000L;
     int quiet = 0;
     while (quiet < 2 && System.nanoTime() < deadline) {
       long before = allocatedByAllThreads();
       for (int i = 0; i < 10; i++) {
-        predictor.predict(in, BATCH, out);
+        batch.run();
       }
       quiet = (allocatedByAllThreads() - before) / 10 < bound ? quiet + 1 : 0;
     }

@@ -11,7 +11,9 @@ import io.vigil.engine.backend.cpu.CpuBackend;
 import io.vigil.engine.data.FashionMnist;
 import io.vigil.engine.network.Network;
 import io.vigil.engine.zoo.LeNet5;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -60,6 +62,76 @@ class PredictorSubmitTest {
   void twoInFlightInSharesGiveWhatPredictGivesInOrder() {
     // 3 workers: batches of 6 images and more run in shares, smaller ones on one executor.
     assertPipelinedMatchesPredict(lenet(new CpuBackend(3)));
+  }
+
+  @Test
+  void imagesInArraysOfTheirOwnGiveWhatAFlatBatchGives() {
+    assertPerImageMatchesPredict(lenet(new CpuBackend(1)));
+  }
+
+  @Test
+  void imagesInArraysOfTheirOwnGiveWhatAFlatBatchGivesInShares() {
+    assertPerImageMatchesPredict(lenet(new CpuBackend(3)));
+  }
+
+  /**
+   * Each batch submitted as one array per image (some longer than an image, as a pooled buffer may
+   * be), two in flight, every array overwritten right after its submit: the same probabilities, bit
+   * for bit, as the flat batch through {@code predict}.
+   */
+  static void assertPerImageMatchesPredict(Model model) {
+    float[][] inputs = new float[BATCHES.length][];
+    float[][] expected = new float[BATCHES.length][];
+    try (Predictor reference = model.newPredictor(MAX_BATCH)) {
+      for (int k = 0; k < BATCHES.length; k++) {
+        inputs[k] = images(BATCHES[k], 200 + k);
+        expected[k] = new float[BATCHES[k] * CLASSES];
+        reference.predict(inputs[k], BATCHES[k], expected[k]);
+      }
+    }
+    try (Predictor predictor = model.newPredictor(MAX_BATCH)) {
+      float[] out = new float[MAX_BATCH * CLASSES];
+      int collected = 0;
+      for (int k = 0; k < BATCHES.length; k++) {
+        if (predictor.inFlight() == Predictor.MAX_IN_FLIGHT) {
+          assertCollects(predictor, out, expected[collected], collected++);
+        }
+        List<float[]> arrays = new ArrayList<>();
+        for (int i = 0; i < BATCHES[k]; i++) {
+          float[] image = new float[IMAGE + (i % 2) * 5];
+          Arrays.fill(image, Float.NaN);
+          System.arraycopy(inputs[k], i * IMAGE, image, 0, IMAGE);
+          arrays.add(image);
+        }
+        predictor.submit(arrays);
+        // Each image was copied: what the caller writes now must not reach the batch.
+        arrays.forEach(image -> Arrays.fill(image, Float.NaN));
+      }
+      while (collected < BATCHES.length) {
+        assertCollects(predictor, out, expected[collected], collected++);
+      }
+    }
+  }
+
+  @Test
+  void anImageTooShortIsRefusedNamingIt() {
+    Model model = lenet(new CpuBackend(1));
+    try (Predictor predictor = model.newPredictor(4)) {
+      List<float[]> batch = List.of(new float[IMAGE], new float[IMAGE], new float[100]);
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> predictor.submit(batch));
+      assertEquals(
+          "predictor for "
+              + model.version()
+              + ": image 2 of the batch holds 100 floats, the model's input needs "
+              + IMAGE,
+          e.getMessage());
+      IllegalArgumentException empty =
+          assertThrows(IllegalArgumentException.class, () -> predictor.submit(List.of()));
+      assertEquals(
+          "predictor for " + model.version() + ": batch 0 outside [1, 4]", empty.getMessage());
+      assertEquals(0, predictor.inFlight());
+    }
   }
 
   private static void assertPipelinedMatchesPredict(Model model) {

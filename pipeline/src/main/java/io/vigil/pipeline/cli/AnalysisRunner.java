@@ -118,6 +118,8 @@ final class AnalysisRunner {
       } catch (Exception e) {
         stderr.println("warning: the actor system did not stop within 10 s: " + e);
       }
+      // The classifiers hold the model while they still run; its weights go when the last lets go.
+      model.close();
     }
   }
 

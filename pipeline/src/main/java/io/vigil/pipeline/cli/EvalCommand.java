@@ -9,6 +9,7 @@ import io.vigil.engine.model.InputContract;
 import io.vigil.engine.model.Model;
 import io.vigil.engine.train.Evaluation;
 import io.vigil.engine.train.EvaluationResult;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
@@ -62,7 +63,13 @@ final class EvalCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Backend backend = device.backend();
     Datasets.check(data);
-    Model model = ModelFiles.load(modelFile, backend);
+    try (Model model = ModelFiles.load(modelFile, backend)) {
+      return evaluate(model, out, err);
+    }
+  }
+
+  /** Evaluates {@code model} on the test set, with progress on {@code err}; the exit code. */
+  private int evaluate(Model model, PrintWriter out, PrintWriter err) throws IOException {
     InputContract input = model.input();
     TestSet test = Datasets.openTest(data, input.channels(), input.height(), input.width());
     LabeledImages images = relabelled(fitted(test.images(), model), test, model);

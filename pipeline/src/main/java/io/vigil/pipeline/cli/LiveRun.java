@@ -156,12 +156,18 @@ final class LiveRun implements AutoCloseable {
     };
   }
 
-  /** Stops the actor system (the pipeline must have been stopped first). */
+  /**
+   * Stops the actor system (the pipeline must have been stopped first); the registry actor lets go
+   * of the model it serves when it stops. A run that failed before the actors started lets go of
+   * the model it loaded here.
+   */
   @Override
   public void close() throws Exception {
     if (system != null) {
       system.terminate();
       system.getWhenTerminated().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } else if (model != null) {
+      model.close();
     }
   }
 

@@ -12,6 +12,7 @@ import io.vigil.pipeline.control.ClipRetraining;
 import io.vigil.pipeline.control.LabeledData;
 import io.vigil.pipeline.control.RetrainSettings;
 import io.vigil.pipeline.control.Retraining;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -124,7 +125,14 @@ final class RetrainCommand implements Callable<Integer> {
     RetrainSettings settings = settings(runtime.config());
     LabeledData.checkInstalled(settings.replay());
     LabeledData.checkInstalled(settings.originalTest());
-    Model base = ModelFiles.load(model, runtime.backend());
+    try (Model base = ModelFiles.load(model, runtime.backend())) {
+      return retrain(base, settings, out, err);
+    }
+  }
+
+  /** Fine-tunes {@code base} on the clips and writes the candidate if it passes the gate. */
+  private int retrain(Model base, RetrainSettings settings, PrintWriter out, PrintWriter err)
+      throws IOException {
     runtime.announce(spec.commandLine().getErr());
     out.printf("retrain: %s on %d clip(s)%n", base.version(), clips.size());
     Retraining.Outcome outcome =
@@ -138,6 +146,14 @@ final class RetrainCommand implements Callable<Integer> {
       err.println("retrain: none of the clips could be used");
       return Main.FAILED;
     }
+    try (Model candidate = result.candidate()) {
+      return report(base, result, candidate, out);
+    }
+  }
+
+  /** Prints the gate's verdict and writes {@code candidate} when it passed. */
+  private int report(Model base, FineTuneResult result, Model candidate, PrintWriter out)
+      throws IOException {
     GateVerdict v = result.verdict();
     out.printf(
         "gate %s: %s%n  %d new frames trained on, %d replayed, %.1f s of training%n",
@@ -150,8 +166,8 @@ final class RetrainCommand implements Callable<Integer> {
       out.println("nothing written; " + base.version() + " stays as it is");
       return REJECTED;
     }
-    ModelFile.save(result.candidate(), outFile);
-    out.printf("wrote %s (%s)%n", outFile, result.candidate().version());
+    ModelFile.save(candidate, outFile);
+    out.printf("wrote %s (%s)%n", outFile, candidate.version());
     return 0;
   }
 

@@ -182,42 +182,45 @@ final class TrainCommand implements Callable<Integer> {
               dataset.classNames(),
               dataset.description() + " (first " + limit + " used)");
     }
-    Network network = start.network(dataset.classNames().size());
-    if (fresh) {
+    // The network's parameters and training state are freed when training is over, whatever
+    // way it ends (a fine-tuned model's network is its parent's: one owner).
+    try (Network network = start.network(dataset.classNames().size())) {
+      if (fresh) {
+        Files.deleteIfExists(checkpointFile);
+      }
+      out.printf("training %s on %s%n  %s%n", start.describe(), dataset.description(), config);
+      out.flush();
+
+      TrainingResult result =
+          new Trainer(network, input, config)
+              .optCheckpoint(checkpointFile)
+              .fit(
+                  dataset.train(),
+                  dataset.test(),
+                  new TrainingProgressPrinter(out, spec.commandLine().getErr()));
+
+      Provenance provenance =
+          new Provenance(
+              dataset.description(),
+              config.epochs(),
+              result.testAccuracy(),
+              start.parentVersion(),
+              Instant.now().toString(),
+              "vigil train --model " + model + " " + config);
+      Model trained = Model.create(start.name(), network, input, dataset.classNames(), provenance);
+      ModelFile.save(trained, modelOut);
       Files.deleteIfExists(checkpointFile);
+      ConfusionPrinter.print(result.confusion(), dataset.classNames(), out);
+      out.printf(
+          "test accuracy %.2f%% after %d %s in %s; wrote %s (model %s)%n",
+          100 * result.testAccuracy(),
+          result.epochs(),
+          result.epochs() == 1 ? "epoch" : "epochs",
+          ConsoleProgress.duration(result.elapsed().toMillis() / 1000.0),
+          modelOut,
+          trained.version());
+      return 0;
     }
-    out.printf("training %s on %s%n  %s%n", start.describe(), dataset.description(), config);
-    out.flush();
-
-    TrainingResult result =
-        new Trainer(network, input, config)
-            .optCheckpoint(checkpointFile)
-            .fit(
-                dataset.train(),
-                dataset.test(),
-                new TrainingProgressPrinter(out, spec.commandLine().getErr()));
-
-    Provenance provenance =
-        new Provenance(
-            dataset.description(),
-            config.epochs(),
-            result.testAccuracy(),
-            start.parentVersion(),
-            Instant.now().toString(),
-            "vigil train --model " + model + " " + config);
-    Model trained = Model.create(start.name(), network, input, dataset.classNames(), provenance);
-    ModelFile.save(trained, modelOut);
-    Files.deleteIfExists(checkpointFile);
-    ConfusionPrinter.print(result.confusion(), dataset.classNames(), out);
-    out.printf(
-        "test accuracy %.2f%% after %d %s in %s; wrote %s (model %s)%n",
-        100 * result.testAccuracy(),
-        result.epochs(),
-        result.epochs() == 1 ? "epoch" : "epochs",
-        ConsoleProgress.duration(result.elapsed().toMillis() / 1000.0),
-        modelOut,
-        trained.version());
-    return 0;
   }
 
   /**

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Optional;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.PostStop;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
@@ -99,6 +100,9 @@ public final class RegistryActor {
   private final Duration swapTimeout;
   private Model serving;
 
+  /** The version a swap in flight hands the streams; null when none is. */
+  private Model swappingIn;
+
   /** The active version last seen on disk, so that a refused one is not tried again and again. */
   private String seenOnDisk;
 
@@ -178,6 +182,7 @@ public final class RegistryActor {
         .onMessage(Rollback.class, this::onRollback)
         .onMessageEquals(CheckActive.INSTANCE, this::onCheckActive)
         .onMessage(ExternalOutcome.class, this::onExternalOutcome)
+        .onSignal(PostStop.class, this::onStop)
         .build();
   }
 
@@ -197,7 +202,21 @@ public final class RegistryActor {
               }
               return Behaviors.same();
             })
+        .onSignal(PostStop.class, this::onStop)
         .build();
+  }
+
+  /**
+   * The registry owns the model it serves and the one it is swapping in: it lets go of both when it
+   * stops. Classifiers that still run hold what they use ({@link Model#hold}), so the weights go
+   * when the last of them lets go.
+   */
+  private Behavior<Command> onStop(PostStop stop) {
+    serving.close();
+    if (swappingIn != null) {
+      swappingIn.close();
+    }
+    return Behaviors.same();
   }
 
   private Behavior<Command> onGetServing(GetServing get) {
@@ -317,6 +336,7 @@ public final class RegistryActor {
       candidate.close();
       return refused(version, e, replyTo);
     }
+    swappingIn = candidate;
     context.ask(
         StreamManager.SwapResult.class,
         streams,
@@ -343,6 +363,7 @@ public final class RegistryActor {
 
   private Behavior<Command> onSwapReplied(SwapReplied replied) {
     Model candidate = replied.candidate();
+    swappingIn = null;
     StreamManager.SwapResult result = replied.result();
     if (result.error() != null) {
       // Not serving: the registry lets go. A classifier the streams built for it before the

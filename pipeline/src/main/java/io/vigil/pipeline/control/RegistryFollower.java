@@ -101,16 +101,19 @@ public final class RegistryFollower implements AutoCloseable {
     }
     java.util.concurrent.CompletionStage<SwapReport> swap = target.swap(model);
     swap.whenComplete(
-        (r, failure) ->
-            report.accept(
-                failure == null
-                    ? String.format(
-                        java.util.Locale.ROOT,
-                        "swapped %s → %s (first result %.0f ms after the swap)",
-                        r.fromVersion(),
-                        r.toVersion(),
-                        r.toFirstResultMillis())
-                    : "not swapping to " + version + ": " + Trainer.describe(unwrap(failure))));
+        (r, failure) -> {
+          // The classifier built for it holds it while it serves; the follower lets go either way.
+          model.close();
+          report.accept(
+              failure == null
+                  ? String.format(
+                      java.util.Locale.ROOT,
+                      "swapped %s → %s (first result %.0f ms after the swap)",
+                      r.fromVersion(),
+                      r.toVersion(),
+                      r.toFirstResultMillis())
+                  : "not swapping to " + version + ": " + Trainer.describe(unwrap(failure)));
+        });
     return Optional.of(swap);
   }
 

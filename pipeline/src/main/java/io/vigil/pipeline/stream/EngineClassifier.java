@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * A {@link FrameClassifier} backed by vigil's engine: copies the batch's pixels into one input
- * buffer ({@code batch × C × H × W}), runs the {@link Predictor}, and ranks each row of softmax
- * probabilities into the {@code topK} best labels. Buffers are allocated once and reused.
+ * A {@link FrameClassifier} backed by vigil's engine: hands the {@link Predictor} each frame's
+ * pixels, which it copies once, straight into the batch the engine reads ({@code batch × C × H ×
+ * W}), and ranks each row of softmax probabilities into the {@code topK} best labels. Buffers are
+ * allocated once and reused.
  *
  * <p>{@link #submit} and {@link #collect} are the two halves of that: up to {@link
  * Predictor#MAX_IN_FLIGHT} batches may be submitted and not yet collected, and their results come
@@ -43,8 +44,10 @@ public final class EngineClassifier implements FrameClassifier {
   private final Model model;
   private final Predictor predictor;
   private final int topK;
-  private final int inputSize;
-  private final float[] input;
+
+  /** The pixel arrays of the batch being submitted, refilled for each. */
+  private final List<float[]> pixels;
+
   private final float[] probabilities;
 
   /** The frames of each batch in flight, oldest first. */
@@ -64,10 +67,9 @@ public final class EngineClassifier implements FrameClassifier {
     this.model = model;
     this.predictor = model.newPredictor(maxBatch);
     this.topK = Math.min(topK, predictor.numClasses());
-    this.inputSize = model.input().size();
-    this.input = new float[maxBatch * inputSize];
+    this.pixels = new ArrayList<>(maxBatch);
     this.probabilities = new float[maxBatch * predictor.numClasses()];
-    long imageBytes = 4L * inputSize;
+    long imageBytes = 4L * model.input().size();
     if (splitEveryBatch) {
       this.smallestHalf = 1;
     } else if (predictor.computesBesideHost()) {
@@ -126,22 +128,28 @@ public final class EngineClassifier implements FrameClassifier {
 
   /**
    * Starts classifying {@code frames} (at most the batch size); their results come from a later
-   * {@link #collect}, in the order of the submits. The pixels are copied before this returns, and
-   * the frames' hold on them released ({@link StreamItem.Frame#releasePixels}): nothing may read a
-   * submitted frame's pixels afterwards. The list itself must stay as it is until the collect.
+   * {@link #collect}, in the order of the submits. The pixels are copied into the engine's batch
+   * before this returns, and the frames' hold on them released ({@link
+   * StreamItem.Frame#releasePixels}): nothing may read a submitted frame's pixels afterwards. The
+   * list itself must stay as it is until the collect.
    *
    * @throws IllegalStateException when {@link Predictor#MAX_IN_FLIGHT} batches are in flight
    */
   public void submit(List<StreamItem.Frame> frames) {
     int n = frames.size();
+    pixels.clear();
     for (int i = 0; i < n; i++) {
-      System.arraycopy(frames.get(i).pixels(), 0, input, i * inputSize, inputSize);
+      pixels.add(frames.get(i).pixels());
+    }
+    try {
+      predictor.submit(pixels);
+    } finally {
+      pixels.clear();
     }
     // The batch has its copy: the frames' pooled buffers can take the next frames' pixels.
     for (int i = 0; i < n; i++) {
       frames.get(i).releasePixels();
     }
-    predictor.submit(input, n);
     inFlight.add(frames);
   }
 

@@ -18,6 +18,10 @@ final class FakeLiveStreams implements LiveStreams {
 
   final Map<String, CompletableFuture<StreamMetrics>> running = new ConcurrentHashMap<>();
   final List<String> swappedTo = new CopyOnWriteArrayList<>();
+
+  /** Every model asked to be swapped in, refused ones too. */
+  final List<Model> offered = new CopyOnWriteArrayList<>();
+
   volatile String serving;
   volatile double p99 = Double.NaN;
 
@@ -92,12 +96,15 @@ final class FakeLiveStreams implements LiveStreams {
 
   @Override
   public CompletionStage<SwapReport> swap(Model model) {
+    offered.add(model);
     if (failSwapsWith != null) {
       return CompletableFuture.failedFuture(new IllegalStateException(failSwapsWith));
     }
     String from = serving;
     serving = model.version();
     swappedTo.add(model.version());
+    // As the classifier built for it would: held while it serves.
+    model.hold();
     return CompletableFuture.completedFuture(new SwapReport(from, model.version(), 3, 7, 100));
   }
 }

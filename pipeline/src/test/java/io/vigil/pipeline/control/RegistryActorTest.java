@@ -227,4 +227,22 @@ class RegistryActorTest {
     assertTrue(swap.model().isClosed(), "the registry let go of the version it loaded");
     assertFalse(servedFirst.isClosed(), "the old version serves on");
   }
+
+  @Test
+  void stoppingLetsGoOfTheServingVersionOnceItsClassifiersAreDone() {
+    Predictor running = servedFirst.newPredictor(1);
+    kit.stop(actor);
+    assertFalse(servedFirst.isClosed(), "a classifier still running holds it");
+    running.close();
+    assertTrue(servedFirst.isClosed(), "the registry let go of it when it stopped");
+  }
+
+  @Test
+  void stoppingDuringASwapLetsGoOfTheCandidateToo() {
+    actor.tell(new RegistryActor.Publish(other, meta(), true, reply.ref()));
+    StreamManager.Swap swap = streams.expectMessageClass(StreamManager.Swap.class);
+    kit.stop(actor);
+    assertTrue(servedFirst.isClosed(), "the serving version is let go");
+    assertTrue(swap.model().isClosed(), "the version being swapped in is let go");
+  }
 }

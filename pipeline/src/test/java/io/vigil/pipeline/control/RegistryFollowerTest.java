@@ -1,6 +1,7 @@
 package io.vigil.pipeline.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.engine.backend.cpu.CpuBackend;
@@ -40,12 +41,14 @@ class RegistryFollowerTest {
     assertEquals(List.of(other.version()), target.swappedTo);
     assertTrue(said.get(0).contains("→ " + other.version()), said.toString());
     assertTrue(follower.check().isEmpty(), "already serving it");
+    assertFalse(target.offered.get(0).isClosed(), "the streams hold the version they serve");
 
     target.failSwapsWith = "trial batch gave NaN";
     registry.setActive(shipped.version());
     var refused = follower.check().orElseThrow().toCompletableFuture();
     assertTrue(refused.isCompletedExceptionally());
     assertTrue(said.get(1).contains("trial batch gave NaN"), said.toString());
+    assertTrue(target.offered.get(1).isClosed(), "the follower let go of the refused version");
     assertTrue(follower.check().isEmpty(), "a refused version is not tried again and again");
   }
 }

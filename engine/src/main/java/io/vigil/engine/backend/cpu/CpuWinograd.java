@@ -91,18 +91,7 @@ final class CpuWinograd {
    * kept at inference), so the call itself does not pay for them.
    */
   boolean suits(Window2d w, GemmOp op, int groups, int images, boolean keptFilters) {
-    if (use == WinogradUse.NEVER
-        || !WinogradTiles.fits(w)
-        || op.transA()
-        || op.transB()
-        || op.alpha() != 1f
-        || op.beta() != 0f
-        || op.batch() != images
-        || op.strideA() != 0
-        || w.channels() % groups != 0
-        || op.k() != w.channels() / groups * 9
-        || op.n() != w.positions()
-        || op.ldc() != op.n()) {
+    if (use == WinogradUse.NEVER || !WinogradUse.computes(w, op, groups, images)) {
       return false;
     }
     if (use == WinogradUse.ALWAYS) {
@@ -159,7 +148,7 @@ final class CpuWinograd {
    * of at least 16 tiles, which batch 1 gives from a 7 × 7 output up); else 0.
    */
   static long keptFloats(Window2d w, int groups, int filters) {
-    if (!WinogradTiles.fits(w) || w.channels() % groups != 0 || filters % groups != 0) {
+    if (!WinogradUse.computes(w) || w.channels() % groups != 0 || filters % groups != 0) {
       return 0;
     }
     int channels = w.channels() / groups;

@@ -1,6 +1,7 @@
 package io.vigil.engine.backend.cpu;
 
 import io.vigil.engine.backend.Window2d;
+import io.vigil.engine.backend.WinogradUse;
 
 /**
  * The 2×2 output tiles of a 3×3, stride-1 convolution computed by Winograd's F(2×2, 3×3): {@code
@@ -13,7 +14,7 @@ import io.vigil.engine.backend.Window2d;
 record WinogradTiles(
     int height, int width, int padH, int padW, int outH, int outW, int tilesH, int tilesW) {
 
-  /** The tiles of a window that {@link #fits} describes. */
+  /** The tiles of a window that {@link WinogradUse#computes(Window2d)} accepts. */
   static WinogradTiles of(Window2d w) {
     return new WinogradTiles(
         w.height(),
@@ -24,16 +25,6 @@ record WinogradTiles(
         w.outW(),
         (w.outH() + 1) / 2,
         (w.outW() + 1) / 2);
-  }
-
-  /** True for a 3×3 kernel, stride 1, no dilation: the windows F(2×2, 3×3) computes. */
-  static boolean fits(Window2d w) {
-    return w.kernelH() == 3
-        && w.kernelW() == 3
-        && w.strideH() == 1
-        && w.strideW() == 1
-        && w.dilationH() == 1
-        && w.dilationW() == 1;
   }
 
   int perImage() {
