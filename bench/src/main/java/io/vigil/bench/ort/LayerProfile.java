@@ -152,7 +152,11 @@ final class LayerProfile {
     System.out.printf(
         "# ORT nodes matching no vigil node (layout reorders, ...): %.3f ms %s; ORT's whole run"
             + " %.3f ms%n",
-        unmatchedTotal, unmatched, trace.msPerRun());
+        unmatchedTotal,
+        unmatched.entrySet().stream()
+            .map(e -> String.format("%s %.3f", e.getKey(), e.getValue()))
+            .toList(),
+        trace.msPerRun());
   }
 
   /**
