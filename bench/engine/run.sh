@@ -6,8 +6,11 @@
 #     benchmarks too: convolution paths, pooling),
 #   - LeNet-5 inference images/s at batch 1, 32, 256: engine, PyTorch, OpenCV DNN,
 #   - AlexNet (3x227x227) and ResNet-18 (3x224x224) inference images/s at batch 1 and 16: the same,
-#   - LeNet-5 training s/epoch on Fashion-MNIST, batch 64: engine and PyTorch.
-# Usage: bench/engine/run.sh [gemm|lenet|nets|train|all] (default all). Peers need Debian's
+#   - LeNet-5 training s/epoch on Fashion-MNIST, batch 64: engine and PyTorch,
+#   - ort: vigil beside ONNX Runtime on the same ONNX graphs, through bench/engine/ort.sh (LeNet-5,
+#     AlexNet, ResNet-18, GoogLeNet, VGG-16; the zoo's exported and torchvision's imported; the
+#     per-layer profiles of ResNet-18 and AlexNet).
+# Usage: bench/engine/run.sh [gemm|lenet|nets|train|ort|all] (default all). Peers need Debian's
 # python3-torch, python3-opencv, python3-onnx and libopenblas0-pthread (without OpenBLAS,
 # PyTorch's linear layers fall back to the reference BLAS and run 10x slower).
 set -euo pipefail
@@ -69,4 +72,7 @@ if [[ $what == all || $what == train ]]; then
   if [[ $peers_ok == 1 ]]; then
     /usr/bin/python3 bench/engine/train_torch.py /usr/share/datasets/fashion-mnist "$threads" 2>&1 | grep -v -i warn
   fi
+fi
+if [[ $what == all || $what == ort ]]; then
+  bench/engine/ort.sh all
 fi

@@ -163,6 +163,29 @@ class InferenceFusionTest {
     assertEquals(difference, training - inference);
   }
 
+  @Test
+  void timedForwardGivesTheSameValuesAndNoTimeToFoldedNodes() {
+    Network network = mixed();
+    Backend backend = network.backend();
+    Tensor input = randomInput(network, 3, 5);
+    NetworkExecutor executor = network.newExecutor(3, false);
+    float[] plain = host(backend, executor.forward(input, false));
+    long[] nanos = new long[network.layers().size()];
+    assertArrayEquals(plain, host(backend, executor.forwardTimed(input, nanos)), "timed pass");
+    int[] folded = InferenceFusion.foldedInto(network.spec());
+    int[] views = InferenceFusion.views(network.spec());
+    for (int i = 0; i < nanos.length; i++) {
+      if (folded[i] >= 0 || views[i] >= 0) {
+        assertEquals(0, nanos[i], "node " + i + " is not run, so takes no time of its own");
+      }
+    }
+    IllegalArgumentException wrong =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> executor.forwardTimed(input, new long[2]));
+    assertEquals(
+        "forwardTimed: one time per node wanted (13), got an array of 2", wrong.getMessage());
+  }
+
   private static void assertSameOutputs(Network network, int n) {
     Backend backend = network.backend();
     Tensor input = randomInput(network, n, n);
