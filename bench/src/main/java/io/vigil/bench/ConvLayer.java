@@ -22,6 +22,7 @@ record ConvLayer(
           new ConvLayer("resnet18-conv1-b16", 3, 224, 64, 7, 2, 3, 16),
           new ConvLayer("resnet18-layer1", 64, 56, 64, 3, 1, 1, 1),
           new ConvLayer("resnet18-layer1-b16", 64, 56, 64, 3, 1, 1, 16),
+          new ConvLayer("resnet18-layer2-s2", 64, 56, 128, 3, 2, 1, 1),
           new ConvLayer("resnet18-layer3", 256, 14, 256, 3, 1, 1, 1));
 
   static ConvLayer named(String name) {

@@ -24,6 +24,9 @@ import org.openjdk.jmh.annotations.State;
  * <ul>
  *   <li>{@code im2colGemm}: {@code convolve} (the training forward) with Winograd off, im2col and
  *       GEMM, interleaved per image when there are at least two images per thread;
+ *   <li>{@code im2colGemmInference}: {@code convolveInference} of the same layers, which keeps no
+ *       columns: where an image's columns are larger than two 256 KB blocks it unfolds and
+ *       multiplies a block of output rows at a time, in cache;
  *   <li>{@code winograd}: {@code convolveInference} of 3 × 3 layers with Winograd F(2×2, 3×3)
  *       forced on, the transformed filters kept between calls as at inference;
  *   <li>{@code direct}: {@code convolveInference} of LeNet-5's layers, which the backend computes
@@ -77,12 +80,18 @@ public class ConvolutionBench {
       "resnet18-conv1-b16",
       "alexnet-conv1",
       "resnet18-layer1",
+      "resnet18-layer2-s2",
       "lenet-conv2-b256"
     })
     public String layer;
 
+    /** Floats per block of columns at inference ({@code vigil.conv.block}; 0: whole images). */
+    @Param({"196608"})
+    public String block;
+
     @Setup
     public void setUp() {
+      System.setProperty("vigil.conv.block", block);
       build(layer, "false");
     }
   }
@@ -120,6 +129,12 @@ public class ConvolutionBench {
   @Benchmark
   public Tensor im2colGemm(Im2colLayers s) {
     s.backend.convolve(s.images, s.product, s.cols, s.weights, s.out);
+    return s.out;
+  }
+
+  @Benchmark
+  public Tensor im2colGemmInference(Im2colLayers s) {
+    s.backend.convolveInference(s.images, s.product, s.cols, s.weights, s.out, Epilogue.NONE);
     return s.out;
   }
 

@@ -149,6 +149,8 @@ final class CpuConvolution {
     if (direct == null || !DirectConvolution.suits(p, n)) {
       if (winograd.suits(p.window(), p.op(), p.groups(), n, true)) {
         winograd(images, p, null, weights, out, true);
+      } else if (inBlocks(p, n, parallel.threads())) {
+        convolveInBlocks(images, p, weights, out);
       } else {
         convolve(images, p, cols, weights, out);
       }
@@ -183,6 +185,129 @@ final class CpuConvolution {
           ep.apply(y, yo, 0, filters, w.positions());
         });
   }
+
+  /**
+   * Floats of one block of unfolded columns ({@link #convolveInBlocks}): 256 KB, a quarter of a
+   * core's L2 on the machines measured, so that the block, the GEMM's packed panels of it and of
+   * the weights stay there between the unfold and the product.
+   */
+  static final int BLOCK_FLOATS = Integer.getInteger("vigil.conv.block", 192 * 1024);
+
+  /**
+   * Whether inference unfolds this convolution a block of output rows at a time: an image's columns
+   * larger than two blocks (ResNet-18's first layer: 147 × 12,544 floats, 7.4 MB), laid out as
+   * {@link #convolve} lays them out (each image's columns one matrix, group j's rows after group
+   * j-1's), with at least three blocks per thread: with fewer, the threads' shares are too uneven
+   * (ResNet-18's first stride-2 layer, 576 × 784 columns, made 3 blocks and ran 18 % slower on 2
+   * threads than unfolded whole).
+   */
+  static boolean inBlocks(ConvProduct p, int n, int threads) {
+    Window2d w = p.window();
+    GemmOp op = p.op();
+    return BLOCK_FLOATS > 0
+        && w.colsPerImage() > 2 * BLOCK_FLOATS
+        && op.batch() == n
+        && op.strideA() == 0
+        && op.strideB() == w.colsPerImage()
+        && !op.transB()
+        && op.n() == w.positions()
+        && op.ldb() == w.positions()
+        && op.ldc() == w.positions()
+        && p.colStride() == op.k() * w.positions()
+        && op.beta() == 0f
+        && (long) n * blocksPerImage(w) >= 3L * threads;
+  }
+
+  /** Output rows per block: as many as {@link #BLOCK_FLOATS} of columns hold, at least one. */
+  private static int rowsPerBlock(Window2d w) {
+    return Math.max(1, BLOCK_FLOATS / (w.patchSize() * w.outW()));
+  }
+
+  private static int blocksPerImage(Window2d w) {
+    return (w.outH() + rowsPerBlock(w) - 1) / rowsPerBlock(w);
+  }
+
+  /**
+   * Inference, which keeps no columns for a weight gradient: each image's columns are unfolded a
+   * block of output rows at a time into a buffer of the thread's own and multiplied at once, while
+   * the block is in L2, instead of writing all of them out to memory and reading them back (about
+   * 40 % of ResNet-18's first layer at batch 1 went to that). The blocks of every image are split
+   * between the threads, so a single image uses them all along its positions (its 64 filters are
+   * too few to split). Each block's product is the whole product's columns for those positions: the
+   * sums are taken in the same order, the results are the same.
+   */
+  private void convolveInBlocks(Tensor images, ConvProduct p, Tensor weights, Tensor out) {
+    Window2d w = p.window();
+    GemmOp op = p.op();
+    int outW = w.outW();
+    int rowsPerBlock = rowsPerBlock(w);
+    int blocksPerImage = blocksPerImage(w);
+    int n = images.shape().n();
+    float[] x = backend.data(images);
+    float[] wv = backend.data(weights);
+    float[] y = backend.data(out);
+    // A strided window reads its images split into phases, a run of contiguous values per tap
+    // and output row (StridePhases); the split is made once per image, before the blocks.
+    boolean strided = w.strideH() > 1 || w.strideW() > 1;
+    float[] phases = strided ? PHASES.get().of(n * StridePhases.floats(w)) : null;
+    if (strided) {
+      parallel.forEach(
+          n,
+          w.inPerImage(),
+          i ->
+              StridePhases.split(
+                  x, images.offset() + i * w.inPerImage(), w, phases, i * StridePhases.floats(w)));
+    }
+    long cost = (long) p.groups() * op.m() * op.k() * rowsPerBlock * outW;
+    parallel.forEach(
+        n * blocksPerImage,
+        cost,
+        item -> {
+          int i = item / blocksPerImage;
+          int oy0 = (item - i * blocksPerImage) * rowsPerBlock;
+          int oy1 = Math.min(w.outH(), oy0 + rowsPerBlock);
+          int columns = (oy1 - oy0) * outW;
+          float[] block = COLUMN_BLOCKS.get().of(w.patchSize() * columns);
+          if (strided) {
+            StridePhases.im2colBlock(
+                phases, i * StridePhases.floats(w), w, block, 0, 0, w.patchSize(), oy0, oy1);
+          } else {
+            CpuWindowOps.im2colBlock(
+                x, images.offset() + i * w.inPerImage(), w, block, 0, 0, w.patchSize(), oy0, oy1);
+          }
+          int yBase = out.offset() + i * op.strideC() + oy0 * outW;
+          for (int j = 0; j < p.groups(); j++) {
+            kernel.gemm(
+                0,
+                op.m(),
+                columns,
+                op.k(),
+                op.alpha(),
+                MatrixView.a(op, wv, weights.offset() + j * p.weightStride()),
+                MatrixView.of(block, j * op.k() * columns, columns),
+                0f,
+                MatrixView.of(y, yBase + j * p.outStride(), op.ldc()));
+          }
+        });
+  }
+
+  /** A thread's buffer for one block of columns, grown as needed. */
+  private static final class ColumnBlock {
+    private float[] values = new float[0];
+
+    float[] of(int floats) {
+      if (values.length < floats) {
+        values = new float[floats];
+      }
+      return values;
+    }
+  }
+
+  private static final ThreadLocal<ColumnBlock> COLUMN_BLOCKS =
+      ThreadLocal.withInitial(ColumnBlock::new);
+
+  /** The calling thread's buffer for a batch's phases, read by every worker of the call. */
+  private static final ThreadLocal<ColumnBlock> PHASES = ThreadLocal.withInitial(ColumnBlock::new);
 
   /**
    * As {@link #convolve}, the other way: with at least two images per thread, each thread computes

@@ -31,8 +31,26 @@ final class CpuWindowOps {
    */
   static void im2colRows(
       float[] x, int xOff, Window2d g, float[] cols, int colOff, int row0, int row1) {
-    int positions = g.positions();
+    im2colBlock(x, xOff, g, cols, colOff, row0, row1, 0, g.outH());
+  }
+
+  /**
+   * {@link #im2colRows} of the output rows {@code [oy0, oy1)} only: a block of {@code (oy1 - oy0) ·
+   * outW} columns, each row of the block that many floats after the last, so that a product can
+   * take an image's columns a cache-sized block at a time instead of all of them at once.
+   */
+  static void im2colBlock(
+      float[] x,
+      int xOff,
+      Window2d g,
+      float[] cols,
+      int colOff,
+      int row0,
+      int row1,
+      int oy0,
+      int oy1) {
     int outW = g.outW();
+    int blockColumns = (oy1 - oy0) * outW;
     int strideW = g.strideW();
     int taps = g.kernelH() * g.kernelW();
     for (int row = row0; row < row1; row++) {
@@ -40,13 +58,13 @@ final class CpuWindowOps {
       int dy = (row - c * taps) / g.kernelW();
       int dx = row - c * taps - dy * g.kernelW();
       int plane = xOff + c * g.height() * g.width();
-      int dst = colOff + row * positions;
+      int dst = colOff + row * blockColumns - oy0 * outW;
       // Column ox reads input column ox·S + base; only [lo, hi) fall inside the image, so
       // the inner loop needs no bounds test (and is a plain copy at stride 1).
       int base = dx * g.dilationW() - g.padW();
       int lo = firstInside(base, strideW, outW);
       int hi = endInside(base, strideW, g.width(), outW, lo);
-      for (int oy = 0; oy < g.outH(); oy++) {
+      for (int oy = oy0; oy < oy1; oy++) {
         int y = oy * g.strideH() - g.padH() + dy * g.dilationH();
         int d = dst + oy * outW;
         if (y < 0 || y >= g.height()) {

@@ -3,6 +3,7 @@ package io.vigil.engine.backend.cpu;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vigil.engine.backend.ActivationKind;
 import io.vigil.engine.backend.ConvProduct;
@@ -158,6 +159,64 @@ class ConvolveTest {
     for (int i = 0; i < expected.length; i++) {
       assertEquals(expected[i], actual[i], 1e-5f * (1 + Math.abs(expected[i])), g + " at " + i);
     }
+  }
+
+  @Test
+  void inferenceInColumnBlocksEqualsTheWholeUnfold() {
+    // One thread: three blocks are enough to take the path.
+    CpuBackend backend = new CpuBackend(1);
+    // Shapes whose columns exceed two blocks, so that inference takes them a block at a time.
+    // ResNet's first layer's form on an odd size: 7×7 stride 2 pad 3 over 3 channels, 59×51 out.
+    assertBlocksMatch(backend, 1, 3, 117, 101, 10, 7, 7, 2, 2, 3, 3, 1, 1);
+    // AlexNet's: 11×11 stride 4, padding 2.
+    assertBlocksMatch(backend, 2, 3, 147, 141, 5, 11, 11, 4, 4, 2, 2, 1, 1);
+    // Two groups, dilation 2, three images (stride 1: no phases).
+    assertBlocksMatch(backend, 3, 4, 119, 97, 6, 3, 3, 1, 1, 2, 2, 2, 2);
+    // Unequal strides, kernel sides and padding, and a block size that does not divide the rows.
+    assertBlocksMatch(backend, 2, 5, 190, 130, 9, 5, 4, 3, 2, 1, 2, 1, 1);
+  }
+
+  /**
+   * Inference a block of output rows at a time gives bit for bit what the training forward gives
+   * from the whole image's columns: the same products over the same sums, only fewer columns each.
+   */
+  private static void assertBlocksMatch(
+      CpuBackend backend,
+      int n,
+      int channels,
+      int h,
+      int w,
+      int filters,
+      int kh,
+      int kw,
+      int strideH,
+      int strideW,
+      int padH,
+      int padW,
+      int dilation,
+      int groups) {
+    int effH = (kh - 1) * dilation + 1;
+    int effW = (kw - 1) * dilation + 1;
+    int outH = (h + 2 * padH - effH) / strideH + 1;
+    int outW = (w + 2 * padW - effW) / strideW + 1;
+    Window2d g =
+        new Window2d(
+            channels, h, w, kh, kw, strideH, strideW, padH, padW, dilation, dilation, outH, outW);
+    int p = g.patchSize();
+    int q = g.positions();
+    int kg = filters / groups;
+    int pg = p / groups;
+    GemmOp op = GemmOp.of(false, false, kg, q, pg, 1f, 0f).batched(n, 0, p * q, filters * q);
+    ConvProduct product = new ConvProduct(g, op, groups, kg * pg, pg * q, kg * q);
+    assertTrue(CpuConvolution.inBlocks(product, n, 1), g + " is unfolded in blocks at inference");
+    Tensor images = random(backend, new Shape(n, channels, h, w), 11);
+    Tensor weights = random(backend, new Shape(1, 1, 1, filters * pg), 12);
+    Tensor cols = backend.allocate(new Shape(n, p, outH, outW));
+    Tensor whole = backend.allocate(new Shape(n, filters, outH, outW));
+    backend.convolve(images, product, cols, weights, whole);
+    Tensor blocks = random(backend, new Shape(n, filters, outH, outW), 13);
+    backend.convolveInference(images, product, cols, weights, blocks, Epilogue.NONE);
+    assertArrayEquals(host(backend, whole), host(backend, blocks), g.toString());
   }
 
   /** The activations' formulas, written out here so that the check does not use the backend. */
