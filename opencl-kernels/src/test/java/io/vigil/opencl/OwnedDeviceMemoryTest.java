@@ -85,6 +85,13 @@ class OwnedDeviceMemoryTest {
         assertEquals(oneServing, backend.tensorBytes(), "cycle " + cycle + ": training gave back");
 
         Model next = ModelFile.load(file, backend);
+        // Loaded to serve, it holds its weights on the device and no gradients.
+        long weights =
+            next.network().savedTensors().stream().mapToLong(t -> 4L * t.value().size()).sum();
+        assertEquals(
+            oneServing + weights,
+            backend.tensorBytes(),
+            "cycle " + cycle + ": the loaded model holds its weights only");
         Predictor nextPredictor = next.newPredictor(BATCH);
         nextPredictor.predict(input, BATCH, out); // the trial batch
 

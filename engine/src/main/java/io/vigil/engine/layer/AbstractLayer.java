@@ -3,6 +3,7 @@ package io.vigil.engine.layer;
 import io.vigil.engine.backend.Backend;
 import io.vigil.engine.tensor.Shape;
 import io.vigil.engine.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 
@@ -14,6 +15,12 @@ abstract class AbstractLayer<S extends LayerSpec> implements Layer {
   protected final Shape inputShape;
   protected final Shape outputShape;
   protected final Backend backend;
+
+  /**
+   * What {@link #newParameter} and {@link #newState} made so far: a constructor refused part way
+   * (the backend out of memory) frees them, since no one else holds the half-built layer.
+   */
+  private final List<AutoCloseable> made = new ArrayList<>();
 
   AbstractLayer(String name, S spec, Shape input, Backend backend) {
     this.name = name;
@@ -56,12 +63,32 @@ abstract class AbstractLayer<S extends LayerSpec> implements Layer {
     return NO_SCRATCH;
   }
 
+  /** A parameter named {@code <layer>.<suffix>}; its gradient waits for training to need it. */
   protected Parameter newParameter(String suffix, Shape shape) {
-    Tensor value = backend.allocate(shape);
+    Parameter p = new Parameter(name + "." + suffix, allocateOrFreeMade(shape));
+    made.add(p);
+    return p;
+  }
+
+  /** A saved, unlearned tensor named {@code <layer>.<suffix>}. */
+  protected StateTensor newState(String suffix, Shape shape) {
+    Tensor t = allocateOrFreeMade(shape);
+    made.add(t);
+    return new StateTensor(name + "." + suffix, t);
+  }
+
+  private Tensor allocateOrFreeMade(Shape shape) {
     try {
-      return new Parameter(name + "." + suffix, value, backend.allocate(shape));
+      return backend.allocate(shape);
     } catch (RuntimeException | Error e) {
-      value.close();
+      for (AutoCloseable m : made) {
+        try {
+          m.close();
+        } catch (Exception suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      made.clear();
       throw e;
     }
   }

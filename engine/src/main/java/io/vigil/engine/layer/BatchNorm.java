@@ -26,8 +26,8 @@ public final class BatchNorm extends AbstractLayer<BatchNormSpec> {
     Shape channels = new Shape(1, input.c(), 1, 1);
     this.gamma = newParameter("weight", channels);
     this.beta = newParameter("bias", channels);
-    this.runningMean = new StateTensor(name + ".running_mean", backend.allocate(channels));
-    this.runningVar = new StateTensor(name + ".running_var", backend.allocate(channels));
+    this.runningMean = newState("running_mean", channels);
+    this.runningVar = newState("running_var", channels);
     backend.fill(gamma.value(), 1f);
     backend.fill(runningVar.value(), 1f);
     this.inference =

@@ -16,22 +16,36 @@ import java.util.Random;
 final class ConnectionTableConv2d extends AbstractLayer<ConnectionTableConv2dSpec> {
 
   private final Conv2d dense;
-  private final Tensor mask;
+
+  /**
+   * Null until {@link #mask()} first builds it; a layer is initialised and trained on one thread.
+   */
+  private Tensor mask;
 
   ConnectionTableConv2d(String name, ConnectionTableConv2dSpec spec, Shape input, Backend backend) {
     super(name, spec, input, backend);
     this.dense = new Conv2d(name, spec.dense(), input, backend);
-    Shape weights = dense.weight().value().shape();
-    float[] ones = new float[weights.size()];
-    int patch = spec.kernelH() * spec.kernelW();
-    for (int k = 0; k < spec.inputs().size(); k++) {
-      for (int c : spec.inputs().get(k)) {
-        int from = (k * input.c() + c) * patch;
-        java.util.Arrays.fill(ones, from, from + patch, 1f);
+  }
+
+  /**
+   * The connection mask, built the first time initialisation or training needs it: a model loaded
+   * to serve has its masked weights zero already and never reads it.
+   */
+  private Tensor mask() {
+    if (mask == null) {
+      Shape weights = dense.weight().value().shape();
+      float[] ones = new float[weights.size()];
+      int patch = spec.kernelH() * spec.kernelW();
+      for (int k = 0; k < spec.inputs().size(); k++) {
+        for (int c : spec.inputs().get(k)) {
+          int from = (k * inputShape.c() + c) * patch;
+          java.util.Arrays.fill(ones, from, from + patch, 1f);
+        }
       }
+      mask = backend.allocate(weights);
+      backend.upload(ones, 0, mask, 0, ones.length);
     }
-    this.mask = backend.allocate(weights);
-    backend.upload(ones, 0, mask, 0, ones.length);
+    return mask;
   }
 
   @Override
@@ -42,14 +56,16 @@ final class ConnectionTableConv2d extends AbstractLayer<ConnectionTableConv2dSpe
   @Override
   public void initialise(Random random) {
     dense.initialise(random);
-    backend.multiply(dense.weight().value(), mask, dense.weight().value());
+    backend.multiply(dense.weight().value(), mask(), dense.weight().value());
   }
 
-  /** The parameters, and the connection mask this layer keeps. */
+  /** The parameters, and the connection mask if it was built. */
   @Override
   public void close() {
     super.close();
-    mask.close();
+    if (mask != null) {
+      mask.close();
+    }
   }
 
   @Override
@@ -65,6 +81,6 @@ final class ConnectionTableConv2d extends AbstractLayer<ConnectionTableConv2dSpe
   @Override
   public void backward(Tensor in, Tensor out, Tensor dOut, Tensor dIn, Scratch scratch) {
     dense.backward(in, out, dOut, dIn, scratch);
-    backend.multiply(dense.weight().grad(), mask, dense.weight().grad());
+    backend.multiply(dense.weight().grad(), mask(), dense.weight().grad());
   }
 }

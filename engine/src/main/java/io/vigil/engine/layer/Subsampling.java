@@ -19,9 +19,10 @@ final class Subsampling extends AbstractLayer<SubsamplingSpec> {
   private final Conv2d depthwise;
   private final int channels;
   private final int taps;
-  private final Tensor ones;
-  private final Tensor before;
-  private final Tensor tied;
+
+  /** The buffers that tie the taps, null until the first backward pass needs them. */
+  private Tying tying;
+
   private final GemmOp sumTaps;
 
   Subsampling(String name, SubsamplingSpec spec, Shape input, Backend backend) {
@@ -29,11 +30,6 @@ final class Subsampling extends AbstractLayer<SubsamplingSpec> {
     this.channels = input.c();
     this.taps = spec.window() * spec.window();
     this.depthwise = new Conv2d(name, spec.depthwise(channels), input, backend);
-    Shape weights = depthwise.weight().value().shape();
-    this.ones = backend.allocate(new Shape(1, 1, taps, taps));
-    backend.fill(ones, 1f);
-    this.before = backend.allocate(weights);
-    this.tied = backend.allocate(weights);
     // tied (C × taps) = delta (C × taps) · ones (taps × taps): every entry is its row's sum.
     this.sumTaps = GemmOp.of(false, false, channels, taps, taps, 1f, 0f);
   }
@@ -56,13 +52,13 @@ final class Subsampling extends AbstractLayer<SubsamplingSpec> {
     backend.fill(depthwise.bias().value(), 0f);
   }
 
-  /** The parameters, and the buffers that tie each window's coefficients. */
+  /** The parameters, and the buffers that tie each window's coefficients if training made them. */
   @Override
   public void close() {
     super.close();
-    ones.close();
-    before.close();
-    tied.close();
+    if (tying != null) {
+      tying.close();
+    }
   }
 
   @Override
@@ -77,6 +73,12 @@ final class Subsampling extends AbstractLayer<SubsamplingSpec> {
 
   @Override
   public void backward(Tensor in, Tensor out, Tensor dOut, Tensor dIn, Scratch scratch) {
+    if (tying == null) {
+      tying = new Tying(backend, depthwise.weight().value().shape(), taps);
+    }
+    Tensor ones = tying.ones;
+    Tensor before = tying.before;
+    Tensor tied = tying.tied;
     Tensor grad = depthwise.weight().grad();
     backend.copy(grad, before);
     depthwise.backward(in, out, dOut, dIn, scratch);
@@ -85,5 +87,39 @@ final class Subsampling extends AbstractLayer<SubsamplingSpec> {
     backend.gemm(sumTaps, grad, 0, ones, 0, tied, 0, null);
     backend.copy(before, grad);
     backend.axpy(1f, tied, grad);
+  }
+
+  /**
+   * Training-only buffers: a {@code taps × taps} matrix of ones, the gradient before this pass and
+   * the tied increment. A layer is trained on one thread, so it makes them without a lock.
+   */
+  private static final class Tying implements AutoCloseable {
+    final Tensor ones;
+    final Tensor before;
+    final Tensor tied;
+
+    Tying(Backend backend, Shape weights, int taps) {
+      this.ones = backend.allocate(new Shape(1, 1, taps, taps));
+      Tensor b = null;
+      try {
+        backend.fill(ones, 1f);
+        b = backend.allocate(weights);
+        this.tied = backend.allocate(weights);
+      } catch (RuntimeException | Error e) {
+        ones.close();
+        if (b != null) {
+          b.close();
+        }
+        throw e;
+      }
+      this.before = b;
+    }
+
+    @Override
+    public void close() {
+      ones.close();
+      before.close();
+      tied.close();
+    }
   }
 }

@@ -166,10 +166,12 @@ public final class Network implements AutoCloseable {
     }
   }
 
-  /** Sets every gradient to zero. */
+  /** Sets every gradient to zero; one not yet allocated is zero already and stays unallocated. */
   public void zeroGradients() {
     for (Parameter p : parameters) {
-      backend.fill(p.grad(), 0f);
+      if (p.hasGrad()) {
+        backend.fill(p.grad(), 0f);
+      }
     }
   }
 

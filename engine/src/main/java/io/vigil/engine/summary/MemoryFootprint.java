@@ -16,13 +16,13 @@ import java.util.Map;
  * The memory a network will hold on its backend, counted from the spec with {@link
  * NetworkSummary}'s per-layer sizes before anything is allocated, so that a backend with a fixed
  * memory can refuse it ({@link Backend#checkFits}) instead of failing halfway through. It counts
- * what is sure to be allocated: every parameter with its gradient and saved state when the network
- * is placed; for an executor of {@code n} images, the input, every node's output (twice with
- * gradients; at inference, nodes that {@link InferenceFusion} folds or views share another's),
- * convolution columns, max-pool switches, and with gradients one optimizer copy of the parameters
- * (SGD's velocity; Adam keeps two). Small extras (spare gradients of branch points, bias-sized
- * scratch) are left out: the estimate is a lower bound, and what it misses still fails at
- * allocation with the backend's own message.
+ * what is sure to be allocated: every parameter's value and saved state when the network is placed
+ * (parameter gradients wait for training); for an executor of {@code n} images, the input, every
+ * node's output (twice with gradients; at inference, nodes that {@link InferenceFusion} folds or
+ * views share another's), convolution columns, max-pool switches, and with gradients the parameter
+ * gradients and one optimizer copy of the parameters (SGD's velocity; Adam keeps two). Small extras
+ * (spare gradients of branch points, bias-sized scratch) are left out: the estimate is a lower
+ * bound, and what it misses still fails at allocation with the backend's own message.
  */
 public final class MemoryFootprint {
 
@@ -41,19 +41,22 @@ public final class MemoryFootprint {
     return new MemoryFootprint(spec);
   }
 
-  /** Asks {@code backend} whether the parameters, their gradients and saved state fit. */
+  /**
+   * Asks {@code backend} whether the parameters and saved state fit; their gradients are counted
+   * with a training executor ({@link #checkExecutor}), as they are allocated when training starts.
+   */
   public void checkParameters(Backend backend) {
     long parameters = summary.totalParameters();
     NetworkSummary.Row largest =
         summary.rows().stream()
             .max(Comparator.comparingLong(NetworkSummary.Row::parameters))
             .orElseThrow();
-    long bytes = FLOAT * (2 * parameters + summary.totalState());
+    long bytes = FLOAT * (parameters + summary.totalState());
     backend.checkFits(
         () ->
             String.format(
                 Locale.ROOT,
-                "%s [%,d parameters with their gradients%s; largest buffer: %s weights]",
+                "%s [%,d parameters%s; largest buffer: %s weights]",
                 describe(),
                 parameters,
                 summary.totalState() > 0
@@ -98,7 +101,8 @@ public final class MemoryFootprint {
       }
     }
     long perImage = activations * (withGradients ? 2 : 1) + columns + switches;
-    long optimizer = withGradients ? summary.totalParameters() : 0;
+    // Parameter gradients, allocated on the first backward pass, and one optimizer copy.
+    long optimizer = withGradients ? 2 * summary.totalParameters() : 0;
     long bytes = FLOAT * ((long) batch * perImage + optimizer);
     long activationFloats = activations;
     long columnFloats = columns;
@@ -117,7 +121,9 @@ public final class MemoryFootprint {
                 size(FLOAT * batch * activationFloats * (withGradients ? 2 : 1)),
                 size(FLOAT * batch * columnFloats),
                 size(FLOAT * batch * switchFloats),
-                withGradients ? ", optimizer state " + size(FLOAT * optimizer) : "",
+                withGradients
+                    ? ", parameter gradients and optimizer state " + size(FLOAT * optimizer)
+                    : "",
                 largestBuffer),
         bytes,
         FLOAT * batch * largest);

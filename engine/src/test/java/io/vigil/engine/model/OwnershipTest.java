@@ -89,7 +89,8 @@ class OwnershipTest {
   void aNetworkFreesItsParametersAndAnExecutorItsBuffers() {
     Network network = lenet();
     long parameters = backend.live();
-    assertEquals(2L * network.parameters().size(), parameters, "a value and a gradient each");
+    assertEquals(
+        network.parameters().size(), parameters, "a value each; gradients wait for training");
 
     NetworkExecutor executor = network.newExecutor(4, true);
     assertTrue(backend.live() > parameters);
@@ -108,8 +109,7 @@ class OwnershipTest {
 
   @Test
   void aNetworkRefusedPartWayFreesTheLayersItHadBuilt() {
-    // The first layer's weight and bias (value and gradient each), then the second layer's
-    // weight value; its gradient is refused.
+    // conv1's and conv2's weights and biases, then fc1's weight; its bias is refused.
     backend.allocationsLeft = 5;
     assertThrows(IllegalStateException.class, this::lenet);
     assertEquals(5, backend.tensors.size(), "it had allocated before the refusal");
@@ -140,12 +140,17 @@ class OwnershipTest {
   @Test
   void aTrainingRunFreesItsPassesAndOptimizerStateHoweverItEnds() {
     Network network = lenet();
-    long parameters = backend.live();
+    long values = backend.live();
+    // The first backward pass gives every parameter its gradient, which the network keeps.
+    long parameters = 2 * values;
     for (OptimizerKind kind : OptimizerKind.values()) {
       TrainingConfig config = new TrainingConfig(1, 8, 0.01f, 0.9f, 0f, 3).withOptimizer(kind);
       new Trainer(network, LeNet5.INPUT, config)
           .fit(images(20, 1), images(10, 2), TrainingListener.silent());
-      assertEquals(parameters, backend.live(), kind + ": only the network's parameters are left");
+      assertEquals(
+          parameters,
+          backend.live(),
+          kind + ": only the network's parameters and gradients are left");
     }
     TrainingConfig diverging = new TrainingConfig(1, 8, 1e30f, 0.9f, 0f, 3);
     assertThrows(

@@ -155,11 +155,13 @@ class InferenceFusionTest {
     footprint.checkExecutor(recording, 10, true);
     long training = asked[0];
     NetworkSummary summary = NetworkSummary.of(spec);
-    // Training holds every output and its gradient, and the optimizer's copy of the parameters;
+    // Training holds every output and its gradient, the parameters' gradients and the optimizer's
+    // copy of the parameters;
     // inference holds every output but the four ReLUs' (6×28×28, 16×10×10, 120 and 84 per image)
     // and the flatten's (16×5×5, a view of pool2's).
     long relu = 6 * 28 * 28 + 16 * 10 * 10 + 120 + 84 + 16 * 5 * 5;
-    long difference = 4L * (10 * (summary.totalActivations() + relu) + summary.totalParameters());
+    long difference =
+        4L * (10 * (summary.totalActivations() + relu) + 2 * summary.totalParameters());
     assertEquals(difference, training - inference);
   }
 
