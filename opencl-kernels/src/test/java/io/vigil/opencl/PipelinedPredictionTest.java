@@ -92,7 +92,12 @@ class PipelinedPredictionTest {
 
   @Test
   void imagesInArraysOfTheirOwnGiveWhatAFlatBatchGives() {
-    Model model = lenet(Twin.CL);
+    try (Model model = lenet(Twin.CL)) {
+      assertPerImageMatchesFlat(model);
+    }
+  }
+
+  private static void assertPerImageMatchesFlat(Model model) {
     float[][] inputs = new float[BATCHES.length][];
     float[][] expected = new float[BATCHES.length][];
     try (Predictor reference = model.newPredictor(MAX_BATCH)) {
@@ -204,7 +209,12 @@ class PipelinedPredictionTest {
         pipelinedRound(predictor, input, out);
       }
       long perBatch = (allocatedByAllThreads() - before) / (2L * rounds);
-      assertEquals(deviceBytes, Twin.CL.liveBytes(), "device memory held after 80 more batches");
+      // No growth. It may shrink: the leak net can free an earlier test's unclosed model meanwhile
+      // (the backend is shared by every test of the run).
+      long after = Twin.CL.liveBytes();
+      assertTrue(
+          after <= deviceBytes,
+          "device memory held after 80 more batches: " + after + " bytes, before " + deviceBytes);
       // Each kernel launch makes a few small objects (its argument setter, a cache key); a batch's
       // input alone is 4 × 37 × 784 = 116,032 bytes, so a staging buffer made per batch shows.
       long oneInput = 4L * MAX_BATCH * IMAGE;
