@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -39,7 +40,21 @@ class PipelinedPredictionTest {
   private static final int CLASSES = 10;
   private static final int IMAGE = LeNet5.INPUT.size();
 
-  private static Model lenet(Backend backend) {
+  /** The models a test made, closed after it so that none is left to the leak net. */
+  private final List<Model> made = new ArrayList<>();
+
+  @AfterEach
+  void closeModels() {
+    made.forEach(Model::close);
+  }
+
+  private Model lenet(Backend backend) {
+    Model model = newLenet(backend);
+    made.add(model);
+    return model;
+  }
+
+  private static Model newLenet(Backend backend) {
     Network network = Network.fromSpec(LeNet5.spec(CLASSES), backend);
     network.initialise(11);
     return Model.create(
